@@ -1,0 +1,58 @@
+# SEEC Platform — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint format messages setup db clean browser
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Migrate and load the demo region (seed_demo only creates what is missing).
+db: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+# The web server and the task worker run in one process group: Ctrl-C stops both.
+run: db
+	@echo ""
+	@echo "  SEEC Platform: http://127.0.0.1:$(PORT)/  (sign in as operator.gr / seec-demo; see README.md)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive the system's Chromium; install it where this machine can.
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } || \
+	  echo "warning: /usr/bin/chromium is missing; browser tests will fail" >&2
+
+test: $(STAMP) browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(NAME)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the message catalogues after changing user-facing strings (needs GNU gettext).
+messages: $(STAMP)
+	cd seec && ../$(BIN)/python ../manage.py makemessages --all --no-obsolete --ignore 'tests/*'
+	cd seec && ../$(BIN)/python ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

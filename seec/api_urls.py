@@ -1,0 +1,22 @@
+"""The REST API under /api/: each app registers its viewsets on the one router."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from seec.core import api as core_api
+
+router = DefaultRouter()
+router.register("countries", core_api.CountryViewSet, basename="country")
+router.register("organisations", core_api.OrganisationViewSet, basename="organisation")
+router.register("users", core_api.UserViewSet, basename="user")
+router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent")
+
+urlpatterns = [
+    path("auth/token/", core_api.TokenView.as_view(), name="api-token"),
+    path("me/", core_api.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]

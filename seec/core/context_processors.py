@@ -1,0 +1,44 @@
+"""What every page needs: the navigation the user's roles allow."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+from .policy import Capability
+from .signin import fully_signed_in
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    # None: every signed-in user; otherwise any one of these capabilities.
+    capabilities: tuple[Capability, ...] | None = None
+
+
+# Each app appends its pages here as it arrives (cases, alerts, statistics, …).
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Dashboard"), "dashboard"),
+    NavItem(
+        _("Audit trail"),
+        "audit-trail",
+        (Capability.BROWSE_ORGANISATION_AUDIT, Capability.BROWSE_ALL_AUDIT),
+    ),
+    NavItem(_("API"), "api-docs"),
+    NavItem(_("Administration"), "admin:index", (Capability.ADMINISTER,)),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not fully_signed_in(user):
+        return {"navigation": []}
+    items = []
+    for item in NAVIGATION:
+        if item.capabilities is None or any(policy.has(user, c) for c in item.capabilities):
+            url = reverse(item.url_name)
+            current = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": item.label, "url": url, "current": current})
+    return {"navigation": items}

@@ -1,0 +1,87 @@
+"""Forms of the core pages."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("The code is made of digits only."))
+        return token
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit trail page; every field optional."""
+
+    actor = forms.CharField(label=_("User"), required=False)
+    action = forms.CharField(label=_("Action"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("actor"):
+            queryset = queryset.filter(actor_username__iexact=data["actor"].strip())
+        if data.get("action"):
+            queryset = queryset.filter(action__startswith=data["action"].strip())
+        if data.get("object_type"):
+            queryset = queryset.filter(object_type=data["object_type"].strip())
+        if data.get("since"):
+            queryset = queryset.filter(occurred_at__date__gte=data["since"])
+        if data.get("until"):
+            queryset = queryset.filter(occurred_at__date__lte=data["until"])
+        return queryset
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset e-mail from the task worker, so a slow mail server never holds the page
+    (and the page answers alike whether or not the address is known)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.db import transaction
+        from django.template import loader
+
+        from .tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        transaction.on_commit(
+            lambda: send_email.enqueue(subject=subject, body=body, to=[to_email])
+        )

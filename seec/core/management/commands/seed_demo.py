@@ -1,0 +1,87 @@
+"""Create the demo region: organisations and users of the 14 countries and the regional centre.
+
+Creates only what is missing, so `make run` can call it every time. Refuses production mode.
+"""
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from seec.core.models import Country, Organisation, OrganisationKind, Role, RoleCode, User
+
+SEEC_NAME = "SEEC – Southeastern European Center for Missing and Exploited Children"
+
+# Per country: (username prefix, roles, first name, last name).
+COUNTRY_USERS = [
+    ("operator", [RoleCode.HOTLINE_OPERATOR], "Hotline", "Operator"),
+    ("manager", [RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR], "Case", "Manager"),
+    ("police", [RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER], "Police", "Officer"),
+]
+SEEC_USERS = [
+    ("coordinator.seec", [RoleCode.REGIONAL_COORDINATOR], "Regional", "Coordinator"),
+    ("analyst.seec", [RoleCode.ANALYST], "Data", "Analyst"),
+    ("admin", [RoleCode.ADMINISTRATOR], "Platform", "Administrator"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo region (organisations and users); only what is missing."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run in production mode (SEEC_ENV=production).")
+        # One hash for every demo user: Argon2 is slow on purpose, and the password is public.
+        password = make_password(settings.SEEC_DEMO_PASSWORD)
+        roles = {role.code: role for role in Role.objects.all()}
+        created = 0
+        with transaction.atomic():
+            seec, _ = Organisation.objects.get_or_create(
+                name=SEEC_NAME, country=None, defaults={"kind": OrganisationKind.INTERNATIONAL}
+            )
+            for username, role_codes, first, last in SEEC_USERS:
+                created += self.ensure_user(username, seec, role_codes, first, last, password, roles)
+            for country in Country.objects.filter(in_region=True):
+                hotline, _ = Organisation.objects.get_or_create(
+                    country=country,
+                    kind=OrganisationKind.NATIONAL_CENTRE,
+                    defaults={"name": self.hotline_name(country)},
+                )
+                police, _ = Organisation.objects.get_or_create(
+                    country=country,
+                    kind=OrganisationKind.POLICE,
+                    defaults={"name": f"Police – {country.name} (demo)"},
+                )
+                cc = country.code.lower()
+                for prefix, role_codes, first, last in COUNTRY_USERS:
+                    org = police if prefix == "police" else hotline
+                    created += self.ensure_user(
+                        f"{prefix}.{cc}", org, role_codes, first, f"{last} {country.code}",
+                        password, roles,
+                    )
+        self.stdout.write(f"Demo region ready ({created} users created).")
+
+    @staticmethod
+    def hotline_name(country: Country) -> str:
+        if country.hotline_116000_operator:
+            return f"{country.hotline_116000_operator} (demo)"
+        return f"116 000 – {country.name} (demo)"
+
+    @staticmethod
+    def ensure_user(username, org, role_codes, first, last, password, roles) -> int:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "organisation": org,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.seec.invalid",
+                "password": password,
+                # The demo administrator also manages the libraries' own admin pages.
+                "is_staff": username == "admin",
+                "is_superuser": username == "admin",
+            },
+        )
+        if created:
+            user.roles.set([roles[code] for code in role_codes])
+        return int(created)

@@ -1,0 +1,29 @@
+"""The signed-in user's start page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .. import policy
+from ..audit import Action
+from ..models import AuditEvent
+from ..signin import second_factor_state
+
+SIGN_IN_ACTIONS = [Action.SIGN_IN, Action.SIGN_IN_FAILED, Action.LOCKED_OUT]
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    recent_sign_ins = policy.visible_to(user, AuditEvent).filter(
+        actor=user, action__in=SIGN_IN_ACTIONS
+    )[:5]
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "organisation": user.organisation,
+            "roles": user.roles.all(),
+            "second_factor": second_factor_state(user),
+            "recent_sign_ins": recent_sign_ins,
+        },
+    )
