@@ -13,3 +13,5 @@ from seec.settings import PASSWORD_HASHERS  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
+# A test-only organisation-owned record type (see seec/core/tests/dossiers/apps.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405

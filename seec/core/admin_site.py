@@ -5,6 +5,7 @@ Kept apart from admin.py because INSTALLED_APPS names its AppConfig before model
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,10 @@ class SeecAdminSite(admin.AdminSite):
         )
 
     def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            # Signed in without the administrator role: refuse, rather than send them to a
+            # sign-in page that would send them straight back.
+            raise PermissionDenied
         # One sign-in page for the whole platform, with its lock-out and second factor.
         return redirect(f"{reverse('login')}?next={request.get_full_path()}")
 

@@ -53,6 +53,10 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "sign-in"
 
+    def get_authenticate_header(self, request):
+        # A wrong password is a 401 that names the scheme, not a bare 403.
+        return "Token"
+
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer})
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
@@ -42,3 +43,9 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if not fully_signed_in(user):
             raise exceptions.AuthenticationFailed(_("Complete the second sign-in step first."))
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Describes the verified session in the OpenAPI schema as the cookie session it is."""
+
+    target_class = VerifiedSessionAuthentication

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -49,6 +50,10 @@ def verify_second_factor(request):
         return redirect(safe_next(request))
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not any(d.verify_is_allowed()[0] for d in devices_for_user(request.user)):
+            # django-otp slows down guessing: each wrong code doubles the wait for the next.
+            form.add_error("token", _("Too many wrong codes in a row. Wait a little and try again."))
+            return render(request, "core/second_factor_verify.html", {"form": form})
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)

@@ -1,0 +1,76 @@
+"""Languages: complete catalogues for English, Greek and Ukrainian; a remembered choice."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from seec.core.audit import Action
+from seec.core.models import AuditEvent, RoleCode
+from seec.core.tests.factories import PASSWORD
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+
+
+@pytest.mark.parametrize("language", ["el", "uk"])
+def test_catalogue_is_complete(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert not missing, f"untranslated in {language}: {missing[:10]}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_compiled_catalogue_matches_its_source(language):
+    folder = LOCALE / language.replace("-latn", "_Latn") / "LC_MESSAGES"
+    source = polib.pofile(str(folder / "django.po"))
+    compiled = polib.mofile(str(folder / "django.mo"))
+    translated = {e.msgid: e.msgstr for e in source.translated_entries() if not e.msgid_plural}
+    compiled_map = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural and e.msgid}
+    assert compiled_map == translated, "run `make messages` to recompile"
+
+
+def sign_in(client, username):
+    client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+
+
+def test_switching_language_is_remembered_on_the_account(client, region):
+    analyst = region.users[RoleCode.ANALYST]
+    sign_in(client, analyst.username)
+    response = client.post("/i18n/setlang/", {"language": "el", "next": "/"})
+    assert response.status_code == 302
+    analyst.refresh_from_db()
+    assert analyst.preferred_language == "el"
+    assert AuditEvent.objects.filter(action=Action.LANGUAGE_CHANGED, actor=analyst).exists()
+    page = client.get("/")
+    assert page["Content-Language"] == "el"
+    assert "Πίνακας" in page.content.decode() or "Καλώς" in page.content.decode()
+
+    # A fresh browser, no cookie: the account's language still wins after sign-in.
+    client.cookies.clear()
+    sign_in(client, analyst.username)
+    assert client.get("/")["Content-Language"] == "el"
+
+
+def test_unknown_language_gets_an_error_and_changes_nothing(client, region):
+    analyst = region.users[RoleCode.ANALYST]
+    sign_in(client, analyst.username)
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert response.status_code == 400
+    assert "Unknown language" in response.content.decode()
+    analyst.refresh_from_db()
+    assert analyst.preferred_language == ""
+    response = client.post(
+        "/i18n/setlang/", {"language": "xx", "next": "/"}, HTTP_REFERER="http://testserver/"
+    )
+    assert response.status_code == 302
+    assert "Unknown language" in client.get("/").content.decode()
+
+
+def test_every_interface_language_can_be_chosen_before_sign_in(client, db):
+    for code, _name in settings.LANGUAGES:
+        response = client.post("/i18n/setlang/", {"language": code, "next": "/accounts/login/"})
+        assert response.status_code == 302, code
+        assert client.get("/accounts/login/")["Content-Language"] == code
