@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -122,9 +123,12 @@ def remove_second_factor(request):
 def locked_out(request, credentials=None, *args, **kwargs):
     """What django-axes answers once an account or an address is locked out."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _(
+    message = ngettext(
+        "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minute. "
+        "If you need access now, ask your administrator to unlock your account.",
         "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minutes. "
-        "If you need access now, ask your administrator to unlock your account."
+        "If you need access now, ask your administrator to unlock your account.",
+        minutes,
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "locked_out", "errors": {}}, status=429)

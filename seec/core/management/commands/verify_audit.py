@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from seec.core.audit import ChainBreak, verify_chain
@@ -26,5 +27,12 @@ class Command(BaseCommand):
             checked = step
         progress.close()
         self.stdout.write(
-            self.style.SUCCESS(_("The audit trail is intact: %(count)d events.") % {"count": checked})
+            self.style.SUCCESS(
+                ngettext(
+                    "The audit trail is intact: %(count)d event.",
+                    "The audit trail is intact: %(count)d events.",
+                    checked,
+                )
+                % {"count": checked}
+            )
         )
