@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditChainHead, AuditEvent, User
 
@@ -46,6 +47,38 @@ class Action:
     SHARE_GRANTED = "share.granted"
     SHARE_REVOKED = "share.revoked"
     VIEW = "view"
+
+
+ACTION_LABELS: dict[str, str] = {
+    Action.SIGN_IN: _("Signed in"),
+    Action.SIGN_IN_FAILED: _("Sign-in failed"),
+    Action.SIGN_OUT: _("Signed out"),
+    Action.LOCKED_OUT: _("Locked out"),
+    Action.UNLOCKED: _("Sign-in unlocked"),
+    Action.SECOND_FACTOR_VERIFIED: _("Second factor verified"),
+    Action.SECOND_FACTOR_FAILED: _("Second factor failed"),
+    Action.SECOND_FACTOR_ENROLLED: _("Two-factor sign-in turned on"),
+    Action.SECOND_FACTOR_REMOVED: _("Two-factor sign-in turned off"),
+    Action.SESSION_EXPIRED: _("Session expired"),
+    Action.PASSWORD_RESET_REQUESTED: _("Password reset requested"),
+    Action.PASSWORD_CHANGED: _("Password changed"),
+    Action.TOKEN_ISSUED: _("API token issued"),
+    Action.TOKEN_REVOKED: _("API token revoked"),
+    Action.ACCOUNT_DISABLED: _("Account disabled"),
+    Action.ACCOUNT_CREATED: _("Account created"),
+    Action.ACCOUNT_CHANGED: _("Account changed"),
+    Action.LANGUAGE_CHANGED: _("Language changed"),
+    Action.ORGANISATION_CREATED: _("Organisation created"),
+    Action.ORGANISATION_CHANGED: _("Organisation changed"),
+    Action.SHARE_GRANTED: _("Record shared"),
+    Action.SHARE_REVOKED: _("Share revoked"),
+    Action.VIEW: _("Viewed"),
+}
+"""How each action reads in the interface; apps add theirs with `ACTION_LABELS.update(...)`."""
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 @dataclass(frozen=True)

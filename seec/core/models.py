@@ -50,7 +50,9 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self):
-        return self.name
+        from .country_names import localised_country_name
+
+        return localised_country_name(self.code, self.name)
 
 
 class OrganisationKind(models.TextChoices):
@@ -312,6 +314,12 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.sequence} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
 
 
 class AuditChainHead(models.Model):
