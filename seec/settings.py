@@ -206,7 +206,9 @@ OTP_TOTP_ISSUER = "SEEC Platform"
 
 # Sessions: an idle limit (renewed by every request) and an absolute limit since sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = int(os.environ.get("SEEC_SESSION_IDLE_MINUTES", "15" if PRODUCTION else "120")) * 60
+SESSION_COOKIE_AGE = (
+    int(os.environ.get("SEEC_SESSION_IDLE_MINUTES", "15" if PRODUCTION else "120")) * 60
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SEEC_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SEEC_SESSION_ABSOLUTE_HOURS", "10")) * 3600

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("SEEC_ENV", "test")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
-from seec.settings import *  # noqa: E402, F403
-from seec.settings import PASSWORD_HASHERS  # noqa: E402
+from seec.settings import *  # noqa: F403
+from seec.settings import PASSWORD_HASHERS
 
 # Argon2 stays the platform's hasher (test_password_hashing proves it); a cheap hasher first
 # keeps the hundreds of users that the authorisation matrix signs in from dominating the run.

@@ -6,4 +6,3 @@ urlpatterns = [
     path("api/", include("seec.api_urls")),
     path("", include("seec.core.urls")),
 ]
-

@@ -111,6 +111,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Share)
 class ShareAdmin(ReadOnlyAdmin):
-    list_display = ["content_type", "object_id", "organisation", "granted_by", "granted_at",
-                    "revoked_at"]
+    list_display = [
+        "content_type",
+        "object_id",
+        "organisation",
+        "granted_by",
+        "granted_at",
+        "revoked_at",
+    ]
     list_filter = ["content_type", "organisation"]

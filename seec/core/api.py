@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -84,7 +84,9 @@ class TokenView(APIView):
                     origin=Origin(user, audit.client_ip(request)),
                     obj=user,
                 )
-                raise exceptions.ValidationError({"otp": [_("A valid second-factor code is required.")]})
+                raise exceptions.ValidationError(
+                    {"otp": [_("A valid second-factor code is required.")]}
+                )
         raw, token = services.issue_api_token(user, origin=Origin(user, audit.client_ip(request)))
         return Response(
             TokenSerializer({"token": raw, "expires_at": token.expires_at}).data,
@@ -271,4 +273,3 @@ class AuditEventViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         return form.filter(queryset)
-

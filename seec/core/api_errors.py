@@ -23,8 +23,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404 | exceptions.NotFound):
         body = {"detail": _("Not found."), "code": "not_found", "errors": {}}
     elif isinstance(exc, DjangoPermissionDenied):
-        body = {"detail": str(exc) or _("Permission denied."), "code": "permission_denied",
-                "errors": {}}
+        body = {
+            "detail": str(exc) or _("Permission denied."),
+            "code": "permission_denied",
+            "errors": {},
+        }
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

@@ -17,9 +17,7 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         token = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(key))
-            .first()
+            ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key)).first()
         )
         if token is None or token.expires_at <= timezone.now():
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))

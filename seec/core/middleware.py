@@ -36,9 +36,7 @@ class SessionLimitsMiddleware:
             if signed_in_at is None or (
                 time.time() - signed_in_at > settings.SEEC_SESSION_ABSOLUTE_SECONDS
             ):
-                audit.record(
-                    Action.SESSION_EXPIRED, origin=Origin.of(request), obj=user
-                )
+                audit.record(Action.SESSION_EXPIRED, origin=Origin.of(request), obj=user)
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 if not request.path.startswith("/api/"):

@@ -163,6 +163,9 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"session of {self.user_id}"
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def valid(self):
@@ -183,6 +186,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"API token {self.pk} of {self.user_id}"
 
     @staticmethod
     def digest_of(raw: str) -> str:
@@ -248,6 +254,9 @@ class Share(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} → {self.organisation_id}"
+
     @property
     def record(self):
         """The shared object itself."""
@@ -304,6 +313,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "occurred_at"]),
         ]
 
+    def __str__(self):
+        return f"#{self.sequence} {self.action}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
@@ -311,9 +323,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly(_("Audit events cannot be deleted."))
-
-    def __str__(self):
-        return f"#{self.sequence} {self.action}"
 
     @property
     def action_label(self) -> str:
@@ -328,3 +337,6 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return f"audit chain head #{self.sequence}"

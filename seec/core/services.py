@@ -48,7 +48,7 @@ def record_account_change(user: User, *, origin: Origin, created: bool, fields: 
         Action.ACCOUNT_CREATED if created else Action.ACCOUNT_CHANGED,
         origin=origin,
         obj=user,
-        details={"fields": sorted(f for f in fields if f != "password")},
+        details={"fields": sorted(f for f in fields if not f.startswith("password"))},
     )
 
 
@@ -127,13 +127,17 @@ def grant_share(obj, organisation: Organisation, *, origin: Origin, reason: str)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for sharing.")})
     if organisation.pk == user.organisation_id:
-        raise ValidationError({"organisation": _("The record already belongs to this organisation.")})
+        raise ValidationError(
+            {"organisation": _("The record already belongs to this organisation.")}
+        )
     if not organisation.is_active:
         raise ValidationError({"organisation": _("This organisation is no longer active.")})
     content_type = ContentType.objects.get_for_model(obj)
-    if Share.objects.active().filter(
-        content_type=content_type, object_id=str(obj.pk), organisation=organisation
-    ).exists():
+    if (
+        Share.objects.active()
+        .filter(content_type=content_type, object_id=str(obj.pk), organisation=organisation)
+        .exists()
+    ):
         raise ValidationError({"organisation": _("The record is already shared with them.")})
     share = Share.objects.create(
         content_type=content_type,

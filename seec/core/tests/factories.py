@@ -8,16 +8,22 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
-def make_organisation(country_code: str | None = "GR", kind=OrganisationKind.NATIONAL_CENTRE,
-                      name: str | None = None) -> Organisation:
+def make_organisation(
+    country_code: str | None = "GR", kind=OrganisationKind.NATIONAL_CENTRE, name: str | None = None
+) -> Organisation:
     country = Country.objects.get(code=country_code) if country_code else None
     return Organisation.objects.create(
         name=name or f"Organisation {next(_counter)}", kind=kind, country=country
     )
 
 
-def make_user(organisation: Organisation | None, *roles: str, username: str | None = None,
-              password: str = PASSWORD, **fields) -> User:
+def make_user(
+    organisation: Organisation | None,
+    *roles: str,
+    username: str | None = None,
+    password: str = PASSWORD,
+    **fields,
+) -> User:
     user = User.objects.create_user(
         username=username or f"user{next(_counter)}",
         password=password,

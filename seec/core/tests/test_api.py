@@ -48,9 +48,7 @@ def test_malformed_body_names_the_missing_field(api, region):
     response = api.post("/api/auth/token/", {"username": "x"}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {"password": ["This field is required."]}
-    response = api.post(
-        "/api/auth/token/", data="{not json", content_type="application/json"
-    )
+    response = api.post("/api/auth/token/", data="{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 

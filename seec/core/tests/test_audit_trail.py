@@ -76,7 +76,9 @@ def test_application_refuses_to_change_or_delete_events(region):
         AuditEvent.objects.filter(pk=event.pk).delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's"
+)
 def test_postgresql_refuses_to_change_or_delete_events(region):
     from django.db import DatabaseError
 
@@ -85,9 +87,12 @@ def test_postgresql_refuses_to_change_or_delete_events(region):
         "UPDATE core_auditevent SET reason = 'x' WHERE id = %s",
         "DELETE FROM core_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
 
 
 def test_event_and_action_commit_or_roll_back_together(region):

@@ -29,12 +29,17 @@ def manage(*args, env_overrides, tmp_path):
     )
 
 
-PRODUCTION = {"SEEC_ENV": "production", "SECRET_KEY": REAL_SECRET, "ALLOWED_HOSTS": "seec.example.org"}
+PRODUCTION = {
+    "SEEC_ENV": "production",
+    "SECRET_KEY": REAL_SECRET,
+    "ALLOWED_HOSTS": "seec.example.org",
+}
 
 
 def test_deploy_check_reports_nothing_in_production_mode(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION,
-                    tmp_path=tmp_path)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION, tmp_path=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -2,7 +2,6 @@
 
 import time
 
-import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
@@ -21,9 +20,7 @@ LOGIN = "/accounts/login/"
 
 
 def sign_in(client, username, password=PASSWORD, address="192.0.2.10"):
-    return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def current_code(device: TOTPDevice) -> str:

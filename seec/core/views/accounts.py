@@ -16,9 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import audit, services
@@ -53,7 +52,9 @@ def verify_second_factor(request):
     if request.method == "POST" and form.is_valid():
         if not any(d.verify_is_allowed()[0] for d in devices_for_user(request.user)):
             # django-otp slows down guessing: each wrong code doubles the wait for the next.
-            form.add_error("token", _("Too many wrong codes in a row. Wait a little and try again."))
+            form.add_error(
+                "token", _("Too many wrong codes in a row. Wait a little and try again.")
+            )
             return render(request, "core/second_factor_verify.html", {"form": form})
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
@@ -61,7 +62,9 @@ def verify_second_factor(request):
             audit.record(Action.SECOND_FACTOR_VERIFIED, origin=Origin.of(request), obj=request.user)
             return redirect(safe_next(request))
         audit.record(Action.SECOND_FACTOR_FAILED, origin=Origin.of(request), obj=request.user)
-        form.add_error("token", _("This code is not valid. Check your device's clock and try again."))
+        form.add_error(
+            "token", _("This code is not valid. Check your device's clock and try again.")
+        )
     return render(request, "core/second_factor_verify.html", {"form": form})
 
 
@@ -86,12 +89,12 @@ def setup_second_factor(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 otp_login(request, device)
-                audit.record(
-                    Action.SECOND_FACTOR_ENROLLED, origin=Origin.of(request), obj=user
-                )
+                audit.record(Action.SECOND_FACTOR_ENROLLED, origin=Origin.of(request), obj=user)
             messages.success(request, _("Two-factor sign-in is on for your account."))
             return redirect("dashboard")
-        form.add_error("token", _("This code is not valid. Check your device's clock and try again."))
+        form.add_error(
+            "token", _("This code is not valid. Check your device's clock and try again.")
+        )
     secret = b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d2733")
     return render(
@@ -111,7 +114,9 @@ def setup_second_factor(request):
 def remove_second_factor(request):
     """Turn two-factor sign-in off, where the account's roles do not require it."""
     if second_factor_required(request.user):
-        messages.error(request, _("Your roles require two-factor sign-in; it cannot be turned off."))
+        messages.error(
+            request, _("Your roles require two-factor sign-in; it cannot be turned off.")
+        )
         return redirect("otp-setup")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=request.user).delete()

@@ -17,4 +17,3 @@ def csrf_failure(request, reason=""):
         },
         status=403,
     )
-

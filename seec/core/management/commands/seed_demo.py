@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 name=SEEC_NAME, country=None, defaults={"kind": OrganisationKind.INTERNATIONAL}
             )
             for username, role_codes, first, last in SEEC_USERS:
-                created += self.ensure_user(username, seec, role_codes, first, last, password, roles)
+                created += self.ensure_user(
+                    username, seec, role_codes, first, last, password, roles
+                )
             for country in Country.objects.filter(in_region=True):
                 hotline, _ = Organisation.objects.get_or_create(
                     country=country,
@@ -56,8 +58,13 @@ class Command(BaseCommand):
                 for prefix, role_codes, first, last in COUNTRY_USERS:
                     org = police if prefix == "police" else hotline
                     created += self.ensure_user(
-                        f"{prefix}.{cc}", org, role_codes, first, f"{last} {country.code}",
-                        password, roles,
+                        f"{prefix}.{cc}",
+                        org,
+                        role_codes,
+                        first,
+                        f"{last} {country.code}",
+                        password,
+                        roles,
                     )
         self.stdout.write(f"Demo region ready ({created} users created).")
 
