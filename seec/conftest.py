@@ -58,8 +58,45 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """A page in the system's headless Chromium, driven by Playwright, against live_server."""
+def live_url(transactional_db):
+    """A live server for one test, stopped (and its connections closed) before the database is
+    torn down; pytest-django's session-wide one outlives the test database on PostgreSQL."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    shared = {
+        conn.alias: conn
+        for conn in connections.all()
+        if conn.vendor == "sqlite" and conn.is_in_memory_db()
+    }
+    for conn in shared.values():
+        conn.inc_thread_sharing()
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+        for conn in shared.values():
+            conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def demo_region(transactional_db):
+    """The demo region as `make run` loads it (for browser tests, which sign in as demo users)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def browser_page(live_url, monkeypatch):
+    """A page in the system's headless Chromium, driven by Playwright, against a live server."""
     import os
 
     if not os.path.exists(CHROMIUM):
@@ -73,9 +110,14 @@ def browser_page(live_server, monkeypatch):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context = browser.new_context(base_url=live_url, locale="en-GB")
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop ran got connections of their own context;
+        # close them, or PostgreSQL refuses to drop the test database.
+        from django.db import connections
+
+        connections.close_all()

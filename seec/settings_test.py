@@ -15,3 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
 # A test-only organisation-owned record type (see seec/core/tests/dossiers/apps.py).
 INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405
+# Persistent connections would outlive the live server's threads and block dropping the test
+# database on PostgreSQL.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,8 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
 
-def test_demo_user_signs_in_and_switches_to_greek(browser_page):
-    call_command("seed_demo", verbosity=0)
+def test_demo_user_signs_in_and_switches_to_greek(demo_region, browser_page):
     page = browser_page
     page.goto("/")
     assert "/accounts/login/" in page.url
