@@ -39,7 +39,7 @@ test: $(STAMP) browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(NAME)
+	$(BIN)/python bench/run.py $(NAME) $(if $(ENGINE),--engine $(ENGINE),)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

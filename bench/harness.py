@@ -1,0 +1,120 @@
+"""What every benchmark shares: a fresh database per engine, timing, and the results file.
+
+A benchmark is a module `bench/NAME.py` with `run(engine: str) -> dict` that measures the
+platform and a baseline in the same run and returns its figures and goals. `bench/run.py`
+calls it once per engine, each in its own process (Django is configured once per process).
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/seec_bench")
+
+
+def setup_django(name: str, engine: str) -> None:
+    """Point Django at an empty database for this benchmark and engine, migrated."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "seec.settings"
+    os.environ.setdefault("SEEC_ENV", "development")
+    os.environ["DEBUG"] = "false"
+    os.environ["TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    if engine == "sqlite":
+        path = ROOT / "var" / "bench" / f"{name}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        database = POSTGRES_URL.rsplit("/", 1)[1]
+        admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        os.environ["DATABASE_URL"] = POSTGRES_URL
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def say(*parts) -> None:
+    """Progress and figures go to stderr; stdout carries only the result."""
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def latency_summary(seconds: list[float]) -> dict:
+    ms = [s * 1000 for s in seconds]
+    return {
+        "count": len(ms),
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+    }
+
+
+@contextmanager
+def stopwatch():
+    """`with stopwatch() as elapsed: ...` then `elapsed()` gives the seconds taken."""
+    start = time.perf_counter()
+    end = None
+
+    def elapsed():
+        return (end or time.perf_counter()) - start
+
+    try:
+        yield elapsed
+    finally:
+        end = time.perf_counter()
+
+
+def goal(name: str, value: float, op: str, target: float) -> dict:
+    met = value <= target if op == "<=" else value >= target
+    return {"name": name, "value": round(value, 3), "op": op, "target": target, "met": met}
+
+
+def machine() -> dict:
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
+def postgres_available() -> bool:
+    result = subprocess.run(
+        ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], capture_output=True, check=False
+    )
+    return result.returncode == 0
+
+
+def write_results(name: str, runs: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    goals = [dict(g, engine=engine) for engine, run in runs.items() for g in run.get("goals", [])]
+    document = {
+        "benchmark": name,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "goals": goals,
+        "engines": runs,
+    }
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return path
