@@ -69,8 +69,10 @@ def run(engine: str) -> dict:
     return {
         "data": {"events": EVENTS},
         "platform": {**chained_summary, "verify_events_per_s": round(verify_rate)},
-        "baseline": {"name": "the same event, plain INSERT in its own transaction",
-                     **plain_summary},
+        "baseline": {
+            "name": "the same event, plain INSERT in its own transaction",
+            **plain_summary,
+        },
         "ratio_p50_to_baseline": round(overhead, 2),
         "goals": [
             goal("append_p95_ms", chained_summary["p95_ms"], "<=", 10),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from seec.cases import api as cases_api
 from seec.core import api as core_api
 
 router = DefaultRouter()
@@ -11,6 +12,8 @@ router.register("countries", core_api.CountryViewSet, basename="country")
 router.register("organisations", core_api.OrganisationViewSet, basename="organisation")
 router.register("users", core_api.UserViewSet, basename="user")
 router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("contacts", cases_api.ContactViewSet, basename="contact")
 
 urlpatterns = [
     path("auth/token/", core_api.TokenView.as_view(), name="api-token"),

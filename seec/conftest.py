@@ -33,7 +33,7 @@ class Region:
         )
 
     def home_of(self, role):
-        if role in (RoleCode.ALERT_AUTHORITY,):
+        if role in (RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER):
             return self.gr_police
         if role in (RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST, RoleCode.ADMINISTRATOR):
             return self.seec

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "seec.core",
+    "seec.cases",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "seec.cases.models.RiskLevel",
+        "OutcomeEnum": "seec.cases.models.Outcome",
+        "FoundOutcomeEnum": ["found_safe", "found_harmed", "found_deceased"],
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------
@@ -370,5 +377,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+SEEC_DEMO_CASES = int(os.environ.get("SEEC_DEMO_CASES", "2000"))
 SEEC_DEMO_PASSWORD = "seec-demo"  # noqa: S105 — the published password of the demo users only
 SEEC_SITE_NAME = _("SEEC Platform")

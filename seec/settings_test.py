@@ -11,6 +11,7 @@ from seec.settings import PASSWORD_HASHERS
 # Argon2 stays the platform's hasher (test_password_hashing proves it); a cheap hasher first
 # keeps the hundreds of users that the authorisation matrix signs in from dominating the run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+SEEC_DEMO_CASES = 40  # enough for the pages to show something, quick to build
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
 # A test-only organisation-owned record type (see seec/core/tests/dossiers/apps.py).

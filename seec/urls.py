@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("seec.api_urls")),
+    path("cases/", include("seec.cases.urls")),
     path("", include("seec.core.urls")),
 ]

@@ -21,6 +21,10 @@ class NavItem:
 # Each app appends its pages here as it arrives (cases, alerts, statistics, …).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "dashboard"),
+    NavItem(_("New contact"), "cases:contact", (Capability.RECORD_CONTACTS,)),
+    NavItem(_("Cases"), "cases:list", (Capability.VIEW_PERSONAL_DATA,)),
+    NavItem(_("My tasks"), "cases:my-tasks", (Capability.VIEW_PERSONAL_DATA,)),
+    NavItem(_("Team board"), "cases:board", (Capability.SUPERVISE,)),
     NavItem(
         _("Audit trail"),
         "audit-trail",
@@ -39,6 +43,12 @@ def navigation(request):
     for item in NAVIGATION:
         if item.capabilities is None or any(policy.has(user, c) for c in item.capabilities):
             url = reverse(item.url_name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
+            current = (
+                request.path == url if url in ("/", "/cases/") else request.path.startswith(url)
+            )
             items.append({"label": item.label, "url": url, "current": current})
-    return {"navigation": items}
+    return {
+        "navigation": items,
+        "perms_search": policy.has(user, Capability.VIEW_PERSONAL_DATA),
+        "perms_record": policy.has(user, Capability.RECORD_CONTACTS),
+    }

@@ -38,15 +38,30 @@ class Capability(StrEnum):
     BROWSE_ALL_AUDIT = "browse_all_audit"
     ADMINISTER = "administer"
     SHARE_RECORDS = "share_records"
+    RECORD_CONTACTS = "record_contacts"  # take calls, open cases, record sightings
+    MANAGE_CASES = "manage_cases"  # assign, assess risk, mark found, close, reopen
+    SUPERVISE = "supervise"  # the team's board: open, overdue and high-risk work
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    RoleCode.HOTLINE_OPERATOR: frozenset({Capability.VIEW_PERSONAL_DATA}),
-    RoleCode.CASE_MANAGER: frozenset({Capability.VIEW_PERSONAL_DATA, Capability.SHARE_RECORDS}),
+    RoleCode.HOTLINE_OPERATOR: frozenset(
+        {Capability.VIEW_PERSONAL_DATA, Capability.RECORD_CONTACTS}
+    ),
+    RoleCode.CASE_MANAGER: frozenset(
+        {
+            Capability.VIEW_PERSONAL_DATA,
+            Capability.SHARE_RECORDS,
+            Capability.RECORD_CONTACTS,
+            Capability.MANAGE_CASES,
+        }
+    ),
     RoleCode.SUPERVISOR: frozenset(
         {
             Capability.VIEW_PERSONAL_DATA,
             Capability.SHARE_RECORDS,
+            Capability.RECORD_CONTACTS,
+            Capability.MANAGE_CASES,
+            Capability.SUPERVISE,
             Capability.BROWSE_ORGANISATION_AUDIT,
             Capability.VIEW_AGGREGATES,
         }
@@ -74,6 +89,7 @@ class Act(StrEnum):
     VIEW = "view"
     CHANGE = "change"
     SHARE = "share"
+    MANAGE = "manage"
 
 
 def is_signed_in(user) -> bool:
@@ -115,20 +131,25 @@ class Rule:
 
 class OrganisationRecordRule(Rule):
     """Records owned by an organisation: its members with `capability` see them, and so do
-    the members of an organisation that holds an active share of the record."""
+    the members of an organisation that holds an active share of the record.
+
+    Any other action is the owning organisation's alone, and may need a capability of its own
+    (`action_capabilities`): sharing needs SHARE_RECORDS, say.
+    """
 
     owner_field = "organisation"
     capability = Capability.VIEW_PERSONAL_DATA
+    action_capabilities: dict[str, Capability] = {Act.SHARE: Capability.SHARE_RECORDS}
     personal_data = True
 
     def scope(self, user, queryset, action):
         if not has(user, self.capability) or user.organisation_id is None:
             return queryset.none()
-        own = models.Q(**{f"{self.owner_field}_id": user.organisation_id})
-        if action == Act.SHARE and not has(user, Capability.SHARE_RECORDS):
+        needed = self.action_capabilities.get(action)
+        if needed is not None and not has(user, needed):
             return queryset.none()
+        own = models.Q(**{f"{self.owner_field}_id": user.organisation_id})
         if action != Act.VIEW:
-            # Only the owning organisation changes or shares a record onward.
             return queryset.filter(own)
         return queryset.filter(own | models.Q(pk__in=shared_ids(queryset.model, user)))
 
@@ -199,3 +220,14 @@ def get_visible_or_404(user, queryset, action: str = Act.VIEW, **lookup):
         return visible.get(**lookup)
     except (visible.model.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+def get_for_action(user, queryset, action: str, **lookup):
+    """One object for `action`: 404 if the user may not even see it, 403 if they see it but
+    may not do this to it."""
+    from django.core.exceptions import PermissionDenied
+
+    obj = get_visible_or_404(user, queryset, Act.VIEW, **lookup)
+    if action != Act.VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj

@@ -6,9 +6,11 @@ a named URL exists that the matrix does not cover, so no endpoint escapes it.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from seec.core import audit
@@ -20,6 +22,20 @@ ALL = frozenset([*RoleCode.values, "no_role"])
 DIRECTORY = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ADMINISTRATOR})
 AUDIT_BROWSERS = frozenset({RoleCode.SUPERVISOR, RoleCode.ADMINISTRATOR})
 ADMINS = frozenset({RoleCode.ADMINISTRATOR})
+PERSONAL = frozenset(
+    {
+        RoleCode.HOTLINE_OPERATOR,
+        RoleCode.CASE_MANAGER,
+        RoleCode.SUPERVISOR,
+        RoleCode.ALERT_AUTHORITY,
+        RoleCode.LIAISON_OFFICER,
+    }
+)
+# The Greek hotline's staff (the owners of the Greek cases below).
+HOTLINE = frozenset({RoleCode.HOTLINE_OPERATOR, RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR})
+# The Greek police: they see a hotline case only once it is shared with them.
+POLICE = frozenset({RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER})
+NOBODY = frozenset()
 
 
 @dataclass
@@ -106,6 +122,112 @@ MATRIX = [
         api=False,
     ),
     Check("admin: audit events", lambda w: "/admin/core/auditevent/", ADMINS, api=False),
+    # Cases: the owning hotline; the police through a share; another country's never.
+    Check("own case (API)", lambda w: f"/api/cases/{w.extras['case'].pk}/", HOTLINE),
+    Check("foreign case (API)", lambda w: f"/api/cases/{w.extras['foreign_case'].pk}/", NOBODY),
+    Check(
+        "shared case (API)",
+        lambda w: f"/api/cases/{w.extras['shared_case'].pk}/",
+        HOTLINE | POLICE,
+    ),
+    Check(
+        "own case in list (API)",
+        lambda w: "/api/cases/",
+        HOTLINE,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "foreign case in list (API)",
+        lambda w: "/api/cases/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_case"].number,
+    ),
+    Check(
+        "own case in search (API)",
+        lambda w: "/api/cases/search/?q=Marija%20Djordjevic",
+        HOTLINE,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "foreign case in search (API)",
+        lambda w: "/api/cases/search/?q=Nikola%20Petrovic",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_case"].number,
+    ),
+    Check("own contact (API)", lambda w: f"/api/contacts/{w.extras['contact'].pk}/", HOTLINE),
+    Check(
+        "foreign contact (API)",
+        lambda w: f"/api/contacts/{w.extras['foreign_contact'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "contacts list (API)",
+        lambda w: "/api/contacts/",
+        HOTLINE,
+        marker=lambda w: f'"id":{w.extras["contact"].pk},',
+    ),
+    Check("case list page", lambda w: "/cases/", PERSONAL, api=False),
+    Check(
+        "own case on the list page",
+        lambda w: "/cases/",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check("own case page", lambda w: f"/cases/{w.extras['case'].pk}/", HOTLINE, api=False),
+    Check(
+        "shared case page",
+        lambda w: f"/cases/{w.extras['shared_case'].pk}/",
+        HOTLINE | POLICE,
+        api=False,
+    ),
+    Check(
+        "foreign case page",
+        lambda w: f"/cases/{w.extras['foreign_case'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own case edit page", lambda w: f"/cases/{w.extras['case'].pk}/edit/", HOTLINE, api=False
+    ),
+    Check(
+        "shared case edit page",
+        lambda w: f"/cases/{w.extras['shared_case'].pk}/edit/",
+        HOTLINE,
+        api=False,
+    ),
+    Check(
+        "search page",
+        lambda w: "/cases/search/?q=Marija%20Djordjevic",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "foreign case on the search page",
+        lambda w: "/cases/search/?q=Nikola%20Petrovic",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["foreign_case"].number,
+    ),
+    Check(
+        "duplicate check",
+        lambda w: "/cases/duplicates/?given_names=Marija&family_name=Djordjevic",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check("new contact page", lambda w: "/cases/contact/", HOTLINE, api=False),
+    Check("open case page", lambda w: "/cases/new/", HOTLINE, api=False),
+    Check("my tasks", lambda w: "/cases/tasks/", PERSONAL, api=False),
+    Check("team board", lambda w: "/cases/board/", {RoleCode.SUPERVISOR}, api=False),
+    Check(
+        "own case on the board",
+        lambda w: "/cases/board/",
+        {RoleCode.SUPERVISOR},
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -141,10 +263,86 @@ COVERED_ROUTES = {
     "user-detail",
     "auditevent-list",
     "auditevent-detail",
+    "case-list",
+    "case-detail",
+    "case-search",
+    "contact-list",
+    "contact-detail",
+    "cases:list",
+    "cases:detail",
+    "cases:edit",
+    "cases:search",
+    "cases:duplicates",
+    "cases:contact",
+    "cases:open",
+    "cases:my-tasks",
+    "cases:board",
+}
+# Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
+# may not act get nothing done, and that no GET reads through them.
+POST_ROUTES = {
+    "case-assess-risk": "/api/cases/{pk}/assess-risk/",
+    "case-mark-found": "/api/cases/{pk}/mark-found/",
+    "case-close": "/api/cases/{pk}/close/",
+    "case-reopen": "/api/cases/{pk}/reopen/",
+    "case-assign": "/api/cases/{pk}/assign/",
+    "case-sightings": "/api/cases/{pk}/sightings/",
+    "case-notes": "/api/cases/{pk}/notes/",
+    "case-tasks": "/api/cases/{pk}/tasks/",
+    "cases:assess-risk": "/cases/{pk}/risk/",
+    "cases:sighting": "/cases/{pk}/sighting/",
+    "cases:found": "/cases/{pk}/found/",
+    "cases:close": "/cases/{pk}/close/",
+    "cases:reopen": "/cases/{pk}/reopen/",
+    "cases:note": "/cases/{pk}/note/",
+    "cases:task": "/cases/{pk}/task/",
+    "cases:person": "/cases/{pk}/person/",
+    "cases:assign": "/cases/{pk}/assign/",
+    "cases:share": "/cases/{pk}/share/",
+    "cases:task-done": "/cases/tasks/{task}/done/",
 }
 
 
-def build_world(region, role) -> World:
+def build_cases(region) -> dict:
+    """A Greek hotline case, one shared with the Greek police, and a Serbian one."""
+    from seec.cases import services as case_services
+    from seec.cases.tests.conftest import case_fields
+    from seec.core.services import grant_share
+
+    gr_operator = region.users[RoleCode.HOTLINE_OPERATOR]
+    gr_manager = region.users[RoleCode.CASE_MANAGER]
+    rs = Origin(region.foreign_manager)
+    contact = case_services.record_contact(
+        origin=Origin(gr_operator), data={"channel": "call", "subject": "advice"}
+    )
+    case = case_services.open_case(origin=Origin(gr_operator), fields=case_fields())
+    shared = case_services.open_case(
+        origin=Origin(gr_operator), fields=case_fields(given_names="Ελένη", family_name="Νικολάου")
+    )
+    grant_share(shared, region.gr_police, origin=Origin(gr_manager), reason="Police search")
+    task = case_services.add_task(
+        case,
+        origin=Origin(gr_manager),
+        title="Call the school",
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+    foreign_case = case_services.open_case(
+        origin=rs, fields=case_fields(given_names="Никола", family_name="Петровић", sex="male")
+    )
+    foreign_contact = case_services.record_contact(
+        origin=rs, data={"channel": "call", "subject": "advice"}
+    )
+    return {
+        "case": case,
+        "shared_case": shared,
+        "foreign_case": foreign_case,
+        "task": task,
+        "contact": contact,
+        "foreign_contact": foreign_contact,
+    }
+
+
+def build_world(region, role, cases) -> World:
     user = region.users[role]
     colleague = make_user(user.organisation, RoleCode.HOTLINE_OPERATOR)
     foreign = region.foreign_manager
@@ -156,6 +354,7 @@ def build_world(region, role) -> World:
         colleague_event=audit.record(Action.VIEW, origin=Origin(colleague), obj=colleague),
         foreign_event=audit.record(Action.VIEW, origin=Origin(foreign), obj=foreign),
         foreign_org=region.rs_hotline,
+        extras=cases,
     )
 
 
@@ -169,9 +368,14 @@ def outcome(client, check: Check, world: World) -> bool:
     return check.marker(world) in response.content.decode().replace(": ", ":")
 
 
+@pytest.fixture
+def cases(region):
+    return build_cases(region)
+
+
 @pytest.mark.parametrize("role", sorted(ALL))
-def test_no_role_reads_what_it_may_not(region, role):
-    world = build_world(region, role)
+def test_no_role_reads_what_it_may_not(region, cases, role):
+    world = build_world(region, role, cases)
     client = APIClient()
     client.force_login(world.user)
     unauthorised, refused = [], []
@@ -185,20 +389,51 @@ def test_no_role_reads_what_it_may_not(region, role):
     assert refused == [], f"{role} was refused what it may read: {refused}"
 
 
-def test_anonymous_reads_nothing(region):
-    world = build_world(region, RoleCode.ADMINISTRATOR)
+def test_anonymous_reads_nothing(region, cases):
+    world = build_world(region, RoleCode.ADMINISTRATOR, cases)
     client = APIClient()
     read = [check.name for check in MATRIX if outcome(client, check, world)]
     assert read == []
 
 
-def test_hidden_objects_answer_404_not_403(region):
-    world = build_world(region, RoleCode.HOTLINE_OPERATOR)
+def test_hidden_objects_answer_404_not_403(region, cases):
+    world = build_world(region, RoleCode.HOTLINE_OPERATOR, cases)
     client = APIClient()
     client.force_login(world.user)
     assert client.get(f"/api/users/{world.foreign.pk}/").status_code == 404
     assert client.get(f"/api/audit-events/{world.foreign_event.pk}/").status_code == 404
     assert client.get("/api/audit-events/999999999/").status_code == 404
+    assert client.get(f"/api/cases/{cases['foreign_case'].pk}/").status_code == 404
+    assert client.get(f"/cases/{cases['foreign_case'].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(ALL - HOTLINE))
+def test_workflow_steps_change_nothing_for_roles_that_may_not(region, cases, role):
+    """Every POST-only step, tried by a role outside the owning hotline, on the owned case:
+    refused (403/404/405), and the case, its tasks and the audit trail unchanged."""
+    from seec.cases.models import Case, CaseTask
+    from seec.core.models import AuditEvent
+
+    user = region.users[role]
+    client = APIClient()
+    client.force_login(user)
+    case = cases["case"]
+    before = (
+        Case.objects.filter(pk=case.pk).values().get(),
+        CaseTask.objects.count(),
+        AuditEvent.objects.exclude(action__in=[Action.VIEW, "auth.sign_in"]).count(),
+    )
+    for url in POST_ROUTES.values():
+        path = url.format(pk=case.pk, task=cases["task"].pk)
+        assert client.get(path).status_code in (403, 404, 405), path
+        response = client.post(path, {"reason": "x", "text": "x", "outcome": "closed_other"})
+        assert response.status_code in (400, 403, 404), (path, response.status_code)
+    after = (
+        Case.objects.filter(pk=case.pk).values().get(),
+        CaseTask.objects.count(),
+        AuditEvent.objects.exclude(action__in=[Action.VIEW, "auth.sign_in"]).count(),
+    )
+    assert after == before
 
 
 def named_routes(patterns=None, namespace=""):
@@ -214,6 +449,7 @@ def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
         for name in named_routes()
-        if not name.startswith("admin:") and name not in PUBLIC_ROUTES | COVERED_ROUTES
+        if not name.startswith("admin:")
+        and name not in PUBLIC_ROUTES | COVERED_ROUTES | set(POST_ROUTES)
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"

@@ -3,10 +3,14 @@
 Creates only what is missing, so `make run` can call it every time. Refuses production mode.
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from seec.core.models import Country, Organisation, OrganisationKind, Role, RoleCode, User
 
@@ -67,6 +71,10 @@ class Command(BaseCommand):
                         roles,
                     )
         self.stdout.write(f"Demo region ready ({created} users created).")
+        # Each app may add its demo data in a `demo.py` with `seed(stdout)`.
+        for app in apps.get_app_configs():
+            if app.name.startswith("seec.") and module_has_submodule(app.module, "demo"):
+                import_module(f"{app.name}.demo").seed(self.stdout)
 
     @staticmethod
     def hotline_name(country: Country) -> str:

@@ -1,0 +1,58 @@
+"""The demo region's cases: a few thousand, through the same services as real work, so the
+timelines, tasks and audit trail look as they will in use."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from tqdm import tqdm
+
+from seec.core.audit import Origin
+from seec.core.models import Organisation, OrganisationKind, User
+
+from . import generator, services
+from .models import Case
+
+
+def seed(stdout, count: int | None = None) -> None:
+    count = settings.SEEC_DEMO_CASES if count is None else count
+    if Case.objects.exists() or count == 0:
+        return
+    hotlines = {
+        org.country_id: org
+        for org in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
+    }
+    staff = {user.username: user for user in User.objects.filter(username__contains=".")}
+    made = 0
+    for item in tqdm(generator.generate(count), total=count, desc="Demo cases", unit="case"):
+        cc = item.country.lower()
+        operator, manager = staff.get(f"operator.{cc}"), staff.get(f"manager.{cc}")
+        if item.country not in hotlines or operator is None or manager is None:
+            continue
+        with transaction.atomic():
+            play(item, Origin(operator), Origin(manager))
+        made += 1
+    stdout.write(f"Demo cases ready ({made} created).")
+
+
+def play(item: generator.GeneratedCase, operator: Origin, manager: Origin) -> Case:
+    """Replay one generated case's life: the call, the case, risk, the finding, the closure."""
+    first_contact = item.contacts[0]
+    contact = services.record_contact(origin=operator, data=first_contact)
+    case = services.open_case(
+        origin=operator,
+        fields=item.fields,
+        contact=contact,
+        opened_at=first_contact["started_at"],
+    )
+    services.assign_case(case, manager.actor, origin=manager)
+    if item.risk:
+        services.assess_risk(case, origin=manager, **item.risk)
+    if item.found:
+        services.mark_found(case, origin=manager, **item.found)
+        if item.closed:
+            services.close_case(case, origin=manager, reason=item.closed["reason"])
+            for task in case.tasks.filter(done_at__isnull=True):
+                if task.due_at < item.found["found_at"] + timedelta(days=2):
+                    services.complete_task(task, origin=manager)
+    return case

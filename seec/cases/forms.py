@@ -1,0 +1,248 @@
+"""Forms of the hotline pages. They validate input; the services do the work."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seec.core.models import Country, Organisation
+
+from .models import (
+    FOUND_OUTCOMES,
+    Case,
+    CasePerson,
+    Category,
+    Contact,
+    FoundHow,
+    Outcome,
+    RiskLevel,
+    Sighting,
+    Status,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FieldsOnlyModelForm(forms.ModelForm):
+    """Validates the fields and the row's own rules; the service validates the rest (the
+    organisation, numbering and links it sets) and saves."""
+
+    def _post_clean(self):
+        try:
+            self.instance.clean_fields(exclude=self._get_validation_exclusions())
+            self.instance.clean()
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class CaseForm(FieldsOnlyModelForm):
+    """The facts of a case: the child and the disappearance."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
+            "age_estimate", "nationality", "languages", "address", "school",
+            "height_cm", "build", "hair", "eyes", "distinguishing_marks", "clothing",
+            "medical_needs", "medication",
+            "category", "subcategory", "last_seen_at", "last_seen_place", "last_seen_lat",
+            "last_seen_lon", "circumstances", "may_cross_border", "heading_to",
+            "police_notified_at", "police_unit", "police_reference", "sis_alert",
+            "interpol_notice",
+        ]  # fmt: skip
+        widgets = {
+            "date_of_birth": DATE,
+            "last_seen_at": DATETIME,
+            "police_notified_at": DATETIME,
+            "distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
+            "clothing": forms.Textarea(attrs={"rows": 2}),
+            "medical_needs": forms.Textarea(attrs={"rows": 2}),
+            "medication": forms.Textarea(attrs={"rows": 2}),
+            "circumstances": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    SECTIONS = [
+        (_("The child"), ["given_names", "family_name", "names_latin", "other_names", "sex",
+                          "date_of_birth", "age_estimate", "nationality", "languages", "address",
+                          "school"]),
+        (_("Description"), ["height_cm", "build", "hair", "eyes", "distinguishing_marks",
+                            "clothing", "medical_needs", "medication"]),
+        (_("The disappearance"), ["category", "subcategory", "last_seen_at", "last_seen_place",
+                                  "last_seen_lat", "last_seen_lon", "circumstances",
+                                  "may_cross_border", "heading_to"]),
+        (_("Police"), ["police_notified_at", "police_unit", "police_reference", "sis_alert",
+                       "interpol_notice"]),
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region_first = Country.objects.order_by("-in_region", "name")
+        self.fields["nationality"].queryset = region_first
+        self.fields["heading_to"].queryset = region_first
+        self.fields["given_names"].widget.attrs["autofocus"] = True
+        if not self.instance.pk:
+            self.initial.setdefault("last_seen_at", timezone.localtime().replace(second=0))
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class QuickContactForm(FieldsOnlyModelForm):
+    """Everything an operator records about a call, in the order the call goes."""
+
+    case_number = forms.CharField(
+        label=_("Case number (if about an existing case)"), required=False, max_length=20
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "channel", "subject", "case_number", "anonymous", "caller_relation", "caller_name",
+            "caller_phone", "caller_language", "summary", "referred_to", "started_at",
+            "duration_seconds",
+        ]  # fmt: skip
+        widgets = {
+            "started_at": DATETIME,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].widget.attrs["autofocus"] = True
+        self.initial.setdefault("started_at", timezone.localtime().replace(second=0))
+
+
+class RiskForm(forms.Form):
+    under_13 = forms.BooleanField(label=_("The child is under 13"), required=False)
+    vulnerable = forms.BooleanField(
+        label=_("Vulnerability (disability, mental health, pregnancy…)"), required=False
+    )
+    medical_need = forms.BooleanField(label=_("Urgent medical need or medication"), required=False)
+    danger_signs = forms.BooleanField(
+        label=_("Signs of danger (threats, violence, weapon, unknown adult)"), required=False
+    )
+    previous_episodes = forms.BooleanField(label=_("Has gone missing before"), required=False)
+    suspected_exploitation = forms.BooleanField(
+        label=_("Suspected sexual or labour exploitation"), required=False
+    )
+    suspected_trafficking = forms.BooleanField(label=_("Suspected trafficking"), required=False)
+    level = forms.ChoiceField(
+        label=_("Risk level (leave to compute it from the factors)"),
+        choices=[("", _("Computed from the factors")), *RiskLevel.choices],
+        required=False,
+    )
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    FACTORS = [
+        "under_13", "vulnerable", "medical_need", "danger_signs", "previous_episodes",
+        "suspected_exploitation", "suspected_trafficking",
+    ]  # fmt: skip
+
+    def factors(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FACTORS}
+
+
+class SightingForm(forms.ModelForm):
+    class Meta:
+        model = Sighting
+        fields = ["seen_at", "place", "lat", "lon", "description", "reported_by"]
+        widgets = {"seen_at": DATETIME, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class FoundForm(forms.Form):
+    found_at = forms.DateTimeField(label=_("Found"), widget=DATETIME)
+    found_how = forms.ChoiceField(label=_("How the child was found"), choices=FoundHow.choices)
+    outcome = forms.ChoiceField(
+        label=_("State"), choices=[(o.value, o.label) for o in Outcome if o in FOUND_OUTCOMES]
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", "—"), (Outcome.CLOSED_OTHER.value, Outcome.CLOSED_OTHER.label)],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason for closing"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_at = forms.DateTimeField(label=_("Due"), widget=DATETIME)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = CasePerson
+        fields = [
+            "role", "name", "relation", "phone", "email", "address", "notes",
+            "vehicle_make", "vehicle_model", "vehicle_colour", "vehicle_plate",
+        ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class AssignForm(forms.Form):
+    manager = forms.ModelChoiceField(label=_("Case manager"), queryset=None)
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers
+
+
+class ShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, exclude_organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
+            pk=exclude_organisation
+        )
+
+
+SORTS = {
+    "-opened_at": _("Newest first"),
+    "opened_at": _("Oldest first"),
+    "-last_seen_at": _("Last seen, most recent first"),
+    "number": _("Case number"),
+}
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any")), ("open_any", _("Open or active")), *Status.choices],
+        required=False,
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Any")), *Category.choices], required=False
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk"), choices=[("", _("Any")), *RiskLevel.choices], required=False
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=list(SORTS.items()), required=False)
+
+    def filter(self, cases, user):
+        data = self.cleaned_data
+        if data.get("status") == "open_any":
+            cases = cases.open()
+        elif data.get("status"):
+            cases = cases.filter(status=data["status"])
+        if data.get("category"):
+            cases = cases.filter(category=data["category"])
+        if data.get("risk"):
+            cases = cases.filter(risk_level=data["risk"])
+        if data.get("mine"):
+            cases = cases.filter(assigned_manager=user)
+        return cases.order_by(data.get("sort") or "-opened_at", "-pk")

@@ -1,0 +1,525 @@
+"""The 116 000 hotline: contacts, missing-child cases and everything attached to them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seec.core.models import Country, Organisation
+
+
+class Category(models.TextChoices):
+    """Missing Children Europe's five categories, which the 116 000 hotlines report in."""
+
+    RUNAWAY = "runaway", _("Runaway (including thrown out)")
+    PARENTAL_ABDUCTION = "parental_abduction", _("Parental abduction")
+    CRIMINAL_ABDUCTION = "criminal_abduction", _("Criminal abduction")
+    LOST_INJURED = "lost_injured", _("Lost, injured or otherwise missing")
+    MIGRANT = "migrant", _("Missing unaccompanied migrant child")
+
+
+class Subcategory(models.TextChoices):
+    THROWN_OUT = "thrown_out", _("Thrown out")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+# Which subcategories each category allows.
+SUBCATEGORIES = {
+    Category.RUNAWAY: {Subcategory.THROWN_OUT},
+    Category.PARENTAL_ABDUCTION: {Subcategory.NATIONAL, Subcategory.INTERNATIONAL},
+}
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACTIVE_SEARCH = "active_search", _("Active search")
+    FOUND = "found", _("Found")
+    CLOSED = "closed", _("Closed")
+
+
+class Outcome(models.TextChoices):
+    FOUND_SAFE = "found_safe", _("Found safe")
+    FOUND_HARMED = "found_harmed", _("Found harmed")
+    FOUND_DECEASED = "found_deceased", _("Found deceased")
+    CLOSED_OTHER = "closed_other", _("Closed for another reason")
+
+
+FOUND_OUTCOMES = {Outcome.FOUND_SAFE, Outcome.FOUND_HARMED, Outcome.FOUND_DECEASED}
+
+
+class FoundHow(models.TextChoices):
+    RETURNED_ALONE = "returned_alone", _("Returned alone")
+    BY_POLICE = "by_police", _("Found by police")
+    BY_FAMILY = "by_family", _("Found by family")
+    AFTER_PUBLIC_ALERT = "after_public_alert", _("Found after a public alert")
+    BY_PUBLIC = "by_public", _("Found by a member of the public")
+    OTHER = "other", _("Other")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+RISK_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2, RiskLevel.CRITICAL: 3}
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[Status.OPEN, Status.ACTIVE_SEARCH])
+
+
+class Case(models.Model):
+    """A missing child, from the first report to closure."""
+
+    # Ownership and numbering
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    external_reference = models.CharField(
+        _("external reference"), max_length=100, blank=True, default=""
+    )
+
+    # The child
+    given_names = models.CharField(_("given names"), max_length=150)
+    family_name = models.CharField(_("family name"), max_length=150, blank=True)
+    names_latin = models.CharField(
+        _("name in Latin script"),
+        max_length=300,
+        blank=True,
+        help_text=_("Filled from the names as given if left empty."),
+    )
+    other_names = models.CharField(_("other names and nicknames"), max_length=300, blank=True)
+    # Normalised Latin spellings of every name above, "|"-separated: what search ranks against.
+    name_forms = models.TextField(editable=False, default="")
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_estimate = models.PositiveSmallIntegerField(
+        _("estimated age (years)"), null=True, blank=True
+    )
+    nationality = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nationality"),
+    )
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    address = models.CharField(_("home address"), max_length=300, blank=True)
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    build = models.CharField(_("build"), max_length=100, blank=True)
+    hair = models.CharField(_("hair"), max_length=100, blank=True)
+    eyes = models.CharField(_("eyes"), max_length=100, blank=True)
+    distinguishing_marks = models.TextField(_("distinguishing marks"), blank=True)
+    clothing = models.TextField(_("clothing when last seen"), blank=True)
+    medical_needs = models.TextField(_("medical needs"), blank=True)
+    medication = models.TextField(_("medication"), blank=True)
+
+    # The disappearance
+    last_seen_at = models.DateTimeField(_("last seen"))
+    last_seen_place = models.CharField(_("last seen at (place)"), max_length=300)
+    last_seen_lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    last_seen_lon = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    circumstances = models.TextField(_("circumstances"), blank=True)
+    may_cross_border = models.BooleanField(
+        _("may have crossed or be crossing a border"), default=False
+    )
+    heading_to = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("towards country"),
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    subcategory = models.CharField(
+        _("subcategory"), max_length=20, choices=Subcategory.choices, blank=True
+    )
+
+    # Risk and police
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True, db_index=True
+    )
+    police_notified_at = models.DateTimeField(_("police notified"), null=True, blank=True)
+    police_unit = models.CharField(_("police unit"), max_length=200, blank=True)
+    police_reference = models.CharField(_("police reference"), max_length=100, blank=True)
+    sis_alert = models.BooleanField(_("SIS alert issued"), default=False)
+    interpol_notice = models.BooleanField(_("Interpol yellow notice issued"), default=False)
+
+    # Status and outcome
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    found_at = models.DateTimeField(_("found"), null=True, blank=True)
+    found_how = models.CharField(
+        _("how the child was found"), max_length=30, choices=FoundHow.choices, blank=True
+    )
+    closure_reason = models.TextField(_("reason for closing"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    # People at work on it
+    assigned_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_cases",
+        verbose_name=_("case manager"),
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["organisation", "status", "-opened_at"]),
+            models.Index(fields=["organisation", "-opened_at"]),
+            models.Index(fields=["organisation", "risk_level"]),
+            models.Index(fields=["assigned_manager", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="case_unique_external_reference",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(found_at__isnull=True)
+                | models.Q(found_at__gte=models.F("last_seen_at")),
+                name="case_found_after_last_seen",
+                violation_error_message=_("The child cannot be found before going missing."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def child_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.OPEN, Status.ACTIVE_SEARCH)
+
+    def age_at(self, moment) -> int | None:
+        """The child's age in whole years at `moment` (from the birth date, else the estimate)."""
+        if self.date_of_birth:
+            day = moment.date() if hasattr(moment, "date") else moment
+            born = self.date_of_birth
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return self.age_estimate
+
+    @property
+    def age_now(self) -> int | None:
+        return self.age_at(timezone.now())
+
+    @property
+    def time_missing(self):
+        """How long the child was (or has been) missing."""
+        end = self.found_at or (None if self.is_open else self.closed_at) or timezone.now()
+        return end - self.last_seen_at
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth is in the future.")
+        if self.date_of_birth and (today.year - self.date_of_birth.year) > 25:
+            errors["date_of_birth"] = _("This person is not a child: check the date of birth.")
+        if self.age_estimate is not None and self.age_estimate > 17:
+            errors["age_estimate"] = _("A case is for a child under 18.")
+        if self.last_seen_at and self.last_seen_at > timezone.now() + timezone.timedelta(minutes=5):
+            errors["last_seen_at"] = _("The time last seen is in the future.")
+        if self.found_at and self.last_seen_at and self.found_at < self.last_seen_at:
+            errors["found_at"] = _("The child cannot be found before going missing.")
+        allowed = SUBCATEGORIES.get(self.category, set())
+        if self.subcategory and self.subcategory not in allowed:
+            errors["subcategory"] = _("This subcategory does not belong to the category.")
+        if (self.last_seen_lat is None) != (self.last_seen_lon is None):
+            errors["last_seen_lon"] = _("Give both latitude and longitude, or neither.")
+        if self.last_seen_lat is not None and not -90 <= self.last_seen_lat <= 90:
+            errors["last_seen_lat"] = _("Latitude lies between -90 and 90.")
+        if self.last_seen_lon is not None and not -180 <= self.last_seen_lon <= 180:
+            errors["last_seen_lon"] = _("Longitude lies between -180 and 180.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number given per country and year (`GR-2026-000123`)."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="case_number_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.country_id}-{self.year}: {self.last}"
+
+
+class CaseSearchKey(models.Model):
+    """One search key of a case's names (see cases/names.py): the index that name search uses
+    on SQLite and PostgreSQL alike."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "case"])]
+
+    def __str__(self):
+        return self.key
+
+
+class PersonRole(models.TextChoices):
+    PARENT = "parent", _("Parent or guardian")
+    REPORTER = "reporter", _("Reporter")
+    SUSPECTED_ABDUCTOR = "suspected_abductor", _("Suspected abductor")
+    WITNESS = "witness", _("Witness")
+    OTHER = "other", _("Other")
+
+
+class CasePerson(models.Model):
+    """Someone linked to a case: a parent, the reporter, a suspected abductor, a witness."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("role"), max_length=30, choices=PersonRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation to the child"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Digits only, for search by phone whatever the formatting.
+    phone_digits = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    vehicle_make = models.CharField(_("vehicle make"), max_length=60, blank=True)
+    vehicle_model = models.CharField(_("vehicle model"), max_length=60, blank=True)
+    vehicle_colour = models.CharField(_("vehicle colour"), max_length=40, blank=True)
+    vehicle_plate = models.CharField(_("number plate"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("person linked to the case")
+        verbose_name_plural = _("people linked to the case")
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class RiskAssessment(models.Model):
+    """A structured judgement of the danger the child is in, with the reasons recorded."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(default=timezone.now)
+    under_13 = models.BooleanField(_("the child is under 13"), default=False)
+    vulnerable = models.BooleanField(
+        _("vulnerability (disability, mental health, pregnancy…)"), default=False
+    )
+    medical_need = models.BooleanField(_("urgent medical need or medication"), default=False)
+    danger_signs = models.BooleanField(
+        _("signs of danger (threats, violence, weapon, unknown adult)"), default=False
+    )
+    previous_episodes = models.BooleanField(_("has gone missing before"), default=False)
+    suspected_exploitation = models.BooleanField(
+        _("suspected sexual or labour exploitation"), default=False
+    )
+    suspected_trafficking = models.BooleanField(_("suspected trafficking"), default=False)
+    computed_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    rationale = models.TextField(_("rationale"))
+
+    class Meta:
+        ordering = ["-assessed_at"]
+        verbose_name = _("risk assessment")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.level}"
+
+
+class Sighting(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sightings")
+    seen_at = models.DateTimeField(_("seen"))
+    place = models.CharField(_("place"), max_length=300)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField(_("what was seen"))
+    reported_by = models.CharField(_("reported by"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.case_id} @ {self.place}"
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"note {self.pk} on {self.case_id}"
+
+
+class CaseTask(models.Model):
+    """A follow-up with a due date: a call to the family, a return interview, a check."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_at = models.DateTimeField(_("due"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_tasks",
+        verbose_name=_("assigned to"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "due_at"]
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due_at < timezone.now()
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Phone call")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+
+
+class ContactSubject(models.TextChoices):
+    NEW_DISAPPEARANCE = "new_disappearance", _("A new disappearance")
+    CASE_INFORMATION = "case_information", _("Information on an existing case")
+    SIGHTING = "sighting", _("A sighting")
+    ADVICE = "advice", _("Advice only")
+    SILENT = "silent", _("Silent call")
+    ABUSIVE = "abusive", _("Abusive call")
+    TEST = "test", _("Test call")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope (referred elsewhere)")
+
+
+class CallerRelation(models.TextChoices):
+    PARENT = "parent", _("Parent or guardian")
+    RELATIVE = "relative", _("Other relative")
+    CHILD = "child", _("The child")
+    FRIEND = "friend", _("Friend")
+    PROFESSIONAL = "professional", _("Professional (school, social services…)")
+    POLICE = "police", _("Police")
+    PUBLIC = "public", _("Member of the public")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Contact(models.Model):
+    """One call, chat, e-mail, SMS, walk-in or letter to the hotline."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    started_at = models.DateTimeField(_("time"), default=timezone.now)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    subject = models.CharField(_("about"), max_length=30, choices=ContactSubject.choices)
+    anonymous = models.BooleanField(_("anonymous caller"), default=False)
+    caller_relation = models.CharField(
+        _("caller's relation to the child"),
+        max_length=20,
+        choices=CallerRelation.choices,
+        default=CallerRelation.UNKNOWN,
+    )
+    caller_name = models.CharField(_("caller's name"), max_length=200, blank=True)
+    caller_phone = models.CharField(_("caller's phone"), max_length=40, blank=True)
+    caller_phone_digits = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    caller_language = models.CharField(_("caller's language"), max_length=10, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["organisation", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        errors = {}
+        if self.anonymous and (self.caller_name or self.caller_phone):
+            errors["anonymous"] = _("An anonymous contact has no caller name or phone.")
+        if self.subject == ContactSubject.OUT_OF_SCOPE and not self.referred_to:
+            errors["referred_to"] = _("Say where the caller was referred.")
+        if self.started_at and self.started_at > timezone.now() + timezone.timedelta(minutes=5):
+            errors["started_at"] = _("The contact time is in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def digits_of(phone: str) -> str:
+    """A phone number reduced to its digits, so that search ignores spaces and dashes."""
+    return "".join(ch for ch in phone if ch.isdigit())

@@ -1,0 +1,627 @@
+"""Matching children's names across the region's scripts, conventions and typos.
+
+A caller spells a name however they know it: Ђорђевић, Đorđević, Djordjevic or Dordevic;
+Γιώργος, Giorgos or Yiorgos. Search works in three steps:
+
+1. `latin_forms`: every plausible plain Latin spelling of the name (lower case a-z, single
+   spaces): Cyrillic and Greek are transliterated by each convention that fits the letters,
+   and regional Latin letters are spelt both with and without their digraphs (š → s, sh).
+2. `name_keys`: for each token of each form a phonetic key that folds the remaining
+   differences between conventions (sh/s, ch/c/tch, dj/d, y/j/i...) and the token's own
+   spelling, each with every variant with one character deleted, so that a typo on either
+   side still shares a key. The platform stores one row per key and case and finds
+   candidates by shared keys.
+3. `name_similarity`: a Jaro–Winkler score over tokens, in any order, that ranks candidates.
+
+Pure Python (standard library and rapidfuzz): no Django, so the data generator and the
+benchmarks can use it too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz.distance import JaroWinkler
+
+CONVENTIONS: tuple[str, ...] = ("sr", "mk", "bg", "uk", "ru", "el", "el-phonetic")
+
+# Limits that keep a pasted paragraph from producing thousands of index rows. The key limit
+# stays well below the 32 characters of CaseSearchKey.key.
+MAX_NAME_CHARS = 200
+MAX_TOKENS = 8
+MAX_FORMS = 12
+MAX_KEY_CHARS = 24
+
+# --- Cyrillic ------------------------------------------------------------------------------
+
+# What any convention does with a letter outside its own alphabet (a Ukrainian є in a name
+# read as Russian, a Serbian ђ read as Bulgarian): the nearest usual spelling. Diacritics are
+# kept so that latin_forms spells them both ways, as it does for Latin input.
+_CYRILLIC_ANY = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "ѓ": "gj", "е": "e",
+    "ё": "e", "є": "ye", "ж": "zh", "з": "z", "ѕ": "dz", "и": "i", "і": "i", "ї": "yi",
+    "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "ќ": "kj", "у": "u",
+    "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dž", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ґ": "g",
+}  # fmt: skip
+
+# Serbian official Latin script: one letter for one letter.
+_SR = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž",
+    "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
+    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u",
+    "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
+    # Russian and Ukrainian letters as Serbian writes them in foreign names (Jurij, Šćukin).
+    "й": "j", "я": "ja", "ю": "ju", "ё": "jo", "є": "je", "ї": "ji", "щ": "šč",
+}  # fmt: skip
+
+# Macedonian official Latin script (the one with diacritics; passports use zh/ch/sh, which
+# latin_forms adds as the digraph spelling of ž/č/š).
+_MK = {
+    **_SR,
+    "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
+}  # fmt: skip
+
+# Bulgarian, the Transliteration Act of 2009.
+_BG = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
+}  # fmt: skip
+
+# Ukrainian national system (Cabinet of Ministers resolution 55, 2010); є ї й ю я have a
+# second spelling inside a word, see _UK_INSIDE.
+_UK = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+_UK_INSIDE = {"є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia"}
+
+# Russian, BGN/PCGN-like without its apostrophes (ё as e: most Russian text omits the dots,
+# so Артём and Артем must come out alike).
+_RU = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+}  # fmt: skip
+
+_CYRILLIC_TABLES = {
+    "sr": {**_CYRILLIC_ANY, **_SR},
+    "mk": {**_CYRILLIC_ANY, **_MK},
+    "bg": {**_CYRILLIC_ANY, **_BG},
+    "uk": {**_CYRILLIC_ANY, **_UK},
+    "ru": {**_CYRILLIC_ANY, **_RU},
+}
+
+# The letters of each alphabet: a convention applies to a Cyrillic name only if it has all
+# of the name's letters (ђ rules out everything but Serbian; і, ї, є, ґ mean Ukrainian).
+_ALPHABETS = {
+    "sr": frozenset("абвгдђежзијклљмнњопрстћуфхцчџш"),
+    "mk": frozenset("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
+    "bg": frozenset("абвгдежзийклмнопрстуфхцчшщъьюя"),
+    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
+    "ru": frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя"),
+}
+_CYRILLIC_CONVENTIONS = ("sr", "mk", "bg", "uk", "ru")
+# Russian-style romanisation is what older documents and foreign databases use for every
+# Cyrillic name (Ukrainian ones included: Сергій → Sergiy), so it is always one of the forms.
+_GENERIC_CYRILLIC = "ru"
+
+# Ukrainian and Belarusian write an apostrophe inside words (Мар'яна); it is no separator.
+_APOSTROPHES = frozenset("'’ʼ`´ʹ‘")
+
+# --- Greek ---------------------------------------------------------------------------------
+
+_GREEK_VOWELS = frozenset("αεηιουω")
+# Before these (and before vowels) αυ/ευ/ηυ are read av/ev/iv; otherwise af/ef/if.
+_GREEK_VOICED = frozenset("βγδζλμνρ")
+
+# ELOT 743 letter by letter; the digraph rules are in _greek_word.
+_ELOT = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
+    "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
+    "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
+    "ω": "o",
+}  # fmt: skip
+# How Greeks commonly write their own names (Hatzidakis, Yiannis, Babis): by sound.
+_EL_PHONETIC = {**_ELOT, "υ": "i", "χ": "h"}
+# Pairs read as one vowel in the common spelling (ου stays ou in both systems).
+_EL_PHONETIC_VOWEL_PAIRS = {"αι": "e", "ει": "i", "οι": "i", "υι": "i"}
+
+
+# --- Latin ---------------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_LATIN_SPECIAL = str.maketrans({
+    "đ": "dj", "ð": "d", "ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i",
+    "þ": "th", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ſ": "s", "ə": "e", "ɨ": "i",
+})  # fmt: skip
+# Separators inside a name become spaces (Jovanović-Petrović, O'Neill, "Petrović,Ana").
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―'’‘ʼʻ`´′.,;:/\\_|()\[\]{}\"+&]+")
+_NOT_LATIN = re.compile(r"[^a-z ]+")
+
+# The digraph spelling of the region's letters with a caron, acute, cedilla or comma, as
+# English, Russian-style and passport transliterations write them (Ševčenko → Shevchenko,
+# Moldovan Țurcanu → Tsurcanu).
+_DIGRAPH_SPELLING = str.maketrans({
+    "č": "ch", "ć": "ch", "ç": "ch", "š": "sh", "ş": "sh", "ș": "sh", "ž": "zh",
+    "ț": "ts", "ţ": "ts",
+})  # fmt: skip
+_HAS_DIGRAPH_LETTER = re.compile("[čćçšşșžțţ]")
+
+
+# --- Phonetic keys -------------------------------------------------------------------------
+#
+# A key is the token (normalised Latin, a-z) rewritten by these rules, in this order, so that
+# the region's spellings of one name coincide:
+#
+# 1. A glide at the start, before a vowel, is "j": Jovan = Yovan, Iulia = Yulia = Julia, and
+#    the Greek γι: Giorgos = Yiorgos = Jorgos, Giannis = Yiannis.
+#    Greek γε before a vowel is that glide too: Georgios → jorgios.
+# 2. Between vowels, Greek γι is the same glide: Panagiotis = Panayiotis. The Greek formal
+#    ending -(e)ios is the everyday -is: Dimitrios = Dimitris, Vasileios = Vasilis (and
+#    Georgios → jorgis is one edit from Giorgos → jorgos).
+# 3. Consonant spellings, longest first, left to right:
+#    - č/ć/ц sounds: ch, c, tch, tsch, cz, ts, tz → c (Shevchenko = Sevcenko = Ševčenko,
+#      Jovanovich = Jovanovitch = Jovanović), and Macedonian kj (ќ, the sister of ћ) → c;
+#      but c before a, o, u or a consonant is a k (Cristina = Kristina, Nicolae = Nikolai,
+#      Victoria = Viktoria), and ck, q → k. Greek χ comes out as ch (ELOT: c) or h
+#      (Hatzidakis): one edit apart, which the deletion keys absorb.
+#    - đ sounds: dj, gj → d (Đorđević = Djordjevic = Dordevic, Ѓорѓиев = Gjorgjiev = Đorđiev).
+#      Typing đ as plain d is the commonest spelling without diacritics; keeping dj apart from
+#      j keeps Đurić and Jurić, two different families, apart.
+#    - Albanian xh is dž: Hoxha = Hodža → dz.
+#    - sh → s, zh → z, kh → h, ph → f, th → t, gh → g, dh → d, w → v, x → ks.
+#    - any other y or j is the vowel i or a glide: i (Marija = Maria = Mariya, Andrij =
+#      Andriy = Andrii, Ljubov = Lyubov = Liubov).
+# 4. Vowel pairs (not before another vowel, where the i is a glide): ou → u, ei/oi/ui → i,
+#    ai/ae → e (Papadopoulos = Papadopulos, Eirini = Irini, Nikolai = Nicolae).
+# 5. Runs of one letter collapse: Savvas = Savas, Andreea = Andrea, Mariia = Maria.
+#
+# The first letter stays what it is (after these rules): names that differ in their first
+# sound are usually different names, and a single difference anywhere, the first letter
+# included (Oleksandr / Aleksandr), is still caught by the one-deletion keys.
+
+_INITIAL_GLIDE = re.compile(r"(?:gi|ge|yi|[yji])(?=[aeou])")
+_GREEK_FORMAL_ENDING = re.compile(r"(?<=.[^aeiou])e?ios$")
+_GREEK_INNER_GLIDE = re.compile(r"(?<=[aeiou])gi(?=[aeou])")
+_CONSONANT_SPELLINGS = {
+    "tsch": "c", "tch": "c", "ch": "c", "cz": "c", "ts": "c", "tz": "c", "kj": "c",
+    "ck": "k", "q": "k", "dj": "d", "gj": "d", "xh": "dz",
+    "sh": "s", "zh": "z", "kh": "h", "ph": "f", "th": "t", "gh": "g", "dh": "d",
+    "w": "v", "x": "ks", "y": "i", "j": "i",
+}  # fmt: skip
+_CONSONANT_RE = re.compile(
+    "|".join(sorted(_CONSONANT_SPELLINGS, key=len, reverse=True)) + r"|c(?=[^eiy])"
+)
+_VOWEL_PAIRS = {"ou": "u", "ei": "i", "oi": "i", "ui": "i", "ai": "e", "ae": "e"}
+_VOWEL_RE = re.compile(r"ou|(?:ei|oi|ui|ai|ae)(?![aeiou])")
+_RUNS = re.compile(r"(.)\1+")
+
+
+# --- Similarity ----------------------------------------------------------------------------
+
+# Two tokens whose phonetic keys agree are nearly, not quite, as good as the same spelling,
+# so that the exact spelling ranks first.
+_KEY_AGREEMENT = 0.97
+# Jaro–Winkler is generous: unrelated names often reach 0.6-0.7. Below STRONG a token match
+# counts for less, down to what a missing token counts at WEAK and under.
+_STRONG = 0.85
+_WEAK = 0.6
+_MISSING = 0.25
+_EXTRA_TOKEN_PENALTY = 0.03
+_MAX_EXTRA_PENALISED = 3
+
+
+# --- Transliteration -----------------------------------------------------------------------
+
+
+def transliterate(text: str, convention: str) -> str:
+    """Cyrillic/Greek text to Latin by one named convention (sr: Serbian official Latin ђ→đ etc.;
+    mk: Macedonian official (ѓ→gj, ќ→kj, ѕ→dz, џ→dž...); bg: Bulgarian official 2009
+    (ж→zh, ц→ts, щ→sht, ъ→a, ю→yu, я→ya); uk: Ukrainian national 2010 (г→h, ґ→g, и→y, і→i,
+    ї→yi/i, є→ye/ie, й→y/i, х→kh, щ→shch, ю→yu/iu, я→ya/ia, initial vs other positions);
+    ru: Russian (ISO 9/BGN-like, ж→zh, х→kh, щ→shch); el: ELOT 743 (Greek → Latin, with the
+    digraph rules: ου→ou, αυ/ευ→av/ev or af/ef by the next letter, γγ→ng, γκ→gk, μπ→mp, ντ→nt,
+    χ→ch, θ→th, ψ→ps, ξ→x, η→i, υ→y, ω→o, final ς); el-phonetic: how Greeks commonly write
+    their names in Latin (χ→h, υ→i, ου→ou, γι before vowel→y/gi, β→v, μπ→b at word start, ντ→d at
+    word start, αι→e, ει/οι→i, ...)). Latin letters pass through unchanged (diacritics kept).
+
+    Letters of the other script are transliterated too (Greek in a Cyrillic convention by
+    ELOT 743, Cyrillic in a Greek one by the Russian table), so that a name typed in mixed
+    scripts still comes out whole. Upper case is kept (Ж → Zh, or ZH in an all-capital word).
+    """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"Unknown convention {convention!r}; expected one of {CONVENTIONS}")
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    cyrillic = convention if convention in _CYRILLIC_TABLES else _GENERIC_CYRILLIC
+    text = _transliterate_cyrillic(text, cyrillic)
+    return _transliterate_greek(text, phonetic=convention == "el-phonetic")
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u052f"
+
+
+def _is_greek(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff"
+
+
+def _at_word_start(text: str, i: int) -> bool:
+    if i == 0:
+        return True
+    before = text[i - 1]
+    if before in _APOSTROPHES:  # Мар'яна: the я after the apostrophe is inside the word
+        return not (i >= 2 and text[i - 2].isalpha())
+    return not before.isalpha()
+
+
+def _cased(latin: str, text: str, i: int) -> str:
+    """`latin` in the case of text[i]: capitalised, or all capitals inside a capital word."""
+    if not latin or not text[i].isupper():
+        return latin
+    after = text[i + 1] if i + 1 < len(text) else ""
+    before = text[i - 1] if i > 0 else ""
+    neighbour = after if after.isalpha() else before
+    if neighbour.isalpha() and neighbour.isupper():
+        return latin.upper()
+    return latin[0].upper() + latin[1:]
+
+
+def _transliterate_cyrillic(text: str, convention: str) -> str:
+    table = _CYRILLIC_TABLES[convention]
+    out = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        low = ch.lower()
+        latin = table.get(low)
+        if latin is None:
+            inside_word = 0 < i < last and _is_cyrillic(text[i - 1]) and _is_cyrillic(text[i + 1])
+            if not (ch in _APOSTROPHES and inside_word):
+                out.append(ch)
+            continue
+        if convention == "uk":
+            latin = _ukrainian_position(text, i, low, latin)
+        elif convention == "bg" and low == "я" and _ends_in_iya(text, i):
+            latin = "a"  # the 2009 act writes a final -ия as -ia (Мария → Maria)
+        out.append(_cased(latin, text, i))
+    return "".join(out)
+
+
+def _ends_in_iya(text: str, i: int) -> bool:
+    at_end = i == len(text) - 1 or not text[i + 1].isalpha()
+    return at_end and i > 0 and text[i - 1].lower() == "и"
+
+
+def _ukrainian_position(text: str, i: int, low: str, latin: str) -> str:
+    if low in _UK_INSIDE and not _at_word_start(text, i):
+        return _UK_INSIDE[low]
+    if low == "г" and i > 0 and text[i - 1].lower() == "з":
+        return "gh"  # зг → zgh, so that it is not read as ж (zh)
+    return latin
+
+
+def _transliterate_greek(text: str, *, phonetic: bool) -> str:
+    if not any(_is_greek(ch) for ch in text):
+        return text
+    # Each Greek letter as (base letter, has a diaeresis); accents and breathings dropped.
+    letters: list[tuple[str, bool] | None] = []
+    for ch in text:
+        if _is_greek(ch) and ch.isalpha():
+            decomposed = unicodedata.normalize("NFD", ch)
+            letters.append((decomposed[0].lower(), "\u0308" in decomposed))
+        else:
+            letters.append(None)
+    out = []
+    i = 0
+    while i < len(text):
+        if letters[i] is None:
+            out.append(text[i])
+            i += 1
+            continue
+        latin, used = _greek_letters(text, letters, i, phonetic)
+        out.append(_cased(latin, text, i))
+        i += used
+    return "".join(out)
+
+
+def _greek_letters(
+    text: str, letters: list[tuple[str, bool] | None], i: int, phonetic: bool
+) -> tuple[str, int]:
+    """The Latin for the Greek letter at i, and how many letters that used (1 or 2)."""
+
+    def base(j: int) -> str:
+        return letters[j][0] if j < len(letters) and letters[j] is not None else ""
+
+    def plain(j: int) -> bool:  # no diaeresis: the letter may join the one before
+        return j < len(letters) and letters[j] is not None and not letters[j][1]
+
+    table = _EL_PHONETIC if phonetic else _ELOT
+    this, following, after = base(i), base(i + 1), base(i + 2)
+    pair = this + following
+    start = _at_word_start(text, i)
+    if pair == "ου" and plain(i + 1):
+        return "ou", 2
+    if this in "αεη" and following == "υ" and plain(i + 1):
+        voiced = after in _GREEK_VOWELS or after in _GREEK_VOICED
+        return table[this] + ("v" if voiced else "f"), 2
+    if pair in ("γγ", "γξ", "γχ"):
+        return "n" + table[following], 2
+    if phonetic:
+        if pair in _EL_PHONETIC_VOWEL_PAIRS and plain(i + 1):
+            return _EL_PHONETIC_VOWEL_PAIRS[pair], 2
+        if pair == "γι" and plain(i + 1) and after in _GREEK_VOWELS:
+            # A glide at the start or between vowels (Yiannis, Panayiotis), but Georgios.
+            if start or (i > 0 and base(i - 1) in _GREEK_VOWELS):
+                return "yi", 2
+        if pair == "μπ":
+            return ("b" if start else "mb"), 2
+        if pair == "ντ":
+            return ("d" if start else "nt"), 2
+        if pair == "γκ":
+            return ("g" if start else "ng"), 2
+    return table.get(this, this), 1
+
+
+# --- Latin forms ---------------------------------------------------------------------------
+
+
+def normalise_latin(text: str) -> str:
+    """Lower case, diacritics removed (đ→dj, ð→d, ß→ss, ł→l, ø→o, æ→ae, ı→i, ș/ş→s, ț/ţ→t, ...
+    and every combining mark), anything that is not a-z or a space removed, hyphens and
+    apostrophes turned into spaces, runs of spaces collapsed.
+
+    Other punctuation that separates words (commas, full stops, slashes) also becomes a space,
+    so that "M.Jovanović" or "Petrović,Ana" keep two tokens; digits and letters of other
+    scripts are removed.
+    """
+    if not text:
+        return ""
+    text = text.lower().translate(_LATIN_SPECIAL)
+    text = unicodedata.normalize("NFKD", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _NOT_LATIN.sub("", text)
+    return " ".join(text.split())
+
+
+def _clip(name: str) -> str:
+    """At most MAX_NAME_CHARS characters, cut at a space where there is one."""
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    cut = name[:MAX_NAME_CHARS]
+    space = cut.rfind(" ")
+    return cut[:space] if space > MAX_NAME_CHARS // 2 else cut
+
+
+def _conventions_for(name: str) -> list[str | None]:
+    cyrillic = {ch.lower() for ch in name if _is_cyrillic(ch) and ch.isalpha()}
+    if cyrillic:
+        fitting = [c for c in _CYRILLIC_CONVENTIONS if cyrillic <= _ALPHABETS[c]]
+        if _GENERIC_CYRILLIC not in fitting:
+            fitting.append(_GENERIC_CYRILLIC)
+        if any(_is_greek(ch) for ch in name):
+            fitting.append("el-phonetic")  # the Cyrillic conventions read Greek by ELOT
+        return fitting
+    if any(_is_greek(ch) for ch in name):
+        return ["el", "el-phonetic"]
+    return [None]
+
+
+def _spellings(latin: str) -> list[str]:
+    """The Latin name as written, plus its spellings without đ and with digraphs for č/š/ž."""
+    low = latin.lower()
+    spellings = [low]
+    if "đ" in low:
+        spellings.append(low.replace("đ", "d"))
+    if _HAS_DIGRAPH_LETTER.search(low):
+        spellings.append(low.translate(_DIGRAPH_SPELLING))
+    return spellings
+
+
+def _other_scripts(text: str) -> str:
+    """A last resort for letters of scripts we do not transliterate (Arabic, Georgian...): the
+    first letter of the Unicode name (ARABIC LETTER SEEN → s). Crude, but such a name then has
+    forms and keys and is found when typed the same way again."""
+    out = []
+    for ch in text:
+        if ch.isalpha() and not ch.isascii() and not normalise_latin(ch):
+            words = unicodedata.name(ch, "").split()
+            initial = words[-1][0].lower() if words else ""
+            out.append(initial if initial.isascii() and initial.isalpha() else "")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def latin_forms(name: str) -> frozenset[str]:
+    """Every plausible normalised Latin spelling of `name`, whatever its script: for Cyrillic and
+    Greek, normalise_latin(transliterate(name, c)) for each applicable convention; for Latin
+    input, normalise_latin(name) plus the common alternative spellings of regional letters
+    (đ→dj and d; č/ć→c and ch; š→s and sh; ž→z and zh; dž→dz and dzh...). Each form is the whole
+    name, tokens separated by single spaces. Never empty for a name with letters. Keep the set
+    small (a handful of forms, not dozens): cap it, e.g. at 12.
+
+    A Cyrillic convention applies when its alphabet has all the name's Cyrillic letters, and
+    the Russian-style one always applies. Forms keep at most MAX_TOKENS tokens.
+    """
+    if not name:
+        return frozenset()
+    name = unicodedata.normalize("NFC", _clip(name))
+    forms: list[str] = []
+    for convention in _conventions_for(name):
+        latin = name if convention is None else transliterate(name, convention)
+        for spelling in _spellings(latin):
+            form = " ".join(normalise_latin(spelling).split()[:MAX_TOKENS])
+            if form and form not in forms:
+                forms.append(form)
+    if not forms:
+        form = " ".join(normalise_latin(_other_scripts(name)).split()[:MAX_TOKENS])
+        if form:
+            forms.append(form)
+    return frozenset(forms[:MAX_FORMS])
+
+
+# --- Keys ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(token: str) -> str:
+    """A key for one normalised Latin token that is the same for the region's spellings of one
+    name: conventions (dj/gj/j/đ, ch/c/tch/tsch/h for Greek χ, sh/s, zh/z, ts/c/tz, kh/h/ch,
+    y/j/i as a glide, ph/f, th/t, w/v, ck/k/c/q, x/ks, double letters) and vowels collapsed
+    with care (keep the first letter class; vowels after the first letter reduced so that
+    ou/u, ei/i/ee, ai/e, ia/ya/ja agree). Giorgos and Yiorgos must get the same key; Georgios
+    may differ (fine). Document the rules in a comment.
+
+    The rules are in the comment above _INITIAL_GLIDE. The key is lower case a-z, at most
+    MAX_KEY_CHARS long; a token that is not normalised is normalised first.
+    """
+    token = token if token.isascii() and token.isalpha() and token.islower() else _one_token(token)
+    if not token:
+        return ""
+    glide = _INITIAL_GLIDE.match(token)
+    head, rest = ("j", token[glide.end() :]) if glide else ("", token)
+    rest = _GREEK_INNER_GLIDE.sub("i", rest)
+    rest = _GREEK_FORMAL_ENDING.sub("is", rest)
+    rest = _CONSONANT_RE.sub(lambda m: _CONSONANT_SPELLINGS.get(m.group(), "k"), rest)
+    rest = _VOWEL_RE.sub(lambda m: _VOWEL_PAIRS[m.group()], rest)
+    return _RUNS.sub(r"\1", head + rest)[:MAX_KEY_CHARS]
+
+
+def _one_token(text: str) -> str:
+    return normalise_latin(text).replace(" ", "")
+
+
+def _with_deletions(key: str) -> set[str]:
+    keys = {key}
+    if len(key) >= 4:
+        keys.update(key[:i] + key[i + 1 :] for i in range(len(key)))
+    return keys
+
+
+def name_keys(name: str) -> frozenset[str]:
+    """The search-index keys of a name: for every token of every latin form, its phonetic key,
+    and — for keys of 4 or more characters — every variant with one character deleted
+    (SymSpell style, so that a query with one typo, on either side, still shares a key).
+    Tokens shorter than 2 letters are skipped. A key carries no prefix or marker beyond what
+    you need; document the format. Keep it compact: the platform stores one row per key per
+    case for a million cases.
+
+    Format: a key is lower case a-z, 1 to MAX_KEY_CHARS characters, with no marker: a token's
+    phonetic key or its spelling (the normalised token itself), or either of those with one
+    character deleted. The spelling is there because the phonetic rules read letters in
+    context (an initial j before a vowel, c before a, x as ks, ij as i): a typo can move the
+    phonetic key by two edits (Jovana → jovana but Jvana → ivana), never the spelling. Where the
+    spelling and the key agree (Jovanović, Petrov, Nikola) it adds nothing. Both kinds share
+    one space on purpose: Marija's spelling with the j deleted is Maria's key. Keys do not
+    record a token's position, so name order is free.
+    """
+    tokens = {token for form in latin_forms(name) for token in form.split() if len(token) >= 2}
+    full_keys = {phonetic_key(token) for token in tokens} | {t[:MAX_KEY_CHARS] for t in tokens}
+    keys: set[str] = set()
+    for key in full_keys:
+        if key:
+            keys |= _with_deletions(key)
+    return frozenset(keys)
+
+
+def query_keys(query: str) -> frozenset[str]:
+    """The keys to look up for a typed search: the same as name_keys (a query is a name)."""
+    return name_keys(query)
+
+
+# --- Similarity ----------------------------------------------------------------------------
+
+
+def name_similarity(query: str, candidate_forms: Iterable[str]) -> float:
+    """How alike a typed query and a stored name are, in [0, 1]: the best, over the query's
+    latin_forms and the candidate's stored latin forms, of a token-set Jaro–Winkler score
+    (each query token matched to its best candidate token, given and family name order free,
+    averaged; extra candidate tokens penalised lightly, a missing one more). 1.0 for identical.
+
+    Tokens are paired one to one, best pairs first. A pair scores the better of the spellings'
+    Jaro–Winkler similarity and (slightly discounted) that of their phonetic keys; a pair
+    below 0.85 counts for progressively less, down to what a query token with no partner
+    counts (0.25). Candidate forms that are not normalised Latin are expanded by latin_forms.
+    """
+    query_forms = latin_forms(query)
+    if not query_forms:
+        return 0.0
+    stored: set[str] = set()
+    for form in candidate_forms:
+        if not form:
+            continue
+        if form.isascii() and _NOT_LATIN.search(form) is None:
+            stored.add(" ".join(form.split()[:MAX_TOKENS]))
+        else:
+            stored |= latin_forms(form)
+    if not stored:
+        return 0.0
+    if not query_forms.isdisjoint(stored):
+        return 1.0
+    pair_scores: dict[tuple[str, str], float] = {}
+    best = 0.0
+    for query_form in query_forms:
+        query_tokens = query_form.split()
+        for stored_form in stored:
+            score = _token_set_score(query_tokens, stored_form.split(), pair_scores)
+            best = max(best, score)
+    return min(1.0, max(0.0, best))
+
+
+def _token_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    spelling = JaroWinkler.normalized_similarity(a, b)
+    key_a, key_b = phonetic_key(a), phonetic_key(b)
+    if not key_a or not key_b:
+        return spelling
+    sound = _KEY_AGREEMENT * JaroWinkler.normalized_similarity(key_a, key_b)
+    return max(spelling, sound)
+
+
+def _credit(similarity: float) -> float:
+    """What a paired token adds to the average: its similarity if strong, else less."""
+    if similarity >= _STRONG:
+        return similarity
+    slope = (_STRONG - _MISSING) / (_STRONG - _WEAK)
+    return max(_MISSING, _MISSING + (similarity - _WEAK) * slope)
+
+
+def _token_set_score(
+    query_tokens: list[str], stored_tokens: list[str], cache: dict[tuple[str, str], float]
+) -> float:
+    pairs = []
+    for i, a in enumerate(query_tokens):
+        for j, b in enumerate(stored_tokens):
+            similarity = cache.get((a, b))
+            if similarity is None:
+                similarity = cache[a, b] = _token_similarity(a, b)
+            pairs.append((similarity, i, j))
+    pairs.sort(reverse=True)
+    used_query: set[int] = set()
+    used_stored: set[int] = set()
+    total = 0.0
+    for similarity, i, j in pairs:
+        if i in used_query or j in used_stored:
+            continue
+        used_query.add(i)
+        used_stored.add(j)
+        total += _credit(similarity)
+    missing = len(query_tokens) - len(used_query)
+    extra = len(stored_tokens) - len(used_stored)
+    score = (total + missing * _MISSING) / len(query_tokens)
+    return score * (1 - _EXTRA_TOKEN_PENALTY * min(extra, _MAX_EXTRA_PENALISED))

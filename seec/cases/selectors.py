@@ -1,0 +1,166 @@
+"""Reads of cases and contacts, always through the access policy."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from seec.core import audit, policy
+from seec.core.audit import Origin
+from seec.core.models import AuditEvent
+
+from . import names
+from .models import Case, CasePerson, CaseSearchKey, CaseTask, Contact, RiskLevel, digits_of
+from .services import CaseAction
+
+CASE_NUMBER = re.compile(r"^\s*([A-Za-z]{2})-?(\d{4})-?(\d{1,6})\s*$")
+# Candidates fetched by shared keys before ranking; a name search never ranks more than this.
+CANDIDATES = 200
+MIN_SIMILARITY = 0.6
+
+
+def cases_for(user, action: str = policy.Act.VIEW):
+    return policy.visible_to(user, Case, action)
+
+
+def case_for_reading(user, pk, *, origin: Origin, reason: str = "") -> Case:
+    """One case the user may see, its reading written to the audit trail (404 otherwise)."""
+    case = policy.get_visible_or_404(
+        user,
+        Case.objects.select_related(
+            "organisation", "country", "nationality", "heading_to", "assigned_manager"
+        ),
+        pk=pk,
+    )
+    audit.record(CaseAction.VIEW, origin=origin, obj=case, reason=reason)
+    return case
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    case: Case
+    score: float
+    matched_on: str  # "number", "phone" or "name"
+
+
+def search_cases(user, query: str, limit: int = 10) -> list[SearchHit]:
+    """Find cases by case number, phone number, or the child's name however it is written
+    (any script, any transliteration, with or without diacritics, with a typo). Ranked, and
+    only among the cases the user may see."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    visible = cases_for(user)
+    number = CASE_NUMBER.match(query)
+    if number:
+        country, year, serial = number.groups()
+        wanted = f"{country.upper()}-{year}-{int(serial):06d}"
+        return [SearchHit(c, 1.0, "number") for c in visible.filter(number=wanted)[:1]]
+    digits = digits_of(query)
+    if len(digits) >= 6 and len(digits) >= len(re.sub(r"\s", "", query)) - 3:
+        return search_by_phone(visible, digits, limit)
+    return search_by_name(visible, query, limit)
+
+
+def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
+    # The last digits identify a number whatever its country prefix (+30 / 0030 / none).
+    tail = digits[-9:]
+    by_person = CasePerson.objects.filter(phone_digits__endswith=tail).values("case_id")
+    by_contact = Contact.objects.filter(caller_phone_digits__endswith=tail).values("case_id")
+    found = visible.filter(Q(pk__in=by_person) | Q(pk__in=by_contact)).order_by("-opened_at")
+    return [SearchHit(case, 1.0, "phone") for case in found[:limit]]
+
+
+def search_by_name(visible, query: str, limit: int, extra: Q | None = None) -> list[SearchHit]:
+    keys = names.query_keys(query)
+    if not keys:
+        return []
+    # Candidates: the visible cases sharing the most keys with the query.
+    candidate_rows = (
+        CaseSearchKey.objects.filter(key__in=keys, case__in=visible.values("pk"))
+        .values("case_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")[:CANDIDATES]
+    )
+    candidate_ids = [row["case_id"] for row in candidate_rows]
+    candidates = visible.filter(pk__in=candidate_ids)
+    if extra is not None:
+        candidates = candidates.filter(extra)
+    hits = []
+    for case in candidates.select_related("country"):
+        score = names.name_similarity(query, case.name_forms.split("|"))
+        if score >= MIN_SIMILARITY:
+            hits.append(SearchHit(case, score, "name"))
+    hits.sort(key=lambda hit: (-hit.score, -hit.case.opened_at.timestamp()))
+    return hits[:limit]
+
+
+def likely_duplicates(
+    user,
+    *,
+    given_names: str,
+    family_name: str = "",
+    date_of_birth=None,
+    place: str = "",
+    limit: int = 5,
+) -> list[SearchHit]:
+    """Existing cases that may be the same child, shown before a new case is saved: a close
+    name, raised by a matching birth date or place."""
+    name = " ".join(filter(None, [given_names, family_name]))
+    if not name.strip():
+        return []
+    hits = search_by_name(cases_for(user), name, limit=limit * 4)
+    ranked = []
+    for hit in hits:
+        score = hit.score
+        if date_of_birth and hit.case.date_of_birth:
+            same = hit.case.date_of_birth == date_of_birth
+            swapped = (hit.case.date_of_birth.day, hit.case.date_of_birth.month) == (
+                date_of_birth.month,
+                date_of_birth.day,
+            ) and hit.case.date_of_birth.year == date_of_birth.year
+            score += 0.15 if same or swapped else -0.1
+        if place and place.lower() in hit.case.last_seen_place.lower():
+            score += 0.05
+        if score >= 0.8:
+            ranked.append(SearchHit(hit.case, round(min(score, 1.0), 3), hit.matched_on))
+    ranked.sort(key=lambda hit: -hit.score)
+    return ranked[:limit]
+
+
+def supervisor_board(user) -> dict:
+    """The team's work, most urgent first: high-risk open cases, overdue tasks, open cases."""
+    cases = cases_for(user).filter(organisation_id=user.organisation_id)
+    now = timezone.now()
+    open_cases = cases.open().select_related("assigned_manager")
+    return {
+        "high_risk": open_cases.filter(
+            risk_level__in=[RiskLevel.HIGH, RiskLevel.CRITICAL]
+        ).order_by("last_seen_at")[:50],
+        "overdue_tasks": policy.visible_to(user, CaseTask)
+        .filter(done_at__isnull=True, due_at__lt=now, case__organisation_id=user.organisation_id)
+        .select_related("case", "assigned_to")
+        .order_by("due_at")[:50],
+        "unassigned": open_cases.filter(assigned_manager__isnull=True).order_by("-opened_at")[:50],
+        "open_count": open_cases.count(),
+        "by_status": dict(cases.values_list("status").annotate(n=Count("id")).order_by()),
+    }
+
+
+def my_tasks(user):
+    return (
+        policy.visible_to(user, CaseTask)
+        .filter(assigned_to=user, done_at__isnull=True)
+        .select_related("case")
+        .order_by("due_at")
+    )
+
+
+def timeline(case: Case):
+    """Everything that happened to the case, from the audit trail (reads left out)."""
+    return (
+        AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk))
+        .exclude(action=CaseAction.VIEW)
+        .order_by("sequence")
+    )

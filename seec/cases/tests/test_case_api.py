@@ -1,0 +1,130 @@
+"""The hotline's REST API: the same steps as the pages, the same validation and policy."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from seec.cases.models import Case, Status
+from seec.core.models import RoleCode
+
+
+@pytest.fixture
+def api_as(region):
+    def client_for(role_or_user):
+        user = region.users[role_or_user] if isinstance(role_or_user, str) else role_or_user
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+def new_case_body(**overrides):
+    body = {
+        "given_names": "Олена",
+        "family_name": "Шевченко",
+        "sex": "female",
+        "date_of_birth": "2012-05-04",
+        "category": "parental_abduction",
+        "subcategory": "international",
+        "last_seen_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "last_seen_place": "Athens, Omonia",
+        "may_cross_border": True,
+        "heading_to": "TR",
+        "people": [
+            {
+                "role": "suspected_abductor",
+                "name": "Unknown man",
+                "vehicle_plate": "ΙΚΥ 1234",
+                "vehicle_colour": "grey",
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def test_open_a_case_and_walk_it_to_closure(api_as):
+    operator, manager = api_as(RoleCode.HOTLINE_OPERATOR), api_as(RoleCode.CASE_MANAGER)
+    response = operator.post("/api/cases/", new_case_body(), format="json")
+    assert response.status_code == 201, response.json()
+    case = response.json()
+    assert case["number"].startswith("GR-")
+    assert case["people"][0]["vehicle_plate"] == "ΙΚΥ 1234"
+
+    url = f"/api/cases/{case['id']}/"
+    response = manager.post(
+        url + "assess-risk/",
+        {"danger_signs": True, "rationale": "Abductor threatened"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == Status.ACTIVE_SEARCH
+    found = {
+        "found_at": timezone.now().isoformat(),
+        "found_how": "by_police",
+        "outcome": "found_safe",
+    }
+    assert manager.post(url + "mark-found/", found, format="json").status_code == 200
+    response = manager.post(url + "close/", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == Status.CLOSED
+
+
+def test_bad_input_names_the_field(api_as):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    response = operator.post(
+        "/api/cases/", new_case_body(date_of_birth="2999-01-01"), format="json"
+    )
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()["errors"]
+    response = operator.post("/api/cases/", new_case_body(category="unknown"), format="json")
+    assert "category" in response.json()["errors"]
+    assert not Case.objects.exists()
+
+
+def test_closing_without_outcome_is_a_400(api_as):
+    operator, manager = api_as(RoleCode.HOTLINE_OPERATOR), api_as(RoleCode.CASE_MANAGER)
+    case = operator.post("/api/cases/", new_case_body(), format="json").json()
+    response = manager.post(f"/api/cases/{case['id']}/close/", {}, format="json")
+    assert response.status_code == 400
+    assert "outcome" in response.json()["errors"]
+
+
+def test_operator_cannot_close_and_foreign_user_gets_404(api_as, region):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    case = operator.post("/api/cases/", new_case_body(), format="json").json()
+    response = operator.post(
+        f"/api/cases/{case['id']}/close/",
+        {"outcome": "closed_other", "reason": "x"},
+        format="json",
+    )
+    assert response.status_code == 403  # may see the case, may not close it
+    foreign = api_as(region.foreign_manager)
+    assert foreign.get(f"/api/cases/{case['id']}/").status_code == 404
+
+
+def test_search_endpoint_finds_across_scripts(api_as):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    operator.post("/api/cases/", new_case_body(), format="json")
+    hits = operator.get("/api/cases/search/", {"q": "Olena Shevchenko"}).json()
+    assert hits and hits[0]["case"]["family_name"] == "Шевченко"
+
+
+def test_contact_quick_entry_through_the_api(api_as):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    response = operator.post(
+        "/api/contacts/",
+        {"channel": "call", "subject": "out_of_scope", "summary": "Lost passport"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "referred_to" in response.json()["errors"]
+    response = operator.post(
+        "/api/contacts/",
+        {"channel": "call", "subject": "advice", "duration_seconds": 95},
+        format="json",
+    )
+    assert response.status_code == 201

@@ -1,0 +1,77 @@
+"""One search box: case number, phone, or the child's name in any script or spelling."""
+
+import pytest
+
+from seec.cases import selectors, services
+from seec.core.audit import Origin
+
+from .conftest import case_fields
+
+
+@pytest.fixture
+def marija(open_case, operator):
+    case = open_case(given_names="Марија", family_name="Ђорђевић")
+    services.add_person(
+        case,
+        origin=Origin(operator),
+        data={"role": "parent", "name": "Драган Ђорђевић", "phone": "+381 64 123 4567"},
+    )
+    return case
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Марија Ђорђевић",
+        "Marija Đorđević",
+        "Marija Djordjevic",
+        "marija dordevic",
+        "Djordjevic Marija",
+        "Marja Djordjevic",  # a typo
+        "Mariia Djordjevych",  # another convention, heard over the phone
+    ],
+)
+def test_name_is_found_however_it_is_written(marija, operator, query):
+    hits = selectors.search_cases(operator, query)
+    assert hits and hits[0].case == marija, query
+
+
+def test_greek_names_are_found_from_latin_spellings(open_case, operator):
+    case = open_case(given_names="Γιώργος", family_name="Παπαδόπουλος", sex="male")
+    for query in [
+        "Giorgos Papadopoulos",
+        "Yiorgos Papadopoulos",
+        "γιωργος παπαδοπουλος",
+        "Papadopulos Giorgos",
+    ]:
+        hits = selectors.search_cases(operator, query)
+        assert hits and hits[0].case == case, query
+
+
+def test_case_number_and_phone_find_the_case(marija, operator):
+    assert selectors.search_cases(operator, marija.number)[0].case == marija
+    assert selectors.search_cases(operator, marija.number.lower())[0].case == marija
+    assert selectors.search_cases(operator, "064 123 4567")[0].case == marija
+    assert selectors.search_cases(operator, "+381641234567")[0].matched_on == "phone"
+
+
+def test_search_shows_only_what_the_user_may_see(marija, region):
+    assert selectors.search_cases(region.foreign_manager, "Marija Djordjevic") == []
+    assert selectors.search_cases(region.foreign_manager, marija.number) == []
+
+
+def test_different_child_is_not_a_match(marija, operator):
+    hits = selectors.search_cases(operator, "Nikola Petrović")
+    assert marija not in [hit.case for hit in hits]
+
+
+def test_likely_duplicates_are_shown_before_saving(marija, operator):
+    fields = case_fields()
+    hits = selectors.likely_duplicates(
+        operator,
+        given_names="Marija",
+        family_name="Djordjevic",
+        date_of_birth=fields["date_of_birth"],
+    )
+    assert [hit.case for hit in hits] == [marija]
+    assert selectors.likely_duplicates(operator, given_names="Ивана", family_name="Марковић") == []

@@ -1,0 +1,206 @@
+"""From the first call to closure: each step a service, transactional and audited."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from seec.cases import selectors, services
+from seec.cases.models import Case, CaseTask, Contact, RiskLevel, Status
+from seec.cases.services import CaseAction
+from seec.core.audit import Origin
+from seec.core.models import AuditEvent, RoleCode
+
+from .conftest import case_fields
+
+
+def test_case_numbers_run_per_country_and_year(open_case):
+    first, second = open_case(), open_case(given_names="Јована")
+    year = timezone.now().year
+    assert first.number == f"GR-{year}-000001"
+    assert second.number == f"GR-{year}-000002"
+
+
+def test_opening_records_latin_name_search_keys_and_audit(open_case):
+    case = open_case()
+    assert case.names_latin  # transliterated from the Cyrillic as given
+    assert case.search_keys.exists()
+    assert "djordjevic" in case.name_forms
+    event = AuditEvent.objects.get(action=CaseAction.OPEN, object_id=str(case.pk))
+    assert event.object_type == "cases.case"
+
+
+def test_contact_opens_a_case(operator):
+    contact = services.record_contact(
+        origin=Origin(operator),
+        data={"channel": "call", "subject": "new_disappearance", "caller_relation": "parent"},
+    )
+    case = services.open_case(origin=Origin(operator), fields=case_fields(), contact=contact)
+    contact.refresh_from_db()
+    assert contact.case == case
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("date_of_birth", timezone.localdate() + timedelta(days=3)),
+        ("category", "kidnapped_by_aliens"),
+        ("last_seen_at", timezone.now() + timedelta(days=1)),
+        ("subcategory", "international"),  # a runaway is not an international abduction
+        ("age_estimate", 30),
+    ],
+)
+def test_bad_case_input_names_the_field_and_saves_nothing(operator, field, value):
+    with pytest.raises(ValidationError) as error:
+        services.open_case(origin=Origin(operator), fields=case_fields(**{field: value}))
+    assert field in error.value.message_dict
+    assert not Case.objects.exists()
+    assert not AuditEvent.objects.filter(action=CaseAction.OPEN).exists()
+
+
+def test_high_risk_starts_active_search_and_prompts_an_alert_decision(open_case, manager):
+    case = open_case()
+    services.assign_case(case, manager, origin=Origin(manager))
+    assessment = services.assess_risk(
+        case,
+        origin=Origin(manager),
+        factors={"danger_signs": True, "medical_need": True},
+        rationale="Seen getting into a car with an unknown adult; needs insulin.",
+    )
+    case.refresh_from_db()
+    assert assessment.level == RiskLevel.CRITICAL or assessment.level == RiskLevel.HIGH
+    assert case.status == Status.ACTIVE_SEARCH
+    task = CaseTask.objects.get(case=case)
+    assert "child alert" in task.title
+    assert task.assigned_to == manager
+
+
+def test_risk_needs_a_rationale(open_case, manager):
+    with pytest.raises(ValidationError) as error:
+        services.assess_risk(open_case(), origin=Origin(manager), factors={}, rationale=" ")
+    assert "rationale" in error.value.message_dict
+
+
+def test_found_then_closed_then_reopened(open_case, manager):
+    case = open_case()
+    found_at = timezone.now() - timedelta(hours=1)
+    services.mark_found(
+        case,
+        origin=Origin(manager),
+        found_at=found_at,
+        found_how="by_police",
+        outcome="found_safe",
+    )
+    case.refresh_from_db()
+    assert case.status == Status.FOUND
+    follow_up = case.tasks.get(title__icontains="follow-up")
+    assert follow_up.due_at == found_at + timedelta(hours=24)
+
+    services.close_case(case, origin=Origin(manager))
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.outcome == "found_safe"
+
+    with pytest.raises(ValidationError) as error:
+        services.reopen_case(case, origin=Origin(manager), reason="")
+    assert "reason" in error.value.message_dict
+    services.reopen_case(case, origin=Origin(manager), reason="Ran away again tonight")
+    case.refresh_from_db()
+    assert case.is_open and case.outcome == ""
+    actions = [event.action for event in selectors.timeline(case)]
+    assert actions == [CaseAction.OPEN, CaseAction.FOUND, CaseAction.CLOSE, CaseAction.REOPEN]
+
+
+def test_found_before_missing_is_refused(open_case, manager):
+    case = open_case()
+    with pytest.raises(ValidationError) as error:
+        services.mark_found(
+            case,
+            origin=Origin(manager),
+            found_at=case.last_seen_at - timedelta(hours=1),
+            found_how="by_family",
+            outcome="found_safe",
+        )
+    assert "found_at" in error.value.message_dict
+    case.refresh_from_db()
+    assert case.status == Status.OPEN
+
+
+def test_closing_without_outcome_is_refused(open_case, manager):
+    case = open_case()
+    with pytest.raises(ValidationError) as error:
+        services.close_case(case, origin=Origin(manager))
+    assert "outcome" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.close_case(case, origin=Origin(manager), outcome="closed_other")
+    assert "closure_reason" in error.value.message_dict
+    services.close_case(
+        case, origin=Origin(manager), outcome="closed_other", reason="Reported in error"
+    )
+
+
+def test_operator_may_not_close_or_assign(open_case, operator, manager):
+    case = open_case()
+    with pytest.raises(PermissionDenied):
+        services.close_case(case, origin=Origin(operator), outcome="closed_other", reason="x")
+    with pytest.raises(PermissionDenied):
+        services.assign_case(case, manager, origin=Origin(operator))
+
+
+def test_another_organisation_cannot_touch_the_case(open_case, region):
+    case = open_case()
+    foreign = Origin(region.foreign_manager)
+    with pytest.raises(PermissionDenied):
+        services.add_note(case, origin=foreign, text="hello")
+    assert not selectors.cases_for(region.foreign_manager).filter(pk=case.pk).exists()
+
+
+def test_police_see_a_shared_case_read_only(open_case, manager, region):
+    from seec.core.services import grant_share, revoke_share
+
+    police = region.users[RoleCode.ALERT_AUTHORITY]
+    case = open_case()
+    assert not selectors.cases_for(police).exists()
+    share = grant_share(case, region.gr_police, origin=Origin(manager), reason="Police search")
+    assert list(selectors.cases_for(police)) == [case]
+    with pytest.raises(PermissionDenied):
+        services.add_note(case, origin=Origin(police), text="Patrols informed")
+    revoke_share(share, origin=Origin(manager), reason="Child found")
+    assert not selectors.cases_for(police).exists()
+
+
+def test_anonymous_contact_keeps_no_caller_details(operator):
+    with pytest.raises(ValidationError) as error:
+        services.record_contact(
+            origin=Origin(operator),
+            data={
+                "channel": "call",
+                "subject": "sighting",
+                "anonymous": True,
+                "caller_name": "Someone",
+            },
+        )
+    assert "anonymous" in error.value.message_dict
+    assert not Contact.objects.exists()
+
+
+def test_supervisor_board_puts_high_risk_and_overdue_first(open_case, region, manager):
+    supervisor = region.users[RoleCode.SUPERVISOR]
+    risky = open_case(given_names="Ана")
+    services.assess_risk(
+        risky,
+        origin=Origin(manager),
+        factors={"suspected_trafficking": True},
+        rationale="Recruiter contact",
+    )
+    calm = open_case(given_names="Јована")
+    services.add_task(
+        calm,
+        origin=Origin(manager),
+        title="Call school",
+        due_at=timezone.now() - timedelta(hours=2),
+    )
+    board = selectors.supervisor_board(supervisor)
+    assert list(board["high_risk"]) == [risky]
+    assert [task.title for task in board["overdue_tasks"]] == ["Call school"]
+    assert board["open_count"] == 2
