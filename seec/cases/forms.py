@@ -1,6 +1,7 @@
 """Forms of the hotline pages. They validate input; the services do the work."""
 
 from django import forms
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,8 @@ class FieldsOnlyModelForm(forms.ModelForm):
     organisation, numbering and links it sets) and saves."""
 
     def _post_clean(self):
+        opts = self._meta
+        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
         try:
             self.instance.clean_fields(exclude=self._get_validation_exclusions())
             self.instance.clean()

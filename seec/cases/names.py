@@ -103,6 +103,28 @@ _CYRILLIC_TABLES = {
     "ru": {**_CYRILLIC_ANY, **_RU},
 }
 
+
+def _translation(table: dict[str, str]) -> dict[int, str]:
+    mapping = {}
+    for low, latin in table.items():
+        mapping[ord(low)] = latin
+        mapping[ord(low.upper())] = latin[:1].upper() + latin[1:]
+    return mapping
+
+
+# Most names need nothing but a letter-for-letter table, which str.translate does fast; text
+# that needs more (see _NEEDS_CARE) goes letter by letter.
+_CYRILLIC_TRANSLATIONS = {c: _translation(t) for c, t in _CYRILLIC_TABLES.items()}
+_CAPITAL_WORD = "[A-Z\u00c0-\u00de\u0400-\u042f\u0490]{2}"  # Ж in ЖЕЛЬКО is ZH, not Zh
+_NEEDS_CARE = {
+    convention: re.compile("|".join(filter(None, ["['’ʼ`´ʹ‘]", _CAPITAL_WORD, extra])))
+    for convention, extra in {
+        "sr": "", "mk": "", "ru": "",
+        "bg": "(?i:ия)",
+        "uk": "[єїйюяЄЇЙЮЯ]|(?i:зг)",
+    }.items()
+}  # fmt: skip
+
 # The letters of each alphabet: a convention applies to a Cyrillic name only if it has all
 # of the name's letters (ђ rules out everything but Serbian; і, ї, є, ґ mean Ukrainian).
 _ALPHABETS = {
@@ -120,13 +142,16 @@ _GENERIC_CYRILLIC = "ru"
 # Ukrainian and Belarusian write an apostrophe inside words (Мар'яна); it is no separator.
 _APOSTROPHES = frozenset("'’ʼ`´ʹ‘")
 
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
 # --- Greek ---------------------------------------------------------------------------------
 
 _GREEK_VOWELS = frozenset("αεηιουω")
 # Before these (and before vowels) αυ/ευ/ηυ are read av/ev/iv; otherwise af/ef/if.
 _GREEK_VOICED = frozenset("βγδζλμνρ")
 
-# ELOT 743 letter by letter; the digraph rules are in _greek_word.
+# ELOT 743 letter by letter; the digraph rules are in _greek_letters.
 _ELOT = {
     "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
     "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
@@ -137,6 +162,21 @@ _ELOT = {
 _EL_PHONETIC = {**_ELOT, "υ": "i", "χ": "h"}
 # Pairs read as one vowel in the common spelling (ου stays ou in both systems).
 _EL_PHONETIC_VOWEL_PAIRS = {"αι": "e", "ει": "i", "οι": "i", "υι": "i"}
+
+
+def _greek_letter_table() -> dict[str, tuple[str, bool]]:
+    """Every Greek character, monotonic or polytonic, as (base letter, has a diaeresis)."""
+    table = {}
+    for code in (*range(0x370, 0x400), *range(0x1F00, 0x2000)):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = decomposed[0].lower()
+        if base in _ELOT:
+            table[chr(code)] = (base, "\u0308" in decomposed)
+    return table
+
+
+_GREEK_LETTERS = _greek_letter_table()
+_NOT_GREEK = ("", False)
 
 
 # --- Latin ---------------------------------------------------------------------------------
@@ -255,10 +295,6 @@ def _is_cyrillic(ch: str) -> bool:
     return "\u0400" <= ch <= "\u052f"
 
 
-def _is_greek(ch: str) -> bool:
-    return "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff"
-
-
 def _at_word_start(text: str, i: int) -> bool:
     if i == 0:
         return True
@@ -281,6 +317,8 @@ def _cased(latin: str, text: str, i: int) -> str:
 
 
 def _transliterate_cyrillic(text: str, convention: str) -> str:
+    if _NEEDS_CARE[convention].search(text) is None:
+        return text.translate(_CYRILLIC_TRANSLATIONS[convention])
     table = _CYRILLIC_TABLES[convention]
     out = []
     last = len(text) - 1
@@ -314,65 +352,55 @@ def _ukrainian_position(text: str, i: int, low: str, latin: str) -> str:
 
 
 def _transliterate_greek(text: str, *, phonetic: bool) -> str:
-    if not any(_is_greek(ch) for ch in text):
+    if _GREEK.search(text) is None:
         return text
-    # Each Greek letter as (base letter, has a diaeresis); accents and breathings dropped.
-    letters: list[tuple[str, bool] | None] = []
-    for ch in text:
-        if _is_greek(ch) and ch.isalpha():
-            decomposed = unicodedata.normalize("NFD", ch)
-            letters.append((decomposed[0].lower(), "\u0308" in decomposed))
-        else:
-            letters.append(None)
+    # Two empty places at the end spare the look-ahead its bounds checks.
+    letters = [_GREEK_LETTERS.get(ch, _NOT_GREEK) for ch in text] + [_NOT_GREEK] * 2
     out = []
     i = 0
     while i < len(text):
-        if letters[i] is None:
+        if not letters[i][0]:
             out.append(text[i])
             i += 1
             continue
-        latin, used = _greek_letters(text, letters, i, phonetic)
+        latin, used = _greek_letters(letters, i, _at_word_start(text, i), phonetic)
         out.append(_cased(latin, text, i))
         i += used
     return "".join(out)
 
 
 def _greek_letters(
-    text: str, letters: list[tuple[str, bool] | None], i: int, phonetic: bool
+    letters: list[tuple[str, bool]], i: int, start: bool, phonetic: bool
 ) -> tuple[str, int]:
     """The Latin for the Greek letter at i, and how many letters that used (1 or 2)."""
-
-    def base(j: int) -> str:
-        return letters[j][0] if j < len(letters) and letters[j] is not None else ""
-
-    def plain(j: int) -> bool:  # no diaeresis: the letter may join the one before
-        return j < len(letters) and letters[j] is not None and not letters[j][1]
-
     table = _EL_PHONETIC if phonetic else _ELOT
-    this, following, after = base(i), base(i + 1), base(i + 2)
+    this = letters[i][0]
+    following, following_diaeresis = letters[i + 1]
+    after = letters[i + 2][0]
     pair = this + following
-    start = _at_word_start(text, i)
-    if pair == "ου" and plain(i + 1):
+    # A diaeresis on the second letter keeps the two apart (Προϊστάμενος, Ταΰγετος).
+    joins = bool(following) and not following_diaeresis
+    if pair == "ου" and joins:
         return "ou", 2
-    if this in "αεη" and following == "υ" and plain(i + 1):
+    if this in "αεη" and following == "υ" and joins:
         voiced = after in _GREEK_VOWELS or after in _GREEK_VOICED
         return table[this] + ("v" if voiced else "f"), 2
     if pair in ("γγ", "γξ", "γχ"):
         return "n" + table[following], 2
     if phonetic:
-        if pair in _EL_PHONETIC_VOWEL_PAIRS and plain(i + 1):
+        if pair in _EL_PHONETIC_VOWEL_PAIRS and joins:
             return _EL_PHONETIC_VOWEL_PAIRS[pair], 2
-        if pair == "γι" and plain(i + 1) and after in _GREEK_VOWELS:
-            # A glide at the start or between vowels (Yiannis, Panayiotis), but Georgios.
-            if start or (i > 0 and base(i - 1) in _GREEK_VOWELS):
-                return "yi", 2
+        # γι is a glide at the start or between vowels (Yiannis, Panayiotis), not in Georgios.
+        glide = start or (i > 0 and letters[i - 1][0] in _GREEK_VOWELS)
+        if pair == "γι" and joins and after in _GREEK_VOWELS and glide:
+            return "yi", 2
         if pair == "μπ":
             return ("b" if start else "mb"), 2
         if pair == "ντ":
             return ("d" if start else "nt"), 2
         if pair == "γκ":
             return ("g" if start else "ng"), 2
-    return table.get(this, this), 1
+    return table[this], 1
 
 
 # --- Latin forms ---------------------------------------------------------------------------
@@ -406,15 +434,15 @@ def _clip(name: str) -> str:
 
 
 def _conventions_for(name: str) -> list[str | None]:
-    cyrillic = {ch.lower() for ch in name if _is_cyrillic(ch) and ch.isalpha()}
+    cyrillic = {ch for ch in _CYRILLIC.findall(name.lower()) if ch.isalpha()}
     if cyrillic:
         fitting = [c for c in _CYRILLIC_CONVENTIONS if cyrillic <= _ALPHABETS[c]]
         if _GENERIC_CYRILLIC not in fitting:
             fitting.append(_GENERIC_CYRILLIC)
-        if any(_is_greek(ch) for ch in name):
+        if _GREEK.search(name):
             fitting.append("el-phonetic")  # the Cyrillic conventions read Greek by ELOT
         return fitting
-    if any(_is_greek(ch) for ch in name):
+    if _GREEK.search(name):
         return ["el", "el-phonetic"]
     return [None]
 
@@ -461,8 +489,12 @@ def latin_forms(name: str) -> frozenset[str]:
         return frozenset()
     name = unicodedata.normalize("NFC", _clip(name))
     forms: list[str] = []
+    transliterations = set()
     for convention in _conventions_for(name):
         latin = name if convention is None else transliterate(name, convention)
+        if latin in transliterations:  # Serbian and Macedonian often agree, and so on
+            continue
+        transliterations.add(latin)
         for spelling in _spellings(latin):
             form = " ".join(normalise_latin(spelling).split()[:MAX_TOKENS])
             if form and form not in forms:

@@ -53,6 +53,7 @@ class CaseAction:
     TASK_DONE = "case.task_done"
     PERSON = "case.person"
     CONTACT = "contact.record"
+    IMPORT = "case.import"
 
 
 audit.ACTION_LABELS.update(
@@ -71,6 +72,7 @@ audit.ACTION_LABELS.update(
         CaseAction.TASK_DONE: gettext_lazy("Task done"),
         CaseAction.PERSON: gettext_lazy("Person linked"),
         CaseAction.CONTACT: gettext_lazy("Contact recorded"),
+        CaseAction.IMPORT: gettext_lazy("Case imported"),
     }
 )
 
@@ -185,7 +187,8 @@ def open_case(
     if not case.names_latin:
         case.names_latin = default_latin_name(case)
     case.number = "pending"
-    case.full_clean(exclude=["number"])
+    # The database enforces the constraints; clean() gives the field-named messages for them.
+    case.full_clean(exclude=["number"], validate_constraints=False)
     case.number = next_case_number(case.country_id, case.opened_at.year)
     case.save()
     index_names(case)
@@ -218,7 +221,7 @@ def update_case(case: Case, *, origin: Origin, changes: dict, reason: str = "") 
         return case
     for field, value in changes.items():
         setattr(case, field, value)
-    case.full_clean()
+    case.full_clean(validate_constraints=False)
     case.save()
     if NAME_FIELDS & set(changed):
         index_names(case)
@@ -380,7 +383,6 @@ def mark_found(case: Case, *, origin: Origin, found_at, found_how: str, outcome:
         raise ValidationError(errors)
     case.status, case.outcome = Status.FOUND, outcome
     case.found_at, case.found_how = found_at, found_how
-    case.full_clean()
     case.save()
     CaseTask.objects.create(
         case=case,

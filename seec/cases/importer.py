@@ -1,0 +1,311 @@
+"""Moving a centre's cases from its spreadsheets into the platform.
+
+Every row is validated first; a file with errors imports nothing unless the caller asks to
+skip the bad rows. Rows whose external reference the organisation already holds are left as
+they are, so the same file can be imported again safely. The valid rows are written in
+batches: numbers allocated per batch, search keys and audit events written in bulk.
+"""
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zipfile import BadZipFile
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from seec.core import audit, policy
+from seec.core.audit import Origin
+from seec.core.policy import Capability
+
+from . import names
+from .forms import CaseForm
+from .models import (
+    FOUND_OUTCOMES,
+    Case,
+    CaseNumberSequence,
+    CaseSearchKey,
+    FoundHow,
+    Outcome,
+    Status,
+)
+from .services import CaseAction, default_latin_name
+
+BATCH = 2000
+REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
+CASE_COLUMNS = [
+    "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
+    "age_estimate", "nationality", "languages", "address", "school", "height_cm", "build", "hair",
+    "eyes", "distinguishing_marks", "clothing", "medical_needs", "medication", "category",
+    "subcategory", "last_seen_at", "last_seen_place", "last_seen_lat", "last_seen_lon",
+    "circumstances", "may_cross_border", "heading_to",
+]  # fmt: skip
+HISTORY_COLUMNS = ["external_reference", "opened_at", "found_at", "found_how", "outcome",
+                   "closed_at"]  # fmt: skip
+COLUMNS = CASE_COLUMNS + HISTORY_COLUMNS
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d, %(field)s: %(message)s") % {
+            "line": self.line, "field": self.field, "message": self.message
+        }  # fmt: skip
+
+
+class ImportRowForm(forms.Form):
+    """One row: the case's facts as the case form validates them, plus its history."""
+
+    external_reference = forms.CharField(max_length=100)
+    opened_at = forms.DateTimeField(required=False)
+    found_at = forms.DateTimeField(required=False)
+    found_how = forms.ChoiceField(choices=[("", ""), *FoundHow.choices], required=False)
+    outcome = forms.ChoiceField(choices=[("", ""), *Outcome.choices], required=False)
+    closed_at = forms.DateTimeField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        found, outcome = data.get("found_at"), data.get("outcome")
+        if found and outcome not in FOUND_OUTCOMES:
+            self.add_error(
+                "outcome", _("Say whether the child was found safe, harmed or deceased.")
+            )
+        if outcome in FOUND_OUTCOMES and not found:
+            self.add_error("found_at", _("Say when the child was found."))
+        if outcome == Outcome.CLOSED_OTHER and not data.get("closed_at"):
+            self.add_error("closed_at", _("A case closed for another reason needs its date."))
+        now = timezone.now()
+        for name in ("opened_at", "found_at", "closed_at"):
+            if data.get(name) and data[name] > now:
+                self.add_error(name, _("This time is in the future."))
+        return data
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    imported: int = 0
+    already_present: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    sha256: str = ""
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, row) for each data row of a CSV (UTF-8, comma or semicolon) or XLSX."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        yield from _read_xlsx(path)
+    elif path.suffix.lower() in {".csv", ".txt"}:
+        yield from _read_csv(path)
+    else:
+        raise ImportFileError(_("Give a .csv or an .xlsx file."))
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            _(
+                "The file is not in UTF-8 (first wrong byte on line %(line)d). Save it from your "
+                "spreadsheet as \u201cCSV UTF-8\u201d and try again."
+            )
+            % {"line": line}
+        ) from error
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    _check_header(reader.fieldnames or [])
+    for row in reader:
+        yield reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+
+
+def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell or "").strip() for cell in next(rows, [])]
+    _check_header(header)
+    for number, values in enumerate(rows, start=2):
+        if not any(value not in (None, "") for value in values):
+            continue
+        yield (
+            number,
+            {name: _cell_text(value) for name, value in zip(header, values, strict=False) if name},
+        )
+    workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_header(header: list[str]) -> None:
+    header = [name.strip() for name in header if name]
+    if not header:
+        raise ImportFileError(_("The file has no header row."))
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    problems = []
+    if missing:
+        problems.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
+    if unknown:
+        problems.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+    if problems:
+        raise ImportFileError("; ".join(problems))
+
+
+def validate_row(line: int, row: dict) -> tuple[dict | None, list[RowError]]:
+    """The row as case fields and history, or its errors by field."""
+    case_form = CaseForm(data={name: row.get(name, "") for name in CASE_COLUMNS})
+    history_form = ImportRowForm(data={name: row.get(name, "") for name in HISTORY_COLUMNS})
+    errors = []
+    for form in (case_form, history_form):
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                errors += [RowError(line, name, message) for message in messages]
+    if errors:
+        return None, errors
+    history = history_form.cleaned_data
+    found_at = history.get("found_at")
+    if found_at and found_at < case_form.cleaned_data["last_seen_at"]:
+        return None, [
+            RowError(line, "found_at", _("The child cannot be found before going missing."))
+        ]
+    return {"fields": case_form.cleaned_data, "history": history}, []
+
+
+def import_cases(
+    path: Path,
+    *,
+    origin: Origin,
+    skip_errors: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate the whole file, then import it (or nothing, if it has errors and
+    `skip_errors` is off). Returns what happened."""
+    user = origin.actor
+    if not policy.has(user, Capability.MANAGE_CASES) or user.organisation is None:
+        raise PermissionDenied(_("Only a case manager imports cases."))
+    organisation = user.organisation
+    if organisation.country_id is None:
+        raise PermissionDenied(_("Only a national organisation imports cases."))
+    report = ImportReport(sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    valid: list[dict] = []
+    seen_refs: set[str] = set()
+    for line, row in read_rows(path):
+        report.rows += 1
+        parsed, errors = validate_row(line, row)
+        ref = row.get("external_reference", "")
+        if ref and ref in seen_refs:
+            errors.append(RowError(line, "external_reference", _("Repeated in this file.")))
+        seen_refs.add(ref)
+        if errors:
+            report.errors += errors
+            continue
+        valid.append(parsed)
+        if progress and report.rows % 1000 == 0:
+            progress(1000)
+    if report.errors and not skip_errors:
+        return report
+    existing = set(
+        Case.objects.filter(
+            organisation=organisation, external_reference__in=seen_refs
+        ).values_list("external_reference", flat=True)
+    )
+    fresh = [row for row in valid if row["history"]["external_reference"] not in existing]
+    report.already_present = len(valid) - len(fresh)
+    for start in range(0, len(fresh), BATCH):
+        batch = fresh[start : start + BATCH]
+        _write_batch(batch, organisation, origin, report.sha256, path.name)
+        report.imported += len(batch)
+    return report
+
+
+@transaction.atomic
+def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, filename: str):
+    cases = []
+    for row in rows:
+        history = row["history"]
+        case = Case(
+            organisation=organisation,
+            country_id=organisation.country_id,
+            opened_by=origin.actor,
+            # A record from before the platform may lack the date it was reported: it is
+            # placed where the child went missing.
+            opened_at=history.get("opened_at") or row["fields"]["last_seen_at"],
+            external_reference=history["external_reference"],
+            **row["fields"],
+        )
+        if not case.names_latin:
+            case.names_latin = default_latin_name(case)
+        if history.get("found_at"):
+            case.status, case.outcome = Status.FOUND, history["outcome"]
+            case.found_at, case.found_how = history["found_at"], history.get("found_how", "")
+        if history.get("closed_at"):
+            case.status, case.closed_at = Status.CLOSED, history["closed_at"]
+            case.outcome = case.outcome or Outcome.CLOSED_OTHER
+        forms_, keys = set(), set()
+        for full_name in filter(None, [case.child_name, case.names_latin, case.other_names]):
+            forms_ |= names.latin_forms(full_name)
+            keys |= names.name_keys(full_name)
+        case.name_forms = "|".join(sorted(forms_))
+        case._keys = keys
+        cases.append(case)
+    _number(cases)
+    Case.objects.bulk_create(cases, batch_size=500)
+    CaseSearchKey.objects.bulk_create(
+        (CaseSearchKey(case=case, key=key) for case in cases for key in case._keys),
+        batch_size=5000,
+    )
+    audit.record_many(
+        CaseAction.IMPORT,
+        cases,
+        origin=origin,
+        details=lambda case: {
+            "file": filename,
+            "sha256": sha256,
+            "external_reference": case.external_reference,
+        },
+    )
+
+
+def _number(cases: list[Case]) -> None:
+    """Allocate the batch's case numbers, a block per country and year."""
+    by_year: dict[tuple[str, int], list[Case]] = {}
+    for case in cases:
+        by_year.setdefault((case.country_id, case.opened_at.year), []).append(case)
+    for (country, year), group in by_year.items():
+        sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
+            country_id=country, year=year
+        )
+        first = sequence.last + 1
+        sequence.last += len(group)
+        sequence.save(update_fields=["last"])
+        for offset, case in enumerate(group):
+            case.number = f"{country}-{year}-{first + offset:06d}"

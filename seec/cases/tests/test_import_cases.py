@@ -1,0 +1,139 @@
+"""import_cases: every row validated, nothing from a bad file, idempotent, XLSX and CSV."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from seec.cases.models import Case, Status
+from seec.cases.services import CaseAction
+from seec.core.models import AuditEvent, RoleCode
+
+HEADER = (
+    "external_reference,given_names,family_name,sex,date_of_birth,category,last_seen_at,"
+    "last_seen_place,found_at,found_how,outcome\n"
+)
+GOOD = [
+    "OLD-1,Ελένη,Παπαδοπούλου,female,2011-03-04,runaway,2023-05-01T18:00,Athens,"
+    "2023-05-02T09:00,returned_alone,found_safe",
+    "OLD-2,Νίκος,Γεωργίου,male,2013-10-10,lost_injured,2024-01-02T10:00,Patras,,,",
+]
+
+
+def write(tmp_path, lines, name="cases.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+def run(path, *extra):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "import_cases",
+        str(path),
+        "--as",
+        "gr-case_manager",
+        *extra,
+        stdout=out,
+        stderr=err,
+        verbosity=0,
+    )
+    return out.getvalue(), err.getvalue()
+
+
+def test_imports_valid_rows_with_history_and_audit(region, tmp_path):
+    out, _err = run(write(tmp_path, GOOD))
+    assert "2 cases imported" in out
+    first = Case.objects.get(external_reference="OLD-1")
+    assert first.number == "GR-2023-000001"
+    assert first.status == Status.FOUND and first.outcome == "found_safe"
+    assert first.search_keys.exists() and "eleni" in first.name_forms
+    assert AuditEvent.objects.filter(action=CaseAction.IMPORT).count() == 2
+    call_command("verify_audit", verbosity=0)
+
+
+def test_importing_again_changes_nothing(region, tmp_path):
+    path = write(tmp_path, GOOD)
+    run(path)
+    out, _err = run(path)
+    assert "0 cases imported, 2 already present" in out
+    assert Case.objects.count() == 2
+
+
+def test_file_with_errors_imports_nothing_and_names_line_and_field(region, tmp_path):
+    bad = [
+        *GOOD,
+        "OLD-3,Μαρία,,female,2999-01-01,runaway,2023-05-01T18:00,Athens,,,",
+        "OLD-4,Γιάννης,,male,2012-01-01,kidnapped,2023-05-01T18:00,Athens,,,",
+        "OLD-5,Άννα,,female,2012-01-01,runaway,2023-05-01T18:00,Athens,2023-04-01T00:00,"
+        "by_police,found_safe",
+    ]
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(write(tmp_path, bad))
+    assert not Case.objects.exists()
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_cases",
+            str(write(tmp_path, bad)),
+            "--as",
+            "gr-case_manager",
+            stderr=err,
+            verbosity=0,
+        )
+    report = err.getvalue()
+    assert "line 4, date_of_birth" in report
+    assert "line 5, category" in report
+    assert "line 6, found_at" in report
+
+
+def test_skip_errors_imports_the_valid_rows(region, tmp_path):
+    bad = [*GOOD, "OLD-3,Μαρία,,female,2999-01-01,runaway,2023-05-01T18:00,Athens,,,"]
+    out, err = run(write(tmp_path, bad), "--skip-errors")
+    assert "2 cases imported" in out and "1 rows with errors skipped" in out
+    assert "line 4, date_of_birth" in err
+
+
+def test_wrong_encoding_is_refused_clearly(region, tmp_path):
+    path = write(tmp_path, GOOD, encoding="cp1253")
+    with pytest.raises(CommandError, match="not in UTF-8"):
+        run(path)
+    assert not Case.objects.exists()
+
+
+def test_missing_columns_and_non_spreadsheets_are_refused(region, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("given_names,category\nAna,runaway\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="missing columns: external_reference"):
+        run(path)
+    exe = tmp_path / "cases.xlsx"
+    exe.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
+    with pytest.raises(CommandError, match="not a readable XLSX"):
+        run(exe)
+
+
+def test_xlsx_is_read_like_csv(region, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.strip().split(","))
+    for line in GOOD:
+        sheet.append(line.split(","))
+    path = tmp_path / "cases.xlsx"
+    workbook.save(path)
+    out, _err = run(path)
+    assert "2 cases imported" in out
+
+
+def test_only_a_case_manager_imports(region, tmp_path):
+    out = StringIO()
+    with pytest.raises(CommandError, match="Only a case manager"):
+        call_command(
+            "import_cases",
+            str(write(tmp_path, GOOD)),
+            "--as",
+            region.users[RoleCode.HOTLINE_OPERATOR].username,
+            stdout=out,
+            verbosity=0,
+        )
