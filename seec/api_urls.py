@@ -18,6 +18,11 @@ router.register("contacts", cases_api.ContactViewSet, basename="contact")
 urlpatterns = [
     path("auth/token/", core_api.TokenView.as_view(), name="api-token"),
     path("me/", core_api.MeView.as_view(), name="api-me"),
+    path(
+        "case-files/<int:pk>/content/",
+        cases_api.CaseFileContentView.as_view(),
+        name="api-case-file-content",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -266,6 +266,27 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 
+# --- Files at rest ------------------------------------------------------------------------------
+
+# Photos and documents of cases are stored encrypted (AES-256-GCM) with this key: 32 random bytes,
+# base64 (python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())").
+SEEC_FILE_KEY = os.environ.get("SEEC_FILE_KEY", "")
+if PRODUCTION and not SEEC_FILE_KEY:
+    raise ImproperlyConfigured("Production mode needs SEEC_FILE_KEY to encrypt case files.")
+if not SEEC_FILE_KEY:
+    key_path = VAR_DIR / "file_key"
+    if not key_path.exists():
+        import base64
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        key_path.chmod(0o600)
+    SEEC_FILE_KEY = key_path.read_text().strip()
+SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
+SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # --- Static files ------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -364,6 +385,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "seec.cases.models.RiskLevel",
         "OutcomeEnum": "seec.cases.models.Outcome",
         "FoundOutcomeEnum": ["found_safe", "found_harmed", "found_deceased"],
+        "OrganisationKindEnum": "seec.core.models.OrganisationKind",
+        "FileKindEnum": "seec.cases.models.FileKind",
     },
 }
 

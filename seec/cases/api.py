@@ -1,7 +1,8 @@
 """The hotline's REST API: the same operations as the pages, through the same services."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import decorators, exceptions, mixins, serializers, status, viewsets
+from rest_framework import decorators, exceptions, mixins, serializers, status, views, viewsets
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -16,9 +17,11 @@ from .forms import CaseForm
 from .models import (
     FOUND_OUTCOMES,
     Case,
+    CaseFile,
     CasePerson,
     CaseTask,
     Contact,
+    FileKind,
     FoundHow,
     Outcome,
     RiskAssessment,
@@ -125,6 +128,19 @@ class SightingSerializer(serializers.ModelSerializer):
 
 class AssignSerializer(serializers.Serializer):
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class FileUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FileKind.choices)
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseFile
+        fields = ["id", "kind", "description", "content_type", "size", "sha256", "width",
+                  "height", "uploaded_at"]  # fmt: skip
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -278,6 +294,20 @@ class CaseViewSet(
         )  # fmt: skip
 
     @extend_schema(
+        request={"multipart/form-data": FileUploadSerializer}, responses=CaseFileSerializer
+    )
+    @decorators.action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def files(self, request, pk=None):
+        return self._step(
+            request, pk, FileUploadSerializer,
+            lambda case, data, origin: services.add_file(
+                case, origin=origin, upload=data["file"], kind=data["kind"],
+                description=data["description"],
+            ),
+            output=CaseFileSerializer,
+        )  # fmt: skip
+
+    @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Case number, phone or name")],
         responses=SearchHitSerializer(many=True),
     )
@@ -291,6 +321,19 @@ class CaseViewSet(
         if self.action == "search":
             self.throttle_scope = "search"
         return super().get_throttles()
+
+
+class CaseFileContentView(views.APIView):
+    """The decrypted content of a case's photo or document (each read audited)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk):
+        from .views import file_response
+
+        if not policy.has(request.user, Capability.VIEW_PERSONAL_DATA):
+            raise exceptions.NotFound()
+        case_file, content = selectors.file_for_reading(request.user, pk, origin=Origin.of(request))
+        return file_response(case_file, content)
 
 
 class ContactSerializer(serializers.ModelSerializer):

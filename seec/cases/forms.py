@@ -13,6 +13,7 @@ from .models import (
     CasePerson,
     Category,
     Contact,
+    FileKind,
     FoundHow,
     Outcome,
     RiskLevel,
@@ -192,6 +193,12 @@ class PersonForm(forms.ModelForm):
             "vehicle_make", "vehicle_model", "vehicle_colour", "vehicle_plate",
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class FileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FileKind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("A photo (JPEG, PNG, WebP) or a PDF."))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
 class AssignForm(forms.Form):

@@ -520,6 +520,37 @@ class Contact(models.Model):
             raise ValidationError(errors)
 
 
+class FileKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")
+
+
+class CaseFile(models.Model):
+    """A photo or document of a case. Its content is stored encrypted (see cases/files.py) and
+    is read only through the access policy, each read audited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=FileKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.description or self.original_name
+
+
 def digits_of(phone: str) -> str:
     """A phone number reduced to its digits, so that search ignores spaces and dashes."""
     return "".join(ch for ch in phone if ch.isdigit())

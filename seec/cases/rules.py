@@ -3,7 +3,16 @@
 from seec.core import policy
 from seec.core.policy import Act, Capability, OrganisationRecordRule, Rule
 
-from .models import Case, CaseNote, CasePerson, CaseTask, Contact, RiskAssessment, Sighting
+from .models import (
+    Case,
+    CaseFile,
+    CaseNote,
+    CasePerson,
+    CaseTask,
+    Contact,
+    RiskAssessment,
+    Sighting,
+)
 
 
 @policy.register(Case)
@@ -34,5 +43,5 @@ class PartOfCaseRule(Rule):
         return queryset.filter(case__in=policy.visible_to(user, Case, case_action).values("pk"))
 
 
-for part in (CasePerson, CaseNote, CaseTask, Sighting, RiskAssessment):
+for part in (CasePerson, CaseNote, CaseTask, Sighting, RiskAssessment, CaseFile):
     policy.register(part)(type(f"{part.__name__}Rule", (PartOfCaseRule,), {}))

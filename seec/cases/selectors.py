@@ -164,3 +164,15 @@ def timeline(case: Case):
         .exclude(action=CaseAction.VIEW)
         .order_by("sequence")
     )
+
+
+def file_for_reading(user, pk, *, origin: Origin):
+    """A case file the user may see and its decrypted content; the read is audited."""
+    from . import files
+    from .models import CaseFile
+
+    case_file = policy.get_visible_or_404(user, CaseFile.objects.select_related("case"), pk=pk)
+    audit.record(
+        CaseAction.FILE_VIEW, origin=origin, obj=case_file.case, details={"file": case_file.pk}
+    )
+    return case_file, files.load(case_file.case_id, case_file.storage_name)

@@ -18,11 +18,12 @@ from seec.core.audit import Origin
 from seec.core.models import User
 from seec.core.policy import Act, Capability
 
-from . import names
+from . import files, names
 from .models import (
     FOUND_OUTCOMES,
     RISK_ORDER,
     Case,
+    CaseFile,
     CaseNote,
     CaseNumberSequence,
     CasePerson,
@@ -54,6 +55,8 @@ class CaseAction:
     PERSON = "case.person"
     CONTACT = "contact.record"
     IMPORT = "case.import"
+    FILE_ADD = "case.file_add"
+    FILE_VIEW = "case.file_view"
 
 
 audit.ACTION_LABELS.update(
@@ -73,6 +76,8 @@ audit.ACTION_LABELS.update(
         CaseAction.PERSON: gettext_lazy("Person linked"),
         CaseAction.CONTACT: gettext_lazy("Contact recorded"),
         CaseAction.IMPORT: gettext_lazy("Case imported"),
+        CaseAction.FILE_ADD: gettext_lazy("Photo or document added"),
+        CaseAction.FILE_VIEW: gettext_lazy("Photo or document viewed"),
     }
 )
 
@@ -492,6 +497,42 @@ def complete_task(task: CaseTask, *, origin: Origin) -> CaseTask:
     task.save(update_fields=["done_at", "done_by"])
     audit.record(CaseAction.TASK_DONE, origin=origin, obj=task.case, details={"task": task.pk})
     return task
+
+
+# --- Photos and documents ---------------------------------------------------------------------
+
+
+def add_file(case: Case, *, origin: Origin, upload, kind: str, description: str = "") -> CaseFile:
+    """Check, clean and store a photo or document of the case, encrypted."""
+    require(origin.actor, Act.CHANGE, case)
+    checked = files.check_upload(upload, kind)
+    storage_name, sha256 = files.store(case.pk, checked.content)
+    try:
+        with transaction.atomic():
+            case_file = CaseFile.objects.create(
+                case=case,
+                kind=checked.kind,
+                description=description[:200],
+                original_name=(getattr(upload, "name", "") or "")[:200],
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=sha256,
+                storage_name=storage_name,
+                width=checked.width,
+                height=checked.height,
+                uploaded_by=origin.actor,
+            )
+            audit.record(
+                CaseAction.FILE_ADD,
+                origin=origin,
+                obj=case,
+                details={"file": case_file.pk, "kind": kind, "sha256": sha256},
+            )
+    except Exception:
+        # Nothing half-written: no row, so no encrypted blob either.
+        files.discard(storage_name)
+        raise
+    return case_file
 
 
 # --- Contacts ----------------------------------------------------------------------------------

@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/person/", views.add_person, name="person"),
     path("<int:pk>/assign/", views.assign_case, name="assign"),
     path("<int:pk>/share/", views.share_case, name="share"),
+    path("<int:pk>/files/", views.add_file, name="file-add"),
+    path("files/<int:pk>/", views.file_content, name="file"),
 ]

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from .forms import (
     CaseFilterForm,
     CaseForm,
     CloseForm,
+    FileForm,
     FoundForm,
     NoteForm,
     PersonForm,
@@ -212,6 +214,7 @@ def case_detail(request, pk):
         "tasks": case.tasks.select_related("assigned_to").all(),
         "notes": case.notes.select_related("author").all()[:50],
         "contacts": case.contacts.select_related("operator").all()[:20],
+        "files": case.files.all(),
         "timeline": selectors.timeline(case),
         "may_change": may_change,
         "may_manage": may_manage,
@@ -227,6 +230,7 @@ def case_detail(request, pk):
             "person": PersonForm(),
             "assign": AssignForm(managers=managers),
             "share": ShareForm(exclude_organisation=case.organisation_id),
+            "file": FileForm(),
         },
     }
     return render(request, "cases/case_detail.html", context)
@@ -329,6 +333,45 @@ share_case = case_step(
     _("Case shared."),
     form_kwargs=lambda case: {"exclude_organisation": case.organisation_id},
 )
+
+
+@needs(Capability.VIEW_PERSONAL_DATA)
+@require_POST
+def add_file(request, pk):
+    case = policy.get_for_action(request.user, Case, Act.CHANGE, pk=pk)
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_file(
+                case,
+                origin=Origin.of(request),
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("File added."))
+            return redirect(case_url(case))
+    return render(request, "cases/case_step.html", {"case": case, "form": form}, status=400)
+
+
+@needs(Capability.VIEW_PERSONAL_DATA)
+def file_content(request, pk):
+    """A case's photo or document, decrypted for a user the policy lets see it."""
+    case_file, content = selectors.file_for_reading(request.user, pk, origin=Origin.of(request))
+    return file_response(case_file, content)
+
+
+def file_response(case_file, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=case_file.content_type)
+    disposition = "inline" if case_file.kind == "photo" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="case-file-{case_file.pk}"'
+    # A child's photo never sits in a shared or browser cache.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @needs(Capability.VIEW_PERSONAL_DATA)

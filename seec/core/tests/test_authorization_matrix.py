@@ -217,6 +217,29 @@ MATRIX = [
         api=False,
         marker=lambda w: w.extras["case"].number,
     ),
+    Check("own case photo", lambda w: f"/cases/files/{w.extras['photo'].pk}/", HOTLINE, api=False),
+    Check(
+        "shared case photo",
+        lambda w: f"/cases/files/{w.extras['shared_photo'].pk}/",
+        HOTLINE | POLICE,
+        api=False,
+    ),
+    Check(
+        "foreign case photo",
+        lambda w: f"/cases/files/{w.extras['foreign_photo'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "foreign case photo (API)",
+        lambda w: f"/api/case-files/{w.extras['foreign_photo'].pk}/content/",
+        NOBODY,
+    ),
+    Check(
+        "own case photo (API)",
+        lambda w: f"/api/case-files/{w.extras['photo'].pk}/content/",
+        HOTLINE,
+    ),
     Check("new contact page", lambda w: "/cases/contact/", HOTLINE, api=False),
     Check("open case page", lambda w: "/cases/new/", HOTLINE, api=False),
     Check("my tasks", lambda w: "/cases/tasks/", PERSONAL, api=False),
@@ -277,6 +300,8 @@ COVERED_ROUTES = {
     "cases:open",
     "cases:my-tasks",
     "cases:board",
+    "cases:file",
+    "api-case-file-content",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -300,6 +325,8 @@ POST_ROUTES = {
     "cases:assign": "/cases/{pk}/assign/",
     "cases:share": "/cases/{pk}/share/",
     "cases:task-done": "/cases/tasks/{task}/done/",
+    "cases:file-add": "/cases/{pk}/files/",
+    "case-files": "/api/cases/{pk}/files/",
 }
 
 
@@ -332,6 +359,15 @@ def build_cases(region) -> dict:
     foreign_contact = case_services.record_contact(
         origin=rs, data={"channel": "call", "subject": "advice"}
     )
+
+    def photo(on, origin):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from seec.cases.tests.test_case_files import photo_with_gps
+
+        upload = SimpleUploadedFile("p.jpg", photo_with_gps())
+        return case_services.add_file(on, origin=origin, upload=upload, kind="photo")
+
     return {
         "case": case,
         "shared_case": shared,
@@ -339,6 +375,9 @@ def build_cases(region) -> dict:
         "task": task,
         "contact": contact,
         "foreign_contact": foreign_contact,
+        "photo": photo(case, Origin(gr_operator)),
+        "shared_photo": photo(shared, Origin(gr_operator)),
+        "foreign_photo": photo(foreign_case, rs),
     }
 
 
@@ -369,7 +408,8 @@ def outcome(client, check: Check, world: World) -> bool:
 
 
 @pytest.fixture
-def cases(region):
+def cases(region, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     return build_cases(region)
 
 

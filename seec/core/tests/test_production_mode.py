@@ -12,7 +12,11 @@ REAL_SECRET = "k3Jx9-" + "Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm" + "_u8TgBq3WnEzA5"
 
 
 def manage(*args, env_overrides, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "SEEC_FILE_KEY"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="seec.settings",
         SEEC_VAR_DIR=str(tmp_path),
@@ -33,6 +37,7 @@ PRODUCTION = {
     "SEEC_ENV": "production",
     "SECRET_KEY": REAL_SECRET,
     "ALLOWED_HOSTS": "seec.example.org",
+    "SEEC_FILE_KEY": "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE=",
 }
 
 
@@ -52,6 +57,8 @@ def test_deploy_check_reports_nothing_in_production_mode(tmp_path):
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"DEBUG": "true"}, "DEBUG"),
+        ({"SEEC_FILE_KEY": ""}, "SEEC_FILE_KEY"),
+        ({"SEEC_FILE_KEY": ""}, "SEEC_FILE_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_real_settings(tmp_path, overrides, complaint):

@@ -1,0 +1,108 @@
+"""Photos and documents of cases: checked by their real content, photos re-encoded without any
+metadata (GPS above all), every file encrypted at rest with AES-256-GCM.
+
+The stored blob is nonce (12 bytes) + ciphertext; the associated data binds it to its case and
+storage name, so a blob copied onto another record does not decrypt.
+"""
+
+import base64
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import FileKind
+
+# Larger pictures are scaled down: enough for recognition and printing on a poster.
+MAX_PHOTO_SIDE = 2400
+# A decompression bomb (a tiny file that expands to gigapixels) is refused, not decoded.
+Image.MAX_IMAGE_PIXELS = 60_000_000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+FOLDER = "case-files"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    kind: str
+    content: bytes
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+
+
+def check_upload(upload, kind: str) -> CheckedFile:
+    """The upload's real type and size checked; a photo re-encoded as a clean JPEG."""
+    limit = (
+        settings.SEEC_MAX_PHOTO_BYTES
+        if kind == FileKind.PHOTO
+        else (settings.SEEC_MAX_DOCUMENT_BYTES)
+    )
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}}
+        )
+    raw = upload.read(limit + 1)
+    if kind == FileKind.PHOTO:
+        return _clean_photo(raw)
+    if kind == FileKind.DOCUMENT:
+        if not raw.startswith(b"%PDF-"):
+            raise ValidationError({"file": _("A document must be a PDF file.")})
+        return CheckedFile(kind, raw, "application/pdf")
+    raise ValidationError({"kind": _("Unknown kind of file.")})
+
+
+def _clean_photo(raw: bytes) -> CheckedFile:
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            if probe.format not in PHOTO_FORMATS:
+                raise ValidationError({"file": _("A photo must be a JPEG, PNG or WebP image.")})
+            probe.verify()
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+        raise ValidationError(
+            {"file": _("This is not a photo the platform can read (JPEG, PNG or WebP).")}
+        ) from error
+    # Turn the picture the way the camera meant, then drop every tag (EXIF, GPS, XMP, ICC).
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=88, optimize=True)
+    return CheckedFile(FileKind.PHOTO, out.getvalue(), "image/jpeg", *clean.size)
+
+
+def _cipher() -> AESGCM:
+    return AESGCM(base64.b64decode(settings.SEEC_FILE_KEY))
+
+
+def _associated(case_id: int, storage_name: str) -> bytes:
+    return f"case:{case_id}:{storage_name}".encode()
+
+
+def store(case_id: int, content: bytes) -> tuple[str, str]:
+    """Encrypt and store; returns (storage name, SHA-256 of the plain content)."""
+    storage_name = f"{secrets.token_hex(16)}.bin"
+    nonce = secrets.token_bytes(12)
+    blob = nonce + _cipher().encrypt(nonce, content, _associated(case_id, storage_name))
+    default_storage.save(f"{FOLDER}/{storage_name}", ContentFile(blob))
+    return storage_name, hashlib.sha256(content).hexdigest()
+
+
+def load(case_id: int, storage_name: str) -> bytes:
+    with default_storage.open(f"{FOLDER}/{storage_name}", "rb") as handle:
+        blob = handle.read()
+    return _cipher().decrypt(blob[:12], blob[12:], _associated(case_id, storage_name))
+
+
+def discard(storage_name: str) -> None:
+    default_storage.delete(f"{FOLDER}/{storage_name}")
