@@ -26,6 +26,7 @@ def setup_django(name: str, engine: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "seec.settings"
     os.environ.setdefault("SEEC_ENV", "development")
     os.environ["DEBUG"] = "false"
+    os.environ["SEEC_DEMO_CASES"] = "0"  # a benchmark makes the data it measures
     os.environ["TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     if engine == "sqlite":
         path = ROOT / "var" / "bench" / f"{name}.sqlite3"

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import BadZipFile
 
-from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,16 +24,8 @@ from seec.core.audit import Origin
 from seec.core.policy import Capability
 
 from . import names
-from .forms import CaseForm
-from .models import (
-    FOUND_OUTCOMES,
-    Case,
-    CaseNumberSequence,
-    CaseSearchKey,
-    FoundHow,
-    Outcome,
-    Status,
-)
+from .models import FOUND_OUTCOMES, Case, CaseNumberSequence, CaseSearchKey, Outcome, Status
+from .rows import CaseRowReader
 from .services import CaseAction, default_latin_name
 
 BATCH = 2000
@@ -65,34 +56,6 @@ class RowError:
         return _("line %(line)d, %(field)s: %(message)s") % {
             "line": self.line, "field": self.field, "message": self.message
         }  # fmt: skip
-
-
-class ImportRowForm(forms.Form):
-    """One row: the case's facts as the case form validates them, plus its history."""
-
-    external_reference = forms.CharField(max_length=100)
-    opened_at = forms.DateTimeField(required=False)
-    found_at = forms.DateTimeField(required=False)
-    found_how = forms.ChoiceField(choices=[("", ""), *FoundHow.choices], required=False)
-    outcome = forms.ChoiceField(choices=[("", ""), *Outcome.choices], required=False)
-    closed_at = forms.DateTimeField(required=False)
-
-    def clean(self):
-        data = super().clean()
-        found, outcome = data.get("found_at"), data.get("outcome")
-        if found and outcome not in FOUND_OUTCOMES:
-            self.add_error(
-                "outcome", _("Say whether the child was found safe, harmed or deceased.")
-            )
-        if outcome in FOUND_OUTCOMES and not found:
-            self.add_error("found_at", _("Say when the child was found."))
-        if outcome == Outcome.CLOSED_OTHER and not data.get("closed_at"):
-            self.add_error("closed_at", _("A case closed for another reason needs its date."))
-        now = timezone.now()
-        for name in ("opened_at", "found_at", "closed_at"):
-            if data.get(name) and data[name] > now:
-                self.add_error(name, _("This time is in the future."))
-        return data
 
 
 @dataclass
@@ -180,24 +143,31 @@ def _check_header(header: list[str]) -> None:
         raise ImportFileError("; ".join(problems))
 
 
-def validate_row(line: int, row: dict) -> tuple[dict | None, list[RowError]]:
-    """The row as case fields and history, or its errors by field."""
-    case_form = CaseForm(data={name: row.get(name, "") for name in CASE_COLUMNS})
-    history_form = ImportRowForm(data={name: row.get(name, "") for name in HISTORY_COLUMNS})
-    errors = []
-    for form in (case_form, history_form):
-        if not form.is_valid():
-            for name, messages in form.errors.items():
-                errors += [RowError(line, name, message) for message in messages]
-    if errors:
-        return None, errors
-    history = history_form.cleaned_data
-    found_at = history.get("found_at")
-    if found_at and found_at < case_form.cleaned_data["last_seen_at"]:
-        return None, [
-            RowError(line, "found_at", _("The child cannot be found before going missing."))
-        ]
-    return {"fields": case_form.cleaned_data, "history": history}, []
+def validate_row(line: int, row: dict, reader: CaseRowReader) -> tuple[dict | None, list[RowError]]:
+    """The row as case fields (by attribute name), or its errors by column."""
+    values, problems = reader.read(row)
+    if not problems:
+        problems = history_problems(values)
+    if problems:
+        return None, [RowError(line, field, message) for field, message in problems.items()]
+    return values, []
+
+
+def history_problems(values: dict) -> dict[str, str]:
+    """What the case's past says must hang together: found with a state, closed with a date."""
+    problems = {}
+    found, outcome = values.get("found_at"), values.get("outcome", "")
+    if found and outcome not in FOUND_OUTCOMES:
+        problems["outcome"] = _("Say whether the child was found safe, harmed or deceased.")
+    if outcome in FOUND_OUTCOMES and not found:
+        problems["found_at"] = _("Say when the child was found.")
+    if outcome == Outcome.CLOSED_OTHER and not values.get("closed_at"):
+        problems["closed_at"] = _("A case closed for another reason needs its date.")
+    now = timezone.now()
+    for name in ("opened_at", "found_at", "closed_at"):
+        if values.get(name) and values[name] > now:
+            problems[name] = _("This time is in the future.")
+    return problems
 
 
 def import_cases(
@@ -218,9 +188,12 @@ def import_cases(
     report = ImportReport(sha256=hashlib.sha256(path.read_bytes()).hexdigest())
     valid: list[dict] = []
     seen_refs: set[str] = set()
+    reader = None
     for line, row in read_rows(path):
+        if reader is None:
+            reader = CaseRowReader([name for name in COLUMNS if name in row])
         report.rows += 1
-        parsed, errors = validate_row(line, row)
+        parsed, errors = validate_row(line, row, reader)
         ref = row.get("external_reference", "")
         if ref and ref in seen_refs:
             errors.append(RowError(line, "external_reference", _("Repeated in this file.")))
@@ -238,7 +211,7 @@ def import_cases(
             organisation=organisation, external_reference__in=seen_refs
         ).values_list("external_reference", flat=True)
     )
-    fresh = [row for row in valid if row["history"]["external_reference"] not in existing]
+    fresh = [row for row in valid if row["external_reference"] not in existing]
     report.already_present = len(valid) - len(fresh)
     for start in range(0, len(fresh), BATCH):
         batch = fresh[start : start + BATCH]
@@ -250,25 +223,22 @@ def import_cases(
 @transaction.atomic
 def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, filename: str):
     cases = []
-    for row in rows:
-        history = row["history"]
+    for values in rows:
         case = Case(
             organisation=organisation,
             country_id=organisation.country_id,
             opened_by=origin.actor,
-            # A record from before the platform may lack the date it was reported: it is
-            # placed where the child went missing.
-            opened_at=history.get("opened_at") or row["fields"]["last_seen_at"],
-            external_reference=history["external_reference"],
-            **row["fields"],
+            **values,
         )
+        # A record from before the platform may lack the date it was reported: it is placed
+        # where the child went missing.
+        case.opened_at = values.get("opened_at") or case.last_seen_at
         if not case.names_latin:
             case.names_latin = default_latin_name(case)
-        if history.get("found_at"):
-            case.status, case.outcome = Status.FOUND, history["outcome"]
-            case.found_at, case.found_how = history["found_at"], history.get("found_how", "")
-        if history.get("closed_at"):
-            case.status, case.closed_at = Status.CLOSED, history["closed_at"]
+        if case.found_at:
+            case.status = Status.FOUND
+        if case.closed_at:
+            case.status = Status.CLOSED
             case.outcome = case.outcome or Outcome.CLOSED_OTHER
         forms_, keys = set(), set()
         for full_name in filter(None, [case.child_name, case.names_latin, case.other_names]):
@@ -279,10 +249,7 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
         cases.append(case)
     _number(cases)
     Case.objects.bulk_create(cases, batch_size=500)
-    CaseSearchKey.objects.bulk_create(
-        (CaseSearchKey(case=case, key=key) for case in cases for key in case._keys),
-        batch_size=5000,
-    )
+    insert_search_keys((case.pk, key) for case in cases for key in case._keys)
     audit.record_many(
         CaseAction.IMPORT,
         cases,
@@ -293,6 +260,24 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
             "external_reference": case.external_reference,
         },
     )
+
+
+def insert_search_keys(pairs) -> None:
+    """Millions of (case id, key) rows: straight to the table (COPY on PostgreSQL), without a
+    model instance per row."""
+    table = CaseSearchKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {table} (case_id, key) FROM STDIN"  # our own table name
+            ) as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (case_id, key) VALUES (%s, %s)",  # noqa: S608
+                list(pairs),
+            )
 
 
 def _number(cases: list[Case]) -> None:
