@@ -47,7 +47,9 @@ def load(count: int) -> None:
     def flush():
         with transaction.atomic():
             Case.objects.bulk_create(batch, batch_size=500)
-            insert_search_keys((case.pk, key) for case in batch for key in case._keys)
+            insert_search_keys(
+                (case.pk, case.organisation_id, key) for case in batch for key in case._keys
+            )
         batch.clear()
 
     for serial, item in enumerate(generator.generate(count, seed=2026), start=1):
@@ -151,13 +153,18 @@ def run(engine: str) -> dict:
     def relevant(case, hit_case) -> bool:
         return (hit_case.given_names, hit_case.family_name) == (case.given_names, case.family_name)
 
-    platform_times, platform_found = [], 0
+    platform_times, platform_found, missed = [], 0, []
     for case, query in queries:
         user = operators[case.organisation_id]
         with stopwatch() as elapsed:
             hits = selectors.search_cases(user, query, limit=10)
         platform_times.append(elapsed())
-        platform_found += any(relevant(case, hit.case) for hit in hits)
+        found = any(relevant(case, hit.case) for hit in hits)
+        platform_found += found
+        if not found:
+            missed.append(f"{query!r} for {case.given_names} {case.family_name}")
+    for line in missed[:15]:
+        say(f"   missed: {line}")
     platform = latency_summary(platform_times)
     recall = platform_found / len(queries)
     say(f"   search_cases: {platform}, recall@10 {recall:.3f}")
@@ -199,7 +206,7 @@ def run(engine: str) -> dict:
         say(f"   baseline {label}: {baselines[label]}")
     return {
         "data": {"cases": CASES, "queries": len(queries)},
-        "platform": {**platform, "recall_at_10": round(recall, 3)},
+        "platform": {**platform, "recall_at_10": round(recall, 3), "missed_examples": missed[:15]},
         "baseline": baselines,
         "goals": [
             goal("p95_ms", platform["p95_ms"], "<=", 50),

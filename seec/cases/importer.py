@@ -249,7 +249,9 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
         cases.append(case)
     _number(cases)
     Case.objects.bulk_create(cases, batch_size=500)
-    insert_search_keys((case.pk, key) for case in cases for key in case._keys)
+    insert_search_keys(
+        (case.pk, case.organisation_id, key) for case in cases for key in case._keys
+    )
     audit.record_many(
         CaseAction.IMPORT,
         cases,
@@ -262,21 +264,21 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
     )
 
 
-def insert_search_keys(pairs) -> None:
-    """Millions of (case id, key) rows: straight to the table (COPY on PostgreSQL), without a
+def insert_search_keys(rows) -> None:
+    """Millions of (case id, organisation id, key) rows: straight to the table (COPY on PostgreSQL), without a
     model instance per row."""
     table = CaseSearchKey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(
-                f"COPY {table} (case_id, key) FROM STDIN"  # our own table name
+                f"COPY {table} (case_id, organisation_id, key) FROM STDIN"  # our own table
             ) as copy:
-                for pair in pairs:
-                    copy.write_row(pair)
+                for row in rows:
+                    copy.write_row(row)
         else:
             cursor.executemany(
-                f"INSERT INTO {table} (case_id, key) VALUES (%s, %s)",  # noqa: S608
-                list(pairs),
+                f"INSERT INTO {table} (case_id, organisation_id, key) VALUES (%s, %s, %s)",  # noqa: S608
+                list(rows),
             )
 
 

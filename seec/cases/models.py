@@ -296,10 +296,16 @@ class CaseSearchKey(models.Model):
     on SQLite and PostgreSQL alike."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_keys")
+    # The case's owner, copied here: a search reads only its own organisation's slice of the
+    # index (shared cases are looked up by id), without joining a million cases.
+    organisation_id = models.BigIntegerField()
     key = models.CharField(max_length=32)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "case"])]
+        indexes = [
+            models.Index(fields=["organisation_id", "key", "case"], name="case_key_by_organisation"),
+            models.Index(fields=["case"], name="case_key_by_case"),
+        ]
 
     def __str__(self):
         return self.key

@@ -60,7 +60,7 @@ def search_cases(user, query: str, limit: int = 10) -> list[SearchHit]:
     digits = digits_of(query)
     if len(digits) >= 6 and len(digits) >= len(re.sub(r"\s", "", query)) - 3:
         return search_by_phone(visible, digits, limit)
-    return search_by_name(visible, query, limit)
+    return search_by_name(user, visible, query, limit)
 
 
 def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
@@ -72,23 +72,25 @@ def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
     return [SearchHit(case, 1.0, "phone") for case in found[:limit]]
 
 
-def search_by_name(visible, query: str, limit: int, extra: Q | None = None) -> list[SearchHit]:
+def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
     keys = names.query_keys(query)
-    if not keys:
+    if not keys or user.organisation_id is None:
         return []
-    # Candidates: the visible cases sharing the most keys with the query.
+    # Candidates: the cases sharing the most keys with the query, read from the user's own
+    # organisation's slice of the index and from the cases shared with it (the policy's
+    # CaseRule gives no other organisation's case); `visible` below stays the authority.
+    in_scope = Q(organisation_id=user.organisation_id) | Q(
+        case_id__in=policy.shared_ids(Case, user)
+    )
     candidate_rows = (
-        CaseSearchKey.objects.filter(key__in=keys, case__in=visible.values("pk"))
+        CaseSearchKey.objects.filter(in_scope, key__in=keys)
         .values("case_id")
-        .annotate(shared=Count("id"))
+        .annotate(shared=Count("case_id"))
         .order_by("-shared")[:CANDIDATES]
     )
     candidate_ids = [row["case_id"] for row in candidate_rows]
-    candidates = visible.filter(pk__in=candidate_ids)
-    if extra is not None:
-        candidates = candidates.filter(extra)
     hits = []
-    for case in candidates.select_related("country"):
+    for case in visible.filter(pk__in=candidate_ids).select_related("country"):
         score = names.name_similarity(query, case.name_forms.split("|"))
         if score >= MIN_SIMILARITY:
             hits.append(SearchHit(case, score, "name"))
@@ -110,7 +112,7 @@ def likely_duplicates(
     name = " ".join(filter(None, [given_names, family_name]))
     if not name.strip():
         return []
-    hits = search_by_name(cases_for(user), name, limit=limit * 4)
+    hits = search_by_name(user, cases_for(user), name, limit=limit * 4)
     ranked = []
     for hit in hits:
         score = hit.score

@@ -129,7 +129,10 @@ def index_names(case: Case) -> None:
     case.name_forms = "|".join(sorted(forms))
     Case.objects.filter(pk=case.pk).update(name_forms=case.name_forms)
     CaseSearchKey.objects.filter(case=case).delete()
-    CaseSearchKey.objects.bulk_create(CaseSearchKey(case=case, key=key) for key in sorted(keys))
+    CaseSearchKey.objects.bulk_create(
+        CaseSearchKey(case=case, organisation_id=case.organisation_id, key=key)
+        for key in sorted(keys)
+    )
 
 
 def default_latin_name(case: Case) -> str:
