@@ -249,9 +249,7 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
         cases.append(case)
     _number(cases)
     Case.objects.bulk_create(cases, batch_size=500)
-    insert_search_keys(
-        (case.pk, case.organisation_id, key) for case in cases for key in case._keys
-    )
+    insert_search_keys((case.pk, case.organisation_id, key) for case in cases for key in case._keys)
     audit.record_many(
         CaseAction.IMPORT,
         cases,
@@ -265,8 +263,8 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
 
 
 def insert_search_keys(rows) -> None:
-    """Millions of (case id, organisation id, key) rows: straight to the table (COPY on PostgreSQL), without a
-    model instance per row."""
+    """Millions of (case id, organisation id, key) rows: straight to the table (COPY on
+    PostgreSQL), without a model instance per row."""
     table = CaseSearchKey._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -303,7 +303,9 @@ class CaseSearchKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation_id", "key", "case"], name="case_key_by_organisation"),
+            models.Index(
+                fields=["organisation_id", "key", "case"], name="case_key_by_organisation"
+            ),
             models.Index(fields=["case"], name="case_key_by_case"),
         ]
 

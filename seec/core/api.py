@@ -178,23 +178,11 @@ class UserViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
 
 
-class MeSerializer(serializers.ModelSerializer):
-    roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+class MeSerializer(UserSerializer):
     capabilities = serializers.SerializerMethodField()
 
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "roles",
-            "capabilities",
-            "preferred_language",
-        ]
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "capabilities", "preferred_language"]
         read_only_fields = [f for f in fields if f != "preferred_language"]
 
     def get_capabilities(self, user) -> list[str]:
