@@ -204,3 +204,19 @@ def test_supervisor_board_puts_high_risk_and_overdue_first(open_case, region, ma
     assert list(board["high_risk"]) == [risky]
     assert [task.title for task in board["overdue_tasks"]] == ["Call school"]
     assert board["open_count"] == 2
+
+
+def test_dashboard_shows_the_hotline_work(open_case, manager, client):
+    case = open_case()
+    services.assign_case(case, manager, origin=Origin(manager))
+    services.assess_risk(
+        case,
+        origin=Origin(manager),
+        factors={"suspected_trafficking": True},
+        rationale="Recruiter contact",
+    )
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    assert "1 open case" in page
+    assert "1 at high or critical risk" in page
+    assert "1 task for you" in page

@@ -10,6 +10,9 @@ from ..signin import second_factor_state
 
 SIGN_IN_ACTIONS = [Action.SIGN_IN, Action.SIGN_IN_FAILED, Action.LOCKED_OUT]
 
+# Apps add their own panels: a function (user) -> {"title", "template", ...context} or None.
+PANELS = []
+
 
 @login_required
 def dashboard(request):
@@ -25,5 +28,6 @@ def dashboard(request):
             "roles": user.roles.all(),
             "second_factor": second_factor_state(user),
             "recent_sign_ins": recent_sign_ins,
+            "panels": [panel for make in PANELS if (panel := make(user))],
         },
     )
