@@ -128,3 +128,16 @@ def test_contact_quick_entry_through_the_api(api_as):
         format="json",
     )
     assert response.status_code == 201
+
+
+def test_search_is_rate_limited(api_as):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**original, "search": "2/min"}
+    try:
+        codes = [operator.get("/api/cases/search/", {"q": "Olena"}).status_code for _ in range(3)]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+    assert codes == [200, 200, 429]
