@@ -259,6 +259,7 @@ LANGUAGES = [
 # The languages whose translation is complete; the others fall back to English where missing.
 SEEC_COMPLETE_LANGUAGES = ["en", "el", "uk"]
 LOCALE_PATHS = [BASE_DIR / "seec" / "locale"]
+FORMAT_MODULE_PATH = ["seec.formats"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Athens")
 USE_TZ = True

@@ -154,10 +154,11 @@ class SightingForm(forms.ModelForm):
 
 
 class FoundForm(forms.Form):
-    found_at = forms.DateTimeField(label=_("Found"), widget=DATETIME)
+    found_at = forms.DateTimeField(label=_("When found"), widget=DATETIME)
     found_how = forms.ChoiceField(label=_("How the child was found"), choices=FoundHow.choices)
     outcome = forms.ChoiceField(
-        label=_("State"), choices=[(o.value, o.label) for o in Outcome if o in FOUND_OUTCOMES]
+        label=_("The child's state"),
+        choices=[(o.value, o.label) for o in Outcome if o in FOUND_OUTCOMES],
     )
 
 

@@ -86,7 +86,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
         raise ImportFileError(
             _(
                 "The file is not in UTF-8 (first wrong byte on line %(line)d). Save it from your "
-                "spreadsheet as \u201cCSV UTF-8\u201d and try again."
+                "spreadsheet as “CSV UTF-8” and try again."
             )
             % {"line": line}
         ) from error

@@ -329,7 +329,10 @@ def assess_risk(
             case=case,
             title=str(_("High risk: decide whether to request a child alert")),
             due_at=timezone.now() + ALERT_DECISION_WITHIN,
-            assigned_to=case.assigned_manager,
+            # Someone must own the decision: the case manager, else the assessor if they
+            # manage cases; otherwise it waits on the supervisor's board.
+            assigned_to=case.assigned_manager
+            or (origin.actor if policy.has(origin.actor, Capability.MANAGE_CASES) else None),
             created_by=origin.actor,
         )
     case.save(update_fields=fields)

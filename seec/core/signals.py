@@ -1,10 +1,12 @@
 """Sign-in events into the audit trail, and session bookkeeping."""
 
 from axes.signals import user_locked_out
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit
 from .audit import Action, Origin
@@ -31,6 +33,8 @@ def on_signed_out(sender, request, user, **kwargs):
     if request is not None and request.session.session_key:
         UserSession.objects.filter(session_key=request.session.session_key).delete()
     audit.record(Action.SIGN_OUT, origin=Origin(user, audit.client_ip(request)), obj=user)
+    if request is not None and hasattr(request, "_messages"):
+        messages.info(request, _("You are signed out."))
 
 
 @receiver(user_login_failed)
