@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from seec.core.audit import Origin
@@ -50,9 +51,10 @@ def play(item: generator.GeneratedCase, operator: Origin, manager: Origin) -> Ca
         services.assess_risk(case, origin=manager, **item.risk)
     if item.found:
         services.mark_found(case, origin=manager, **item.found)
+        # Work long past is done; only the last days' follow-ups are still waiting.
+        if item.found["found_at"] < timezone.now() - timedelta(days=3):
+            for task in case.tasks.filter(done_at__isnull=True):
+                services.complete_task(task, origin=manager)
         if item.closed:
             services.close_case(case, origin=manager, reason=item.closed["reason"])
-            for task in case.tasks.filter(done_at__isnull=True):
-                if task.due_at < item.found["found_at"] + timedelta(days=2):
-                    services.complete_task(task, origin=manager)
     return case

@@ -413,11 +413,20 @@ class CaseNote(models.Model):
         return f"note {self.pk} on {self.case_id}"
 
 
+class TaskKind(models.TextChoices):
+    """Tasks the platform sets itself, shown in each reader's language; the rest are typed."""
+
+    OTHER = "other", _("Other")
+    ALERT_DECISION = "alert_decision", _("High risk: decide whether to request a child alert")
+    FOLLOW_UP_CALL = "follow_up_call", _("Follow-up call to the family after the return")
+
+
 class CaseTask(models.Model):
     """A follow-up with a due date: a call to the family, a return interview, a check."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(_("task"), max_length=200)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices, default=TaskKind.OTHER)
+    title = models.CharField(_("task"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("due"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -441,7 +450,11 @@ class CaseTask(models.Model):
         indexes = [models.Index(fields=["assigned_to", "done_at", "due_at"])]
 
     def __str__(self):
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.title if self.kind == TaskKind.OTHER else str(self.get_kind_display())
 
     @property
     def overdue(self) -> bool:

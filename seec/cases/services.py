@@ -35,6 +35,7 @@ from .models import (
     RiskLevel,
     Sighting,
     Status,
+    TaskKind,
     digits_of,
 )
 
@@ -327,7 +328,7 @@ def assess_risk(
             fields.append("status")
         CaseTask.objects.create(
             case=case,
-            title=str(_("High risk: decide whether to request a child alert")),
+            kind=TaskKind.ALERT_DECISION,
             due_at=timezone.now() + ALERT_DECISION_WITHIN,
             # Someone must own the decision: the case manager, else the assessor if they
             # manage cases; otherwise it waits on the supervisor's board.
@@ -397,7 +398,7 @@ def mark_found(case: Case, *, origin: Origin, found_at, found_how: str, outcome:
     case.save()
     CaseTask.objects.create(
         case=case,
-        title=str(_("Follow-up call to the family after the return")),
+        kind=TaskKind.FOLLOW_UP_CALL,
         due_at=found_at + FOLLOW_UP_AFTER_RETURN,
         assigned_to=case.assigned_manager,
         created_by=origin.actor,

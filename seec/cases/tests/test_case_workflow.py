@@ -72,7 +72,7 @@ def test_high_risk_starts_active_search_and_prompts_an_alert_decision(open_case,
     assert assessment.level == RiskLevel.CRITICAL or assessment.level == RiskLevel.HIGH
     assert case.status == Status.ACTIVE_SEARCH
     task = CaseTask.objects.get(case=case)
-    assert "child alert" in task.title
+    assert "child alert" in task.label
     assert task.assigned_to == manager
 
 
@@ -94,7 +94,7 @@ def test_found_then_closed_then_reopened(open_case, manager):
     )
     case.refresh_from_db()
     assert case.status == Status.FOUND
-    follow_up = case.tasks.get(title__icontains="follow-up")
+    follow_up = case.tasks.get(kind="follow_up_call")
     assert follow_up.due_at == found_at + timedelta(hours=24)
 
     services.close_case(case, origin=Origin(manager))
@@ -202,7 +202,7 @@ def test_supervisor_board_puts_high_risk_and_overdue_first(open_case, region, ma
     )
     board = selectors.supervisor_board(supervisor)
     assert list(board["high_risk"]) == [risky]
-    assert [task.title for task in board["overdue_tasks"]] == ["Call school"]
+    assert [task.label for task in board["overdue_tasks"]] == ["Call school"]
     assert board["open_count"] == 2
 
 
