@@ -30,10 +30,10 @@ def load(count: int) -> None:
     test data, not work done)."""
     from django.db import transaction
 
-    from seec.cases import generator, names
+    from seec.cases import generator
     from seec.cases.importer import insert_search_keys
     from seec.cases.models import Case
-    from seec.cases.services import default_latin_name
+    from seec.cases.services import prepare_names
     from seec.core.models import Organisation, OrganisationKind, User
 
     hotlines = {
@@ -60,13 +60,7 @@ def load(count: int) -> None:
             number=f"{item.country}-B-{serial:08d}", opened_at=item.fields["last_seen_at"],
             **item.fields,
         )  # fmt: skip
-        case.names_latin = default_latin_name(case)
-        forms_, keys = set(), set()
-        for full in (case.child_name, case.names_latin):
-            forms_ |= names.latin_forms(full)
-            keys |= names.name_keys(full)
-        case.name_forms = "|".join(sorted(forms_))
-        case._keys = keys
+        case._keys = prepare_names(case)
         batch.append(case)
         if len(batch) >= BATCH:
             flush()

@@ -23,10 +23,9 @@ from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.policy import Capability
 
-from . import names
 from .models import FOUND_OUTCOMES, Case, CaseNumberSequence, CaseSearchKey, Outcome, Status
 from .rows import CaseRowReader
-from .services import CaseAction, default_latin_name
+from .services import CaseAction, prepare_names
 
 BATCH = 2000
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
@@ -233,19 +232,12 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
         # A record from before the platform may lack the date it was reported: it is placed
         # where the child went missing.
         case.opened_at = values.get("opened_at") or case.last_seen_at
-        if not case.names_latin:
-            case.names_latin = default_latin_name(case)
         if case.found_at:
             case.status = Status.FOUND
         if case.closed_at:
             case.status = Status.CLOSED
             case.outcome = case.outcome or Outcome.CLOSED_OTHER
-        forms_, keys = set(), set()
-        for full_name in filter(None, [case.child_name, case.names_latin, case.other_names]):
-            forms_ |= names.latin_forms(full_name)
-            keys |= names.name_keys(full_name)
-        case.name_forms = "|".join(sorted(forms_))
-        case._keys = keys
+        case._keys = prepare_names(case)
         cases.append(case)
     _number(cases)
     Case.objects.bulk_create(cases, batch_size=500)

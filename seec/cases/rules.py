@@ -36,8 +36,6 @@ class PartOfCaseRule(Rule):
     """What hangs off a case (people, notes, tasks, sightings, assessments) is seen by whoever
     sees the case, and changed by whoever may change it."""
 
-    personal_data = True
-
     def scope(self, user, queryset, action):
         case_action = Act.VIEW if action == Act.VIEW else Act.CHANGE
         return queryset.filter(case__in=policy.visible_to(user, Case, case_action).values("pk"))

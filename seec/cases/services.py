@@ -119,16 +119,23 @@ def next_case_number(country_code: str, year: int) -> str:
     return f"{country_code}-{year}-{sequence.last:06d}"
 
 
-def index_names(case: Case) -> None:
-    """Refresh the normalised spellings and search keys of the case's names."""
-    full_names = [case.child_name, case.names_latin, case.other_names]
-    forms = set()
-    keys = set()
-    for full_name in filter(None, full_names):
+def prepare_names(case: Case) -> set[str]:
+    """Fill the case's Latin name (if left empty) and normalised spellings; return its search
+    keys. Used by every path that creates cases: opening, import, benchmarks."""
+    if not case.names_latin:
+        case.names_latin = default_latin_name(case)
+    forms, keys = set(), set()
+    for full_name in filter(None, [case.child_name, case.names_latin, case.other_names]):
         forms |= names.latin_forms(full_name)
         keys |= names.name_keys(full_name)
     case.name_forms = "|".join(sorted(forms))
-    Case.objects.filter(pk=case.pk).update(name_forms=case.name_forms)
+    return keys
+
+
+def index_names(case: Case) -> None:
+    """Refresh the stored spellings and search keys of a saved case's names."""
+    keys = prepare_names(case)
+    Case.objects.filter(pk=case.pk).update(names_latin=case.names_latin, name_forms=case.name_forms)
     CaseSearchKey.objects.filter(case=case).delete()
     CaseSearchKey.objects.bulk_create(
         CaseSearchKey(case=case, organisation_id=case.organisation_id, key=key)
@@ -193,8 +200,6 @@ def open_case(
         opened_at=opened_at or timezone.now(),
         **fields,
     )
-    if not case.names_latin:
-        case.names_latin = default_latin_name(case)
     case.number = "pending"
     # The database enforces the constraints; clean() gives the field-named messages for them.
     case.full_clean(exclude=["number"], validate_constraints=False)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from seec.core import policy
 from seec.core import services as core_services
 from seec.core.audit import Origin
-from seec.core.models import User
+from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
 
 from . import selectors, services
@@ -193,6 +193,15 @@ def edit_case(request, pk):
 # --- The case page -------------------------------------------------------------------------------
 
 
+def case_managers_of(case: Case):
+    """Who may be assigned the case: active case managers and supervisors of its owner."""
+    return User.objects.filter(
+        organisation_id=case.organisation_id,
+        is_active=True,
+        roles__code__in=[RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR],
+    ).distinct()
+
+
 def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -203,9 +212,6 @@ def case_detail(request, pk):
     case = selectors.case_for_reading(user, pk, origin=Origin.of(request))
     may_change = policy.can(user, Act.CHANGE, case)
     may_manage = policy.can(user, Act.MANAGE, case)
-    managers = User.objects.filter(
-        organisation_id=case.organisation_id, is_active=True, roles__code__in=["case_manager"]
-    ).distinct()
     context = {
         "case": case,
         "people": case.people.all(),
@@ -228,7 +234,7 @@ def case_detail(request, pk):
             "note": NoteForm(),
             "task": TaskForm(),
             "person": PersonForm(),
-            "assign": AssignForm(managers=managers),
+            "assign": AssignForm(managers=case_managers_of(case)),
             "share": ShareForm(exclude_organisation=case.organisation_id),
             "file": FileForm(),
         },
@@ -321,9 +327,7 @@ assign_case = case_step(
     ),
     _("Case manager assigned."),
     manage=True,
-    form_kwargs=lambda case: {
-        "managers": User.objects.filter(organisation_id=case.organisation_id, is_active=True)
-    },
+    form_kwargs=lambda case: {"managers": case_managers_of(case)},
 )
 share_case = case_step(
     ShareForm,

@@ -119,9 +119,6 @@ class Rule:
     actions that depend on more than visibility).
     """
 
-    #: Reading one of these records is a read of a child's personal data: audit it.
-    personal_data = False
-
     def scope(self, user, queryset: models.QuerySet, action: str) -> models.QuerySet:
         raise NotImplementedError
 
@@ -140,7 +137,6 @@ class OrganisationRecordRule(Rule):
     owner_field = "organisation"
     capability = Capability.VIEW_PERSONAL_DATA
     action_capabilities: dict[str, Capability] = {Act.SHARE: Capability.SHARE_RECORDS}
-    personal_data = True
 
     def scope(self, user, queryset, action):
         if not has(user, self.capability) or user.organisation_id is None:
@@ -191,10 +187,6 @@ def rule_for(model: type[models.Model]) -> Rule:
     except KeyError:
         # No rule means no access decision was made: a programming error, never "allow".
         raise ImproperlyConfigured(f"{model.__name__} has no access rule in the policy") from None
-
-
-def registered_models() -> list[type[models.Model]]:
-    return list(_rules)
 
 
 def visible_to(user, queryset, action: str = Act.VIEW) -> models.QuerySet:
