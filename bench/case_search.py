@@ -26,14 +26,13 @@ BATCH = 5000
 
 
 def load(count: int) -> None:
-    """Bulk-load `count` generated cases with their search keys (no per-case audit: this is
+    """Bulk-load `count` generated cases with their search names (no per-case audit: this is
     test data, not work done)."""
     from django.db import transaction
 
     from seec.cases import generator
-    from seec.cases.importer import insert_search_keys
     from seec.cases.models import Case
-    from seec.cases.services import prepare_names
+    from seec.cases.name_index import attach_search_names
     from seec.core.models import Organisation, OrganisationKind, User
 
     hotlines = {
@@ -47,10 +46,8 @@ def load(count: int) -> None:
 
     def flush():
         with transaction.atomic():
+            attach_search_names(batch)
             Case.objects.bulk_create(batch, batch_size=500)
-            insert_search_keys(
-                (case.pk, case.organisation_id, key) for case in batch for key in case._keys
-            )
         batch.clear()
 
     for serial, item in enumerate(generator.generate(count, seed=2026), start=1):
@@ -60,7 +57,6 @@ def load(count: int) -> None:
             number=f"{item.country}-B-{serial:08d}", opened_at=item.fields["last_seen_at"],
             **item.fields,
         )  # fmt: skip
-        case._keys = prepare_names(case)
         batch.append(case)
         if len(batch) >= BATCH:
             flush()

@@ -15,7 +15,7 @@ from pathlib import Path
 from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +23,10 @@ from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.policy import Capability
 
-from .models import FOUND_OUTCOMES, Case, CaseNumberSequence, CaseSearchKey, Outcome, Status
+from .models import FOUND_OUTCOMES, Case, CaseNumberSequence, Outcome, Status
+from .name_index import attach_search_names
 from .rows import CaseRowReader
-from .services import CaseAction, prepare_names
+from .services import CaseAction
 
 BATCH = 2000
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
@@ -237,11 +238,10 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
         if case.closed_at:
             case.status = Status.CLOSED
             case.outcome = case.outcome or Outcome.CLOSED_OTHER
-        case._keys = prepare_names(case)
         cases.append(case)
     _number(cases)
+    attach_search_names(cases)
     Case.objects.bulk_create(cases, batch_size=500)
-    insert_search_keys((case.pk, case.organisation_id, key) for case in cases for key in case._keys)
     audit.record_many(
         CaseAction.IMPORT,
         cases,
@@ -252,24 +252,6 @@ def _write_batch(rows: list[dict], organisation, origin: Origin, sha256: str, fi
             "external_reference": case.external_reference,
         },
     )
-
-
-def insert_search_keys(rows) -> None:
-    """Millions of (case id, organisation id, key) rows: straight to the table (COPY on
-    PostgreSQL), without a model instance per row."""
-    table = CaseSearchKey._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {table} (case_id, organisation_id, key) FROM STDIN"  # our own table
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} (case_id, organisation_id, key) VALUES (%s, %s, %s)",  # noqa: S608
-                list(rows),
-            )
 
 
 def _number(cases: list[Case]) -> None:

@@ -104,8 +104,11 @@ class Case(models.Model):
         help_text=_("Filled from the names as given if left empty."),
     )
     other_names = models.CharField(_("other names and nicknames"), max_length=300, blank=True)
-    # Normalised Latin spellings of every name above, "|"-separated: what search ranks against.
-    name_forms = models.TextField(editable=False, default="")
+    # Every normalised Latin spelling of the names above, shared with the organisation's other
+    # cases of the same name: what name search finds and ranks (see SearchName).
+    search_name = models.ForeignKey(
+        "SearchName", on_delete=models.PROTECT, null=True, editable=False, related_name="cases"
+    )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     age_estimate = models.PositiveSmallIntegerField(
@@ -205,6 +208,7 @@ class Case(models.Model):
             models.Index(fields=["organisation", "-opened_at"]),
             models.Index(fields=["organisation", "risk_level"]),
             models.Index(fields=["assigned_manager", "status"]),
+            models.Index(fields=["search_name", "-opened_at"], name="case_by_search_name"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -291,22 +295,47 @@ class CaseNumberSequence(models.Model):
         return f"{self.country_id}-{self.year}: {self.last}"
 
 
-class CaseSearchKey(models.Model):
-    """One search key of a case's names (see cases/names.py): the index that name search uses
-    on SQLite and PostgreSQL alike."""
+class SearchName(models.Model):
+    """One way children are named in an organisation's cases: the normalised Latin spellings of
+    the names as given, their transliterations and nicknames. Every case of that organisation
+    named so points to it, so that name search scores each distinct name once instead of each
+    case (a hotline has thousands of Marias), and the index holds a name's keys once.
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_keys")
-    # The case's owner, copied here: a search reads only its own organisation's slice of the
-    # index (shared cases are looked up by id), without joining a million cases.
+    Kept per organisation, like the cases: a search reads its own organisation's names (and
+    those of cases shared with it), and a name goes when its last case goes."""
+
+    organisation_id = models.BigIntegerField()
+    # "|"-separated, sorted: what search ranks against.
+    forms = models.TextField()
+    # SHA-256 of the forms: the unique key (a long name with nicknames outgrows an index entry).
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "digest"], name="search_name_once_per_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return self.forms
+
+
+class SearchNameKey(models.Model):
+    """One search key of a name (see cases/names.py): the index name search looks up, on SQLite
+    and PostgreSQL alike."""
+
+    name = models.ForeignKey(SearchName, on_delete=models.CASCADE, related_name="keys")
+    # The name's organisation, copied so that a search reads only its own slice of the index.
     organisation_id = models.BigIntegerField()
     key = models.CharField(max_length=32)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["organisation_id", "key", "case"], name="case_key_by_organisation"
+                fields=["organisation_id", "key", "name"], name="name_key_by_organisation"
             ),
-            models.Index(fields=["case"], name="case_key_by_case"),
+            models.Index(fields=["name"], name="name_key_by_name"),
         ]
 
     def __str__(self):

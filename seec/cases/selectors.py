@@ -11,11 +11,20 @@ from seec.core.audit import Origin
 from seec.core.models import AuditEvent
 
 from . import names
-from .models import Case, CasePerson, CaseSearchKey, CaseTask, Contact, RiskLevel, digits_of
+from .models import (
+    Case,
+    CasePerson,
+    CaseTask,
+    Contact,
+    RiskLevel,
+    SearchName,
+    SearchNameKey,
+    digits_of,
+)
 from .services import CaseAction
 
 CASE_NUMBER = re.compile(r"^\s*([A-Za-z]{2})-?(\d{4})-?(\d{1,6})\s*$")
-# Candidates fetched by shared keys before ranking; a name search never ranks more than this.
+# Names fetched by shared keys before ranking; a name search never scores more than this.
 CANDIDATES = 200
 MIN_SIMILARITY = 0.6
 
@@ -76,26 +85,38 @@ def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
     keys = names.query_keys(query)
     if not keys or user.organisation_id is None:
         return []
-    # Candidates: the cases sharing the most keys with the query, read from the user's own
-    # organisation's slice of the index and from the cases shared with it (the policy's
-    # CaseRule gives no other organisation's case); `visible` below stays the authority.
-    in_scope = Q(organisation_id=user.organisation_id) | Q(
-        case_id__in=policy.shared_ids(Case, user)
+    # Candidate names: those sharing the most keys with the query, read from the user's own
+    # organisation's slice of the index and from the names of cases shared with it (the
+    # policy's CaseRule gives no other organisation's case); `visible` stays the authority.
+    shared_names = Case.objects.filter(pk__in=policy.shared_ids(Case, user)).values(
+        "search_name_id"
     )
     candidate_rows = (
-        CaseSearchKey.objects.filter(in_scope, key__in=keys)
-        .values("case_id")
-        .annotate(shared=Count("case_id"))
+        SearchNameKey.objects.filter(
+            Q(organisation_id=user.organisation_id) | Q(name_id__in=shared_names), key__in=keys
+        )
+        .values("name_id")
+        .annotate(shared=Count("name_id"))
         .order_by("-shared")[:CANDIDATES]
     )
-    candidate_ids = [row["case_id"] for row in candidate_rows]
-    hits = []
-    for case in visible.filter(pk__in=candidate_ids).select_related("country"):
-        score = names.name_similarity(query, case.name_forms.split("|"))
-        if score >= MIN_SIMILARITY:
-            hits.append(SearchHit(case, score, "name"))
-    hits.sort(key=lambda hit: (-hit.score, -hit.case.opened_at.timestamp()))
-    return hits[:limit]
+    candidates = SearchName.objects.filter(pk__in=[row["name_id"] for row in candidate_rows])
+    scored = sorted(
+        (
+            (names.name_similarity(query, forms.split("|")), name_id)
+            for name_id, forms in candidates.values_list("pk", "forms")
+        ),
+        reverse=True,
+    )
+    # Best names first, each name's latest cases; stop once no later name can rank higher.
+    hits: list[SearchHit] = []
+    for score, name_id in scored:
+        if score < MIN_SIMILARITY or (len(hits) >= limit and score < hits[-1].score):
+            break
+        named = visible.filter(search_name_id=name_id).select_related("country")
+        hits += [SearchHit(case, score, "name") for case in named.order_by("-opened_at")[:limit]]
+        hits.sort(key=lambda hit: (-hit.score, -hit.case.opened_at.timestamp()))
+        del hits[limit:]
+    return hits
 
 
 def likely_duplicates(

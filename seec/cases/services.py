@@ -18,7 +18,7 @@ from seec.core.audit import Origin
 from seec.core.models import User
 from seec.core.policy import Act, Capability
 
-from . import files, names
+from . import files, name_index
 from .models import (
     FOUND_OUTCOMES,
     RISK_ORDER,
@@ -27,7 +27,6 @@ from .models import (
     CaseNote,
     CaseNumberSequence,
     CasePerson,
-    CaseSearchKey,
     CaseTask,
     Contact,
     Outcome,
@@ -119,51 +118,12 @@ def next_case_number(country_code: str, year: int) -> str:
     return f"{country_code}-{year}-{sequence.last:06d}"
 
 
-def prepare_names(case: Case) -> set[str]:
-    """Fill the case's Latin name (if left empty) and normalised spellings; return its search
-    keys. Used by every path that creates cases: opening, import, benchmarks."""
-    if not case.names_latin:
-        case.names_latin = default_latin_name(case)
-    forms, keys = set(), set()
-    for full_name in filter(None, [case.child_name, case.names_latin, case.other_names]):
-        forms |= names.latin_forms(full_name)
-        keys |= names.name_keys(full_name)
-    case.name_forms = "|".join(sorted(forms))
-    return keys
-
-
-def index_names(case: Case) -> None:
-    """Refresh the stored spellings and search keys of a saved case's names."""
-    keys = prepare_names(case)
-    Case.objects.filter(pk=case.pk).update(names_latin=case.names_latin, name_forms=case.name_forms)
-    CaseSearchKey.objects.filter(case=case).delete()
-    CaseSearchKey.objects.bulk_create(
-        CaseSearchKey(case=case, organisation_id=case.organisation_id, key=key)
-        for key in sorted(keys)
-    )
-
-
-def default_latin_name(case: Case) -> str:
-    """The name as given, in Latin script, by the case country's own convention."""
-    convention = {
-        "RS": "sr",
-        "ME": "sr",
-        "BA": "sr",
-        "MK": "mk",
-        "BG": "bg",
-        "UA": "uk",
-        "GR": "el",
-        "CY": "el",
-    }.get(case.country_id, "sr")
-    return names.transliterate(case.child_name, convention)
-
-
 CASE_FIELDS_NOT_FROM_INPUT = {
     "id",
     "organisation",
     "country",
     "number",
-    "name_forms",
+    "search_name",
     "status",
     "outcome",
     "found_at",
@@ -204,8 +164,8 @@ def open_case(
     # The database enforces the constraints; clean() gives the field-named messages for them.
     case.full_clean(exclude=["number"], validate_constraints=False)
     case.number = next_case_number(case.country_id, case.opened_at.year)
+    name_index.attach_search_names([case])
     case.save()
-    index_names(case)
     for person in people:
         _add_person(case, person)
     if contact is not None:
@@ -233,12 +193,21 @@ def update_case(case: Case, *, origin: Origin, changes: dict, reason: str = "") 
     changed = sorted(k for k, v in changes.items() if getattr(case, k) != v)
     if not changed:
         return case
+    renamed = bool(NAME_FIELDS & set(changed))
+    # A Latin name the platform derived follows the names it came from; one the user wrote
+    # stays as written.
+    if renamed and "names_latin" not in changes:
+        derived = case.names_latin == name_index.default_latin_name(case)
+        case.names_latin = "" if derived else case.names_latin
     for field, value in changes.items():
         setattr(case, field, value)
     case.full_clean(validate_constraints=False)
+    previous_name = case.search_name_id
+    if renamed:
+        name_index.attach_search_names([case])
     case.save()
-    if NAME_FIELDS & set(changed):
-        index_names(case)
+    if renamed and case.search_name_id != previous_name:
+        name_index.drop_unused([previous_name])
     audit.record(
         CaseAction.UPDATE, origin=origin, obj=case, reason=reason, details={"fields": changed}
     )

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from seec.cases import selectors, services
-from seec.cases.models import Case, CaseTask, Contact, RiskLevel, Status
+from seec.cases.models import Case, CaseTask, Contact, RiskLevel, SearchName, Status
 from seec.cases.services import CaseAction
 from seec.core.audit import Origin
 from seec.core.models import AuditEvent, RoleCode
@@ -22,13 +22,41 @@ def test_case_numbers_run_per_country_and_year(open_case):
     assert second.number == f"GR-{year}-000002"
 
 
-def test_opening_records_latin_name_search_keys_and_audit(open_case):
+def test_opening_records_latin_name_search_name_and_audit(open_case):
     case = open_case()
     assert case.names_latin  # transliterated from the Cyrillic as given
-    assert case.search_keys.exists()
-    assert "djordjevic" in case.name_forms
+    assert case.search_name.keys.exists()
+    assert "djordjevic" in case.search_name.forms
     event = AuditEvent.objects.get(action=CaseAction.OPEN, object_id=str(case.pk))
     assert event.object_type == "cases.case"
+
+
+def test_cases_of_one_name_share_its_search_name_and_keys(open_case):
+    first, second = open_case(), open_case()
+    assert first.search_name_id == second.search_name_id
+    assert SearchName.objects.count() == 1
+    keys = list(first.search_name.keys.values_list("key", flat=True))
+    assert len(keys) == len(set(keys))
+
+
+def test_renaming_a_case_moves_it_to_its_new_name_and_forgets_the_old(open_case, manager):
+    case = open_case()
+    old_name, old_latin = case.search_name_id, case.names_latin
+    services.update_case(case, origin=Origin(manager), changes={"given_names": "Јована"})
+    case.refresh_from_db()
+    # The Latin name the platform derived follows the new name; the old name is gone.
+    assert case.names_latin != old_latin and "jovana" in case.search_name.forms
+    assert case.search_name_id != old_name
+    assert not SearchName.objects.filter(pk=old_name).exists()
+    assert [hit.case for hit in selectors.search_cases(manager, "Jovana")] == [case]
+    assert selectors.search_cases(manager, "Marija") == []
+
+
+def test_a_latin_name_the_user_wrote_survives_a_rename(open_case, manager):
+    case = open_case(names_latin="Mariya Georgievich")
+    services.update_case(case, origin=Origin(manager), changes={"given_names": "Јована"})
+    case.refresh_from_db()
+    assert case.names_latin == "Mariya Georgievich"
 
 
 def test_contact_opens_a_case(operator):

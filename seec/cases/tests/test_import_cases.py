@@ -47,7 +47,7 @@ def test_imports_valid_rows_with_history_and_audit(region, tmp_path):
     first = Case.objects.get(external_reference="OLD-1")
     assert first.number == "GR-2023-000001"
     assert first.status == Status.FOUND and first.outcome == "found_safe"
-    assert first.search_keys.exists() and "eleni" in first.name_forms
+    assert first.search_name.keys.exists() and "eleni" in first.search_name.forms
     assert AuditEvent.objects.filter(action=CaseAction.IMPORT).count() == 2
     call_command("verify_audit", verbosity=0)
 
