@@ -31,8 +31,8 @@ def load(count: int) -> None:
     from django.db import transaction
 
     from seec.cases import generator
+    from seec.cases.importer import insert_cases
     from seec.cases.models import Case
-    from seec.cases.name_index import attach_search_names
     from seec.core.models import Organisation, OrganisationKind, User
 
     hotlines = {
@@ -46,8 +46,7 @@ def load(count: int) -> None:
 
     def flush():
         with transaction.atomic():
-            attach_search_names(batch)
-            Case.objects.bulk_create(batch, batch_size=500)
+            insert_cases(batch)
         batch.clear()
 
     for serial, item in enumerate(generator.generate(count, seed=2026), start=1):

@@ -159,7 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # queue instead of deadlocking (the audit chain reads then appends inside one).
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A 64 MiB page cache (taken as used): an import of a hundred thousand cases updates
+        # every index of the case table, and the default 2 MiB makes that a disk-bound walk.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+        ),
     }
     # A connection per request is cheap on SQLite; keeping it open only holds file locks.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

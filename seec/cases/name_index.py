@@ -31,7 +31,12 @@ LATIN_CONVENTION = {
 
 def default_latin_name(case: Case) -> str:
     """The name as given, in Latin script, by the case country's own convention."""
-    return names.transliterate(case.child_name, LATIN_CONVENTION.get(case.country_id, "sr"))
+    return _latin(case.child_name, LATIN_CONVENTION.get(case.country_id, "sr"))
+
+
+@lru_cache(maxsize=50_000)
+def _latin(name: str, convention: str) -> str:
+    return names.transliterate(name, convention)
 
 
 @lru_cache(maxsize=50_000)

@@ -158,33 +158,36 @@ def record_many(action: str, objects, *, origin: Origin, reason: str = "", detai
     """Append one event per object in one go (an import of thousands of records): the head is
     locked once and the events are inserted in bulk, chained exactly as `record` chains them.
     `details(obj)` gives each event's details. Returns the number of events written."""
+    from .bulk import insert_rows
+
     actor = origin.actor
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        events = []
         previous, sequence = head.hash, head.sequence
-        now = timezone.now()
+        common = {
+            "occurred_at": timezone.now(),
+            "actor_id": actor.pk if actor else None,
+            "actor_username": actor.get_username() if actor else "",
+            "organisation_id": actor.organisation_id if actor else None,
+            "ip_address": origin.ip_address,
+            "action": action,
+            "reason": reason,
+        }
+        events = []
         for obj in objects:
             sequence += 1
-            event = AuditEvent(
+            event = dict(
+                common,
                 sequence=sequence,
-                occurred_at=now,
-                actor=actor,
-                actor_username=actor.get_username() if actor else "",
-                organisation_id=actor.organisation_id if actor else None,
-                ip_address=origin.ip_address,
-                action=action,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
-                reason=reason,
                 details=details(obj) if details else {},
                 previous_hash=previous,
             )
-            event.hash = event_hash(event)
-            previous = event.hash
+            event["hash"] = previous = hash_of({name: event[name] for name in HASHED_FIELDS})
             events.append(event)
-        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        insert_rows(AuditEvent, events)
         head.sequence, head.hash = sequence, previous
         head.save(update_fields=["sequence", "hash"])
     return len(events)
