@@ -17,6 +17,7 @@ from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from seec.core import audit, policy
@@ -24,7 +25,7 @@ from seec.core.audit import Origin
 from seec.core.bulk import column_where_in, insert_rows
 from seec.core.policy import Capability
 
-from .models import FOUND_OUTCOMES, Case, CaseNumberSequence, Outcome, Status
+from .models import FOUND_OUTCOMES, Case, CaseImport, CaseNumberSequence, Outcome, Status
 from .name_index import attach_search_names
 from .rows import CaseRowReader
 from .services import CaseAction
@@ -225,10 +226,20 @@ def import_cases(
     # Oldest first: each year's numbers follow the order the children went missing, and the
     # case table's date indexes grow at one end instead of everywhere.
     fresh.sort(key=lambda case: case.opened_at or case.last_seen_at)
+    if not fresh:
+        return report
+    run = CaseImport.objects.create(
+        organisation=organisation,
+        imported_by=origin.actor,
+        filename=path.name[:255],
+        sha256=report.sha256,
+        rows=report.rows,
+        already_present=report.already_present,
+    )
     with fewer_checkpoints():
         for start in range(0, len(fresh), BATCH):
             batch = fresh[start : start + BATCH]
-            _write_batch(batch, organisation, origin, report.sha256, path.name)
+            _write_batch(batch, run, origin)
             report.imported += len(batch)
     return report
 
@@ -254,11 +265,13 @@ def fewer_checkpoints():
 
 
 @transaction.atomic
-def _write_batch(cases: list[Case], organisation, origin: Origin, sha256: str, filename: str):
+def _write_batch(cases: list[Case], run: CaseImport, origin: Origin):
+    organisation = run.organisation
     owner = {
         "organisation_id": organisation.pk,
         "country_id": organisation.country_id,
         "opened_by_id": origin.actor.pk,
+        "imported_in_id": run.pk,
     }
     for case in cases:
         case.__dict__.update(owner)  # plain values: no related-object descriptors per case
@@ -273,14 +286,17 @@ def _write_batch(cases: list[Case], organisation, origin: Origin, sha256: str, f
             case.outcome = case.outcome or Outcome.CLOSED_OTHER
     _number(cases)
     insert_cases(cases)
-    audit.record_many(
+    CaseImport.objects.filter(pk=run.pk).update(imported=F("imported") + len(cases))
+    # One event per batch, in the batch's transaction, naming every case it created.
+    audit.record(
         CaseAction.IMPORT,
-        cases,
         origin=origin,
-        details=lambda case: {
-            "file": filename,
-            "sha256": sha256,
-            "external_reference": case.external_reference,
+        obj=run,
+        details={
+            "file": run.filename,
+            "sha256": run.sha256,
+            "cases": len(cases),
+            "numbers": [case.number for case in cases],
         },
     )
 

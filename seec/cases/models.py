@@ -110,6 +110,10 @@ class Case(models.Model):
         help_text=_("Filled from the names as given if left empty."),
     )
     other_names = models.CharField(_("other names and nicknames"), max_length=300, blank=True)
+    # The import that brought the case in from a centre's old records, if one did.
+    imported_in = models.ForeignKey(
+        "CaseImport", on_delete=models.PROTECT, null=True, editable=False, db_index=False
+    )
     # Every normalised Latin spelling of the names above, shared with the organisation's other
     # cases of the same name: what name search finds and ranks (see SearchName).
     search_name = models.ForeignKey(
@@ -310,6 +314,26 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.country_id}-{self.year}: {self.last}"
+
+
+class CaseImport(models.Model):
+    """One run of `import_cases`: the file (by name and SHA-256), who ran it and when. Each case
+    it created points here, and the audit trail holds one event per batch written, naming the
+    cases: an import of a hundred thousand old records is one act, not a hundred thousand."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    started_at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    already_present = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.filename} ({self.started_at:%Y-%m-%d %H:%M})"
 
 
 class SearchName(models.Model):

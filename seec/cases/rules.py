@@ -6,6 +6,7 @@ from seec.core.policy import Act, Capability, OrganisationRecordRule, Rule
 from .models import (
     Case,
     CaseFile,
+    CaseImport,
     CaseNote,
     CasePerson,
     CaseTask,
@@ -25,6 +26,11 @@ class CaseRule(OrganisationRecordRule):
         Act.MANAGE: Capability.MANAGE_CASES,
         Act.SHARE: Capability.SHARE_RECORDS,
     }
+
+
+@policy.register(CaseImport)
+class CaseImportRule(OrganisationRecordRule):
+    action_capabilities = {Act.CHANGE: Capability.MANAGE_CASES}
 
 
 @policy.register(Contact)

@@ -13,6 +13,7 @@ from seec.core.models import AuditEvent
 from . import names
 from .models import (
     Case,
+    CaseImport,
     CasePerson,
     CaseTask,
     Contact,
@@ -181,12 +182,18 @@ def my_tasks(user):
 
 
 def timeline(case: Case):
-    """Everything that happened to the case, from the audit trail (reads left out)."""
-    return (
-        AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk))
-        .exclude(action=CaseAction.VIEW)
-        .order_by("sequence")
-    )
+    """Everything that happened to the case, from the audit trail (reads left out): its own
+    events, and for an imported case the import's event that created it."""
+    own = Q(object_type=Case._meta.label_lower, object_id=str(case.pk))
+    if case.imported_in_id:
+        # A few events per import (one per batch of thousands): the case's is the one naming it.
+        batches = AuditEvent.objects.filter(
+            object_type=CaseImport._meta.label_lower, object_id=str(case.imported_in_id)
+        ).values_list("pk", "details")
+        own |= Q(
+            pk__in=[pk for pk, details in batches if case.number in details.get("numbers", [])]
+        )
+    return AuditEvent.objects.filter(own).exclude(action=CaseAction.VIEW).order_by("sequence")
 
 
 def file_for_reading(user, pk, *, origin: Origin):

@@ -154,45 +154,6 @@ def record(
     return event
 
 
-def record_many(action: str, objects, *, origin: Origin, reason: str = "", details=None) -> int:
-    """Append one event per object in one go (an import of thousands of records): the head is
-    locked once and the events are inserted in bulk, chained exactly as `record` chains them.
-    `details(obj)` gives each event's details. Returns the number of events written."""
-    from .bulk import insert_rows
-
-    actor = origin.actor
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        previous, sequence = head.hash, head.sequence
-        common = {
-            "occurred_at": timezone.now(),
-            "actor_id": actor.pk if actor else None,
-            "actor_username": actor.get_username() if actor else "",
-            "organisation_id": actor.organisation_id if actor else None,
-            "ip_address": origin.ip_address,
-            "action": action,
-            "reason": reason,
-        }
-        events = []
-        for obj in objects:
-            sequence += 1
-            event = dict(
-                common,
-                sequence=sequence,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                details=details(obj) if details else {},
-                previous_hash=previous,
-            )
-            event["hash"] = previous = hash_of({name: event[name] for name in HASHED_FIELDS})
-            events.append(event)
-        insert_rows(AuditEvent, events)
-        head.sequence, head.hash = sequence, previous
-        head.save(update_fields=["sequence", "hash"])
-    return len(events)
-
-
 HASHED_FIELDS = (
     "sequence",
     "occurred_at",

@@ -6,8 +6,7 @@ field's conversion is chosen once per call: plain strings, numbers and booleans 
 driver as they are, everything else (dates on SQLite, JSON, decimals, addresses) through the
 field's own `get_db_prep_save`.
 
-Only for rows that need no model logic on save (no signals, no `save()` override): imports and
-the audit trail's bulk append.
+Only for rows that need no model logic on save (no signals, no `save()` override): imports.
 """
 
 from collections.abc import Iterable
@@ -101,17 +100,17 @@ def insert_rows(model, rows: Iterable[dict], *, batch_size: int = 2000) -> int:
         return out
 
     count = 0
-    batch: list[list] = []
+    chunk: list[list] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(values(row))
-            if len(batch) >= batch_size:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
+            chunk.append(values(row))
+            if len(chunk) >= batch_size:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk.clear()
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
     return count
 
 

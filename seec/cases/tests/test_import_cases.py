@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from seec.cases import selectors
 from seec.cases.models import Case, Status
 from seec.cases.services import CaseAction
 from seec.core.models import AuditEvent, RoleCode
@@ -48,7 +49,12 @@ def test_imports_valid_rows_with_history_and_audit(region, tmp_path):
     assert first.number == "GR-2023-000001"
     assert first.status == Status.FOUND and first.outcome == "found_safe"
     assert first.search_name.keys.exists() and "eleni" in first.search_name.forms
-    assert AuditEvent.objects.filter(action=CaseAction.IMPORT).count() == 2
+    # One event for the batch, naming both cases; each case's timeline shows it.
+    (event,) = AuditEvent.objects.filter(action=CaseAction.IMPORT)
+    assert sorted(event.details["numbers"]) == sorted(Case.objects.values_list("number", flat=True))
+    assert event.details["file"] == "cases.csv" and len(event.details["sha256"]) == 64
+    for case in Case.objects.all():
+        assert [e.action for e in selectors.timeline(case)] == [CaseAction.IMPORT]
     call_command("verify_audit", verbosity=0)
 
 
