@@ -3,7 +3,7 @@
 Every row is validated first; a file with errors imports nothing unless the caller asks to
 skip the bad rows. Rows whose external reference the organisation already holds are left as
 they are, so the same file can be imported again safely. The valid rows are written in
-batches: numbers allocated per batch, search keys and audit events written in bulk.
+batches, each in its own transaction with one audit event that names the cases it created.
 """
 
 import csv

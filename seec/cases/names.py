@@ -29,7 +29,7 @@ from rapidfuzz.distance import JaroWinkler
 CONVENTIONS: tuple[str, ...] = ("sr", "mk", "bg", "uk", "ru", "el", "el-phonetic")
 
 # Limits that keep a pasted paragraph from producing thousands of index rows. The key limit
-# stays well below the 32 characters of CaseSearchKey.key.
+# stays well below the 32 characters of SearchNameKey.key.
 MAX_NAME_CHARS = 200
 MAX_TOKENS = 8
 MAX_FORMS = 12
