@@ -107,8 +107,13 @@ def postgres_available() -> bool:
 
 
 def write_results(name: str, runs: dict) -> Path:
+    """Write the figures of the engines just measured, keeping those of an engine measured in an
+    earlier run (`--engine sqlite` then `--engine postgresql` make one file)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
+    if path.exists():
+        earlier = json.loads(path.read_text()).get("engines", {})
+        runs = {**{e: r for e, r in earlier.items() if e not in runs}, **runs}
     goals = [dict(g, engine=engine) for engine, run in runs.items() for g in run.get("goals", [])]
     document = {
         "benchmark": name,

@@ -9,6 +9,7 @@ import importlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,6 +63,7 @@ def main() -> int:
                 failed = True
                 continue
             runs[engine] = json.loads(child.stdout.strip().splitlines()[-1])
+            runs[engine]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             for item in runs[engine]["goals"]:
                 mark = "met" if item["met"] else "MISSED"
                 print(f"   {item['name']}: {item['value']} {item['op']} {item['target']} ({mark})")
