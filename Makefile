@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+GATEWAY_PORT ?= 8025
 STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint format messages setup db clean browser
@@ -27,6 +28,8 @@ run: db
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
+	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive the system's Chromium; install it where this machine can.

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "seec.core",
     "seec.cases",
+    "seec.alerts",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,27 @@ if not SEEC_FILE_KEY:
         key_path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
         key_path.chmod(0o600)
     SEEC_FILE_KEY = key_path.read_text().strip()
+
+# --- Child alerts ------------------------------------------------------------------------------
+# Where the public reaches the platform: the links in CAP messages, the feed and e-mails.
+SEEC_PUBLIC_URL = os.environ.get("SEEC_PUBLIC_URL", "http://127.0.0.1:8000")
+# CAP <sender> and the prefix of every CAP identifier: unique to this installation.
+SEEC_CAP_SENDER = os.environ.get("SEEC_CAP_SENDER", "alerts@seec.example")
+SEEC_CAP_ID_PREFIX = os.environ.get("SEEC_CAP_ID_PREFIX", "SEEC")
+# The key that signs CAP messages and its certificate (made on first use if absent).
+SEEC_CAP_KEY_DIR = Path(os.environ.get("SEEC_CAP_KEY_DIR", VAR_DIR / "cap"))
+# The HTTP gateways that carry alerts to subscribers; `make run` serves local fakes there.
+SEEC_GATEWAYS = {
+    "email": os.environ.get("SEEC_EMAIL_GATEWAY_URL", "http://127.0.0.1:8025"),
+    "sms": os.environ.get("SEEC_SMS_GATEWAY_URL", "http://127.0.0.1:8025"),
+}
+SEEC_SMS_SENDER = os.environ.get("SEEC_SMS_SENDER", "116000")
+# Webhook hosts allowed over plain http and on private addresses: the local fakes only.
+SEEC_WEBHOOK_ALLOWED_HOSTS = [
+    host for host in os.environ.get("SEEC_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else
+                                    "127.0.0.1").split(",") if host
+]  # fmt: skip
+
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("seec.api_urls")),
     path("cases/", include("seec.cases.urls")),
+    path("alerts/", include("seec.alerts.urls")),
     path("", include("seec.core.urls")),
 ]

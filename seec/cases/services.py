@@ -37,6 +37,7 @@ from .models import (
     TaskKind,
     digits_of,
 )
+from .signals import search_ended
 
 
 class CaseAction:
@@ -387,6 +388,7 @@ def mark_found(case: Case, *, origin: Origin, found_at, found_how: str, outcome:
             "hours_missing": round(case.time_missing.total_seconds() / 3600, 1),
         },
     )
+    search_ended.send(sender=Case, case=case, origin=origin)
     return case
 
 
@@ -416,6 +418,7 @@ def close_case(case: Case, *, origin: Origin, outcome: str = "", reason: str = "
     audit.record(
         CaseAction.CLOSE, origin=origin, obj=case, reason=reason, details={"outcome": case.outcome}
     )
+    search_ended.send(sender=Case, case=case, origin=origin)
     return case
 
 

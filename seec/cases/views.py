@@ -37,6 +37,8 @@ from .forms import (
 from .models import Case, CaseTask, Contact, ContactSubject
 
 PAGE_SIZE = 25
+# Deeper than this, filters find a case faster than paging (and each page costs its offset).
+MAX_PAGE = 400
 
 
 def needs(capability: Capability):
@@ -65,13 +67,16 @@ def apply_errors(form, error: ValidationError) -> None:
 @needs(Capability.VIEW_PERSONAL_DATA)
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
-    cases = selectors.cases_for(request.user).select_related("assigned_manager", "country")
-    cases = form.filter(cases, request.user) if form.is_valid() else cases.order_by("-opened_at")
+    valid = form.is_valid()
+
+    def refine(cases):
+        return form.filter(cases, request.user) if valid else cases.order_by("-opened_at", "-pk")
+
     # Page without counting: a count of a million rows costs more than the page itself.
     page = request.GET.get("page", "1")
-    page_number = int(page) if page.isdigit() and int(page) > 0 else 1
+    page_number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     start = (page_number - 1) * PAGE_SIZE
-    rows = list(cases[start : start + PAGE_SIZE + 1])
+    rows = selectors.case_page(request.user, refine, start, PAGE_SIZE + 1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -224,6 +229,9 @@ def case_detail(request, pk):
         "timeline": selectors.timeline(case),
         "may_change": may_change,
         "may_manage": may_manage,
+        "may_request_alert": may_manage
+        and case.is_open
+        and policy.has(user, Capability.REQUEST_ALERTS),
         "may_share": policy.can(user, Act.SHARE, case),
         "forms": {
             "risk": RiskForm(),

@@ -25,6 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Cases"), "cases:list", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("My tasks"), "cases:my-tasks", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("Team board"), "cases:board", (Capability.SUPERVISE,)),
+    NavItem(_("Alerts"), "alerts:list", (Capability.REQUEST_ALERTS, Capability.DECIDE_ALERTS)),
     NavItem(
         _("Audit trail"),
         "audit-trail",

@@ -41,6 +41,8 @@ class Capability(StrEnum):
     RECORD_CONTACTS = "record_contacts"  # take calls, open cases, record sightings
     MANAGE_CASES = "manage_cases"  # assign, assess risk, mark found, close, reopen
     SUPERVISE = "supervise"  # the team's board: open, overdue and high-risk work
+    REQUEST_ALERTS = "request_alerts"  # ask the alert authority for a child alert
+    DECIDE_ALERTS = "decide_alerts"  # approve, reject, extend, cancel alerts of one's country
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -53,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SHARE_RECORDS,
             Capability.RECORD_CONTACTS,
             Capability.MANAGE_CASES,
+            Capability.REQUEST_ALERTS,
         }
     ),
     RoleCode.SUPERVISOR: frozenset(
@@ -62,11 +65,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_CONTACTS,
             Capability.MANAGE_CASES,
             Capability.SUPERVISE,
+            Capability.REQUEST_ALERTS,
             Capability.BROWSE_ORGANISATION_AUDIT,
             Capability.VIEW_AGGREGATES,
         }
     ),
-    RoleCode.ALERT_AUTHORITY: frozenset({Capability.VIEW_PERSONAL_DATA}),
+    RoleCode.ALERT_AUTHORITY: frozenset({Capability.VIEW_PERSONAL_DATA, Capability.DECIDE_ALERTS}),
     RoleCode.LIAISON_OFFICER: frozenset({Capability.VIEW_PERSONAL_DATA, Capability.SHARE_RECORDS}),
     RoleCode.REGIONAL_COORDINATOR: frozenset(
         {Capability.VIEW_AGGREGATES, Capability.VIEW_DIRECTORY}
@@ -122,6 +126,12 @@ class Rule:
     def scope(self, user, queryset: models.QuerySet, action: str) -> models.QuerySet:
         raise NotImplementedError
 
+    def parts(self, user, queryset: models.QuerySet, action: str) -> list[models.QuerySet]:
+        """The scope as querysets whose union it is. A list page orders and cuts each part on
+        its own (so that each uses its own index) and merges them: an OR across columns makes
+        the database sort every visible row to find the first page."""
+        return [self.scope(user, queryset, action)]
+
     def allows(self, user, action: str, obj) -> bool:
         return self.scope(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
 
@@ -148,6 +158,13 @@ class OrganisationRecordRule(Rule):
         if action != Act.VIEW:
             return queryset.filter(own)
         return queryset.filter(own | models.Q(pk__in=shared_ids(queryset.model, user)))
+
+    def parts(self, user, queryset, action):
+        scope = self.scope(user, queryset, action)
+        if action != Act.VIEW or scope.query.is_empty():
+            return [scope]
+        own = models.Q(**{f"{self.owner_field}_id": user.organisation_id})
+        return [queryset.filter(own), queryset.filter(pk__in=shared_ids(queryset.model, user))]
 
 
 def shared_ids(model, user) -> models.QuerySet:
@@ -196,6 +213,15 @@ def visible_to(user, queryset, action: str = Act.VIEW) -> models.QuerySet:
     if not is_signed_in(user):
         return queryset.none()
     return rule_for(queryset.model).scope(user, queryset, action)
+
+
+def visible_parts(user, queryset, action: str = Act.VIEW) -> list[models.QuerySet]:
+    """`visible_to` as a few querysets whose union it is (see Rule.parts)."""
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    if not is_signed_in(user):
+        return [queryset.none()]
+    return rule_for(queryset.model).parts(user, queryset, action)
 
 
 def can(user, action: str, obj) -> bool:

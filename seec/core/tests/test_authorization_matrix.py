@@ -251,11 +251,44 @@ MATRIX = [
         api=False,
         marker=lambda w: w.extras["case"].number,
     ),
+    # Child alerts: the owning hotline and its country's alert authority, nobody else.
+    Check("alert list page", lambda w: "/alerts/manage/", PERSONAL, api=False),
+    Check(
+        "own alert on the list page",
+        lambda w: "/alerts/manage/",
+        HOTLINE | {RoleCode.ALERT_AUTHORITY},
+        api=False,
+        marker=lambda w: w.extras["alert"].reference,
+    ),
+    Check(
+        "own alert",
+        lambda w: f"/alerts/manage/{w.extras['alert'].pk}/",
+        HOTLINE | {RoleCode.ALERT_AUTHORITY},
+        api=False,
+    ),
+    Check(
+        "foreign alert",
+        lambda w: f"/alerts/manage/{w.extras['foreign_alert'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "alert request page",
+        lambda w: f"/alerts/request/{w.extras['case'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
 PUBLIC_ROUTES = {
     "healthz",
+    # The public face of issued alerts (each view serves only issued, unexpired alerts).
+    "alerts:public_list",
+    "alerts:public",
+    "alerts:photo",
+    "alerts:cap",
+    "alerts:feed",
     "login",
     "logout",
     "set_language",
@@ -302,6 +335,9 @@ COVERED_ROUTES = {
     "cases:board",
     "cases:file",
     "api-case-file-content",
+    "alerts:list",
+    "alerts:detail",
+    "alerts:request",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -378,6 +414,21 @@ def build_cases(region) -> dict:
         "photo": photo(case, Origin(gr_operator)),
         "shared_photo": photo(shared, Origin(gr_operator)),
         "foreign_photo": photo(foreign_case, rs),
+        **build_alerts(region, case, foreign_case),
+    }
+
+
+def build_alerts(region, case, foreign_case) -> dict:
+    """A Greek alert request on the Greek case, and a Serbian one on the Serbian case."""
+    from seec.alerts import services as alert_services
+    from seec.alerts.tests.conftest import AREA, all_met
+
+    gr = Origin(region.users[RoleCode.CASE_MANAGER])
+    return {
+        "alert": alert_services.request_alert(case, origin=gr, answers=all_met(), **AREA),
+        "foreign_alert": alert_services.request_alert(
+            foreign_case, origin=Origin(region.foreign_manager), answers=all_met(), **AREA
+        ),
     }
 
 
@@ -485,11 +536,42 @@ def named_routes(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+# Decisions on an alert: the Greek alert authority's alone (and never the requester's).
+ALERT_POST_ROUTES = {
+    "alerts:approve": "/alerts/manage/{pk}/approve/",
+    "alerts:reject": "/alerts/manage/{pk}/reject/",
+    "alerts:update": "/alerts/manage/{pk}/update/",
+    "alerts:extend": "/alerts/manage/{pk}/extend/",
+    "alerts:cancel": "/alerts/manage/{pk}/cancel/",
+    "alerts:withdraw": "/alerts/manage/{pk}/withdraw/",
+}
+
+
+@pytest.mark.parametrize("role", sorted(ALL - {RoleCode.ALERT_AUTHORITY}))
+def test_alert_decisions_change_nothing_for_roles_that_may_not(region, cases, role):
+    """Every decision on the Greek alert request, tried by every other role: refused, and the
+    alert unchanged, no CAP message issued. (Withdrawing is the case managers': tried on the
+    Serbian alert, which is not theirs.)"""
+    from seec.alerts.models import Alert, CapMessage
+
+    client = APIClient()
+    client.force_login(region.users[role])
+    before = list(Alert.objects.order_by("pk").values())
+    for name, url in ALERT_POST_ROUTES.items():
+        alert = cases["foreign_alert"] if name == "alerts:withdraw" else cases["alert"]
+        path = url.format(pk=alert.pk)
+        assert client.get(path).status_code in (403, 404, 405), path
+        response = client.post(path, {"reason": "x", "hours": 6, "override_reason": "x"})
+        assert response.status_code in (400, 403, 404), (path, response.status_code)
+    assert list(Alert.objects.order_by("pk").values()) == before
+    assert not CapMessage.objects.exists()
+
+
 def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
         for name in named_routes()
         if not name.startswith("admin:")
-        and name not in PUBLIC_ROUTES | COVERED_ROUTES | set(POST_ROUTES)
+        and name not in PUBLIC_ROUTES | COVERED_ROUTES | set(POST_ROUTES) | set(ALERT_POST_ROUTES)
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"

@@ -1,0 +1,170 @@
+"""Delivery channels: each a small class behind one interface, speaking its gateway's HTTP
+protocol. A channel sends a batch of deliveries of one CAP message and answers, per delivery,
+whether the gateway took it (and what it said).
+
+Every request carries each delivery's id as its idempotency key (`ref`, `X-SEEC-Delivery`):
+a batch sent again after a worker died mid-way is recognised by the gateway or the receiver,
+so that a subscriber gets the alert once.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Alert, CapMessage, Channel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    address: str
+    language: str
+    secret: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    answer: str
+    retry: bool = False  # a temporary failure (5xx, timeout): try again later
+
+
+class GatewayChannel:
+    """Batches to an HTTP gateway that answers which refs it accepted."""
+
+    channel: str
+    batch_size: int = 1000
+    path: str
+
+    def __init__(self, client: httpx.Client):
+        self.client = client
+
+    def base_url(self) -> str:
+        return settings.SEEC_GATEWAYS[self.channel]
+
+    def send(self, message: CapMessage, recipients: list[Recipient]) -> dict[int, Outcome]:
+        texts = texts_of(message)
+        payload = self.payload(message, texts, recipients)
+        try:
+            response = self.client.post(self.base_url() + self.path, json=payload)
+        except httpx.HTTPError as error:
+            return {
+                r.delivery_id: Outcome(False, f"{type(error).__name__}", True) for r in recipients
+            }
+        if response.status_code >= 500 or response.status_code == 429:
+            answer = f"HTTP {response.status_code}"
+            return {r.delivery_id: Outcome(False, answer, True) for r in recipients}
+        if response.status_code >= 400:
+            answer = f"HTTP {response.status_code}: {response.text[:200]}"
+            return {r.delivery_id: Outcome(False, answer) for r in recipients}
+        body = response.json()
+        accepted = {int(ref) for ref in body.get("accepted", [])}
+        rejected = {int(item["ref"]): str(item.get("error", ""))[:200]
+                    for item in body.get("rejected", [])}  # fmt: skip
+        out = {}
+        for recipient in recipients:
+            if recipient.delivery_id in accepted:
+                out[recipient.delivery_id] = Outcome(True, "accepted")
+            else:
+                out[recipient.delivery_id] = Outcome(
+                    False, rejected.get(recipient.delivery_id, "not in the gateway's answer")
+                )
+        return out
+
+
+class EmailChannel(GatewayChannel):
+    """An e-mail sending API: one request per batch, a subject and body per language."""
+
+    channel = Channel.EMAIL
+    path = "/v1/messages"
+
+    def payload(self, message, texts, recipients):
+        return {
+            "from": settings.DEFAULT_FROM_EMAIL,
+            "content": {
+                language: {"subject": text["headline"], "text": text["body"]}
+                for language, text in texts.items()
+            },
+            "messages": [
+                {"ref": str(r.delivery_id), "to": r.address, "language": r.language}
+                for r in recipients
+            ],
+        }
+
+
+class SmsChannel(GatewayChannel):
+    """An SMS gateway's batch API: one short text per language, one ref per number."""
+
+    channel = Channel.SMS
+    path = "/v1/sms/batches"
+
+    def payload(self, message, texts, recipients):
+        return {
+            "sender": settings.SEEC_SMS_SENDER,
+            "texts": {language: text["sms"] for language, text in texts.items()},
+            "messages": [
+                {"ref": str(r.delivery_id), "to": r.address, "language": r.language}
+                for r in recipients
+            ],
+        }
+
+
+class WebhookChannel:
+    """The CAP message itself, POSTed to each partner's URL, signed with the partner's key."""
+
+    channel = Channel.WEBHOOK
+    batch_size = 50
+
+    def __init__(self, client: httpx.Client):
+        self.client = client
+
+    def send(self, message: CapMessage, recipients: list[Recipient]) -> dict[int, Outcome]:
+        body = bytes(message.xml)
+        out = {}
+        for recipient in recipients:
+            signature = hmac.new(recipient.secret.encode(), body, hashlib.sha256).hexdigest()
+            headers = {
+                "Content-Type": "application/cap+xml",
+                "X-SEEC-Delivery": str(recipient.delivery_id),
+                "X-SEEC-Signature": f"sha256={signature}",
+            }
+            try:
+                response = self.client.post(recipient.address, content=body, headers=headers)
+            except httpx.HTTPError as error:
+                out[recipient.delivery_id] = Outcome(False, type(error).__name__, True)
+                continue
+            status = response.status_code
+            out[recipient.delivery_id] = Outcome(
+                200 <= status < 300, f"HTTP {status}", status >= 500 or status == 429
+            )
+        return out
+
+
+CHANNELS = {Channel.EMAIL: EmailChannel, Channel.SMS: SmsChannel, Channel.WEBHOOK: WebhookChannel}
+
+
+def texts_of(message: CapMessage) -> dict[str, dict]:
+    """What e-mail and SMS say, per language of the alert: its headline, instruction and link."""
+    from .services import public_url
+
+    alert: Alert = message.alert
+    page = public_url(f"/alerts/public/{alert.reference}/")
+    out = {}
+    for text in alert.texts.all():
+        with translation.override(text.language):
+            if message.msg_type == CapMessage.Type.CANCEL:
+                headline = _("Child alert cancelled")
+                body = _("The child alert %(ref)s is cancelled. Thank you.") % {
+                    "ref": alert.reference
+                }
+            else:
+                headline = text.headline
+                body = f"{text.description}\n\n{text.instruction}\n\n{page}?lang={text.language}"
+            sms = f"{headline}. {page}?lang={text.language}"
+        out[text.language] = {"headline": headline, "body": body, "sms": sms[:300]}
+    return out

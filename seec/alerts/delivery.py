@@ -1,0 +1,166 @@
+"""Fan-out: one CAP message to every subscriber of the alert's country, once each.
+
+How exactly-once holds when things break:
+- The step that issues a message writes its FanOut row in the same transaction (an outbox): an
+  approval and its delivery happen together or not at all.
+- A fan-out first writes one Delivery row per subscriber with one INSERT … SELECT; the unique
+  (fan_out, subscriber) key makes a second try add nothing.
+- A worker claims a batch by marking it `sending` with a short lease, sends it with each
+  delivery's id as the idempotency key, and records the gateway's answer. A worker killed
+  mid-batch leaves a lease that runs out; the next worker takes the batch again, and the
+  gateway (or the partner) recognises the keys it has already taken.
+- Temporary failures (5xx, timeouts) go back to the queue with a growing pause; after
+  MAX_ATTEMPTS a delivery is failed, with the gateway's last answer kept.
+
+Workers are `manage.py deliver_alerts` processes (one is started by `make run`); several may
+run at once: on PostgreSQL claims skip rows another worker holds, SQLite writes one at a time.
+"""
+
+import time
+from datetime import timedelta
+
+import httpx
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .channels import CHANNELS, Recipient
+from .models import Channel, Delivery, DeliveryStatus, FanOut
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 6
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(300, 2**attempts))
+
+
+def start(message) -> FanOut:
+    """The outbox entry of a message just issued; call inside the issuing transaction."""
+    return FanOut.objects.create(message=message)
+
+
+def materialise(fan_out: FanOut) -> int:
+    """One queued delivery per confirmed subscriber of the alert's country (none twice)."""
+    alert = fan_out.message.alert
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fan_out_id, subscriber_id, channel, status, attempts, answer) "  # noqa: S608
+            "SELECT %s, id, channel, %s, 0, '' FROM alerts_subscriber "
+            "WHERE country_id = %s AND confirmed_at IS NOT NULL "
+            "ON CONFLICT DO NOTHING",
+            [fan_out.pk, DeliveryStatus.QUEUED, alert.country_id],
+        )
+    return Delivery.objects.filter(fan_out=fan_out).count()
+
+
+def reap(now=None) -> int:
+    """Leases that ran out (a worker died holding them) go back to the queue."""
+    now = now or timezone.now()
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING, leased_until__lt=now).update(
+        status=DeliveryStatus.QUEUED, leased_until=None
+    )
+
+
+def claim(fan_out: FanOut, channel: str, size: int) -> list[Recipient]:
+    """Take up to `size` queued deliveries of one channel for this worker, under a lease."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            Delivery.objects.filter(fan_out=fan_out, channel=channel, status=DeliveryStatus.QUEUED)
+            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
+            .order_by("pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        rows = list(
+            due.values_list(
+                "pk", "subscriber__address", "subscriber__language", "subscriber__secret"
+            )[:size]
+        )
+        if rows:
+            Delivery.objects.filter(pk__in=[row[0] for row in rows]).update(
+                status=DeliveryStatus.SENDING, leased_until=now + LEASE
+            )
+    return [Recipient(*row) for row in rows]
+
+
+def record(outcomes: dict) -> None:
+    """Write the gateway's answers: sent, failed for good, or back to the queue for later."""
+    now = timezone.now()
+    sent = [pk for pk, outcome in outcomes.items() if outcome.ok]
+    with transaction.atomic():
+        if sent:
+            Delivery.objects.filter(pk__in=sent).update(
+                status=DeliveryStatus.SENT, sent_at=now, leased_until=None, answer="accepted"
+            )
+        for pk, outcome in outcomes.items():
+            if outcome.ok:
+                continue
+            delivery = Delivery.objects.only("attempts").get(pk=pk)
+            attempts = delivery.attempts + 1
+            again = outcome.retry and attempts < MAX_ATTEMPTS
+            Delivery.objects.filter(pk=pk).update(
+                status=DeliveryStatus.QUEUED if again else DeliveryStatus.FAILED,
+                attempts=attempts,
+                leased_until=None,
+                next_try_at=now + backoff(attempts) if again else None,
+                answer=outcome.answer[:300],
+            )
+
+
+def run(fan_out: FanOut, client: httpx.Client) -> bool:
+    """Send what is due of one fan-out; True once nothing is left to try."""
+    if fan_out.started_at is None:
+        recipients = materialise(fan_out)
+        FanOut.objects.filter(pk=fan_out.pk).update(
+            started_at=timezone.now(), recipients=recipients
+        )
+        fan_out.refresh_from_db()
+    message = fan_out.message
+    for channel in Channel.values:
+        backend = CHANNELS[channel](client)
+        while batch := claim(fan_out, channel, backend.batch_size):
+            record(backend.send(message, batch))
+    left = Delivery.objects.filter(
+        fan_out=fan_out, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+    ).exists()
+    if not left:
+        FanOut.objects.filter(pk=fan_out.pk).update(finished_at=timezone.now())
+    return not left
+
+
+def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
+    """The delivery worker's loop: reap lost leases, send every unfinished fan-out, wait."""
+    with httpx.Client(timeout=httpx.Timeout(10.0), http2=False) as client:
+        while True:
+            reap()
+            pending = list(
+                FanOut.objects.filter(finished_at__isnull=True)
+                .select_related("message__alert")
+                .order_by("pk")
+            )
+            done = True
+            for fan_out in pending:
+                done = run(fan_out, client) and done
+                if progress:
+                    progress(fan_out)
+            if until_idle and done and not pending_leases():
+                return
+            time.sleep(poll)
+
+
+def pending_leases() -> bool:
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+
+
+def reach(fan_out: FanOut) -> dict:
+    """Per channel: how many recipients, sent, failed, waiting, and how fast."""
+    rows = (
+        Delivery.objects.filter(fan_out=fan_out).values("channel", "status").annotate(n=Count("pk"))
+    )
+    out: dict[str, dict] = {}
+    for row in rows:
+        out.setdefault(row["channel"], {})[row["status"]] = row["n"]
+    return out

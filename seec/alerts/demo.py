@@ -1,0 +1,92 @@
+"""The demo region's child alerts: every country's settings, a few confirmed subscribers on the
+local fake gateways, one alert live as an Exercise (so that no real system takes it for real)
+and one cancelled, so that the public page, the feed and the dashboard show something from the
+first `make run`."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from seec.cases.models import Case
+from seec.core.audit import Origin
+from seec.core.models import Country, User
+from seec.core.region import REGION
+
+from . import services
+from .criteria import PRESETS
+from .models import Alert, AlertSettings, Channel, CriteriaPreset, Subscriber
+
+DEMO_AREA = {
+    "GR": ("Attica", [(38.25, 23.35), (38.25, 24.10), (37.70, 24.10), (37.70, 23.35)]),
+    "RS": ("Belgrade and Vojvodina", [(45.9, 19.0), (45.9, 21.3), (44.5, 21.3), (44.5, 19.0)]),
+}
+
+
+def seed(stdout) -> None:
+    for code, (languages, *_rest) in REGION.items():
+        national = [lang for lang in languages if lang != "en"][:1]
+        AlertSettings.objects.get_or_create(
+            country_id=code,
+            defaults={
+                "languages": ",".join([*national, "en"]),
+                "criteria": CriteriaPreset.EU,
+                "endangered_tier": code in {"RO", "MD"},
+            },
+        )
+    if not Subscriber.objects.exists():
+        now = timezone.now()
+        for code in REGION:
+            for channel, address in (
+                (Channel.EMAIL, f"subscriber.{code.lower()}@example.org"),
+                (Channel.SMS, "+306912345678" if code == "GR" else "+381601234567"),
+                (Channel.WEBHOOK, f"http://127.0.0.1:8025/webhook/{code.lower()}"),
+            ):
+                Subscriber.objects.create(
+                    channel=channel,
+                    address=address,
+                    country_id=code,
+                    language=REGION[code][0][0],
+                    secret=secrets.token_hex(32) if channel == Channel.WEBHOOK else "",
+                    confirmed_at=now,
+                    unsubscribe_token=secrets.token_urlsafe(32),
+                )
+    if Alert.objects.exists():
+        return
+    made = [_exercise("GR"), _exercise("RS", cancel=True)]
+    if any(made):
+        stdout.write("Demo alerts ready (one live exercise, one cancelled).")
+
+
+def _exercise(code: str, cancel: bool = False) -> Alert | None:
+    cc = code.lower()
+    manager = User.objects.filter(username=f"manager.{cc}").first()
+    police = User.objects.filter(username=f"police.{cc}").first()
+    case = (
+        Case.objects.open()
+        .filter(country_id=code, category="criminal_abduction")
+        .order_by("-opened_at")
+        .first()
+        or Case.objects.open().filter(country_id=code).order_by("-opened_at").first()
+    )
+    if not (manager and police and case and Country.objects.filter(pk=code).exists()):
+        return None
+    preset = services.alert_settings(code).criteria
+    answers = {
+        c.code: {"met": True, "evidence": "Demo: police report of the abduction"}
+        for c in PRESETS[preset]
+    }
+    description, polygon = DEMO_AREA[code]
+    with transaction.atomic():
+        alert = services.request_alert(
+            case,
+            origin=Origin(manager),
+            answers=answers,
+            area_description=description,
+            polygon=polygon,
+            exercise=True,
+        )
+        alert = services.approve_alert(alert, origin=Origin(police), hours=72)
+        if cancel:
+            services.cancel_alert(alert, origin=Origin(police), reason="Demo: the child is safe")
+    return alert

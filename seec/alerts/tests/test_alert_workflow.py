@@ -1,0 +1,162 @@
+"""A child alert from its request to its cancellation: criteria, four eyes, CAP, public pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils import timezone
+from lxml import etree
+
+from seec.alerts import cap, services
+from seec.alerts.models import Alert, AlertStatus, CapMessage
+from seec.alerts.services import AlertAction
+from seec.cases import selectors
+from seec.cases import services as case_services
+from seec.core.audit import Origin
+from seec.core.models import AuditEvent, OrganisationKind, RoleCode
+from seec.core.tests.factories import make_organisation, make_user
+
+from .conftest import AREA, all_met
+
+
+def test_a_request_records_each_criterion_and_tells_the_case_timeline(requested, case):
+    assert requested.status == AlertStatus.REQUESTED
+    assert requested.criteria["abduction"] == {"met": True, "evidence": "Police report 12/2026"}
+    assert set(requested.texts.values_list("language", flat=True)) >= {"en"}
+    assert AlertAction.REQUEST in [e.action for e in selectors.timeline(case)]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"answers": {"abduction": {"met": True, "evidence": ""}}}, "criteria.abduction"),
+        ({"answers": {"kidnapped_by_aliens": {"met": True, "evidence": "x"}}}, "criteria."),
+        ({"polygon": [(38.0, 23.0), (38.5, 24.0), (38.0, 24.0), (38.5, 23.0)]}, "area"),
+        ({"polygon": [(98.0, 23.0), (38.5, 24.0), (38.0, 24.0)]}, "area"),
+        ({"area_description": ""}, "area"),
+    ],
+)
+def test_a_bad_request_names_the_field_and_saves_nothing(case, manager, change, field):
+    arguments = {"answers": all_met(), **AREA}
+    answers = change.pop("answers", None)
+    if answers is not None:
+        arguments["answers"] = {**all_met(), **answers}
+    arguments.update(change)
+    with pytest.raises(ValidationError) as error:
+        services.request_alert(case, origin=Origin(manager), **arguments)
+    assert any(key.startswith(field) for key in error.value.message_dict)
+    assert not Alert.objects.exists()
+
+
+def test_the_requester_cannot_approve_their_own_request(case, region):
+    # Someone who holds both roles may request, or decide, but never both on one alert.
+    both = make_user(region.gr_hotline, RoleCode.CASE_MANAGER, username="gr-both")
+    both.roles.add(*region.users[RoleCode.ALERT_AUTHORITY].roles.all())
+    alert = services.request_alert(case, origin=Origin(both), answers=all_met(), **AREA)
+    with pytest.raises(PermissionDenied):
+        services.approve_alert(alert, origin=Origin(both))
+    assert not CapMessage.objects.exists()
+
+
+def test_police_of_another_country_cannot_approve(requested, region):
+    serbian_police = make_user(
+        make_organisation("RS", OrganisationKind.POLICE, name="Serbian police"),
+        RoleCode.ALERT_AUTHORITY,
+        username="rs-police",
+    )
+    with pytest.raises(PermissionDenied):
+        services.approve_alert(requested, origin=Origin(serbian_police))
+    assert Alert.objects.get(pk=requested.pk).status == AlertStatus.REQUESTED
+
+
+def test_a_failed_criterion_needs_a_reasoned_override_which_the_trail_marks(case, manager, police):
+    answers = all_met()
+    answers["no_added_danger"] = {"met": False, "evidence": ""}
+    alert = services.request_alert(case, origin=Origin(manager), answers=answers, **AREA)
+    with pytest.raises(ValidationError) as error:
+        services.approve_alert(alert, origin=Origin(police))
+    assert "criteria" in error.value.message_dict
+    assert not CapMessage.objects.exists()
+    services.approve_alert(alert, origin=Origin(police), override_reason="Abductor unaware")
+    event = AuditEvent.objects.get(action=AlertAction.APPROVE)
+    assert event.details["override"] == ["no_added_danger"]
+    assert event.reason == "Abductor unaware"
+
+
+def test_approval_issues_a_signed_valid_cap_alert_and_the_public_sees_it(requested, police):
+    alert = services.approve_alert(requested, origin=Origin(police), hours=6)
+    assert alert.status == AlertStatus.ISSUED
+    assert alert.expires_at - alert.issued_at == timedelta(hours=6)
+    message = alert.messages.get()
+    xml = bytes(message.xml)
+    cap.validate(xml)
+    root = cap.verify(xml, cap.SigningKey.load().cert_pem)
+    ns = {"cap": cap.CAP_NS}
+    assert root.findtext("cap:msgType", namespaces=ns) == "Alert"
+    assert root.findtext("cap:status", namespaces=ns) == "Actual"
+    infos = root.findall("cap:info", ns)
+    assert len(infos) == len(alert.language_list) >= 2
+    assert {i.findtext("cap:category", namespaces=ns) for i in infos} == {"Rescue"}
+    assert infos[0].findtext("cap:eventCode/cap:value", namespaces=ns) == "CAE"
+
+    client = Client()
+    page = client.get(f"/alerts/public/{alert.reference}/")
+    assert page.status_code == 200
+    assert client.get(f"/alerts/{message.identifier}.xml").content == xml
+    feed = etree.fromstring(client.get("/alerts/feed.atom").content)
+    assert message.identifier in etree.tostring(feed).decode()
+
+
+def test_the_child_found_cancels_the_alert_and_takes_it_off_the_public_pages(
+    requested, police, manager, case
+):
+    alert = services.approve_alert(requested, origin=Origin(police))
+    case_services.mark_found(
+        case,
+        origin=Origin(manager),
+        found_at=timezone.now(),
+        found_how="by_police",
+        outcome="found_safe",
+    )
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CANCELLED
+    first, cancel = alert.messages.order_by("sent", "pk")
+    assert cancel.msg_type == "Cancel"
+    root = cap.verify(bytes(cancel.xml), cap.SigningKey.load().cert_pem)
+    references = root.findtext(f"{{{cap.CAP_NS}}}references")
+    assert first.identifier in references
+    assert case.given_names not in bytes(cancel.xml).decode()  # a cancellation names no child
+    client = Client()
+    assert client.get(f"/alerts/public/{alert.reference}/").status_code == 404
+    assert client.get(f"/alerts/{first.identifier}.xml").status_code == 404
+    assert client.get(f"/alerts/{cancel.identifier}.xml").status_code == 200
+    assert first.identifier not in client.get("/alerts/feed.atom").content.decode()
+
+
+def test_an_expired_alert_leaves_the_public_pages_at_once(requested, police):
+    alert = services.approve_alert(requested, origin=Origin(police), hours=1)
+    Alert.objects.filter(pk=alert.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 404
+    assert services.expire_due() == 1
+    assert Alert.objects.get(pk=alert.pk).status == AlertStatus.EXPIRED
+
+
+def test_extension_stays_within_the_country_maximum(requested, police):
+    alert = services.approve_alert(requested, origin=Origin(police), hours=6)
+    with pytest.raises(ValidationError):
+        services.extend_alert(alert, origin=Origin(police), hours=1000)
+    services.extend_alert(alert, origin=Origin(police), hours=6)
+    alert.refresh_from_db()
+    assert alert.hours == 12
+    assert alert.messages.latest("pk").msg_type == "Update"
+
+
+def test_no_approval_on_a_closed_case(requested, police, manager, case):
+    case_services.close_case(
+        case, origin=Origin(manager), outcome="closed_other", reason="Duplicate report"
+    )
+    requested.refresh_from_db()
+    assert requested.status == AlertStatus.WITHDRAWN  # the case's end withdrew the request
+    with pytest.raises(ValidationError):
+        services.approve_alert(requested, origin=Origin(police))

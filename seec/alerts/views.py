@@ -1,0 +1,250 @@
+"""Pages of child alerts: the request from a case, the authority's decision, and the public
+surfaces (alert page, photo, CAP messages, Atom feed), which show only issued, unexpired
+alerts and stop the moment an alert is cancelled or runs out."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from seec.cases import files
+from seec.cases.models import Case
+from seec.cases.views import apply_errors, needs
+from seec.core import policy
+from seec.core.audit import Origin
+from seec.core.policy import Act, Capability
+
+from . import cap, criteria, services
+from .forms import ApproveForm, ExtendForm, ReasonForm, RequestForm, UpdateForm
+from .models import Alert, AlertStatus, CapMessage
+from .rules import AlertAct
+
+# --- Inside the platform ---------------------------------------------------------------------
+
+
+@needs(Capability.REQUEST_ALERTS)
+def request_alert(request, case_pk):
+    case = policy.get_for_action(request.user, Case, Act.MANAGE, pk=case_pk)
+    preset = services.alert_settings(case.country_id).criteria
+    form = RequestForm(request.POST or None, case=case, preset=preset)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            alert = services.request_alert(
+                case,
+                origin=Origin.of(request),
+                answers=form.answers(),
+                area_description=data["area_description"],
+                polygon=data["polygon"],
+                circle=data["circle"],
+                tier=data["tier"],
+                exercise=data["exercise"],
+                photo=data["photo"],
+                photo_authority=data["photo_authority"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The alert is requested; the alert authority is told."))
+            return redirect("alerts:detail", alert.pk)
+    status = 400 if request.method == "POST" else 200
+    criteria_rows = [
+        (c, form[f"met_{c.code}"], form[f"evidence_{c.code}"]) for c in criteria.PRESETS[preset]
+    ]
+    context = {"case": case, "form": form, "criteria_rows": criteria_rows}
+    return render(request, "alerts/request.html", context, status=status)
+
+
+@needs(Capability.VIEW_PERSONAL_DATA)
+def alert_list(request):
+    alerts = (
+        policy.visible_to(request.user, Alert)
+        .select_related("case", "country")
+        .order_by("-requested_at")[:200]
+    )
+    waiting = [a for a in alerts if a.status == AlertStatus.REQUESTED]
+    return render(request, "alerts/list.html", {"alerts": alerts, "waiting": waiting})
+
+
+@needs(Capability.VIEW_PERSONAL_DATA)
+def alert_detail(request, pk):
+    alert = policy.get_visible_or_404(
+        request.user, Alert.objects.select_related("case", "requested_by", "decided_by"), pk=pk
+    )
+    may_decide = policy.can(request.user, AlertAct.DECIDE, alert)
+    may_request = policy.can(request.user, AlertAct.REQUEST, alert)
+    answers = [(c, alert.criteria.get(c.code, {})) for c in criteria.PRESETS[alert.criteria_preset]]
+    context = {
+        "alert": alert,
+        "answers": answers,
+        "unmet": criteria.unmet(alert.criteria_preset, alert.criteria),
+        "texts": alert.texts.order_by("pk"),
+        "cap_messages": alert.messages.order_by("sent", "pk"),
+        "may_decide": may_decide and request.user.pk != alert.requested_by_id,
+        "may_request": may_request,
+        "approve_form": ApproveForm(alert=alert) if alert.status == AlertStatus.REQUESTED else None,
+        "update_form": UpdateForm(alert=alert) if alert.is_public else None,
+        "reason_form": ReasonForm(),
+        "extend_form": ExtendForm(),
+    }
+    return render(request, "alerts/detail.html", context)
+
+
+def alert_step(form_class, run, success_message, act=AlertAct.DECIDE, with_alert=False):
+    """A POST-only decision on an alert: validate, call the service, back to the alert."""
+
+    @needs(Capability.VIEW_PERSONAL_DATA)
+    @require_POST
+    def view(request, pk):
+        alert = policy.get_for_action(request.user, Alert, act, pk=pk)
+        extra = {"alert": alert} if with_alert else {}
+        form = form_class(request.POST, **extra)
+        if form.is_valid():
+            try:
+                run(alert, form, Origin.of(request))
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, success_message)
+                return redirect("alerts:detail", alert.pk)
+        return render(request, "alerts/step.html", {"alert": alert, "form": form}, status=400)
+
+    return view
+
+
+approve = alert_step(
+    ApproveForm,
+    lambda alert, form, origin: services.approve_alert(
+        alert,
+        origin=origin,
+        hours=form.cleaned_data["hours"],
+        override_reason=form.cleaned_data["override_reason"],
+        texts=form.texts(),
+    ),
+    _("The alert is issued."),
+    with_alert=True,
+)
+reject = alert_step(
+    ReasonForm,
+    lambda alert, form, origin: services.reject_alert(
+        alert, origin=origin, reason=form.cleaned_data["reason"]
+    ),
+    _("The request is rejected."),
+)
+update = alert_step(
+    UpdateForm,
+    lambda alert, form, origin: services.update_alert(
+        alert, origin=origin, texts=form.texts(), reason=form.cleaned_data["reason"]
+    ),
+    _("The alert is updated."),
+    with_alert=True,
+)
+extend = alert_step(
+    ExtendForm,
+    lambda alert, form, origin: services.extend_alert(
+        alert, origin=origin, hours=form.cleaned_data["hours"]
+    ),
+    _("The alert is extended."),
+)
+cancel = alert_step(
+    ReasonForm,
+    lambda alert, form, origin: services.cancel_alert(
+        alert, origin=origin, reason=form.cleaned_data["reason"]
+    ),
+    _("The alert is cancelled and taken off every public page."),
+)
+withdraw = alert_step(
+    ReasonForm,
+    lambda alert, form, origin: services.withdraw_request(
+        alert, origin=origin, reason=form.cleaned_data["reason"]
+    ),
+    _("The request is withdrawn."),
+    act=AlertAct.REQUEST,
+)
+
+
+# --- Public ----------------------------------------------------------------------------------
+
+
+def _public_alerts():
+    return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__gt=timezone.now())
+
+
+def _public_alert(reference: str) -> Alert:
+    alert = _public_alerts().filter(reference=reference).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def public_list(request):
+    alerts = _public_alerts().prefetch_related("texts").order_by("-issued_at")
+    return render(request, "alerts/public_list.html", {"alerts": alerts})
+
+
+def public_page(request, reference):
+    alert = _public_alert(reference)
+    texts = {text.language: text for text in alert.texts.all()}
+    language = request.GET.get("lang") or alert.language_list[0]
+    text = texts.get(language) or texts[alert.language_list[0]]
+    context = {"alert": alert, "text": text, "languages": list(texts)}
+    return render(request, "alerts/public_page.html", context)
+
+
+def public_photo(request, reference):
+    alert = _public_alert(reference)
+    if alert.photo is None:
+        raise Http404
+    response = HttpResponse(
+        files.load(alert.case_id, alert.photo.storage_name), content_type="image/jpeg"
+    )
+    # Never cached beyond the alert: a cancelled alert's photo must go at once.
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def cap_message(request, identifier):
+    """The CAP message as signed. Messages of a live alert, and the Cancel of an ended one
+    (receivers must hear of the cancellation; it names no child)."""
+    message = get_object_or_404(CapMessage.objects.select_related("alert"), identifier=identifier)
+    if message.alert.status == AlertStatus.REQUESTED:
+        raise Http404
+    if not message.alert.is_public and message.msg_type != CapMessage.Type.CANCEL:
+        raise Http404
+    response = HttpResponse(bytes(message.xml), content_type="application/cap+xml")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def feed(request):
+    """Atom feed of the current public alerts, each pointing to its latest CAP message."""
+    entries = []
+    updated = None
+    for alert in _public_alerts().prefetch_related("texts", "messages").order_by("-issued_at"):
+        latest = max(alert.messages.all(), key=lambda m: (m.sent, m.pk))
+        text = min(alert.texts.all(), key=lambda t: t.pk)
+        entries.append(
+            cap.FeedEntry(
+                identifier=latest.identifier,
+                title=text.headline,
+                updated=latest.sent,
+                cap_url=services.public_url(reverse("alerts:cap", args=[latest.identifier])),
+                page_url=services.public_url(reverse("alerts:public", args=[alert.reference])),
+                summary=text.instruction,
+            )
+        )
+        updated = max(updated or latest.sent, latest.sent)
+    body = cap.atom_feed(
+        feed_id=services.public_url(reverse("alerts:feed")),
+        title=_("Child alerts"),
+        self_url=services.public_url(reverse("alerts:feed")),
+        updated=updated or timezone.now(),
+        entries=entries,
+    )
+    response = HttpResponse(body, content_type="application/atom+xml")
+    response["Cache-Control"] = "public, max-age=30"
+    return response

@@ -1,0 +1,7 @@
+"""What other contexts may want to hear about a case, without the cases app knowing them."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of marking a case found or closing it: the child needs no more
+# searching (the alerts app cancels the case's public alerts). Arguments: case, origin.
+search_ended = Signal()
