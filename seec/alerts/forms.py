@@ -143,3 +143,23 @@ class ReasonForm(forms.Form):
 
 class ExtendForm(forms.Form):
     hours = forms.IntegerField(label=_("More hours"), min_value=1)
+
+
+class CrossBorderForm(forms.Form):
+    country = forms.ModelChoiceField(
+        label=_("Country to ask"), queryset=None, to_field_name="pk", empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Why the child may be there"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, alert=None, **kwargs):
+        from seec.core.models import Country
+
+        super().__init__(*args, **kwargs)
+        others = Country.objects.filter(in_region=True).order_by("name")
+        if alert is not None:
+            others = others.exclude(pk=alert.country_id)
+            if alert.case.heading_to_id:
+                self.fields["country"].initial = alert.case.heading_to_id
+        self.fields["country"].queryset = others

@@ -47,6 +47,7 @@ class AlertAction:
     EXTEND = "alert.extend"
     CANCEL = "alert.cancel"
     EXPIRE = "alert.expire"
+    CROSS_BORDER = "alert.cross_border"
 
 
 audit.ACTION_LABELS.update(
@@ -59,6 +60,7 @@ audit.ACTION_LABELS.update(
         AlertAction.EXTEND: gettext_lazy("Child alert extended"),
         AlertAction.CANCEL: gettext_lazy("Child alert cancelled"),
         AlertAction.EXPIRE: gettext_lazy("Child alert expired"),
+        AlertAction.CROSS_BORDER: gettext_lazy("Cross-border child alert requested"),
     }
 )
 
@@ -176,6 +178,62 @@ def _area_problems(description, polygon, circle) -> dict[str, str]:
         return {"area": _("Give the area's points as latitude and longitude numbers.")}
     problems = cap.area_problems(area)
     return {"area": " ".join(problems)} if problems else {}
+
+
+@transaction.atomic
+def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reason: str) -> Alert:
+    """Ask the alert authority of another country to alert there too, when the child may be in
+    or heading to it. The request carries the original alert (its criteria, area to be set by
+    the receiving authority, and its CAP messages); the receiving authority accepts by approving
+    it (its own alert, in its own languages, linked to the original) or declines with a reason.
+    The case's managers or the issuing authority may send it."""
+    user = origin.actor
+    may = policy.can(user, AlertAct.REQUEST, alert) or policy.can(user, AlertAct.DECIDE, alert)
+    if not may:
+        raise PermissionDenied(_("Only the case's managers or the alert authority send this."))
+    if alert.status != AlertStatus.ISSUED:
+        raise ValidationError({"alert": _("Only an issued alert is carried across a border.")})
+    country_id = (country_id or "").upper()
+    if country_id == alert.country_id or not AlertSettings.objects.filter(pk=country_id).exists():
+        raise ValidationError({"country": _("Choose another country of the region.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the child may be in that country.")})
+    if Alert.objects.filter(originates_from=alert, country_id=country_id).exists():
+        raise ValidationError({"country": _("That country has already been asked.")})
+    settings_there = alert_settings(country_id)
+    answer = Alert.objects.create(
+        case=alert.case,
+        country_id=country_id,
+        reference=f"{country_id}-{secrets.token_hex(3).upper()}",
+        tier=alert.tier,
+        cap_status=alert.cap_status,
+        requested_by=user,
+        criteria_preset=alert.criteria_preset,
+        criteria=alert.criteria,
+        area_description=_("Whole country: %(country)s") % {"country": country_id},
+        area_polygon=[],
+        area_circle=None,
+        hours=settings_there.default_hours,
+        languages=",".join(settings_there.language_list),
+        photo=alert.photo,
+        photo_authority=alert.photo_authority,
+        originates_from=alert,
+    )
+    for language, text in default_texts(answer, settings_there).items():
+        AlertText.objects.create(alert=answer, language=language, **text)
+    _record(
+        AlertAction.CROSS_BORDER,
+        answer,
+        origin,
+        reason=reason,
+        original=alert.reference,
+    )
+    _tell_authority(
+        answer,
+        _("A cross-border child alert request from %(country)s: %(ref)s")
+        % {"country": alert.country_id, "ref": answer.reference},
+    )
+    return answer
 
 
 @transaction.atomic

@@ -20,5 +20,6 @@ urlpatterns = [
     path("manage/<int:pk>/extend/", views.extend, name="extend"),
     path("manage/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("manage/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("manage/<int:pk>/cross-border/", views.cross_border, name="cross-border"),
     path("request/<int:case_pk>/", views.request_alert, name="request"),
 ]

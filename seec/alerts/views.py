@@ -19,7 +19,14 @@ from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
 
 from . import cap, criteria, services
-from .forms import ApproveForm, ExtendForm, ReasonForm, RequestForm, UpdateForm
+from .forms import (
+    ApproveForm,
+    CrossBorderForm,
+    ExtendForm,
+    ReasonForm,
+    RequestForm,
+    UpdateForm,
+)
 from .models import Alert, AlertStatus, CapMessage
 from .rules import AlertAct
 
@@ -90,6 +97,12 @@ def alert_detail(request, pk):
         "update_form": UpdateForm(alert=alert) if alert.is_public else None,
         "reason_form": ReasonForm(),
         "extend_form": ExtendForm(),
+        "cross_border_form": CrossBorderForm(alert=alert) if alert.is_public else None,
+        "may_cross_border": may_decide or may_request,
+        "answers_abroad": [
+            (answer, answer.issued_at - answer.requested_at if answer.issued_at else None)
+            for answer in alert.answers.select_related("country").order_by("requested_at")
+        ],
     }
     return render(request, "alerts/detail.html", context)
 
@@ -156,6 +169,18 @@ cancel = alert_step(
         alert, origin=origin, reason=form.cleaned_data["reason"]
     ),
     _("The alert is cancelled and taken off every public page."),
+)
+cross_border = alert_step(
+    CrossBorderForm,
+    lambda alert, form, origin: services.request_cross_border(
+        alert,
+        origin=origin,
+        country_id=form.cleaned_data["country"].pk,
+        reason=form.cleaned_data["reason"],
+    ),
+    _("The request is sent to the other country's alert authority."),
+    act=Act.VIEW,
+    with_alert=True,
 )
 withdraw = alert_step(
     ReasonForm,

@@ -13,6 +13,7 @@ from seec.alerts.models import Alert, AlertStatus, CapMessage
 from seec.alerts.services import AlertAction
 from seec.cases import selectors
 from seec.cases import services as case_services
+from seec.cases.tests.conftest import case_fields
 from seec.core.audit import Origin
 from seec.core.models import AuditEvent, OrganisationKind, RoleCode
 from seec.core.tests.factories import make_organisation, make_user
@@ -160,3 +161,48 @@ def test_no_approval_on_a_closed_case(requested, police, manager, case):
     assert requested.status == AlertStatus.WITHDRAWN  # the case's end withdrew the request
     with pytest.raises(ValidationError):
         services.approve_alert(requested, origin=Origin(police))
+
+
+def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(region):
+    from seec.alerts.models import AlertSettings
+
+    for code, languages in (("RS", "sr,en"), ("HR", "hr,en"), ("BA", "bs,en")):
+        AlertSettings.objects.create(country_id=code, languages=languages)
+    police = {
+        code: make_user(
+            make_organisation(code, OrganisationKind.POLICE, name=f"Police {code}"),
+            RoleCode.ALERT_AUTHORITY,
+            username=f"{code.lower()}-police",
+        )
+        for code in ("RS", "HR", "BA")
+    }
+    serbian = Origin(region.foreign_manager)
+    case = case_services.open_case(
+        origin=serbian, fields=case_fields(given_names="Јована", category="criminal_abduction")
+    )
+    original = services.request_alert(case, origin=serbian, answers=all_met(), **AREA)
+    original = services.approve_alert(original, origin=Origin(police["RS"]))
+
+    asked = services.request_cross_border(
+        original, origin=serbian, country_id="HR", reason="Car seen at the Batrovci crossing"
+    )
+    assert asked.status == AlertStatus.REQUESTED and asked.originates_from == original
+    # Only Croatia's authority decides on it; Serbia's cannot.
+    with pytest.raises(PermissionDenied):
+        services.approve_alert(asked, origin=Origin(police["RS"]))
+    croatian = services.approve_alert(asked, origin=Origin(police["HR"]))
+    assert croatian.status == AlertStatus.ISSUED
+    assert croatian.language_list == ["hr", "en"]
+    root = cap.verify(bytes(croatian.messages.get().xml), cap.SigningKey.load().cert_pem)
+    assert root.find(f"{{{cap.CAP_NS}}}info/{{{cap.CAP_NS}}}language").text == "hr"
+    assert list(original.answers.all()) == [croatian]
+
+    declined = services.request_cross_border(
+        original, origin=serbian, country_id="BA", reason="Relatives in Bijeljina"
+    )
+    services.reject_alert(declined, origin=Origin(police["BA"]), reason="No sign of the child")
+    with pytest.raises(ValidationError):  # one request per country
+        services.request_cross_border(original, origin=serbian, country_id="HR", reason="again")
+    actions = [e.action for e in selectors.timeline(case)]
+    assert actions.count(AlertAction.CROSS_BORDER) == 2
+    assert AlertAction.REJECT in actions

@@ -544,6 +544,7 @@ ALERT_POST_ROUTES = {
     "alerts:extend": "/alerts/manage/{pk}/extend/",
     "alerts:cancel": "/alerts/manage/{pk}/cancel/",
     "alerts:withdraw": "/alerts/manage/{pk}/withdraw/",
+    "alerts:cross-border": "/alerts/manage/{pk}/cross-border/",
 }
 
 
