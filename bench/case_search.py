@@ -32,7 +32,8 @@ def load(count: int) -> None:
 
     from seec.cases import generator
     from seec.cases.importer import insert_cases
-    from seec.cases.models import Case
+    from seec.cases.models import Case, Status
+    from seec.cases.services import computed_risk
     from seec.core.models import Organisation, OrganisationKind, User
 
     hotlines = {
@@ -56,6 +57,16 @@ def load(count: int) -> None:
             number=f"{item.country}-B-{serial:08d}", opened_at=item.fields["last_seen_at"],
             **item.fields,
         )  # fmt: skip
+        # Where the generated case's life would have left it: its risk level, found, closed.
+        if item.risk:
+            case.risk_level = computed_risk(item.risk["factors"])
+        if item.found:
+            case.status, case.outcome = Status.FOUND, item.found["outcome"]
+            case.found_at, case.found_how = item.found["found_at"], item.found["found_how"]
+            if item.closed:
+                case.status, case.closed_at = Status.CLOSED, item.found["found_at"]
+        elif case.risk_level in {"high", "critical"}:
+            case.status = Status.ACTIVE_SEARCH
         batch.append(case)
         if len(batch) >= BATCH:
             flush()
@@ -64,6 +75,14 @@ def load(count: int) -> None:
                 say(f"   loaded {serial:,} cases ({rate:,.0f}/s)")
     if batch:
         flush()
+    analyse()
+
+
+def analyse() -> None:
+    """Table statistics for the query planner, as after any bulk load (import_cases too)."""
+    from seec.cases.importer import refresh_statistics
+
+    refresh_statistics()
 
 
 def disturb(rng: random.Random, given: str, family: str) -> str:

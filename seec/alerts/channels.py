@@ -85,6 +85,7 @@ class EmailChannel(GatewayChannel):
 
     def payload(self, message, texts, recipients):
         return {
+            "message": message.identifier,
             "from": settings.DEFAULT_FROM_EMAIL,
             "content": {
                 language: {"subject": text["headline"], "text": text["body"]}
@@ -105,6 +106,7 @@ class SmsChannel(GatewayChannel):
 
     def payload(self, message, texts, recipients):
         return {
+            "message": message.identifier,
             "sender": settings.SEEC_SMS_SENDER,
             "texts": {language: text["sms"] for language, text in texts.items()},
             "messages": [
@@ -131,6 +133,7 @@ class WebhookChannel:
             headers = {
                 "Content-Type": "application/cap+xml",
                 "X-SEEC-Delivery": str(recipient.delivery_id),
+                "X-SEEC-Message": message.identifier,
                 "X-SEEC-Signature": f"sha256={signature}",
             }
             try:

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 import httpx
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from .channels import CHANNELS, Recipient
@@ -46,11 +46,12 @@ def materialise(fan_out: FanOut) -> int:
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (fan_out_id, subscriber_id, channel, status, attempts, answer) "  # noqa: S608
-            "SELECT %s, id, channel, %s, 0, '' FROM alerts_subscriber "
+            f"INSERT INTO {table} "  # noqa: S608
+            "(fan_out_id, subscriber_id, channel, status, attempts, answer, next_try_at) "
+            "SELECT %s, id, channel, %s, 0, '', %s FROM alerts_subscriber "
             "WHERE country_id = %s AND confirmed_at IS NOT NULL "
             "ON CONFLICT DO NOTHING",
-            [fan_out.pk, DeliveryStatus.QUEUED, alert.country_id],
+            [fan_out.pk, DeliveryStatus.QUEUED, timezone.now(), alert.country_id],
         )
     return Delivery.objects.filter(fan_out=fan_out).count()
 
@@ -67,11 +68,14 @@ def claim(fan_out: FanOut, channel: str, size: int) -> list[Recipient]:
     """Take up to `size` queued deliveries of one channel for this worker, under a lease."""
     now = timezone.now()
     with transaction.atomic():
-        due = (
-            Delivery.objects.filter(fan_out=fan_out, channel=channel, status=DeliveryStatus.QUEUED)
-            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
-            .order_by("pk")
-        )
+        # Read in the order of the (fan_out, channel, status, next_try_at) index: the first
+        # batch costs what the last one does, however many are queued.
+        due = Delivery.objects.filter(
+            fan_out=fan_out,
+            channel=channel,
+            status=DeliveryStatus.QUEUED,
+            next_try_at__lte=now,
+        ).order_by("next_try_at")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         rows = list(
@@ -105,7 +109,7 @@ def record(outcomes: dict) -> None:
                 status=DeliveryStatus.QUEUED if again else DeliveryStatus.FAILED,
                 attempts=attempts,
                 leased_until=None,
-                next_try_at=now + backoff(attempts) if again else None,
+                next_try_at=now + backoff(attempts) if again else now,
                 answer=outcome.answer[:300],
             )
 

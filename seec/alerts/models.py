@@ -267,7 +267,8 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     leased_until = models.DateTimeField(null=True)
-    next_try_at = models.DateTimeField(null=True)
+    # When it may be tried (now, or after a pause once it failed): the order claims take.
+    next_try_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True)
     answer = models.CharField(max_length=300, blank=True)
 
@@ -277,7 +278,7 @@ class Delivery(models.Model):
                 fields=["fan_out", "subscriber"], name="delivery_once_per_subscriber"
             )
         ]
-        indexes = [models.Index(fields=["fan_out", "channel", "status"])]
+        indexes = [models.Index(fields=["fan_out", "channel", "status", "next_try_at"])]
 
     def __str__(self):
         return f"{self.fan_out_id}→{self.subscriber_id}"

@@ -241,7 +241,20 @@ def import_cases(
             batch = fresh[start : start + BATCH]
             _write_batch(batch, run, origin)
             report.imported += len(batch)
+    if not connection.in_atomic_block:
+        refresh_statistics()
     return report
+
+
+def refresh_statistics() -> None:
+    """After a bulk load, tell the query planner what the case table now holds (SQLite keeps no
+    statistics of its own; PostgreSQL's autovacuum would get there, later)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 2000")
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute(f"ANALYZE {Case._meta.db_table}")  # our own table
 
 
 @contextmanager

@@ -54,7 +54,9 @@ def test_an_issued_alert_reaches_every_confirmed_subscriber_once_through_an_outa
             with httpx.Client() as client:
                 while not delivery.run(fan_out, client):
                     # The failed batches wait out their pause; let them be due now.
-                    Delivery.objects.filter(status=DeliveryStatus.QUEUED).update(next_try_at=None)
+                    Delivery.objects.filter(status=DeliveryStatus.QUEUED).update(
+                        next_try_at=timezone.now()
+                    )
                     fan_out.refresh_from_db()
         summary = fakes.ledger.summary()
     assert summary["delivered"] == 2500
