@@ -244,6 +244,8 @@ class SigningKey:
 
     def __init__(self, key_pem: bytes, cert_pem: bytes):
         self.key_pem, self.cert_pem = key_pem, cert_pem
+        # Loaded once: reading a 3072-bit key checks it, which takes longer than signing.
+        self.private_key = serialization.load_pem_private_key(key_pem, password=None)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "SigningKey":
@@ -293,7 +295,7 @@ def render(message: CapMessage, key: SigningKey | None) -> bytes:
             signature_algorithm=SignatureMethod.RSA_SHA256,
             digest_algorithm=DigestAlgorithm.SHA256,
         )
-        root = signer.sign(root, key=key.key_pem, cert=key.cert_pem)
+        root = signer.sign(root, key=key.private_key, cert=key.cert_pem)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     validate(xml)
     return xml

@@ -1,0 +1,101 @@
+"""From the authority's approval to the CAP message on the feed: p50/p95 over 100 alerts.
+
+Each alert is requested beforehand (not timed); the timed part is what happens when the
+authority presses Approve: the approval page's POST (criteria checked, CAP Alert written,
+signed, validated against the OASIS schema, stored, the outbox entry written), then the Atom
+feed fetched until it lists the new message, and the message fetched. All through Django's
+test client (the whole stack). Baseline in the same run: the same POST with the CAP step left
+out (status and audit only), to show what signing and validation cost.
+
+Goal (issue 4): p95 ≤ 200 ms.
+"""
+
+import os
+from unittest import mock
+
+from harness import goal, latency_summary, say, stopwatch
+
+ALERTS = int(os.environ.get("BENCH_ALERTS", "100"))
+
+
+def run(engine: str) -> dict:
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from seec.alerts import services
+    from seec.alerts.criteria import PRESETS
+    from seec.cases import services as case_services
+    from seec.core.audit import Origin
+    from seec.core.models import User
+
+    call_command("seed_demo", verbosity=0)
+    operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
+    answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
+
+    def requested(n):
+        case = case_services.open_case(
+            origin=Origin(operator),
+            fields={
+                "given_names": "Μαρία",
+                "family_name": f"Παπαδοπούλου {n}",
+                "category": "criminal_abduction",
+                "last_seen_at": timezone.now(),
+                "last_seen_place": "Athens",
+            },
+        )
+        return services.request_alert(
+            case,
+            origin=Origin(manager),
+            answers=answers,
+            area_description="Attica",
+            polygon=[(38.2, 23.4), (38.2, 24.1), (37.7, 24.1)],
+            exercise=True,
+        )
+
+    def approval(alert) -> dict:
+        """What the approval form posts: the duration and each language's texts as shown."""
+        data = {"hours": 6, "override_reason": ""}
+        for text in alert.texts.all():
+            for field in ("headline", "description", "instruction"):
+                data[f"{text.language}_{field}"] = getattr(text, field)
+        return data
+
+    police = Client()
+    police.force_login(User.objects.get(username="police.gr"))
+    public = Client()
+    times = []
+    for n in range(ALERTS):
+        alert = requested(n)
+        with stopwatch() as elapsed:
+            response = police.post(f"/alerts/manage/{alert.pk}/approve/", approval(alert))
+            assert response.status_code == 302, response.status_code
+            identifier = alert.messages.get().identifier
+            feed = public.get("/alerts/feed.atom").content.decode()
+            assert identifier in feed
+            assert public.get(f"/alerts/{identifier}.xml").status_code == 200
+        times.append(elapsed())
+    platform = latency_summary(times)
+    say(f"   approve → on the feed: {platform}")
+
+    # Baseline: the same approval with the CAP message step replaced by nothing.
+    baseline_times = []
+    with mock.patch.object(services, "issue_message", lambda alert, msg_type: _Stub()):
+        for n in range(ALERTS // 2):
+            alert = requested(ALERTS + n)
+            with stopwatch() as elapsed:
+                response = police.post(f"/alerts/manage/{alert.pk}/approve/", approval(alert))
+                assert response.status_code == 302
+            baseline_times.append(elapsed())
+    baseline = latency_summary(baseline_times)
+    say(f"   baseline (approval without CAP): {baseline}")
+    return {
+        "data": {"alerts": ALERTS, "feed_entries_at_end": ALERTS},
+        "platform": platform,
+        "baseline": {"name": "approval without the CAP step", **baseline},
+        "goals": [goal("p95_ms", platform["p95_ms"], "<=", 200)],
+    }
+
+
+class _Stub:
+    identifier = "none"
