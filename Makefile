@@ -29,7 +29,9 @@ run: db
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
-	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
+	SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
+	SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
+	  $(BIN)/python manage.py deliver_alerts --verbosity 0 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive the system's Chromium; install it where this machine can.
