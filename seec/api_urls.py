@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
 
@@ -14,6 +15,8 @@ router.register("users", core_api.UserViewSet, basename="user")
 router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("contacts", cases_api.ContactViewSet, basename="contact")
+router.register("alerts", alerts_api.AlertViewSet, basename="alert")
+router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 
 urlpatterns = [
     path("auth/token/", core_api.TokenView.as_view(), name="api-token"),

@@ -107,6 +107,9 @@ def test_approval_issues_a_signed_valid_cap_alert_and_the_public_sees_it(request
     assert client.get(f"/alerts/{message.identifier}.xml").content == xml
     feed = etree.fromstring(client.get("/alerts/feed.atom").content)
     assert message.identifier in etree.tostring(feed).decode()
+    listed = client.get("/api/public/alerts/").json()
+    assert [a["reference"] for a in listed["results"]] == [alert.reference]
+    assert listed["results"][0]["cap"].endswith(f"/alerts/{message.identifier}.xml")
 
 
 def test_the_child_found_cancels_the_alert_and_takes_it_off_the_public_pages(
@@ -133,6 +136,7 @@ def test_the_child_found_cancels_the_alert_and_takes_it_off_the_public_pages(
     assert client.get(f"/alerts/{first.identifier}.xml").status_code == 404
     assert client.get(f"/alerts/{cancel.identifier}.xml").status_code == 200
     assert first.identifier not in client.get("/alerts/feed.atom").content.decode()
+    assert client.get("/api/public/alerts/").json()["results"] == []
 
 
 def test_an_expired_alert_leaves_the_public_pages_at_once(requested, police):

@@ -273,6 +273,18 @@ MATRIX = [
         api=False,
     ),
     Check(
+        "own alert (API)",
+        lambda w: f"/api/alerts/{w.extras['alert'].pk}/",
+        HOTLINE | {RoleCode.ALERT_AUTHORITY},
+    ),
+    Check("foreign alert (API)", lambda w: f"/api/alerts/{w.extras['foreign_alert'].pk}/", NOBODY),
+    Check(
+        "alerts list (API)",
+        lambda w: "/api/alerts/",
+        HOTLINE | {RoleCode.ALERT_AUTHORITY},
+        marker=lambda w: w.extras["alert"].reference,
+    ),
+    Check(
         "alert request page",
         lambda w: f"/alerts/request/{w.extras['case'].pk}/",
         {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
@@ -289,6 +301,7 @@ PUBLIC_ROUTES = {
     "alerts:photo",
     "alerts:cap",
     "alerts:feed",
+    "public-alert-list",
     "login",
     "logout",
     "set_language",
@@ -337,6 +350,8 @@ COVERED_ROUTES = {
     "api-case-file-content",
     "alerts:list",
     "alerts:detail",
+    "alert-list",
+    "alert-detail",
     "alerts:request",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
