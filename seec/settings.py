@@ -410,6 +410,9 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "seec.cases.models.RiskLevel",
+        "CaseStatusEnum": "seec.cases.models.Status",
+        "AlertStatusEnum": "seec.alerts.models.AlertStatus",
+        "CapStatusEnum": "seec.alerts.models.CapStatus",
         "OutcomeEnum": "seec.cases.models.Outcome",
         "FoundOutcomeEnum": ["found_safe", "found_harmed", "found_deceased"],
         "OrganisationKindEnum": "seec.core.models.OrganisationKind",
