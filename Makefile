@@ -27,6 +27,7 @@ run: db
 	@echo "  SEEC Platform: http://127.0.0.1:$(PORT)/  (sign in as operator.gr / seec-demo; see README.md)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
+	export SEEC_PUBLIC_URL=http://127.0.0.1:$(PORT); \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
 	SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \

@@ -58,19 +58,29 @@ def seed(stdout) -> None:
         stdout.write("Demo alerts ready (one live exercise, one cancelled).")
 
 
+def _abduction_case(code: str, operator: User) -> Case:
+    """A fresh abduction case for the demo alert, when the demo cases left none open."""
+    from seec.cases import generator
+    from seec.cases import services as case_services
+
+    fields = dict(next(iter(generator.generate(1, seed=4242, countries=[code]))).fields)
+    fields.update(category="criminal_abduction", subcategory="", last_seen_at=timezone.now())
+    return case_services.open_case(origin=Origin(operator), fields=fields)
+
+
 def _exercise(code: str, cancel: bool = False) -> Alert | None:
     cc = code.lower()
     manager = User.objects.filter(username=f"manager.{cc}").first()
     police = User.objects.filter(username=f"police.{cc}").first()
+    operator = User.objects.filter(username=f"operator.{cc}").first()
+    if not (manager and police and operator and Country.objects.filter(pk=code).exists()):
+        return None
     case = (
         Case.objects.open()
         .filter(country_id=code, category="criminal_abduction")
         .order_by("-opened_at")
         .first()
-        or Case.objects.open().filter(country_id=code).order_by("-opened_at").first()
-    )
-    if not (manager and police and case and Country.objects.filter(pk=code).exists()):
-        return None
+    ) or _abduction_case(code, operator)
     preset = services.alert_settings(code).criteria
     answers = {
         c.code: {"met": True, "evidence": "Demo: police report of the abduction"}
