@@ -163,9 +163,12 @@ def run(fan_out: FanOut, client: httpx.Client) -> bool:
 
 def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
     """The delivery worker's loop: reap lost leases, send every unfinished fan-out, wait."""
+    from .services import expire_due
+
     with httpx.Client(timeout=httpx.Timeout(10.0), http2=False) as client:
         while True:
             reap()
+            expire_due()  # the records follow the clock (the public pages already do)
             pending = list(
                 FanOut.objects.filter(finished_at__isnull=True)
                 .select_related("message__alert")
@@ -194,3 +197,13 @@ def reach(fan_out: FanOut) -> dict:
     for row in rows:
         out.setdefault(row["channel"], {})[row["status"]] = row["n"]
     return out
+
+
+def last_sent(fan_out: FanOut, channel: str):
+    """When the channel's last delivery of this fan-out was taken by its gateway."""
+    return (
+        Delivery.objects.filter(fan_out=fan_out, channel=channel, status=DeliveryStatus.SENT)
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )

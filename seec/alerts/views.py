@@ -18,7 +18,7 @@ from seec.core import policy
 from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
 
-from . import cap, criteria, services
+from . import cap, criteria, delivery, services
 from .forms import (
     ApproveForm,
     CrossBorderForm,
@@ -90,7 +90,9 @@ def alert_detail(request, pk):
         "answers": answers,
         "unmet": criteria.unmet(alert.criteria_preset, alert.criteria),
         "texts": alert.texts.order_by("pk"),
-        "cap_messages": alert.messages.order_by("sent", "pk"),
+        "cap_messages": [
+            (message, _reach(message)) for message in alert.messages.order_by("sent", "pk")
+        ],
         "may_decide": may_decide and request.user.pk != alert.requested_by_id,
         "may_request": may_request,
         "approve_form": ApproveForm(alert=alert) if alert.status == AlertStatus.REQUESTED else None,
@@ -105,6 +107,27 @@ def alert_detail(request, pk):
         ],
     }
     return render(request, "alerts/detail.html", context)
+
+
+def _reach(message) -> list[dict]:
+    """Per channel: recipients, sent, failed, waiting, and the seconds to the last sent."""
+    fan_out = getattr(message, "fan_out", None)
+    if fan_out is None:
+        return []
+    rows = []
+    for channel, counts in sorted(delivery.reach(fan_out).items()):
+        last = delivery.last_sent(fan_out, channel)
+        rows.append(
+            {
+                "channel": channel,
+                "total": sum(counts.values()),
+                "sent": counts.get("sent", 0),
+                "failed": counts.get("failed", 0),
+                "waiting": counts.get("queued", 0) + counts.get("sending", 0),
+                "seconds": round((last - message.sent).total_seconds(), 1) if last else None,
+            }
+        )
+    return rows
 
 
 def alert_step(form_class, run, success_message, act=AlertAct.DECIDE, with_alert=False):

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client as PageClient
 from django.test import override_settings
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def subscribers(count: int, country="GR") -> None:
 
 
 def test_an_issued_alert_reaches_every_confirmed_subscriber_once_through_an_outage(
-    issued_alert,
+    issued_alert, manager
 ):
     subscribers(2500)
     Subscriber.objects.create(
@@ -63,6 +64,11 @@ def test_an_issued_alert_reaches_every_confirmed_subscriber_once_through_an_outa
     assert summary["addresses_reached_twice"] == 0
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 2500
     assert Delivery.objects.filter(attempts__gt=0).exists()  # the outage was retried
+    # The alert page shows how many each channel reached, and how fast.
+    browser = PageClient()
+    browser.force_login(manager)
+    page = browser.get(f"/alerts/manage/{issued_alert.pk}/").content.decode()
+    assert "<td>email</td><td>1250</td><td>1250</td><td>0</td><td>0</td>" in page
 
 
 def test_a_delivery_table_never_holds_a_subscriber_twice(issued_alert):
