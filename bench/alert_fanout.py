@@ -116,12 +116,15 @@ def run(engine: str) -> dict:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import override_settings
+    from django.utils import timezone
 
     from seec.alerts import services
     from seec.alerts.models import Delivery, DeliveryStatus, FanOut
     from seec.core.audit import Origin
 
     call_command("seed_demo", verbosity=0)
+    # The demo's own alerts are not part of the measure: their fan-outs count as done.
+    FanOut.objects.update(finished_at=timezone.now())
     connection.close()
     manage = [sys.executable, str(ROOT / "manage.py")]
     gateways = subprocess.Popen(
