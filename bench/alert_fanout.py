@@ -182,7 +182,9 @@ def run(engine: str) -> dict:
         # Baseline: one task per recipient, on a sample.
         gateways_here = {"email": f"http://127.0.0.1:{PORT}", "sms": f"http://127.0.0.1:{PORT}"}
         with override_settings(SEEC_GATEWAYS=gateways_here):
-            baseline_rate = naive_baseline(FanOut.objects.order_by("pk").first())
+            baseline_rate = naive_baseline(
+                FanOut.objects.filter(message__alert=alert).order_by("pk").first()
+            )
         say(f"   baseline one task per recipient: {baseline_rate:,.0f} recipients/s")
     finally:
         gateways.terminate()
