@@ -20,6 +20,7 @@ from .models import (
     RiskLevel,
     SearchName,
     SearchNameKey,
+    Status,
     digits_of,
 )
 from .services import CaseAction
@@ -183,6 +184,7 @@ def supervisor_board(user) -> dict:
         ).order_by("last_seen_at")[:50],
         "overdue_tasks": policy.visible_to(user, CaseTask)
         .filter(done_at__isnull=True, due_at__lt=now, case__organisation_id=user.organisation_id)
+        .exclude(case__status=Status.CLOSED)
         .select_related("case", "assigned_to")
         .order_by("due_at")[:50],
         "unassigned": open_cases.filter(assigned_manager__isnull=True).order_by("-opened_at")[:50],
@@ -195,6 +197,7 @@ def my_tasks(user):
     return (
         policy.visible_to(user, CaseTask)
         .filter(assigned_to=user, done_at__isnull=True)
+        .exclude(case__status=Status.CLOSED)
         .select_related("case")
         .order_by("due_at")
     )

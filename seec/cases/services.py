@@ -456,6 +456,9 @@ def add_note(case: Case, *, origin: Origin, text: str) -> CaseNote:
 @transaction.atomic
 def add_task(case: Case, *, origin: Origin, title: str, due_at, assigned_to=None) -> CaseTask:
     require(origin.actor, Act.CHANGE, case)
+    if case.status == Status.CLOSED:
+        # A closed case has no more work; reopening it (with a reason) comes first.
+        raise ValidationError({"case": _("The case is closed: reopen it to plan more work.")})
     errors = {}
     if not title.strip():
         errors["title"] = _("Say what is to be done.")

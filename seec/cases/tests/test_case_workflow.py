@@ -167,6 +167,29 @@ def test_closing_without_outcome_is_refused(open_case, manager):
     )
 
 
+def test_a_closed_case_takes_no_new_tasks_and_its_open_ones_leave_the_boards(
+    open_case, manager
+):
+    case = open_case()
+    services.assign_case(case, manager, origin=Origin(manager))
+    services.add_task(
+        case,
+        origin=Origin(manager),
+        title="Call the school",
+        due_at=timezone.now() - timedelta(hours=1),
+        assigned_to=manager,
+    )
+    assert selectors.my_tasks(manager).filter(case=case).exists()
+    services.close_case(case, origin=Origin(manager), outcome="closed_other", reason="Duplicate")
+    assert not selectors.my_tasks(manager).filter(case=case).exists()
+    assert not [t for t in selectors.supervisor_board(manager)["overdue_tasks"] if t.case == case]
+    with pytest.raises(ValidationError) as error:
+        services.add_task(
+            case, origin=Origin(manager), title="More", due_at=timezone.now(), assigned_to=manager
+        )
+    assert "case" in error.value.message_dict
+
+
 def test_operator_may_not_close_or_assign(open_case, operator, manager):
     case = open_case()
     with pytest.raises(PermissionDenied):
