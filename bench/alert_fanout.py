@@ -114,12 +114,12 @@ def worker_env() -> dict:
 
 def run(engine: str) -> dict:
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
 
     from seec.alerts import services
-    from seec.alerts.models import Delivery, DeliveryStatus, FanOut
+    from seec.alerts.models import Delivery, DeliveryBatch, DeliveryStatus, FanOut
     from seec.core.audit import Origin
 
     call_command("seed_demo", verbosity=0)
@@ -164,11 +164,7 @@ def run(engine: str) -> dict:
         worker.wait()
         at_kill = received()["delivered"] - before
         # The dead worker's leases run out (made due now rather than waited for).
-        Delivery.objects.filter(status=DeliveryStatus.SENDING).update(leased_until=None)
-        with transaction.atomic():
-            Delivery.objects.filter(status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.QUEUED
-            )
+        DeliveryBatch.objects.filter(leased_until__isnull=False).update(leased_until=None)
         connection.close()
         subprocess.run(
             [*manage, "deliver_alerts", "--until-idle", "--verbosity", "0", "--poll", "0.05"],

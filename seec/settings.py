@@ -303,6 +303,8 @@ SEEC_GATEWAYS = {
     "sms": os.environ.get("SEEC_SMS_GATEWAY_URL", "http://127.0.0.1:8025"),
 }
 SEEC_SMS_SENDER = os.environ.get("SEEC_SMS_SENDER", "116000")
+# Sending threads per delivery worker: one batch's database writes overlap another's request.
+SEEC_DELIVERY_THREADS = int(os.environ.get("SEEC_DELIVERY_THREADS", "2"))
 # Webhook hosts allowed over plain http and on private addresses: the local fakes only.
 SEEC_WEBHOOK_ALLOWED_HOSTS = [
     host for host in os.environ.get("SEEC_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else

@@ -19,3 +19,4 @@ INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405
 # Persistent connections would outlive the live server's threads and block dropping the test
 # database on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+SEEC_DELIVERY_THREADS = 1  # in-process tests: other threads would not see the test transaction

@@ -25,6 +25,7 @@ class Recipient:
     address: str
     language: str
     secret: str = ""
+    unsubscribe_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,22 @@ class EmailChannel(GatewayChannel):
                 for language, text in texts.items()
             },
             "messages": [
-                {"ref": str(r.delivery_id), "to": r.address, "language": r.language}
+                {
+                    "ref": str(r.delivery_id),
+                    "to": r.address,
+                    "language": r.language,
+                    # Shown under the text and sent as List-Unsubscribe (RFC 8058).
+                    "unsubscribe": unsubscribe_url(r),
+                }
                 for r in recipients
             ],
         }
+
+
+def unsubscribe_url(recipient: Recipient) -> str:
+    from .services import public_url
+
+    return public_url(f"/alerts/unsubscribe/{recipient.unsubscribe_token}/")
 
 
 class SmsChannel(GatewayChannel):
@@ -152,7 +165,14 @@ CHANNELS = {Channel.EMAIL: EmailChannel, Channel.SMS: SmsChannel, Channel.WEBHOO
 
 
 def texts_of(message: CapMessage) -> dict[str, dict]:
-    """What e-mail and SMS say, per language of the alert: its headline, instruction and link."""
+    """What e-mail and SMS say, per language of the alert: its headline, instruction and link
+    (worked out once per message: a fan-out sends a thousand batches of it)."""
+    if not hasattr(message, "_channel_texts"):
+        message._channel_texts = _texts(message)
+    return message._channel_texts
+
+
+def _texts(message: CapMessage) -> dict[str, dict]:
     from .services import public_url
 
     alert: Alert = message.alert

@@ -3,32 +3,40 @@
 How exactly-once holds when things break:
 - The step that issues a message writes its FanOut row in the same transaction (an outbox): an
   approval and its delivery happen together or not at all.
-- A fan-out first writes one Delivery row per subscriber with one INSERT … SELECT; the unique
-  (fan_out, subscriber) key makes a second try add nothing.
-- A worker claims a batch by marking it `sending` with a short lease, sends it with each
-  delivery's id as the idempotency key, and records the gateway's answer. A worker killed
-  mid-batch leaves a lease that runs out; the next worker takes the batch again, and the
-  gateway (or the partner) recognises the keys it has already taken.
-- Temporary failures (5xx, timeouts) go back to the queue with a growing pause; after
-  MAX_ATTEMPTS a delivery is failed, with the gateway's last answer kept.
+- A fan-out first writes, in one transaction, one Delivery row per subscriber with one
+  INSERT … SELECT (the unique (fan_out, subscriber) key makes a second try add nothing) and
+  cuts them into batches: runs of one channel's deliveries, the size its gateway takes.
+- A worker claims a batch under a short lease, sends what is still queued in it with each
+  delivery's id as the idempotency key, and records the answers and the batch's end in one
+  transaction. A worker killed mid-batch leaves a lease that runs out; the next worker takes
+  the batch again, and the gateway (or the partner) recognises the keys it has already taken.
+- Temporary failures (5xx, timeouts) stay queued with a growing pause, and their batch comes
+  due again then; after MAX_ATTEMPTS a delivery is failed, with the gateway's last answer kept.
 
-Workers are `manage.py deliver_alerts` processes (one is started by `make run`); several may
-run at once: on PostgreSQL claims skip rows another worker holds, SQLite writes one at a time.
+Leasing batches rather than rows writes each delivery once (queued → sent) instead of three
+times, which is what a million recipients cost on PostgreSQL.
+
+Workers are `manage.py deliver_alerts` processes (one is started by `make run`), each with a
+few sending threads; several may run at once: a claim takes a batch nobody holds (on
+PostgreSQL skipping rows another worker has locked), and SQLite writes one at a time.
 """
 
+import threading
 import time
 from datetime import timedelta
 
 import httpx
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.utils import timezone
 
-from .channels import CHANNELS, Recipient
-from .models import Channel, Delivery, DeliveryStatus, FanOut, Subscriber
+from .channels import CHANNELS, Outcome, Recipient
+from .models import Delivery, DeliveryBatch, DeliveryStatus, FanOut, Subscriber
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 6
+GONE = Outcome(False, "unsubscribed before it was sent")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -40,122 +48,191 @@ def start(message) -> FanOut:
     return FanOut.objects.create(message=message)
 
 
+def _at(moment):
+    return connection.ops.adapt_datetimefield_value(moment)  # as the ORM would write it
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@transaction.atomic
 def materialise(fan_out: FanOut) -> int:
-    """One queued delivery per confirmed subscriber of the alert's country (none twice)."""
-    alert = fan_out.message.alert
-    table = Delivery._meta.db_table
+    """One queued delivery per confirmed subscriber of the alert's country (none twice), cut
+    into batches per channel; marks the fan-out started. Idempotent."""
+    fan_out = FanOut.objects.select_for_update().select_related("message__alert").get(pk=fan_out.pk)
+    if fan_out.started_at is not None:
+        return fan_out.recipients
+    now = _at(timezone.now())
+    sizes = " ".join(
+        f"WHEN '{channel}' THEN {backend.batch_size}" for channel, backend in CHANNELS.items()
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} "  # noqa: S608
+            f"INSERT INTO {_table(Delivery)} "  # noqa: S608 — our own tables and numbers
             "(fan_out_id, subscriber_id, channel, status, attempts, answer, next_try_at) "
-            "SELECT %s, id, channel, %s, 0, '', %s FROM alerts_subscriber "
-            "WHERE country_id = %s AND confirmed_at IS NOT NULL "
-            "ON CONFLICT DO NOTHING",
-            [
-                fan_out.pk,
-                DeliveryStatus.QUEUED,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                alert.country_id,
-            ],
+            f"SELECT %s, id, channel, %s, 0, '', %s FROM {_table(Subscriber)} "
+            # No ON CONFLICT: the fan-out's row lock and `started_at` make this run once, and
+            # the (fan_out, subscriber) key would refuse a second run whole, not half.
+            "WHERE country_id = %s AND confirmed_at IS NOT NULL",
+            [fan_out.pk, DeliveryStatus.QUEUED, now, fan_out.message.alert.country_id],
         )
-    return Delivery.objects.filter(fan_out=fan_out).count()
+        cursor.execute(
+            f"INSERT INTO {_table(DeliveryBatch)} "  # noqa: S608
+            "(fan_out_id, channel, first_id, last_id, size, next_try_at) "
+            "SELECT %s, channel, MIN(id), MAX(id), COUNT(*), %s FROM ("
+            "  SELECT id, channel, (ROW_NUMBER() OVER (PARTITION BY channel ORDER BY id) - 1)"
+            f"    / CASE channel {sizes} ELSE 100 END AS n"
+            f"  FROM {_table(Delivery)} WHERE fan_out_id = %s"
+            ") numbered GROUP BY channel, n",
+            [fan_out.pk, now, fan_out.pk],
+        )
+        if connection.vendor == "postgresql":
+            # A million new rows: without fresh statistics the planner reads a batch's range
+            # through the (fan_out, subscriber) key, all million entries of it, every time.
+            cursor.execute(f"ANALYZE {_table(Delivery)}")
+    recipients = Delivery.objects.filter(fan_out=fan_out).count()
+    FanOut.objects.filter(pk=fan_out.pk).update(started_at=timezone.now(), recipients=recipients)
+    return recipients
 
 
 def reap(now=None) -> int:
-    """Leases that ran out (a worker died holding them) go back to the queue."""
+    """Leases that ran out (a worker died holding them): their batches go back to the queue."""
     now = now or timezone.now()
-    return Delivery.objects.filter(status=DeliveryStatus.SENDING, leased_until__lt=now).update(
-        status=DeliveryStatus.QUEUED, leased_until=None
+    return DeliveryBatch.objects.filter(done_at__isnull=True, leased_until__lt=now).update(
+        leased_until=None
     )
 
 
-def claim(fan_out: FanOut, channel: str, size: int) -> list[Recipient]:
-    """Take up to `size` queued deliveries of one channel for this worker, under a lease.
+def claim(fan_out: FanOut) -> DeliveryBatch | None:
+    """Take one due batch of the fan-out that nobody holds, under a lease.
 
-    Plain SQL: a fan-out makes a thousand claims, and the ORM's work on a thousand-id list
-    costs more than the database's. The read follows the (fan_out, channel, status,
-    next_try_at) index, so the last batch costs what the first did."""
+    The guarded UPDATE makes two workers' claims of one batch exclusive on either engine; on
+    PostgreSQL SKIP LOCKED lets them pass each other instead of queueing."""
     now = timezone.now()
-    at = connection.ops.adapt_datetimefield_value  # as the ORM would write them
-    quote = connection.ops.quote_name
-    lock = " FOR UPDATE OF d SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    free = "done_at IS NULL AND next_try_at <= %s AND (leased_until IS NULL OR leased_until < %s)"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT d.id, s.address, s.language, s.secret "  # noqa: S608 — our own tables
-            f"FROM {quote(Delivery._meta.db_table)} d "
-            f"JOIN {quote(Subscriber._meta.db_table)} s ON s.id = d.subscriber_id "
-            "WHERE d.fan_out_id = %s AND d.channel = %s AND d.status = %s "
-            f"AND d.next_try_at <= %s ORDER BY d.next_try_at LIMIT %s{lock}",
-            [fan_out.pk, channel, DeliveryStatus.QUEUED, at(now), size],
+            f"SELECT id FROM {_table(DeliveryBatch)} "  # noqa: S608
+            f"WHERE fan_out_id = %s AND {free} ORDER BY next_try_at, id LIMIT 1{lock}",
+            [fan_out.pk, _at(now), _at(now)],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(
+            f"UPDATE {_table(DeliveryBatch)} SET leased_until = %s "  # noqa: S608
+            f"WHERE id = %s AND {free}",
+            [_at(now + LEASE), row[0], _at(now), _at(now)],
+        )
+        if cursor.rowcount != 1:
+            return None
+    return DeliveryBatch.objects.get(pk=row[0])
+
+
+def recipients_of(batch: DeliveryBatch, read_at) -> tuple[list[Recipient], list[int]]:
+    """The batch's deliveries due at `read_at`, and those whose subscriber has left since."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, s.address, s.language, s.secret, s.unsubscribe_token "  # noqa: S608
+            f"FROM {_table(Delivery)} d LEFT JOIN {_table(Subscriber)} s "
+            "ON s.id = d.subscriber_id "
+            "WHERE d.fan_out_id = %s AND d.id BETWEEN %s AND %s AND d.channel = %s "
+            "AND d.status = %s AND d.next_try_at <= %s",
+            [
+                batch.fan_out_id,
+                batch.first_id,
+                batch.last_id,
+                batch.channel,
+                DeliveryStatus.QUEUED,
+                _at(read_at),
+            ],
         )
         rows = cursor.fetchall()
-        if rows:
-            _update_ids(
-                cursor,
-                [row[0] for row in rows],
-                "status = %s, leased_until = %s",
-                [DeliveryStatus.SENDING, at(now + LEASE)],
-            )
-    return [Recipient(*row) for row in rows]
+    present = [Recipient(*row) for row in rows if row[1] is not None]
+    gone = [row[0] for row in rows if row[1] is None]
+    return present, gone
 
 
-def _update_ids(cursor, ids: list[int], assignments: str, values: list) -> None:
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    marks = ", ".join(["%s"] * len(ids))
-    cursor.execute(
-        f"UPDATE {table} SET {assignments} WHERE id IN ({marks})",  # noqa: S608
-        [*values, *ids],
+@transaction.atomic
+def record(batch: DeliveryBatch, read_at, outcomes: dict[int, Outcome]) -> None:
+    """Write the gateway's answers (sent, failed for good, or queued for later) and free the
+    batch: done, or due again when its first retry is.
+
+    The failures are written one by one (they are few); then what is still queued and was
+    due when the batch was read (the rest of what was sent) is marked sent by one ranged
+    UPDATE, which costs a thousand-id list nothing to parse."""
+    now = timezone.now()
+    failures = {pk: outcome for pk, outcome in outcomes.items() if not outcome.ok}
+    for pk, outcome in failures.items():
+        attempts = Delivery.objects.only("attempts").get(pk=pk).attempts + 1
+        again = outcome.retry and attempts < MAX_ATTEMPTS
+        Delivery.objects.filter(pk=pk).update(
+            status=DeliveryStatus.QUEUED if again else DeliveryStatus.FAILED,
+            attempts=attempts,
+            next_try_at=now + backoff(attempts) if again else now,
+            answer=outcome.answer[:300],
+        )
+    in_batch = Delivery.objects.filter(
+        fan_out_id=batch.fan_out_id,
+        id__range=(batch.first_id, batch.last_id),
+        channel=batch.channel,
+        status=DeliveryStatus.QUEUED,
+    )
+    if len(failures) < len(outcomes):
+        in_batch.filter(next_try_at__lte=read_at).update(
+            status=DeliveryStatus.SENT, sent_at=now, answer="accepted"
+        )
+    retry_at = in_batch.aggregate(at=Min("next_try_at"))["at"] if failures else None
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        leased_until=None,
+        next_try_at=retry_at or now,
+        done_at=None if retry_at else now,
     )
 
 
-def record(outcomes: dict) -> None:
-    """Write the gateway's answers: sent, failed for good, or back to the queue for later."""
-    now = timezone.now()
-    sent = [pk for pk, outcome in outcomes.items() if outcome.ok]
-    with transaction.atomic():
-        if sent:
-            with connection.cursor() as cursor:
-                _update_ids(
-                    cursor,
-                    sent,
-                    "status = %s, sent_at = %s, leased_until = NULL, answer = %s",
-                    [
-                        DeliveryStatus.SENT,
-                        connection.ops.adapt_datetimefield_value(now),
-                        "accepted",
-                    ],
-                )
-        for pk, outcome in outcomes.items():
-            if outcome.ok:
-                continue
-            delivery = Delivery.objects.only("attempts").get(pk=pk)
-            attempts = delivery.attempts + 1
-            again = outcome.retry and attempts < MAX_ATTEMPTS
-            Delivery.objects.filter(pk=pk).update(
-                status=DeliveryStatus.QUEUED if again else DeliveryStatus.FAILED,
-                attempts=attempts,
-                leased_until=None,
-                next_try_at=now + backoff(attempts) if again else now,
-                answer=outcome.answer[:300],
-            )
+def send_batch(batch: DeliveryBatch, client: httpx.Client) -> None:
+    read_at = timezone.now()
+    recipients, gone = recipients_of(batch, read_at)
+    outcomes = dict.fromkeys(gone, GONE)
+    if recipients:
+        outcomes.update(CHANNELS[batch.channel](client).send(batch.fan_out.message, recipients))
+    record(batch, read_at, outcomes)
 
 
-def run(fan_out: FanOut, client: httpx.Client) -> bool:
-    """Send what is due of one fan-out; True once nothing is left to try."""
+def _drain(fan_out: FanOut, client: httpx.Client) -> None:
+    """Send batches of the fan-out until none is due (each sending thread runs this)."""
+    try:
+        while batch := claim(fan_out):
+            batch.fan_out = fan_out
+            send_batch(batch, client)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # each thread had its own connection
+
+
+def run(fan_out: FanOut, client: httpx.Client, threads: int = 1) -> bool:
+    """Send what is due of one fan-out; True once nothing is left to try.
+
+    With several threads the database's writes of one batch overlap the gateway's handling
+    of another."""
     if fan_out.started_at is None:
-        recipients = materialise(fan_out)
-        FanOut.objects.filter(pk=fan_out.pk).update(
-            started_at=timezone.now(), recipients=recipients
-        )
+        materialise(fan_out)
         fan_out.refresh_from_db()
-    message = fan_out.message
-    for channel in Channel.values:
-        backend = CHANNELS[channel](client)
-        while batch := claim(fan_out, channel, backend.batch_size):
-            record(backend.send(message, batch))
-    left = Delivery.objects.filter(
-        fan_out=fan_out, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
-    ).exists()
+    if threads > 1:
+        helpers = [
+            threading.Thread(target=_drain, args=(fan_out, client), daemon=True)
+            for _ in range(threads - 1)
+        ]
+        for helper in helpers:
+            helper.start()
+        _drain(fan_out, client)
+        for helper in helpers:
+            helper.join()
+    else:
+        _drain(fan_out, client)
+    left = DeliveryBatch.objects.filter(fan_out=fan_out, done_at__isnull=True).exists()
     if not left:
         FanOut.objects.filter(pk=fan_out.pk).update(finished_at=timezone.now())
     return not left
@@ -176,7 +253,7 @@ def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
             )
             done = True
             for fan_out in pending:
-                done = run(fan_out, client) and done
+                done = run(fan_out, client, settings.SEEC_DELIVERY_THREADS) and done
                 if progress:
                     progress(fan_out)
             if until_idle and done and not pending_leases():
@@ -185,7 +262,7 @@ def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
 
 
 def pending_leases() -> bool:
-    return Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    return DeliveryBatch.objects.filter(done_at__isnull=True, leased_until__isnull=False).exists()
 
 
 def reach(fan_out: FanOut) -> dict:
@@ -197,6 +274,16 @@ def reach(fan_out: FanOut) -> dict:
     for row in rows:
         out.setdefault(row["channel"], {})[row["status"]] = row["n"]
     return out
+
+
+def people_reached(alert) -> int:
+    """Subscribers who received at least one message of the alert."""
+    return (
+        Delivery.objects.filter(fan_out__message__alert=alert, status=DeliveryStatus.SENT)
+        .values("subscriber_id")
+        .distinct()
+        .count()
+    )
 
 
 def last_sent(fan_out: FanOut, channel: str):

@@ -15,7 +15,7 @@ from seec.core.region import REGION
 
 from . import services
 from .criteria import PRESETS
-from .models import Alert, AlertSettings, Channel, CriteriaPreset, Subscriber
+from .models import Alert, AlertSettings, AlertTemplate, Channel, CriteriaPreset, Subscriber
 
 DEMO_AREA = {
     "GR": ("Attica", [(38.25, 23.35), (38.25, 24.10), (37.70, 24.10), (37.70, 23.35)]),
@@ -34,6 +34,18 @@ def seed(stdout) -> None:
                 "endangered_tier": code in {"RO", "MD"},
             },
         )
+    # Greece writes its alerts in Greek its own way (the other languages keep the platform's).
+    AlertTemplate.objects.get_or_create(
+        country_settings_id="GR",
+        language="el",
+        tier="child_alert",
+        defaults={
+            "headline": "ΣΥΝΑΓΕΡΜΟΣ ΓΙΑ ΠΑΙΔΙ: {name}, {age} ετών",
+            "description": "Εξαφανίστηκε από {place} στις {when}. {description} {clothing}",
+            "instruction": "Αν δείτε το παιδί ή το όχημα {vehicle}, καλέστε αμέσως το {police} "
+            "ή το 116 000. Μην πλησιάσετε.",
+        },
+    )
     if not Subscriber.objects.exists():
         now = timezone.now()
         for code in REGION:

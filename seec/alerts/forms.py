@@ -1,12 +1,13 @@
 """Forms of the alert pages: the request with its criteria, and the authority's decisions."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from seec.cases.models import CaseFile, FileKind
 
 from . import criteria
-from .models import Tier
+from .models import Channel, Tier
 
 
 class RequestForm(forms.Form):
@@ -163,3 +164,38 @@ class CrossBorderForm(forms.Form):
             if alert.case.heading_to_id:
                 self.fields["country"].initial = alert.case.heading_to_id
         self.fields["country"].queryset = others
+
+
+class SubscribeForm(forms.Form):
+    """The public's subscription: e-mail or SMS (partners' webhooks are set up by the regional
+    centre in the administration, with their signing key handed over there)."""
+
+    country = forms.ModelChoiceField(
+        label=_("Alerts for"), queryset=None, to_field_name="pk", empty_label=None
+    )
+    channel = forms.ChoiceField(
+        label=_("By"),
+        choices=[(Channel.EMAIL, _("E-mail")), (Channel.SMS, _("SMS"))],
+        widget=forms.RadioSelect,
+        initial=Channel.EMAIL,
+    )
+    address = forms.CharField(
+        label=_("E-mail address or mobile number"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "email tel"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        from seec.core.models import Country
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.filter(in_region=True).order_by("name")
+
+
+class ConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -66,6 +66,81 @@ class Tier(models.TextChoices):
     ENDANGERED = "endangered", _("Endangered missing child notice")
 
 
+TEMPLATE_FIELDS = {
+    "name": _("the child's name"),
+    "age": _("age"),
+    "place": _("where last seen"),
+    "when": _("when last seen"),
+    "description": _("height, build, hair, eyes"),
+    "clothing": _("clothing"),
+    "vehicle": _("the vehicle"),
+    "police": _("police number"),
+}
+
+
+class AlertTemplate(models.Model):
+    """A country's own wording of its alerts in one language, for one tier, with placeholders
+    such as {name}, {age}, {place}, {when}, {description}, {clothing}, {vehicle}, {police}.
+    Where a country has none, the platform's translated wording is used."""
+
+    country_settings = models.ForeignKey(
+        AlertSettings, on_delete=models.CASCADE, related_name="templates"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
+    headline = models.CharField(_("headline"), max_length=160)
+    description = models.TextField(_("description"))
+    instruction = models.TextField(_("what the public should do"))
+
+    class Meta:
+        verbose_name = _("alert template")
+        verbose_name_plural = _("alert templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_settings", "language", "tier"],
+                name="one_template_per_language_tier",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country_settings_id} {self.language} {self.tier}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for field in ("headline", "description", "instruction"):
+            try:
+                fill(getattr(self, field), dict.fromkeys(TEMPLATE_FIELDS, ""))
+            except (KeyError, ValueError, IndexError) as error:
+                errors[field] = _(
+                    "Unknown or broken placeholder %(what)s; use only: %(known)s."
+                ) % {"what": error, "known": ", ".join(f"{{{k}}}" for k in TEMPLATE_FIELDS)}
+        if errors:
+            raise ValidationError(errors)
+
+    def render(self, facts: dict) -> dict[str, str]:
+        return {
+            field: fill(getattr(self, field), facts)
+            for field in ("headline", "description", "instruction")
+        }
+
+
+def fill(template: str, facts: dict) -> str:
+    """str.format with the known facts only: no attribute or index access from a template."""
+    import string
+
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(literal)
+        if field is None:
+            continue
+        if field not in TEMPLATE_FIELDS or spec or conversion:
+            raise KeyError(field)
+        out.append(str(facts.get(field, "")))
+    return "".join(out)
+
+
 class AlertStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     ISSUED = "issued", _("Issued")
@@ -217,6 +292,9 @@ class Subscriber(models.Model):
     # Webhooks: the key the platform signs each request with (HMAC-SHA256).
     secret = models.CharField(max_length=64, blank=True)
     confirm_code_hash = models.CharField(max_length=64, blank=True)
+    # A code is good for a short while and a few tries: six digits must not be guessable.
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_tries = models.PositiveSmallIntegerField(default=0)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribe_token = models.CharField(max_length=43, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -250,24 +328,39 @@ class FanOut(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
 
 class Delivery(models.Model):
     """One CAP message to one subscriber: at most one row per pair (the key of exactly-once),
-    sent by a worker that holds it for a short lease, with the gateway's answer."""
+    with the gateway's answer. Workers take deliveries a batch at a time (DeliveryBatch).
 
-    fan_out = models.ForeignKey(FanOut, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    Written a million at a time, so the row carries as little as it can: one index besides
+    the key, and no database-level foreign keys (their per-row checks doubled the time of
+    the insert; the rows are only ever made from the subscriber table itself). A subscriber
+    who unsubscribes is deleted, address and all; their deliveries stay as counts."""
+
+    fan_out = models.ForeignKey(
+        FanOut,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_constraint=False,
+        db_index=False,  # the (fan_out, subscriber) key serves it
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(
         max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    leased_until = models.DateTimeField(null=True)
-    # When it may be tried (now, or after a pause once it failed): the order claims take.
+    # When it may be tried (now, or after a pause once it failed).
     next_try_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True)
     answer = models.CharField(max_length=300, blank=True)
@@ -278,7 +371,28 @@ class Delivery(models.Model):
                 fields=["fan_out", "subscriber"], name="delivery_once_per_subscriber"
             )
         ]
-        indexes = [models.Index(fields=["fan_out", "channel", "status", "next_try_at"])]
 
     def __str__(self):
         return f"{self.fan_out_id}→{self.subscriber_id}"
+
+
+class DeliveryBatch(models.Model):
+    """A run of one channel's deliveries of a fan-out (consecutive ids), the size its gateway
+    takes in one request: the unit a worker claims, under a lease, and sends. Done once none
+    of its deliveries is left to try; a worker that dies holding it leaves a lease that runs
+    out, and the next worker sends what is still queued in it again, under the same ids."""
+
+    fan_out = models.ForeignKey(FanOut, on_delete=models.CASCADE, related_name="batches")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    size = models.PositiveIntegerField()
+    next_try_at = models.DateTimeField(default=timezone.now)
+    leased_until = models.DateTimeField(null=True)
+    done_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["fan_out", "done_at", "next_try_at"])]
+
+    def __str__(self):
+        return f"{self.fan_out_id}:{self.channel}:{self.first_id}-{self.last_id}"

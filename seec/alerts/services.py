@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from seec.cases import files
 from seec.cases.models import Case, CaseFile, FileKind, PersonRole
 from seec.cases.signals import search_ended
-from seec.core import audit, policy
+from seec.core import audit, notices, policy
 from seec.core.audit import Origin
 from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
-from seec.core.tasks import send_email
 
 from . import cap, criteria, delivery
 from .models import (
@@ -149,7 +148,6 @@ def request_alert(
         AlertText.objects.create(alert=alert, language=language, **text)
     unmet = [c.code for c in criteria.unmet(alert.criteria_preset, alert.criteria)]
     _record(AlertAction.REQUEST, alert, origin, unmet=unmet, tier=tier, exercise=exercise)
-    _tell_authority(alert, _("A child alert is requested: %(ref)s") % {"ref": alert.reference})
     return alert
 
 
@@ -227,11 +225,6 @@ def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reaso
         origin,
         reason=reason,
         original=alert.reference,
-    )
-    _tell_authority(
-        answer,
-        _("A cross-border child alert request from %(country)s: %(ref)s")
-        % {"country": alert.country_id, "ref": answer.reference},
     )
     return answer
 
@@ -311,7 +304,6 @@ def approve_alert(
         override=[c.code for c in unmet],
         message=message.identifier,
     )
-    _tell_requester(alert, _("The child alert %(ref)s is issued.") % {"ref": alert.reference})
     return alert
 
 
@@ -330,10 +322,6 @@ def reject_alert(alert: Alert, *, origin: Origin, reason: str) -> Alert:
     alert.rejection_reason = reason.strip()
     alert.save()
     _record(AlertAction.REJECT, alert, origin, reason=reason)
-    _tell_requester(
-        alert, _("The child alert %(ref)s is rejected: %(why)s") % {"ref": alert.reference,
-                                                                   "why": reason}
-    )  # fmt: skip
     return alert
 
 
@@ -438,72 +426,75 @@ def _apply_texts(alert: Alert, texts: dict | None) -> None:
 
 
 def default_texts(alert: Alert, country_settings: AlertSettings) -> dict[str, dict]:
-    """The alert's text in each of its languages, from the platform's templates (translated in
-    each language's catalogue), filled from the case; the authority edits them before approval.
-    The name is given as written in the country's own language, in Latin letters elsewhere."""
+    """The alert's text in each of its languages, filled from the case: the country's own
+    template for that language and tier where it has one, the platform's translated wording
+    otherwise; the authority edits them before approval. The name is given as written in the
+    country's own language, in Latin letters elsewhere."""
     case = alert.case
     national = country_settings.language_list[0] if country_settings.language_list else "en"
     abductor = case.people.filter(role=PersonRole.SUSPECTED_ABDUCTOR).first()
+    templates = {t.language: t for t in country_settings.templates.filter(tier=alert.tier)}
     texts = {}
     for language in country_settings.language_list:
         with translation.override(language):
-            name = case.child_name if language == national else case.names_latin
-            age = case.age_now
-            facts = {
-                "name": name,
-                "age": age if age is not None else "?",
-                "place": case.last_seen_place,
-                "when": timezone.localtime(case.last_seen_at).strftime("%d.%m.%Y %H:%M"),
-                "police": country_settings.police_number,
-            }
-            if alert.tier == Tier.ENDANGERED:
-                headline = _("MISSING CHILD AT RISK: %(name)s, %(age)s") % facts
+            facts = _facts(case, abductor, country_settings, latin=language != national)
+            if language in templates:
+                texts[language] = templates[language].render(facts)
             else:
-                headline = _("CHILD ALERT: %(name)s, %(age)s, abducted") % facts
-            parts = [
-                _("%(name)s, aged %(age)s, was last seen in %(place)s on %(when)s.") % facts,
-            ]
-            look = ", ".join(
-                filter(
-                    None,
-                    [
-                        _("%(cm)s cm tall") % {"cm": case.height_cm} if case.height_cm else "",
-                        case.build,
-                        case.hair,
-                        case.eyes,
-                    ],
-                )
-            )
-            if look:
-                parts.append(_("Description: %(look)s.") % {"look": look})
-            if case.clothing:
-                parts.append(_("Clothing: %(clothing)s.") % {"clothing": case.clothing})
-            if abductor and (abductor.vehicle_plate or abductor.vehicle_make):
-                vehicle = " ".join(
-                    filter(
-                        None,
-                        [
-                            abductor.vehicle_colour,
-                            abductor.vehicle_make,
-                            abductor.vehicle_model,
-                            abductor.vehicle_plate,
-                        ],
-                    )
-                )
-                parts.append(_("Possibly in this vehicle: %(vehicle)s.") % {"vehicle": vehicle})
-            instruction = (
-                _(
-                    "If you see the child or the vehicle, call %(police)s at once, or the 116 000 "
-                    "hotline. Do not approach."
-                )
-                % facts
-            )
-            texts[language] = {
-                "headline": headline[:160],
-                "description": " ".join(parts),
-                "instruction": instruction,
-            }
+                texts[language] = _platform_wording(alert.tier, facts)
+            texts[language]["headline"] = texts[language]["headline"][:160]
     return texts
+
+
+def _facts(case: Case, abductor, country_settings: AlertSettings, latin: bool) -> dict:
+    """What an alert text says of the child, in the language active now."""
+    age = case.age_now
+    look = [
+        _("%(cm)s cm tall") % {"cm": case.height_cm} if case.height_cm else "",
+        case.build,
+        case.hair,
+        case.eyes,
+    ]
+    vehicle = []
+    if abductor is not None:
+        vehicle = [
+            abductor.vehicle_colour,
+            abductor.vehicle_make,
+            abductor.vehicle_model,
+            abductor.vehicle_plate,
+        ]
+    return {
+        "name": case.names_latin if latin else case.child_name,
+        "age": age if age is not None else "?",
+        "place": case.last_seen_place,
+        "when": timezone.localtime(case.last_seen_at).strftime("%d.%m.%Y %H:%M"),
+        "description": ", ".join(filter(None, look)),
+        "clothing": case.clothing,
+        "vehicle": " ".join(filter(None, vehicle)),
+        "police": country_settings.police_number,
+    }
+
+
+def _platform_wording(tier: str, facts: dict) -> dict[str, str]:
+    if tier == Tier.ENDANGERED:
+        headline = _("MISSING CHILD AT RISK: %(name)s, %(age)s") % facts
+    else:
+        headline = _("CHILD ALERT: %(name)s, %(age)s, abducted") % facts
+    parts = [_("%(name)s, aged %(age)s, was last seen in %(place)s on %(when)s.") % facts]
+    if facts["description"]:
+        parts.append(_("Description: %(look)s.") % {"look": facts["description"]})
+    if facts["clothing"]:
+        parts.append(_("Clothing: %(clothing)s.") % facts)
+    if facts["vehicle"]:
+        parts.append(_("Possibly in this vehicle: %(vehicle)s.") % facts)
+    instruction = (
+        _(
+            "If you see the child or the vehicle, call %(police)s at once, or the 116 000 "
+            "hotline. Do not approach."
+        )
+        % facts
+    )
+    return {"headline": headline, "description": " ".join(parts), "instruction": instruction}
 
 
 # --- CAP -------------------------------------------------------------------------------------
@@ -607,7 +598,8 @@ def _photo_resource(alert: Alert):
 
 
 def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **details) -> None:
-    # On the case, so that the case timeline shows every step of its alerts.
+    """The step in the audit trail, on the case (so that the case timeline shows every step of
+    its alerts), and told to those it concerns, in the platform and by e-mail."""
     audit.record(
         action,
         origin=origin,
@@ -615,26 +607,29 @@ def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **detai
         reason=reason,
         details={"alert": alert.reference, "country": alert.country_id, **details},
     )
+    _tell(action, alert, origin, reason)
 
 
-def _tell_authority(alert: Alert, subject: str) -> None:
-    users = User.objects.filter(
-        roles__code=RoleCode.ALERT_AUTHORITY,
-        organisation__country_id=alert.country_id,
-        is_active=True,
-    ).exclude(email="")
-    _mail(alert, subject, [u.email for u in users])
+def _authorities(country_id: str):
+    return User.objects.filter(
+        roles__code=RoleCode.ALERT_AUTHORITY, organisation__country_id=country_id
+    )
 
 
-def _tell_requester(alert: Alert, subject: str) -> None:
-    if alert.requested_by.email:
-        _mail(alert, subject, [alert.requested_by.email])
+def _tell(action: str, alert: Alert, origin: Origin, reason: str) -> None:
+    """Requests go to the country's alert authority; decisions to the requester; what
+    happens to an issued alert to both its requester and the authority who approved it."""
+    if action in (AlertAction.REQUEST, AlertAction.CROSS_BORDER, AlertAction.WITHDRAW):
+        users = list(_authorities(alert.country_id))
+    elif action in (AlertAction.APPROVE, AlertAction.REJECT):
+        users = [alert.requested_by]
+    else:
+        users = [u for u in (alert.requested_by, alert.decided_by) if u is not None]
+    users = [u for u in users if u.pk != getattr(origin.actor, "pk", None)]
+    label = audit.ACTION_LABELS[action]
 
+    def subject() -> str:
+        text = f"{label}: {alert.reference}"
+        return f"{text} ({reason})" if reason else text
 
-def _mail(alert: Alert, subject: str, to: list[str]) -> None:
-    if not to:
-        return
-    link = public_url(reverse("alerts:detail", args=[alert.pk]))
-    body = _("Open the alert in the platform: %(link)s") % {"link": link}
-    # Sent by the task worker once the step is committed; a rolled-back step mails nobody.
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to))
+    notices.notify(users, subject, reverse("alerts:detail", args=[alert.pk]))

@@ -5,6 +5,7 @@ import hashlib
 import ipaddress
 import secrets
 import socket
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -71,10 +72,14 @@ def _webhook_url(url: str) -> str:
     return url
 
 
+CODE_VALID = timedelta(minutes=30)
+CODE_TRIES = 5
+
+
 @transaction.atomic
 def subscribe(*, channel: str, address: str, country_code: str, language: str):
-    """A new (or renewed) subscription and its confirmation code, sent to the address by the
-    caller's channel. Returns (subscriber, code)."""
+    """A new (or renewed) subscription and its confirmation code, which the caller sends to
+    the address (`send_code`). Returns (subscriber, code)."""
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose e-mail, SMS or webhook.")})
     country = Country.objects.filter(pk=(country_code or "").upper(), in_region=True).first()
@@ -91,11 +96,14 @@ def subscribe(*, channel: str, address: str, country_code: str, language: str):
         defaults={
             "language": language,
             "confirm_code_hash": _digest(code),
+            "code_sent_at": timezone.now(),
+            "code_tries": 0,
             "secret": secrets.token_hex(32) if channel == Channel.WEBHOOK else "",
         },
         create_defaults={
             "language": language,
             "confirm_code_hash": _digest(code),
+            "code_sent_at": timezone.now(),
             "secret": secrets.token_hex(32) if channel == Channel.WEBHOOK else "",
             "unsubscribe_token": secrets.token_urlsafe(32),
         },
@@ -103,14 +111,41 @@ def subscribe(*, channel: str, address: str, country_code: str, language: str):
     return subscriber, code
 
 
+def send_code(subscriber: Subscriber, code: str) -> None:
+    """The code goes out from the task worker once the subscription is committed."""
+    from .tasks import send_subscription_code
+
+    transaction.on_commit(
+        lambda: send_subscription_code.enqueue(subscriber_id=subscriber.pk, code=code)
+    )
+
+
 def confirm(subscriber: Subscriber, code: str) -> Subscriber:
-    if not subscriber.confirm_code_hash or not secrets.compare_digest(
-        subscriber.confirm_code_hash, _digest((code or "").strip())
-    ):
-        raise ValidationError({"code": _("This code is not right; check the last message.")})
-    subscriber.confirmed_at, subscriber.confirm_code_hash = timezone.now(), ""
-    subscriber.save(update_fields=["confirmed_at", "confirm_code_hash"])
-    return subscriber
+    """Confirm with the code sent; a wrong code counts as a try (kept although the step is
+    refused), and a code is spent after CODE_TRIES tries or CODE_VALID."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.confirmed_at is not None:
+            return subscriber
+        spent = subscriber.code_tries >= CODE_TRIES or (
+            subscriber.code_sent_at is not None
+            and timezone.now() - subscriber.code_sent_at > CODE_VALID
+        )
+        right = not spent and secrets.compare_digest(
+            subscriber.confirm_code_hash, _digest((code or "").strip())
+        )
+        if right:
+            subscriber.confirmed_at, subscriber.confirm_code_hash = timezone.now(), ""
+            subscriber.save(update_fields=["confirmed_at", "confirm_code_hash"])
+            return subscriber
+        if not spent:
+            subscriber.code_tries += 1
+            subscriber.save(update_fields=["code_tries"])
+    if spent or not subscriber.confirm_code_hash:
+        raise ValidationError(
+            {"code": _("This code has expired or was tried too often: subscribe again.")}
+        )
+    raise ValidationError({"code": _("This code is not right; check the last message.")})
 
 
 def unsubscribe(token: str) -> bool:

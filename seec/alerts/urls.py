@@ -11,6 +11,9 @@ urlpatterns = [
     re_path(r"^(?P<identifier>[A-Za-z0-9._-]+)\.xml$", views.cap_message, name="cap"),
     path("public/<str:reference>/", views.public_page, name="public"),
     path("public/<str:reference>/photo.jpg", views.public_photo, name="photo"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/<str:token>/", views.confirm_subscription, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # Inside the platform.
     path("manage/", views.alert_list, name="list"),
     path("manage/<int:pk>/", views.alert_detail, name="detail"),

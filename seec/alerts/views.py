@@ -3,6 +3,8 @@ surfaces (alert page, photo, CAP messages, Atom feed), which show only issued, u
 alerts and stop the moment an alert is cancelled or runs out."""
 
 from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,16 +20,18 @@ from seec.core import policy
 from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
 
-from . import cap, criteria, delivery, services
+from . import cap, criteria, delivery, services, subscriptions
 from .forms import (
     ApproveForm,
+    ConfirmForm,
     CrossBorderForm,
     ExtendForm,
     ReasonForm,
     RequestForm,
+    SubscribeForm,
     UpdateForm,
 )
-from .models import Alert, AlertStatus, CapMessage
+from .models import Alert, AlertStatus, CapMessage, Subscriber
 from .rules import AlertAct
 
 # --- Inside the platform ---------------------------------------------------------------------
@@ -102,10 +106,19 @@ def alert_detail(request, pk):
         "cross_border_form": CrossBorderForm(alert=alert) if alert.is_public else None,
         "may_cross_border": may_decide or may_request,
         "answers_abroad": [
-            (answer, answer.issued_at - answer.requested_at if answer.issued_at else None)
+            (
+                answer,
+                answer.issued_at - answer.requested_at if answer.issued_at else None,
+                delivery.people_reached(answer),
+            )
             for answer in alert.answers.select_related("country").order_by("requested_at")
         ],
     }
+    if context["answers_abroad"]:
+        # The alert's whole reach: here and in every country that answered its request.
+        context["reached_in_all"] = delivery.people_reached(alert) + sum(
+            reached for _answer, _delay, reached in context["answers_abroad"]
+        )
     return render(request, "alerts/detail.html", context)
 
 
@@ -123,7 +136,7 @@ def _reach(message) -> list[dict]:
                 "total": sum(counts.values()),
                 "sent": counts.get("sent", 0),
                 "failed": counts.get("failed", 0),
-                "waiting": counts.get("queued", 0) + counts.get("sending", 0),
+                "waiting": counts.get("queued", 0),
                 "seconds": round((last - message.sent).total_seconds(), 1) if last else None,
             }
         )
@@ -296,3 +309,66 @@ def feed(request):
     response = HttpResponse(body, content_type="application/atom+xml")
     response["Cache-Control"] = "public, max-age=30"
     return response
+
+
+# --- Subscriptions (public) ------------------------------------------------------------------
+
+SUBSCRIBE_SALT = "alerts.subscription"
+SUBSCRIBE_LIMIT = 10  # subscriptions per hour from one address: no one is sent a flood of codes
+
+
+def _too_many(request) -> bool:
+    key = f"alerts:subscribe:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > SUBSCRIBE_LIMIT
+
+
+def subscribe(request):
+    form = SubscribeForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        if _too_many(request):
+            form.add_error(None, _("Too many subscriptions from here; try again in an hour."))
+        else:
+            try:
+                subscriber, code = subscriptions.subscribe(
+                    channel=form.cleaned_data["channel"],
+                    address=form.cleaned_data["address"],
+                    country_code=form.cleaned_data["country"].pk,
+                    language=form.cleaned_data["language"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                subscriptions.send_code(subscriber, code)
+                token = signing.dumps(subscriber.pk, salt=SUBSCRIBE_SALT)
+                return redirect("alerts:confirm", token=token)
+    return render(request, "alerts/subscribe.html", {"form": form})
+
+
+def confirm_subscription(request, token):
+    try:
+        pk = signing.loads(token, salt=SUBSCRIBE_SALT, max_age=subscriptions.CODE_VALID)
+    except signing.BadSignature:
+        raise Http404 from None
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscriptions.confirm(subscriber, form.cleaned_data["code"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return render(request, "alerts/subscribed.html", {"subscriber": subscriber})
+    return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
+
+
+def unsubscribe(request, token):
+    """One step: the link in every message opens this page, and its one button ends the
+    subscription (a bare link would be followed by mail scanners)."""
+    subscriber = Subscriber.objects.filter(unsubscribe_token=token).first()
+    if request.method == "POST":
+        subscriptions.unsubscribe(token)
+        return render(request, "alerts/unsubscribed.html", {"done": subscriber is not None})
+    if subscriber is None:
+        return render(request, "alerts/unsubscribed.html", {"done": False})
+    return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber})

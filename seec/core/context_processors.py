@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import notices, policy
 from .policy import Capability
 from .signin import fully_signed_in
 
@@ -50,6 +50,7 @@ def navigation(request):
             items.append({"label": item.label, "url": url, "current": current})
     return {
         "navigation": items,
+        "unread_notices": notices.unread_count(user),
         "perms_search": policy.has(user, Capability.VIEW_PERSONAL_DATA),
         "perms_record": policy.has(user, Capability.RECORD_CONTACTS),
     }

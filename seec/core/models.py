@@ -263,6 +263,27 @@ class Share(models.Model):
         return self.content_type.get_object_for_this_type(pk=self.object_id)
 
 
+class Notification(models.Model):
+    """Something a user should know of (an alert requested of them, their request decided),
+    shown in the platform until read; the same notice goes out by e-mail. Written in the
+    user's own language when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("notice"), max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))

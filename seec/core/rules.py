@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from . import policy
-from .models import AuditEvent, Country, Organisation, Share, User
+from .models import AuditEvent, Country, Notification, Organisation, Share, User
 from .policy import Act, Capability, Rule
 
 
@@ -76,3 +76,11 @@ class ShareRule(Rule):
         if policy.has(user, Capability.SHARE_RECORDS):
             return queryset.filter(granted)
         return queryset.none()
+
+
+@policy.register(Notification)
+class NotificationRule(Rule):
+    """A notice is its addressee's alone."""
+
+    def scope(self, user, queryset, action):
+        return queryset.filter(user_id=user.pk)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, audit_trail, dashboard, health
+from .views import accounts, audit_trail, dashboard, health, notifications
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -36,4 +36,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("audit/", audit_trail.audit_trail, name="audit-trail"),
+    path("notices/", notifications.notification_list, name="notifications"),
+    path("notices/<int:pk>/open/", notifications.open_notification, name="notification-open"),
+    path("notices/read/", notifications.read_all, name="notifications-read-all"),
 ]

@@ -210,3 +210,69 @@ def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(regio
     actions = [e.action for e in selectors.timeline(case)]
     assert actions.count(AlertAction.CROSS_BORDER) == 2
     assert AlertAction.REJECT in actions
+
+
+def test_each_step_is_told_in_the_platform_and_by_email_in_each_readers_language(
+    case, manager, police, mailoutbox, django_capture_on_commit_callbacks
+):
+    police.preferred_language = "el"
+    police.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.request_alert(case, origin=Origin(manager), answers=all_met(), **AREA)
+    told = police.notifications.get()
+    assert told.subject == f"Ζητήθηκε ειδοποίηση για παιδί: {alert.reference}"
+    assert told.link.endswith(f"/alerts/manage/{alert.pk}/")
+    assert [m.to for m in mailoutbox] == [[police.email]]
+    assert not manager.notifications.exists()  # nobody is told of their own step
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_alert(alert, origin=Origin(police))
+    assert (
+        manager.notifications.get().subject == f"Child alert approved and issued: {alert.reference}"
+    )
+    services.cancel_alert(alert, origin=Origin(police), reason="Found in Patras")
+    assert "Found in Patras" in manager.notifications.first().subject
+
+    # The reader sees them, opens one (it is then read), and nobody else's.
+    browser = Client()
+    browser.force_login(manager)
+    assert "2" in browser.get("/").content.decode().split("Notices", 1)[1][:80]
+    page = browser.get("/notices/").content.decode()
+    assert alert.reference in page
+    notice = manager.notifications.first()
+    assert browser.post(f"/notices/{notice.pk}/open/").url == notice.link
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert browser.post(f"/notices/{told.pk}/open/").status_code == 404
+
+
+def test_a_countrys_own_template_writes_the_alert_text_in_its_language(case, manager):
+    from seec.alerts.models import AlertTemplate
+
+    country_settings = services.alert_settings("GR")
+    country_settings.save()
+    AlertTemplate.objects.create(
+        country_settings=country_settings,
+        language="el",
+        tier="child_alert",
+        headline="ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {name} ({age})",
+        description="Εθεάθη τελευταία: {place}, {when}. {description}",
+        instruction="Καλέστε το {police}.",
+    )
+    alert = services.request_alert(case, origin=Origin(manager), answers=all_met(), **AREA)
+    greek = alert.texts.get(language="el")
+    assert greek.headline.startswith(f"ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {case.child_name}")
+    assert greek.instruction == f"Καλέστε το {country_settings.police_number}."
+    # Languages without a template of the country keep the platform's wording.
+    english = alert.texts.get(language="en")
+    assert english.headline.startswith("CHILD ALERT:")
+
+
+@pytest.mark.parametrize("broken", ["{name.__class__}", "{password}", "{name", "{0}", "{age!r}"])
+def test_a_template_with_an_unknown_or_unsafe_placeholder_is_refused(broken):
+    from seec.alerts.models import AlertTemplate
+
+    template = AlertTemplate(headline=broken, description="x", instruction="y")
+    with pytest.raises(ValidationError) as error:
+        template.clean()
+    assert "headline" in error.value.message_dict

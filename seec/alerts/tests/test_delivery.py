@@ -102,7 +102,7 @@ def test_a_subscription_is_confirmed_by_its_code_and_ended_in_one_step(region):
     assert subscriber.address == "+306912345678"
     with pytest.raises(ValidationError):
         subscriptions.confirm(subscriber, "000000" if code != "000000" else "111111")
-    subscriptions.confirm(subscriber, code)
+    subscriber = subscriptions.confirm(subscriber, code)
     assert subscriber.confirmed_at is not None
     assert subscriptions.unsubscribe(subscriber.unsubscribe_token)
     assert not Subscriber.objects.exists()
@@ -154,8 +154,8 @@ from seec.alerts.tests.test_delivery import make_issued_fan_out
 make_issued_fan_out({count})
 """
 EXPIRE_LEASES = """
-from seec.alerts.models import Delivery
-Delivery.objects.filter(status="sending").update(leased_until="2000-01-01T00:00:00Z")
+from seec.alerts.models import DeliveryBatch
+DeliveryBatch.objects.filter(leased_until__isnull=False).update(leased_until="2000-01-01T00:00Z")
 """
 
 

@@ -167,9 +167,7 @@ def test_closing_without_outcome_is_refused(open_case, manager):
     )
 
 
-def test_a_closed_case_takes_no_new_tasks_and_its_open_ones_leave_the_boards(
-    open_case, manager
-):
+def test_a_closed_case_takes_no_new_tasks_and_its_open_ones_leave_the_boards(open_case, manager):
     case = open_case()
     services.assign_case(case, manager, origin=Origin(manager))
     services.add_task(

@@ -301,6 +301,10 @@ PUBLIC_ROUTES = {
     "alerts:photo",
     "alerts:cap",
     "alerts:feed",
+    # Subscribing to alerts: by the code sent to the address, ended by the message's token.
+    "alerts:subscribe",
+    "alerts:confirm",
+    "alerts:unsubscribe",
     "public-alert-list",
     "login",
     "logout",
@@ -314,6 +318,10 @@ PUBLIC_ROUTES = {
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
     "dashboard",
+    # Each user's own notices: seec/core/tests/test_notices.py.
+    "notifications",
+    "notification-open",
+    "notifications-read-all",
     "audit-trail",
     "otp-setup",
     "otp-verify",

@@ -1,0 +1,102 @@
+"""The public subscribes on a page, confirms with the code sent to the address, and stops the
+alerts in one step; codes expire and cannot be guessed."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from seec.alerts import subscriptions
+from seec.alerts.fakes import FakeGateways
+from seec.alerts.models import Channel, Subscriber
+
+
+def _code(text: str) -> str:
+    return re.search(r"\b(\d{6})\b", text).group(1)
+
+
+def test_a_visitor_subscribes_by_email_confirms_and_stops_in_one_step(
+    region, mailoutbox, django_capture_on_commit_callbacks
+):
+    browser = Client(HTTP_ACCEPT_LANGUAGE="el")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post(
+            "/alerts/subscribe/",
+            {"country": "GR", "channel": "email", "address": "Maria@Example.org", "language": "el"},
+        )
+    assert answer.status_code == 302
+    confirm_page = answer.url
+    [mail] = mailoutbox
+    assert mail.to == ["maria@example.org"]
+    assert "Ελλάδα" in mail.body or "Greece" not in mail.body  # written in Greek
+    code = _code(mail.body)
+
+    wrong = "000000" if code != "000000" else "111111"
+    page = browser.post(confirm_page, {"code": wrong}).content.decode()
+    assert 'role="alert"' in page
+    assert Subscriber.objects.get().confirmed_at is None
+
+    page = browser.post(confirm_page, {"code": code}).content.decode()
+    subscriber = Subscriber.objects.get()
+    assert subscriber.confirmed_at is not None
+    assert "maria@example.org" in page
+
+    stop = f"/alerts/unsubscribe/{subscriber.unsubscribe_token}/"
+    assert browser.get(stop).status_code == 200
+    assert Subscriber.objects.exists()  # opening the link alone stops nothing
+    browser.post(stop)
+    assert not Subscriber.objects.exists()
+
+
+def test_an_sms_subscription_gets_its_code_through_the_sms_gateway(
+    region, django_capture_on_commit_callbacks
+):
+    with FakeGateways() as fakes, override_settings(SEEC_GATEWAYS={"sms": fakes.url}):
+        with django_capture_on_commit_callbacks(execute=True):
+            subscriber, code = subscriptions.subscribe(
+                channel=Channel.SMS, address="6912345678", country_code="GR", language="en"
+            )
+            subscriptions.send_code(subscriber, code)
+        summary = fakes.ledger.summary()
+    assert summary["by_channel"] == {"sms": 1}
+    assert summary["requests"] == {"sms": 1}
+
+
+def test_a_bad_subscription_form_names_the_field_and_saves_nothing(region):
+    page = Client().post(
+        "/alerts/subscribe/",
+        {"country": "GR", "channel": "sms", "address": "12", "language": "en"},
+    )
+    assert page.status_code == 200
+    assert "valid mobile number" in page.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_a_code_is_spent_after_five_wrong_tries_or_half_an_hour(region):
+    subscriber, code = subscriptions.subscribe(
+        channel=Channel.EMAIL, address="a@example.org", country_code="GR", language="en"
+    )
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(subscriptions.CODE_TRIES):
+        with pytest.raises(ValidationError):
+            subscriptions.confirm(subscriber, wrong)
+    with pytest.raises(ValidationError) as error:
+        subscriptions.confirm(subscriber, code)  # right, but too late
+    assert "subscribe again" in str(error.value)
+
+    subscriber, code = subscriptions.subscribe(
+        channel=Channel.EMAIL, address="a@example.org", country_code="GR", language="en"
+    )
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        code_sent_at=timezone.now() - timedelta(hours=1)
+    )
+    with pytest.raises(ValidationError):
+        subscriptions.confirm(subscriber, code)
+    assert Subscriber.objects.get().confirmed_at is None
+
+
+def test_a_confirmation_link_cannot_be_forged(region):
+    assert Client().get("/alerts/subscribe/1/").status_code == 404
