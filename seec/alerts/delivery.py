@@ -131,23 +131,35 @@ def claim(fan_out: FanOut) -> DeliveryBatch | None:
     return DeliveryBatch.objects.get(pk=row[0])
 
 
+def _queued_in(batch: DeliveryBatch, read_at) -> tuple[str, list]:
+    """SQL condition: the batch's deliveries still queued and due at `read_at`.
+
+    Read through the primary key's range: the unary plus keeps either engine from reading
+    `fan_out_id` through the (fan_out, subscriber) key, which holds the whole fan-out (a
+    million entries) and which a planner without fresh statistics would otherwise pick."""
+    return (
+        "d.id BETWEEN %s AND %s AND +d.fan_out_id = %s AND d.channel = %s "
+        "AND d.status = %s AND d.next_try_at <= %s",
+        [
+            batch.first_id,
+            batch.last_id,
+            batch.fan_out_id,
+            batch.channel,
+            DeliveryStatus.QUEUED,
+            _at(read_at),
+        ],
+    )
+
+
 def recipients_of(batch: DeliveryBatch, read_at) -> tuple[list[Recipient], list[int]]:
     """The batch's deliveries due at `read_at`, and those whose subscriber has left since."""
+    where, params = _queued_in(batch, read_at)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT d.id, s.address, s.language, s.secret, s.unsubscribe_token "  # noqa: S608
             f"FROM {_table(Delivery)} d LEFT JOIN {_table(Subscriber)} s "
-            "ON s.id = d.subscriber_id "
-            "WHERE d.fan_out_id = %s AND d.id BETWEEN %s AND %s AND d.channel = %s "
-            "AND d.status = %s AND d.next_try_at <= %s",
-            [
-                batch.fan_out_id,
-                batch.first_id,
-                batch.last_id,
-                batch.channel,
-                DeliveryStatus.QUEUED,
-                _at(read_at),
-            ],
+            f"ON s.id = d.subscriber_id WHERE {where}",
+            params,
         )
         rows = cursor.fetchall()
     present = [Recipient(*row) for row in rows if row[1] is not None]
@@ -174,17 +186,24 @@ def record(batch: DeliveryBatch, read_at, outcomes: dict[int, Outcome]) -> None:
             next_try_at=now + backoff(attempts) if again else now,
             answer=outcome.answer[:300],
         )
-    in_batch = Delivery.objects.filter(
-        fan_out_id=batch.fan_out_id,
-        id__range=(batch.first_id, batch.last_id),
-        channel=batch.channel,
-        status=DeliveryStatus.QUEUED,
-    )
-    if len(failures) < len(outcomes):
-        in_batch.filter(next_try_at__lte=read_at).update(
-            status=DeliveryStatus.SENT, sent_at=now, answer="accepted"
-        )
-    retry_at = in_batch.aggregate(at=Min("next_try_at"))["at"] if failures else None
+    where, params = _queued_in(batch, read_at)
+    table = _table(Delivery)
+    with connection.cursor() as cursor:
+        if len(failures) < len(outcomes):
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, sent_at = %s, answer = %s "  # noqa: S608
+                f"WHERE id IN (SELECT d.id FROM {table} d WHERE {where})",
+                [DeliveryStatus.SENT, _at(now), "accepted", *params],
+            )
+    retry_at = None
+    if failures or len(outcomes) < batch.size:
+        # Some of the batch waits for a later try (rare: the ORM's plain query will do).
+        retry_at = Delivery.objects.filter(
+            fan_out_id=batch.fan_out_id,
+            id__range=(batch.first_id, batch.last_id),
+            channel=batch.channel,
+            status=DeliveryStatus.QUEUED,
+        ).aggregate(at=Min("next_try_at"))["at"]
     DeliveryBatch.objects.filter(pk=batch.pk).update(
         leased_until=None,
         next_try_at=retry_at or now,
