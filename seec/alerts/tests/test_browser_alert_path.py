@@ -74,6 +74,10 @@ def test_request_approve_publish_deliver_and_cancel(demo_region, browser_page):
     # 2. The Greek police approve it for six hours.
     sign_in(page, "police.gr")
     expect(page.locator("#alerts-waiting")).to_have_text("1")
+    # Told in the platform too: the notice leads to the request.
+    page.get_by_role("link", name=re.compile("^Notices")).click()
+    page.get_by_role("button", name=re.compile(f"Child alert requested: {alert.reference}")).click()
+    page.wait_for_url(ALERT_PAGE)
     page.goto(f"/alerts/manage/{alert.pk}/")
     page.get_by_label("Duration (hours)").fill("6")
     page.get_by_role("button", name="Approve and issue").click()
