@@ -184,7 +184,7 @@ class SubscribeForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "email tel"}),
     )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the alerts"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, **kwargs):
         from seec.core.models import Country

@@ -19,7 +19,7 @@ def test_a_visitor_subscribes_confirms_and_unsubscribes(demo_region, browser_pag
     page.get_by_label("Alerts for").select_option("GR")
     page.get_by_label("E-mail", exact=True).check()
     page.get_by_label("E-mail address or mobile number").fill("eleni@example.org")
-    page.get_by_label("Language").select_option("el")
+    page.get_by_label("Language of the alerts").select_option("el")
     page.get_by_role("button", name="Send me the code").click()
 
     expect(page.get_by_role("heading", name="Confirm your subscription")).to_be_visible()
