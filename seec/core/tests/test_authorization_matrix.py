@@ -36,6 +36,8 @@ HOTLINE = frozenset({RoleCode.HOTLINE_OPERATOR, RoleCode.CASE_MANAGER, RoleCode.
 # The Greek police: they see a hotline case only once it is shared with them.
 POLICE = frozenset({RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER})
 NOBODY = frozenset()
+# Who runs linkage and reviews its pairs (case managers and liaison officers).
+LINKERS = frozenset({RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR, RoleCode.LIAISON_OFFICER})
 
 
 @dataclass
@@ -290,6 +292,35 @@ MATRIX = [
         {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
         api=False,
     ),
+    # Record linkage: runs over one's own country, pairs involving one's own organisation's
+    # cases, for those who manage cases or liaise; never another country's.
+    Check("linkage runs page", lambda w: "/linkage/", LINKERS, api=False),
+    Check(
+        "own country's run", lambda w: f"/linkage/runs/{w.extras['run'].pk}/", LINKERS, api=False
+    ),
+    Check(
+        "foreign run", lambda w: f"/linkage/runs/{w.extras['foreign_run'].pk}/", NOBODY, api=False
+    ),
+    Check("review queue", lambda w: "/linkage/review/", LINKERS, api=False),
+    Check(
+        "own pair in the review queue",
+        lambda w: "/linkage/review/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+        marker=lambda w: w.extras["shared_case"].number,
+    ),
+    Check(
+        "own pair",
+        lambda w: f"/linkage/pairs/{w.extras['pair'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "foreign pair",
+        lambda w: f"/linkage/pairs/{w.extras['foreign_pair'].pk}/",
+        NOBODY,
+        api=False,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -322,6 +353,8 @@ COVERED_ROUTES = {
     "notifications",
     "notification-open",
     "notifications-read-all",
+    # Deciding on a pair (POST only): seec/linkage/tests/test_review.py.
+    "linkage:decide",
     "audit-trail",
     "otp-setup",
     "otp-verify",
@@ -361,6 +394,10 @@ COVERED_ROUTES = {
     "alert-list",
     "alert-detail",
     "alerts:request",
+    "linkage:runs",
+    "linkage:run",
+    "linkage:review",
+    "linkage:pair",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -438,6 +475,39 @@ def build_cases(region) -> dict:
         "shared_photo": photo(shared, Origin(gr_operator)),
         "foreign_photo": photo(foreign_case, rs),
         **build_alerts(region, case, foreign_case),
+        **build_linkage(region, case, shared, foreign_case),
+    }
+
+
+def build_linkage(region, case, shared, foreign_case) -> dict:
+    """A Greek run and a Serbian one; a pair of the Greek hotline's cases, and one of two
+    Serbian cases."""
+    from seec.cases import services as case_services
+    from seec.cases.tests.conftest import case_fields
+    from seec.linkage.models import CandidatePair, LinkageRun
+
+    other_foreign = case_services.open_case(
+        origin=Origin(region.foreign_manager),
+        fields=case_fields(given_names="Никола", family_name="Петровић", sex="male"),
+    )
+    run = LinkageRun.objects.create(
+        kind="within", countries="GR", started_by=region.users[RoleCode.CASE_MANAGER]
+    )
+    foreign_run = LinkageRun.objects.create(
+        kind="within", countries="RS", started_by=region.foreign_manager
+    )
+
+    def pair(one, other, on):
+        left, right = sorted((one, other), key=lambda c: c.pk)
+        return CandidatePair.objects.create(
+            left=left, right=right, run=on, probability=0.9, weight=5.0
+        )
+
+    return {
+        "run": run,
+        "foreign_run": foreign_run,
+        "pair": pair(case, shared, run),
+        "foreign_pair": pair(foreign_case, other_foreign, foreign_run),
     }
 
 

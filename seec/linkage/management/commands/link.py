@@ -1,0 +1,54 @@
+"""`manage.py link --within GR` or `--across RS,HR`: a linkage run now, with a progress bar."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from seec.core.audit import Origin
+from seec.core.models import User
+from seec.linkage import services
+from seec.linkage.models import RunKind, RunStatus
+
+
+class Command(BaseCommand):
+    help = "Find possible same children among cases: within a country, or across countries."
+
+    def add_arguments(self, parser):
+        group = parser.add_mutually_exclusive_group(required=True)
+        group.add_argument("--within", metavar="CC", help="one country's duplicates")
+        group.add_argument("--across", metavar="CC,CC", help="countries to link to each other")
+        parser.add_argument("--as", dest="username", required=True, help="who runs it")
+        parser.add_argument("--threshold", type=float, default=0.5)
+
+    def handle(self, *args, within=None, across=None, username=None, threshold=0.5, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user {username!r}.")
+        kind, countries = (
+            (RunKind.WITHIN, [within]) if within else (RunKind.ACROSS, across.split(","))
+        )
+        try:
+            run = services.start_run(
+                origin=Origin(user),
+                kind=kind,
+                countries=countries,
+                threshold=threshold,
+                enqueue=False,  # run here, with the progress bar
+            )
+        except ValidationError as error:
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+            ) from None
+        with tqdm(total=100, unit="%", desc="Linkage") as bar:
+
+            def progress(per_cent, stage):
+                bar.set_postfix_str(stage)
+                bar.update(per_cent - bar.n)
+
+            run = services.execute_run(run, progress=progress)
+        if run.status != RunStatus.DONE:
+            raise CommandError(run.error)
+        self.stdout.write(
+            f"Run {run.pk}: {run.records} records, {run.pairs_found} pairs to review "
+            f"(training {run.timings.get('train_s')} s, scoring {run.timings.get('predict_s')} s)."
+        )

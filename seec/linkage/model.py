@@ -1,0 +1,239 @@
+"""The linkage model: Fellegi–Sunter, with match weights learnt from the data by Splink.
+
+Comparisons are written for the region's records (see records.py for the columns):
+- names: any common Latin form (after every transliteration convention), the phonetic key,
+  then Jaro–Winkler of the best pair of forms; a given name found among the other record's
+  nicknames; given and family name swapped;
+- date of birth: exact, day and month swapped, one typed digit off, birth year within one or
+  three years (an estimate of age gives a year only);
+- sex, nationality; distance between the places last seen or registered, and the time between.
+
+Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
+one key and the birth year, or the date of birth, or the swapped keys.
+
+Backends: DuckDB embedded by default; Spark by configuration (the same SQL, in Spark's dialect
+where the list functions differ).
+"""
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("source_dataset", pa.string()),
+        ("given_forms", pa.list_(pa.string())),
+        ("other_forms", pa.list_(pa.string())),
+        ("family_forms", pa.list_(pa.string())),
+        ("given_key", pa.string()),
+        ("family_key", pa.string()),
+        ("dob", pa.string()),
+        ("birth_year", pa.int32()),
+        ("sex", pa.string()),
+        ("nationality", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+        ("event_date", pa.string()),
+        ("country", pa.string()),
+    ]
+)
+
+
+def _best_jaro_winkler(column: str) -> str:
+    return (
+        f"list_max(list_transform({column}_l, lambda x: list_max(list_transform({column}_r, "
+        "lambda y: jaro_winkler_similarity(x, y)))))"
+    )
+
+
+def _shares(left: str, right: str) -> str:
+    return f"len(list_intersect({left}, {right})) > 0"
+
+
+def _name_comparison(column: str, key: str, other: str, crossed: str) -> dict:
+    """Levels from the strongest evidence down; the first that holds scores the pair."""
+    best = _best_jaro_winkler(column)
+    return {
+        "output_column_name": column.removesuffix("_forms") + "_name",
+        "comparison_levels": [
+            {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
+            {"sql_condition": _shares(f"{column}_l", f"{column}_r"), "label_for_charts": "same"},
+            {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
+            {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
+            {
+                "sql_condition": " OR ".join(
+                    [
+                        _shares(f"{column}_l", f"{other}_r"),
+                        _shares(f"{other}_l", f"{column}_r"),
+                        _shares(f"{column}_l", f"{crossed}_r"),
+                    ]
+                ),
+                "label_for_charts": "nickname or swapped",
+            },
+            {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+
+
+def _swapped_dob(side: str) -> str:
+    return (
+        f"substr(dob_{side}, 1, 4) || '-' || substr(dob_{side}, 9, 2) || '-' || "
+        f"substr(dob_{side}, 6, 2)"
+    )
+
+
+DOB = {
+    "output_column_name": "dob",
+    "comparison_levels": [
+        {"sql_condition": "birth_year_l IS NULL OR birth_year_r IS NULL", "is_null_level": True},
+        {"sql_condition": "dob_l = dob_r", "label_for_charts": "same date"},
+        {
+            "sql_condition": f"dob_l <> dob_r AND {_swapped_dob('l')} = dob_r",
+            "label_for_charts": "day and month swapped",
+        },
+        {"sql_condition": "damerau_levenshtein(dob_l, dob_r) <= 1", "label_for_charts": "typo"},
+        {"sql_condition": "abs(birth_year_l - birth_year_r) <= 1", "label_for_charts": "±1 year"},
+        {"sql_condition": "abs(birth_year_l - birth_year_r) <= 3", "label_for_charts": "±3 years"},
+        {"sql_condition": "ELSE", "label_for_charts": "different"},
+    ],
+}
+
+
+def comparisons() -> list:
+    return [
+        _name_comparison("given_forms", "given_key", "other_forms", "family_forms"),
+        _name_comparison("family_forms", "family_key", "other_forms", "given_forms"),
+        DOB,
+        cl.ExactMatch("sex"),
+        cl.ExactMatch("nationality"),
+        cl.DistanceInKMAtThresholds("latitude", "longitude", [25, 150, 600]).configure(
+            term_frequency_adjustments=False
+        ),
+        cl.AbsoluteDateDifferenceAtThresholds(
+            "event_date",
+            thresholds=[14, 90, 365],
+            metrics=["day", "day", "day"],
+            input_is_string=True,
+        ),
+    ]
+
+
+BLOCKING = [
+    block_on("given_key", "family_key"),
+    block_on("family_key", "birth_year"),
+    block_on("given_key", "birth_year"),
+    block_on("dob"),
+    "l.given_key = r.family_key AND l.family_key = r.given_key",
+]
+
+
+@dataclass
+class Result:
+    pairs: list[dict]
+    parameters: dict
+    comparisons_made: int = 0
+    timings: dict = field(default_factory=dict)
+
+
+def settings(link_type: str) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING,
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+    )
+
+
+def _db_api(backend: str):
+    if backend == "spark":
+        from pyspark.sql import SparkSession
+        from splink.backends.spark import SparkAPI
+
+        session = SparkSession.builder.master("local[2]").appName("seec-linkage").getOrCreate()
+        return SparkAPI(spark_session=session)
+    from splink.backends.duckdb import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def train(linker: Linker) -> None:
+    """Learn the match weights from the data itself (no labels): the share of matches from
+    pairs that agree on name keys and date of birth, u by random sampling, m by EM on two
+    blockings that leave different fields free."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_key", "family_key", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("family_key", "given_key"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), estimate_without_term_frequencies=True
+    )
+
+
+def link(
+    datasets: list[list[dict]],
+    *,
+    threshold: float = 0.5,
+    backend: str = "duckdb",
+    parameters: dict | None = None,
+) -> Result:
+    """Pairs of records above `threshold` with their match probability and each field's
+    match weight. One dataset: deduplicate it; several: link them (not within each).
+    `parameters`: a model trained before (then no training)."""
+    import time
+
+    db_api = _db_api(backend)
+    tables = [
+        db_api.register(pa.Table.from_pylist(rows, schema=SCHEMA), dataset_display_name=f"d{i}")
+        for i, rows in enumerate(datasets)
+    ]
+    link_type = "dedupe_only" if len(tables) == 1 else "link_only"
+    started = time.perf_counter()
+    if parameters:
+        linker = Linker(tables, parameters)
+    else:
+        linker = Linker(tables, settings(link_type))
+        train(linker)
+    trained = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    frame = predictions.as_record_list()
+    done = time.perf_counter()
+    pairs = [
+        {
+            "left": row["unique_id_l"],
+            "right": row["unique_id_r"],
+            "probability": float(row["match_probability"]),
+            "weight": float(row["match_weight"]),
+            "contributions": {
+                name: round(float(row[f"mw_{name}"]), 3)
+                for name in FIELDS_IN_MODEL
+                if row.get(f"mw_{name}") is not None
+            },
+            "levels": {name: int(row[f"gamma_{name}"]) for name in FIELDS_IN_MODEL},
+        }
+        for row in frame
+    ]
+    return Result(
+        pairs=pairs,
+        parameters=linker.misc.save_model_to_json(),
+        timings={"train_s": trained - started, "predict_s": done - trained},
+    )
+
+
+FIELDS_IN_MODEL = (
+    "given_name",
+    "family_name",
+    "dob",
+    "sex",
+    "nationality",
+    "latitude_longitude",
+    "event_date",
+)

@@ -1,0 +1,82 @@
+"""Records of children, from any source, in the one shape the linkage model compares.
+
+A name is kept as every plausible Latin form of it (each Cyrillic and Greek convention, the
+regional spellings of Latin letters: seec.cases.names), because transliterators disagree and
+the best pair of forms is the fair comparison; and as a phonetic key that the region's
+spellings of one name share, for blocking. Dates are ISO strings (Splink's date comparisons
+take them so), and a birth year is derived from an age estimate where no date is known.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from seec.cases import names
+
+MAX_FORMS = 6
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One record about a child, from a case, another country's case or a partner's list."""
+
+    record_id: str
+    source: str  # which list: "GR" (Greece's cases), "upload:12", "a" …
+    given_name: str = ""
+    family_name: str = ""
+    other_names: str = ""
+    sex: str = ""  # "female", "male" or unknown
+    date_of_birth: date | None = None
+    age_estimate: int | None = None
+    nationality: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    event_date: date | None = None  # last seen, or registered
+    country: str = ""
+
+
+def _forms(name: str) -> list[str]:
+    return sorted(names.latin_forms(name))[:MAX_FORMS] if name else []
+
+
+def _key(forms: list[str]) -> str | None:
+    """The phonetic key of the name's first token; the smallest over its forms, so that two
+    spellings which share a key agree on which one."""
+    keys = {names.phonetic_key(form.split()[0]) for form in forms if form}
+    keys.discard("")
+    return min(keys) if keys else None
+
+
+def _birth_year(record: PersonRecord) -> int | None:
+    if record.date_of_birth:
+        return record.date_of_birth.year
+    if record.age_estimate is not None and record.event_date:
+        return record.event_date.year - record.age_estimate
+    return None
+
+
+def linkage_row(record: PersonRecord) -> dict:
+    given = _forms(record.given_name)
+    nicknames = [form for other in record.other_names.split(",") for form in _forms(other)]
+    family = _forms(record.family_name)
+    return {
+        "unique_id": record.record_id,
+        "source_dataset": record.source,
+        "given_forms": given or None,
+        "other_forms": (given + nicknames) or None,
+        "family_forms": family or None,
+        "given_key": _key(given),
+        "family_key": _key(family),
+        "dob": record.date_of_birth.isoformat() if record.date_of_birth else None,
+        "birth_year": _birth_year(record),
+        "sex": record.sex if record.sex in ("female", "male") else None,
+        "nationality": record.nationality or None,
+        "latitude": record.latitude,
+        "longitude": record.longitude,
+        "event_date": record.event_date.isoformat() if record.event_date else None,
+        "country": record.country or None,
+    }
+
+
+def linkage_rows(records: Iterable[PersonRecord]) -> list[dict]:
+    return [linkage_row(record) for record in records]
