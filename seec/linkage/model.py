@@ -15,7 +15,9 @@ Backends: DuckDB embedded by default; Spark by configuration (the same SQL, in S
 where the list functions differ).
 """
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 import splink.comparison_library as cl
@@ -38,8 +40,13 @@ SCHEMA = pa.schema(
         ("longitude", pa.float64()),
         ("event_date", pa.string()),
         ("country", pa.string()),
+        ("address", pa.string()),
+        ("document_number", pa.string()),
+        ("cluster", pa.string()),  # the true child, in labelled (synthetic) data only
     ]
 )
+
+REFERENCE_MODEL = Path(__file__).with_name("reference_model.json")
 
 
 def _best_jaro_winkler(column: str) -> str:
@@ -113,6 +120,10 @@ def comparisons() -> list:
         cl.DistanceInKMAtThresholds("latitude", "longitude", [25, 150, 600]).configure(
             term_frequency_adjustments=False
         ),
+        cl.JaroWinklerAtThresholds("address", [0.95, 0.85]).configure(
+            term_frequency_adjustments=False
+        ),
+        cl.DamerauLevenshteinAtThresholds("document_number", [1, 2]),
         cl.AbsoluteDateDifferenceAtThresholds(
             "event_date",
             thresholds=[14, 90, 365],
@@ -127,6 +138,7 @@ BLOCKING = [
     block_on("family_key", "birth_year"),
     block_on("given_key", "birth_year"),
     block_on("dob"),
+    block_on("document_number"),
     "l.given_key = r.family_key AND l.family_key = r.given_key",
 ]
 
@@ -178,16 +190,42 @@ def train(linker: Linker) -> None:
     )
 
 
+def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
+    """The reference model: m learnt from labelled records (the region's synthetic children,
+    each written several ways; `cluster` names the child), u by random sampling, and the
+    share of matches from the labels. Stored with the app (reference_model.json)."""
+    db_api = _db_api(backend)
+    table = db_api.register(pa.Table.from_pylist(records, schema=SCHEMA), dataset_display_name="t")
+    linker = Linker([table], settings("dedupe_only"))
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_key", "family_key", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    linker.training.estimate_m_from_label_column("cluster")
+    return linker.misc.save_model_to_json()
+
+
+def reference_parameters(link_type: str) -> dict:
+    model = json.loads(REFERENCE_MODEL.read_text())
+    model["link_type"] = link_type
+    return model
+
+
 def link(
     datasets: list[list[dict]],
     *,
     threshold: float = 0.5,
     backend: str = "duckdb",
     parameters: dict | None = None,
+    learn: str = "u",
 ) -> Result:
     """Pairs of records above `threshold` with their match probability and each field's
     match weight. One dataset: deduplicate it; several: link them (not within each).
-    `parameters`: a model trained before (then no training)."""
+
+    `parameters`: a model trained before; by default the reference model. `learn`: what is
+    learnt from these records before scoring — "u" (how often different children agree by
+    chance, from random pairs: always learnable), "all" (everything from scratch, m by EM:
+    for large sets where same children are many), or "" (nothing)."""
     import time
 
     db_api = _db_api(backend)
@@ -197,11 +235,16 @@ def link(
     ]
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
     started = time.perf_counter()
-    if parameters:
-        linker = Linker(tables, parameters)
-    else:
+    if parameters is not None:
+        linker = Linker(tables, {**parameters, "link_type": link_type})
+    elif learn == "all":  # everything from these records, from scratch
         linker = Linker(tables, settings(link_type))
+    else:
+        linker = Linker(tables, reference_parameters(link_type))
+    if learn == "all":
         train(linker)
+    elif learn == "u" and sum(len(rows) for rows in datasets) >= MIN_FOR_U:
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     frame = predictions.as_record_list()
@@ -228,6 +271,9 @@ def link(
     )
 
 
+# Below this many records random pairs say little about chance agreement: keep the reference u.
+MIN_FOR_U = 2000
+
 FIELDS_IN_MODEL = (
     "given_name",
     "family_name",
@@ -235,5 +281,7 @@ FIELDS_IN_MODEL = (
     "sex",
     "nationality",
     "latitude_longitude",
+    "address",
+    "document_number",
     "event_date",
 )

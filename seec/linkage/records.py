@@ -33,6 +33,9 @@ class PersonRecord:
     longitude: float | None = None
     event_date: date | None = None  # last seen, or registered
     country: str = ""
+    address: str = ""  # home address, or where registered
+    document_number: str = ""  # identity or travel document, where a list has one
+    cluster: str = ""  # the true child: known in labelled (synthetic) data only
 
 
 def _forms(name: str) -> list[str]:
@@ -55,6 +58,11 @@ def _birth_year(record: PersonRecord) -> int | None:
     return None
 
 
+def _document(number: str) -> str | None:
+    """Letters and digits only, upper case: documents are written with and without spaces."""
+    return "".join(ch for ch in number.upper() if ch.isalnum()) or None
+
+
 def linkage_row(record: PersonRecord) -> dict:
     given = _forms(record.given_name)
     nicknames = [form for other in record.other_names.split(",") for form in _forms(other)]
@@ -75,6 +83,10 @@ def linkage_row(record: PersonRecord) -> dict:
         "longitude": record.longitude,
         "event_date": record.event_date.isoformat() if record.event_date else None,
         "country": record.country or None,
+        # One convention is enough for an address: it is compared by similarity, not keys.
+        "address": names.normalise_latin(names.transliterate(record.address, "ru")) or None,
+        "document_number": _document(record.document_number),
+        "cluster": record.cluster or None,
     }
 
 

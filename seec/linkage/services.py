@@ -90,12 +90,13 @@ def person_record(case: Case) -> PersonRecord:
         longitude=float(case.last_seen_lon) if case.last_seen_lon is not None else None,
         event_date=timezone.localtime(case.last_seen_at).date() if case.last_seen_at else None,
         country=case.country_id,
+        address=case.address,
     )
 
 
 CASE_FIELDS = [
     "pk", "country_id", "given_names", "family_name", "other_names", "sex", "date_of_birth",
-    "age_estimate", "nationality_id", "last_seen_lat", "last_seen_lon", "last_seen_at",
+    "age_estimate", "nationality_id", "last_seen_lat", "last_seen_lon", "last_seen_at", "address",
 ]  # fmt: skip
 
 
