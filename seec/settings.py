@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "seec.core",
     "seec.cases",
     "seec.alerts",
+    "seec.stats",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/", include("seec.api_urls")),
     path("cases/", include("seec.cases.urls")),
     path("alerts/", include("seec.alerts.urls")),
+    path("stats/", include("seec.stats.urls")),
     path("", include("seec.core.urls")),
 ]
