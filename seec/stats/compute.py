@@ -195,7 +195,7 @@ def compute_missing(countries: list[str], periods: list[Period]) -> dict:
             row["n"],
         )
         target["inputs"]["contacts"] += row["n"]
-        target["inputs"]["contact_ids"] += row["ids"]
+        target["inputs"]["contact_ids"] += int(row["ids"])  # numeric on PostgreSQL
 
     # New cases: categories, sex and age, cross-border, repeat disappearances.
     group, age = age_group()
@@ -294,7 +294,7 @@ def compute_missing(countries: list[str], periods: list[Period]) -> dict:
             _add(values, "MC05", [("", ""), ("outcome", "still_missing")], row[f"missing{i}"])
             _add(values, "MC07", [("", ""), ("time_missing", "still_missing")], row[f"missing{i}"])
             inputs["cases"] += row[f"scope{i}"]
-            inputs["case_ids"] += row[f"ids{i}"] or 0
+            inputs["case_ids"] += int(row[f"ids{i}"] or 0)
             changed = row[f"changed{i}"]
             if changed is not None:
                 stamp = changed.isoformat()

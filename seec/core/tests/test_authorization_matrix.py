@@ -36,6 +36,9 @@ HOTLINE = frozenset({RoleCode.HOTLINE_OPERATOR, RoleCode.CASE_MANAGER, RoleCode.
 # The Greek police: they see a hotline case only once it is shared with them.
 POLICE = frozenset({RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER})
 NOBODY = frozenset()
+# Aggregate figures: the regional centre for every country, a supervisor for their own.
+AGGREGATES = frozenset({RoleCode.SUPERVISOR, RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
+REGIONAL = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
 
 
 @dataclass
@@ -290,6 +293,42 @@ MATRIX = [
         {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
         api=False,
     ),
+    # Statistics: aggregates only; a national supervisor sees their own country's.
+    Check("statistics dashboard", lambda w: "/stats/", AGGREGATES, api=False),
+    Check(
+        "no child's name on the statistics dashboard",
+        lambda w: "/stats/?first_year=2024&last_year=2026",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["case"].given_names,
+    ),
+    Check("statistics table download", lambda w: "/stats/tables/countries.csv", AGGREGATES),
+    Check("submissions list", lambda w: "/stats/submissions/", AGGREGATES, api=False),
+    Check(
+        "own country's submission",
+        lambda w: f"/stats/submissions/{w.extras['submission'].pk}/",
+        AGGREGATES,
+        api=False,
+    ),
+    Check(
+        "foreign submission",
+        lambda w: f"/stats/submissions/{w.extras['foreign_submission'].pk}/",
+        REGIONAL,
+        api=False,
+    ),
+    Check(
+        "foreign submission in the list",
+        lambda w: "/stats/submissions/",
+        REGIONAL,
+        api=False,
+        marker=lambda w: f'href="/stats/submissions/{w.extras["foreign_submission"].pk}/"',
+    ),
+    Check(
+        "submission template",
+        lambda w: f"/stats/submissions/{w.extras['submission'].pk}/template.xlsx",
+        AGGREGATES,
+        api=False,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -306,6 +345,13 @@ PUBLIC_ROUTES = {
     "alerts:confirm",
     "alerts:unsubscribe",
     "public-alert-list",
+    # Published statistics after disclosure control, and their definitions.
+    "stats:open-data",
+    "stats:open-data-csv",
+    "stats:open-data-description",
+    "public-indicator-list",
+    "public-indicator-detail",
+    "public-figure-list",
     "login",
     "logout",
     "set_language",
@@ -361,6 +407,11 @@ COVERED_ROUTES = {
     "alert-list",
     "alert-detail",
     "alerts:request",
+    "stats:dashboard",
+    "stats:table",
+    "stats:submissions",
+    "stats:submission",
+    "stats:submission-template",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -438,7 +489,25 @@ def build_cases(region) -> dict:
         "shared_photo": photo(shared, Origin(gr_operator)),
         "foreign_photo": photo(foreign_case, rs),
         **build_alerts(region, case, foreign_case),
+        **build_submissions(region),
     }
+
+
+def build_submissions(region) -> dict:
+    """A Greek trafficking submission (started by the Greek supervisor) and a Serbian one."""
+    from seec.stats import services as stats_services
+    from seec.stats.models import Submission
+
+    greek = stats_services.start_submission(
+        origin=Origin(region.users[RoleCode.SUPERVISOR]),
+        country="GR",
+        family="trafficking",
+        period="2025",
+    )
+    serbian = Submission.objects.create(
+        country_id="RS", family="trafficking", period="2025", created_by=region.foreign_manager
+    )
+    return {"submission": greek, "foreign_submission": serbian}
 
 
 def build_alerts(region, case, foreign_case) -> dict:
@@ -591,11 +660,63 @@ def test_alert_decisions_change_nothing_for_roles_that_may_not(region, cases, ro
     assert not CapMessage.objects.exists()
 
 
+# Steps of a national submission: the country's focal point (a supervisor of that country)
+# and the regional coordinators; tried here by every other role on the Greek submission.
+STATS_POST_ROUTES = {
+    "stats:upload": "/stats/submissions/{pk}/upload/",
+    "stats:submit": "/stats/submissions/{pk}/submit/",
+    "stats:validate": "/stats/submissions/{pk}/validate/",
+    "stats:publish": "/stats/submissions/{pk}/publish/",
+    "stats:return": "/stats/submissions/{pk}/return/",
+    "stats:comment": "/stats/submissions/{pk}/comment/",
+    "stats:new-version": "/stats/submissions/{pk}/new-version/",
+}
+
+
+@pytest.mark.parametrize(
+    "role",
+    sorted(ALL - {RoleCode.SUPERVISOR, RoleCode.CASE_MANAGER, RoleCode.REGIONAL_COORDINATOR}),
+)
+def test_submission_steps_change_nothing_for_roles_that_may_not(region, cases, role):
+    """Upload, submit, validate, publish, return, comment, new version: refused (or, for the
+    analyst, who reads the submission but takes no step, refused as forbidden), and the
+    submission, its comments and the publications unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seec.stats.models import Publication, Submission, SubmissionComment
+
+    client = APIClient()
+    client.force_login(region.users[role])
+    submission = cases["submission"]
+    before = (
+        list(Submission.objects.order_by("pk").values()),
+        SubmissionComment.objects.count(),
+        Publication.objects.count(),
+    )
+    for url in STATS_POST_ROUTES.values():
+        path = url.format(pk=submission.pk)
+        assert client.get(path).status_code in (403, 404, 405), path
+        upload = SimpleUploadedFile("t.csv", b"family,country\n")
+        response = client.post(path, {"reason": "x", "text": "x", "file": upload})
+        assert response.status_code in (400, 403, 404), (path, response.status_code)
+    after = (
+        list(Submission.objects.order_by("pk").values()),
+        SubmissionComment.objects.count(),
+        Publication.objects.count(),
+    )
+    assert after == before
+
+
 def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
         for name in named_routes()
         if not name.startswith("admin:")
-        and name not in PUBLIC_ROUTES | COVERED_ROUTES | set(POST_ROUTES) | set(ALERT_POST_ROUTES)
+        and name
+        not in PUBLIC_ROUTES
+        | COVERED_ROUTES
+        | set(POST_ROUTES)
+        | set(ALERT_POST_ROUTES)
+        | set(STATS_POST_ROUTES)
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"

@@ -27,7 +27,7 @@ def age_group(case) -> str:
 
 def band(case) -> str:
     days = (case.found_at - case.last_seen_at).total_seconds() / 86400
-    for code, low, high in catalogue.TIME_BANDS:
+    for code, _low, high in catalogue.TIME_BANDS:
         if high is None or days < high:
             return code
     raise AssertionError
@@ -139,7 +139,7 @@ def test_a_changed_case_gives_a_new_set_that_explains_the_change(played):
     from seec.cases import services as case_services
 
     period = parse("2025")
-    (before,) = [s for s in services.compute_figures(["GR"], [period])]
+    (before,) = list(services.compute_figures(["GR"], [period]))
     case = (
         Case.objects.filter(country_id="GR", opened_at__gte=period.start, opened_at__lt=period.end)
         .exclude(status__in=["closed"])
