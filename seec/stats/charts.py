@@ -38,10 +38,12 @@ def _figure(title: str, size=(7.0, 3.4)) -> tuple[Figure, object]:
 
 def line_chart(title: str, x_labels: list[str], series: dict[str, list], fmt="svg") -> bytes:
     figure, axes = _figure(title)
+    # Positions, not the labels: period codes look like numbers and would be plotted as such.
     for i, (name, values) in enumerate(series.items()):
-        points = [(x, v) for x, v in zip(x_labels, values, strict=True) if v is not None]
+        points = [(x, v) for x, v in enumerate(values) if v is not None]
         if points:
             axes.plot(*zip(*points, strict=True), marker="o", label=name, color=PALETTE[i % 14])
+    axes.set_xticks(range(len(x_labels)), x_labels)
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)
     if len(series) > 1:
@@ -59,7 +61,9 @@ def bar_chart(
     for i, (name, values) in enumerate(series.items()):
         values = [v or 0 for v in values]
         if stacked:
-            axes.bar(categories, values, bottom=bottoms, label=name, color=PALETTE[i % 14])
+            axes.bar(
+                range(len(categories)), values, bottom=bottoms, label=name, color=PALETTE[i % 14]
+            )
             bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         else:
             xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(categories))]
@@ -74,7 +78,8 @@ def bar_chart(
 
 def horizontal_bars(title: str, labels: list[str], values: list, fmt="svg") -> bytes:
     figure, axes = _figure(title, size=(7.0, max(2.2, 0.35 * len(labels) + 0.8)))
-    axes.barh(labels[::-1], [v or 0 for v in values][::-1], color=PALETTE[0])
+    axes.barh(range(len(labels)), [v or 0 for v in values][::-1], color=PALETTE[0])
+    axes.set_yticks(range(len(labels)), labels[::-1])
     axes.grid(axis="x", alpha=0.3)
     for y, value in enumerate([v or 0 for v in values][::-1]):
         axes.text(value, y, f" {value:,}", va="center", fontsize=7)

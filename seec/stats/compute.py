@@ -42,6 +42,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce
 
 from seec.cases.models import FOUND_OUTCOMES, Case, Contact, RiskAssessment
+from seec.core.models import Organisation
 
 from . import catalogue
 from .catalogue import AGE_GROUPS, TIME_BANDS, Family
@@ -73,10 +74,12 @@ class AgeInYears(Func):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps instants as 'YYYY-MM-DD HH:MM:SS' (UTC) and dates as 'YYYY-MM-DD':
+        # cutting the text is much cheaper per row than parsing it with strftime().
         (at, ap), (born, bp) = (compiler.compile(e) for e in self.source_expressions)
         sql = (
-            f"(CAST(strftime('%%Y', {at}) AS INTEGER) - CAST(strftime('%%Y', {born}) AS INTEGER)"
-            f" - (strftime('%%m-%%d', {at}) < strftime('%%m-%%d', {born})))"
+            f"(CAST(substr({at}, 1, 4) AS INTEGER) - CAST(substr({born}, 1, 4) AS INTEGER)"
+            f" - (substr({at}, 6, 5) < substr({born}, 6, 5)))"
         )
         return sql, (*ap, *bp, *ap, *bp)
 
@@ -176,18 +179,23 @@ def compute_missing(countries: list[str], periods: list[Period]) -> dict:
         return result[(country, periods[index].code)]
 
     # Contacts, by channel and subject.
+    # Grouped by organisation, not by its country: a join per contact costs more than
+    # mapping a few dozen organisations to their countries here.
+    country_of = dict(
+        Organisation.objects.filter(country_id__in=countries).values_list("pk", "country_id")
+    )
     contacts = (
         Contact.objects.filter(
-            organisation__country_id__in=countries, started_at__gte=first, started_at__lt=last
+            organisation_id__in=list(country_of), started_at__gte=first, started_at__lt=last
         )
         .annotate(p=period_of("started_at", periods))
-        .values("organisation__country_id", "p", "channel", "subject")
+        .values("organisation_id", "p", "channel", "subject")
         .annotate(n=Count("pk"), ids=Sum("pk"))
     )
     for row in contacts:
         if row["p"] < 0:
             continue
-        target = slot(row["organisation__country_id"], row["p"])
+        target = slot(country_of[row["organisation_id"]], row["p"])
         _add(
             target["values"],
             "MC01",
