@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
+from seec.stats import api as stats_api
 
 router = DefaultRouter()
 router.register("countries", core_api.CountryViewSet, basename="country")
@@ -17,6 +18,10 @@ router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("contacts", cases_api.ContactViewSet, basename="contact")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
+router.register(
+    "public/stats/indicators", stats_api.PublicIndicatorViewSet, basename="public-indicator"
+)
+router.register("public/stats/figures", stats_api.PublishedFigureViewSet, basename="public-figure")
 
 urlpatterns = [
     path("auth/token/", core_api.TokenView.as_view(), name="api-token"),

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "seec.cases",
     "seec.alerts",
     "seec.linkage",
+    "seec.stats",
 ]
 
 MIDDLEWARE = [

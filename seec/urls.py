@@ -7,5 +7,6 @@ urlpatterns = [
     path("cases/", include("seec.cases.urls")),
     path("alerts/", include("seec.alerts.urls")),
     path("linkage/", include("seec.linkage.urls")),
+    path("stats/", include("seec.stats.urls")),
     path("", include("seec.core.urls")),
 ]

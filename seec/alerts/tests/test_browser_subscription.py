@@ -37,5 +37,7 @@ def test_a_visitor_subscribes_confirms_and_unsubscribes(demo_region, browser_pag
 
     page.goto(f"/alerts/unsubscribe/{subscriber.unsubscribe_token}/")
     page.get_by_role("button", name="Stop them").click()
-    expect(page.get_by_role("heading", name="You will receive no more child alerts")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="You will receive no more child alerts")
+    ).to_be_visible()
     assert not Subscriber.objects.filter(address="eleni@example.org").exists()

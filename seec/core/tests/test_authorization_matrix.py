@@ -38,6 +38,9 @@ POLICE = frozenset({RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER})
 NOBODY = frozenset()
 # Who runs linkage and reviews its pairs (case managers and liaison officers).
 LINKERS = frozenset({RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR, RoleCode.LIAISON_OFFICER})
+# Aggregate figures: the regional centre for every country, a supervisor for their own.
+AGGREGATES = frozenset({RoleCode.SUPERVISOR, RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
+REGIONAL = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
 
 
 @dataclass
@@ -321,6 +324,42 @@ MATRIX = [
         NOBODY,
         api=False,
     ),
+    # Statistics: aggregates only; a national supervisor sees their own country's.
+    Check("statistics dashboard", lambda w: "/stats/", AGGREGATES, api=False),
+    Check(
+        "no child's name on the statistics dashboard",
+        lambda w: "/stats/?first_year=2024&last_year=2026",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["case"].given_names,
+    ),
+    Check("statistics table download", lambda w: "/stats/tables/countries.csv", AGGREGATES),
+    Check("submissions list", lambda w: "/stats/submissions/", AGGREGATES, api=False),
+    Check(
+        "own country's submission",
+        lambda w: f"/stats/submissions/{w.extras['submission'].pk}/",
+        AGGREGATES,
+        api=False,
+    ),
+    Check(
+        "foreign submission",
+        lambda w: f"/stats/submissions/{w.extras['foreign_submission'].pk}/",
+        REGIONAL,
+        api=False,
+    ),
+    Check(
+        "foreign submission in the list",
+        lambda w: "/stats/submissions/",
+        REGIONAL,
+        api=False,
+        marker=lambda w: f'href="/stats/submissions/{w.extras["foreign_submission"].pk}/"',
+    ),
+    Check(
+        "submission template",
+        lambda w: f"/stats/submissions/{w.extras['submission'].pk}/template.xlsx",
+        AGGREGATES,
+        api=False,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -337,6 +376,13 @@ PUBLIC_ROUTES = {
     "alerts:confirm",
     "alerts:unsubscribe",
     "public-alert-list",
+    # Published statistics after disclosure control, and their definitions.
+    "stats:open-data",
+    "stats:open-data-csv",
+    "stats:open-data-description",
+    "public-indicator-list",
+    "public-indicator-detail",
+    "public-figure-list",
     "login",
     "logout",
     "set_language",
@@ -398,6 +444,11 @@ COVERED_ROUTES = {
     "linkage:run",
     "linkage:review",
     "linkage:pair",
+    "stats:dashboard",
+    "stats:table",
+    "stats:submissions",
+    "stats:submission",
+    "stats:submission-template",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -476,6 +527,7 @@ def build_cases(region) -> dict:
         "foreign_photo": photo(foreign_case, rs),
         **build_alerts(region, case, foreign_case),
         **build_linkage(region, case, shared, foreign_case),
+        **build_submissions(region),
     }
 
 
@@ -509,6 +561,23 @@ def build_linkage(region, case, shared, foreign_case) -> dict:
         "pair": pair(case, shared, run),
         "foreign_pair": pair(foreign_case, other_foreign, foreign_run),
     }
+
+
+def build_submissions(region) -> dict:
+    """A Greek trafficking submission (started by the Greek supervisor) and a Serbian one."""
+    from seec.stats import services as stats_services
+    from seec.stats.models import Submission
+
+    greek = stats_services.start_submission(
+        origin=Origin(region.users[RoleCode.SUPERVISOR]),
+        country="GR",
+        family="trafficking",
+        period="2025",
+    )
+    serbian = Submission.objects.create(
+        country_id="RS", family="trafficking", period="2025", created_by=region.foreign_manager
+    )
+    return {"submission": greek, "foreign_submission": serbian}
 
 
 def build_alerts(region, case, foreign_case) -> dict:
@@ -661,11 +730,63 @@ def test_alert_decisions_change_nothing_for_roles_that_may_not(region, cases, ro
     assert not CapMessage.objects.exists()
 
 
+# Steps of a national submission: the country's focal point (a supervisor of that country)
+# and the regional coordinators; tried here by every other role on the Greek submission.
+STATS_POST_ROUTES = {
+    "stats:upload": "/stats/submissions/{pk}/upload/",
+    "stats:submit": "/stats/submissions/{pk}/submit/",
+    "stats:validate": "/stats/submissions/{pk}/validate/",
+    "stats:publish": "/stats/submissions/{pk}/publish/",
+    "stats:return": "/stats/submissions/{pk}/return/",
+    "stats:comment": "/stats/submissions/{pk}/comment/",
+    "stats:new-version": "/stats/submissions/{pk}/new-version/",
+}
+
+
+@pytest.mark.parametrize(
+    "role",
+    sorted(ALL - {RoleCode.SUPERVISOR, RoleCode.CASE_MANAGER, RoleCode.REGIONAL_COORDINATOR}),
+)
+def test_submission_steps_change_nothing_for_roles_that_may_not(region, cases, role):
+    """Upload, submit, validate, publish, return, comment, new version: refused (or, for the
+    analyst, who reads the submission but takes no step, refused as forbidden), and the
+    submission, its comments and the publications unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seec.stats.models import Publication, Submission, SubmissionComment
+
+    client = APIClient()
+    client.force_login(region.users[role])
+    submission = cases["submission"]
+    before = (
+        list(Submission.objects.order_by("pk").values()),
+        SubmissionComment.objects.count(),
+        Publication.objects.count(),
+    )
+    for url in STATS_POST_ROUTES.values():
+        path = url.format(pk=submission.pk)
+        assert client.get(path).status_code in (403, 404, 405), path
+        upload = SimpleUploadedFile("t.csv", b"family,country\n")
+        response = client.post(path, {"reason": "x", "text": "x", "file": upload})
+        assert response.status_code in (400, 403, 404), (path, response.status_code)
+    after = (
+        list(Submission.objects.order_by("pk").values()),
+        SubmissionComment.objects.count(),
+        Publication.objects.count(),
+    )
+    assert after == before
+
+
 def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
         for name in named_routes()
         if not name.startswith("admin:")
-        and name not in PUBLIC_ROUTES | COVERED_ROUTES | set(POST_ROUTES) | set(ALERT_POST_ROUTES)
+        and name
+        not in PUBLIC_ROUTES
+        | COVERED_ROUTES
+        | set(POST_ROUTES)
+        | set(ALERT_POST_ROUTES)
+        | set(STATS_POST_ROUTES)
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"
