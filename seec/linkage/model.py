@@ -9,7 +9,8 @@ Comparisons are written for the region's records (see records.py for the columns
 - sex, nationality; distance between the places last seen or registered, and the time between.
 
 Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
-one key and the birth year, or the date of birth, or the swapped keys.
+one key and the birth year, or the date of birth, or a document number, or the swapped keys,
+or the start of the address with one name key or the birth year.
 
 Backends: DuckDB embedded by default; Spark by configuration (the same SQL, in Spark's dialect
 where the list functions differ).
@@ -136,9 +137,15 @@ def comparisons() -> list:
 BLOCKING = [
     block_on("given_key", "family_key"),
     block_on("family_key", "birth_year"),
+    # The family name and the first letter of the given one: Tom and Thomas, Alicia and Alice.
+    block_on("family_key", "substr(given_key, 1, 1)"),
     block_on("given_key", "birth_year"),
     block_on("dob"),
     block_on("document_number"),
+    # Where a child lived or was registered, with one name: nicknames and unknown birth dates.
+    block_on("substr(address, 1, 10)", "given_key"),
+    block_on("substr(address, 1, 10)", "family_key"),
+    block_on("substr(address, 1, 10)", "birth_year"),
     "l.given_key = r.family_key AND l.family_key = r.given_key",
 ]
 
