@@ -58,12 +58,19 @@ def _table(model) -> str:
 
 @transaction.atomic
 def materialise(fan_out: FanOut) -> int:
-    """One queued delivery per confirmed subscriber of the alert's country (none twice), cut
-    into batches per channel; marks the fan-out started. Idempotent."""
+    """One queued delivery per confirmed subscriber of the alert's country and regions (none
+    twice), cut into batches per channel; marks the fan-out started. Idempotent."""
     fan_out = FanOut.objects.select_for_update().select_related("message__alert").get(pk=fan_out.pk)
     if fan_out.started_at is not None:
         return fan_out.recipients
     now = _at(timezone.now())
+    alert = fan_out.message.alert
+    # A subscriber of one region hears of alerts for that region, or for the whole country.
+    in_regions = (
+        " AND (region = '' OR region IN ({}))".format(", ".join(["%s"] * len(alert.regions)))
+        if alert.regions
+        else ""
+    )
     sizes = " ".join(
         f"WHEN '{channel}' THEN {backend.batch_size}" for channel, backend in CHANNELS.items()
     )
@@ -74,8 +81,8 @@ def materialise(fan_out: FanOut) -> int:
             f"SELECT %s, id, channel, %s, 0, '', %s FROM {_table(Subscriber)} "
             # No ON CONFLICT: the fan-out's row lock and `started_at` make this run once, and
             # the (fan_out, subscriber) key would refuse a second run whole, not half.
-            "WHERE country_id = %s AND confirmed_at IS NOT NULL",
-            [fan_out.pk, DeliveryStatus.QUEUED, now, fan_out.message.alert.country_id],
+            "WHERE country_id = %s AND confirmed_at IS NOT NULL" + in_regions,
+            [fan_out.pk, DeliveryStatus.QUEUED, now, alert.country_id, *alert.regions],
         )
         cursor.execute(
             f"INSERT INTO {_table(DeliveryBatch)} "  # noqa: S608

@@ -8,6 +8,7 @@ from seec.cases.models import CaseFile, FileKind
 
 from . import criteria
 from .models import Channel, Tier
+from .regions import regions_of
 
 
 class RequestForm(forms.Form):
@@ -28,6 +29,11 @@ class RequestForm(forms.Form):
         label=_("Or a circle: 'latitude,longitude radius-km' (optional)"),
         required=False,
     )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions concerned (none: the whole country)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     photo = forms.ModelChoiceField(
         label=_("Photo to publish"), queryset=CaseFile.objects.none(), required=False
     )
@@ -39,6 +45,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.preset = preset
         self.fields["photo"].queryset = CaseFile.objects.filter(case=case, kind=FileKind.PHOTO)
+        self.fields["regions"].choices = regions_of(case.country_id)
         for criterion in criteria.PRESETS[preset]:
             self.fields[f"met_{criterion.code}"] = forms.BooleanField(
                 label=criterion.text, required=False
@@ -184,13 +191,22 @@ class SubscribeForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "email tel"}),
     )
+    region = forms.ChoiceField(
+        label=_("Only this region (optional)"),
+        required=False,
+        help_text=_("Leave empty for every alert of the country."),
+    )
     language = forms.ChoiceField(label=_("Language of the alerts"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, **kwargs):
         from seec.core.models import Country
 
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.filter(in_region=True).order_by("name")
+        countries = Country.objects.filter(in_region=True).order_by("name")
+        self.fields["country"].queryset = countries
+        self.fields["region"].choices = [("", _("The whole country"))] + [
+            (str(country), list(regions_of(country.pk))) for country in countries
+        ]
 
 
 class ConfirmForm(forms.Form):

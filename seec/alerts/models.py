@@ -195,6 +195,8 @@ class Alert(models.Model):
     # [[lat, lon], ...]; closed when the CAP message is written.
     area_polygon = models.JSONField(default=list, blank=True)
     area_circle = models.JSONField(null=True, blank=True)  # [lat, lon, radius km]
+    # ISO 3166-2 codes of the regions concerned; none: the whole country.
+    regions = models.JSONField(_("regions"), default=list, blank=True)
     hours = models.PositiveSmallIntegerField(_("duration (hours)"), default=6)
     languages = models.CharField(max_length=60)
     issued_at = models.DateTimeField(null=True)
@@ -289,6 +291,8 @@ class Subscriber(models.Model):
     address = models.CharField(_("address"), max_length=300)
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(_("language"), max_length=10)
+    # One region's alerts only (an ISO 3166-2 code), or blank: the whole country's.
+    region = models.CharField(_("region"), max_length=10, blank=True)
     # Webhooks: the key the platform signs each request with (HMAC-SHA256).
     secret = models.CharField(max_length=64, blank=True)
     confirm_code_hash = models.CharField(max_length=64, blank=True)

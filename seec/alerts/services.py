@@ -25,6 +25,7 @@ from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
 
 from . import cap, criteria, delivery
+from . import regions as region_list
 from .models import (
     Alert,
     AlertSettings,
@@ -102,9 +103,11 @@ def request_alert(
     photo_authority: str = "",
     texts: dict | None = None,
     country_id: str | None = None,
+    regions=(),
 ) -> Alert:
     """Ask the alert authority of the case's country (or of `country_id`, across a border) for
-    a child alert. The criteria are answered one by one, with the evidence for each."""
+    a child alert. The criteria are answered one by one, with the evidence for each; `regions`
+    (ISO 3166-2 codes) narrow it to part of the country."""
     user = origin.actor
     if not (policy.has(user, Capability.REQUEST_ALERTS) and policy.can(user, Act.MANAGE, case)):
         raise PermissionDenied(_("Only the case's managers request a child alert."))
@@ -120,6 +123,10 @@ def request_alert(
         raise ValidationError({"tier": _("Unknown kind of alert.")})
     errors = _answer_problems(country_settings.criteria, answers)
     errors.update(_area_problems(area_description, polygon, circle))
+    if strangers := region_list.unknown(country_id, regions):
+        errors["regions"] = _("Not a region of this country: %(codes)s") % {
+            "codes": ", ".join(strangers)
+        }
     if photo is not None and (photo.case_id != case.pk or photo.kind != FileKind.PHOTO):
         errors["photo"] = _("Choose a photo of this case.")
     if photo is not None and not photo_authority.strip():
@@ -138,6 +145,7 @@ def request_alert(
         area_description=area_description.strip(),
         area_polygon=[list(point) for point in polygon],
         area_circle=list(circle) if circle else None,
+        regions=sorted(set(regions)),
         hours=country_settings.default_hours,
         languages=",".join(country_settings.language_list),
         photo=photo,
@@ -545,7 +553,10 @@ def _infos(alert: Alert, msg_type: str):
         description=alert.area_description,
         polygon=tuple(tuple(point) for point in alert.area_polygon),
         circle=tuple(alert.area_circle) if alert.area_circle else None,
-        geocodes=(("ISO3166-1", alert.country_id),),
+        geocodes=(
+            ("ISO3166-1", alert.country_id),
+            *(("ISO3166-2", code) for code in alert.regions),
+        ),
     )
     contact = alert_settings(alert.country_id).police_number
     for text in alert.texts.order_by("pk"):

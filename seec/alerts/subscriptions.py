@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from seec.core.models import Country
 
 from .models import Channel, Subscriber
+from .regions import unknown
 
 
 def _digest(code: str) -> str:
@@ -77,7 +78,7 @@ CODE_TRIES = 5
 
 
 @transaction.atomic
-def subscribe(*, channel: str, address: str, country_code: str, language: str):
+def subscribe(*, channel: str, address: str, country_code: str, language: str, region: str = ""):
     """A new (or renewed) subscription and its confirmation code, which the caller sends to
     the address (`send_code`). Returns (subscriber, code)."""
     if channel not in Channel.values:
@@ -87,6 +88,8 @@ def subscribe(*, channel: str, address: str, country_code: str, language: str):
         raise ValidationError({"country": _("Choose a country of the region.")})
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError({"language": _("Choose a language of the platform.")})
+    if region and unknown(country.pk, [region]):
+        raise ValidationError({"region": _("Choose a region of that country, or none.")})
     address = normalise_address(channel, address, country.pk)
     code = f"{secrets.randbelow(10**6):06d}"
     subscriber, _created = Subscriber.objects.update_or_create(
@@ -95,6 +98,7 @@ def subscribe(*, channel: str, address: str, country_code: str, language: str):
         country=country,
         defaults={
             "language": language,
+            "region": region,
             "confirm_code_hash": _digest(code),
             "code_sent_at": timezone.now(),
             "code_tries": 0,
@@ -102,6 +106,7 @@ def subscribe(*, channel: str, address: str, country_code: str, language: str):
         },
         create_defaults={
             "language": language,
+            "region": region,
             "confirm_code_hash": _digest(code),
             "code_sent_at": timezone.now(),
             "secret": secrets.token_hex(32) if channel == Channel.WEBHOOK else "",

@@ -52,6 +52,7 @@ def request_alert(request, case_pk):
                 area_description=data["area_description"],
                 polygon=data["polygon"],
                 circle=data["circle"],
+                regions=data["regions"],
                 tier=data["tier"],
                 exercise=data["exercise"],
                 photo=data["photo"],
@@ -335,6 +336,7 @@ def subscribe(request):
                     address=form.cleaned_data["address"],
                     country_code=form.cleaned_data["country"].pk,
                     language=form.cleaned_data["language"],
+                    region=form.cleaned_data["region"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)

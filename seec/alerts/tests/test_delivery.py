@@ -17,6 +17,7 @@ from django.utils import timezone
 from seec.alerts import delivery, subscriptions
 from seec.alerts.fakes import FakeGateways
 from seec.alerts.models import Channel, Delivery, DeliveryStatus, FanOut, Subscriber
+from seec.core.audit import Origin
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -195,3 +196,53 @@ def make_issued_fan_out(count: int) -> None:
     )
     delivery.start(message)
     subscribers(count)
+
+
+def test_an_alert_for_some_regions_reaches_their_subscribers_and_the_whole_countrys(
+    case, manager, police
+):
+    from seec.alerts import services
+    from seec.alerts.tests.conftest import AREA, all_met
+
+    now = timezone.now()
+    for i, region in enumerate(["GR-I", "GR-B", ""]):  # Attica, Central Macedonia, all Greece
+        Subscriber.objects.create(
+            channel=Channel.EMAIL,
+            address=f"s{i}@example.org",
+            country_id="GR",
+            region=region,
+            language="el",
+            confirmed_at=now,
+            unsubscribe_token=f"r{i}",
+        )
+    alert = services.request_alert(
+        case, origin=Origin(manager), answers=all_met(), regions=["GR-I"], **AREA
+    )
+    alert = services.approve_alert(alert, origin=Origin(police))
+    assert b"<valueName>ISO3166-2</valueName><value>GR-I</value>" in bytes(
+        alert.messages.get().xml
+    ).replace(b"\n", b"").replace(b" ", b"")
+    fan_out = FanOut.objects.get(message=alert.messages.get())
+    assert delivery.materialise(fan_out) == 2
+    reached = set(Delivery.objects.values_list("subscriber__address", flat=True))
+    assert reached == {"s0@example.org", "s2@example.org"}
+
+
+def test_a_region_of_another_country_is_refused_naming_the_field(case, manager, region):
+    from seec.alerts import services
+    from seec.alerts.tests.conftest import AREA, all_met
+
+    with pytest.raises(ValidationError) as error:
+        services.request_alert(
+            case, origin=Origin(manager), answers=all_met(), regions=["RS-00"], **AREA
+        )
+    assert "regions" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        subscriptions.subscribe(
+            channel=Channel.EMAIL,
+            address="a@example.org",
+            country_code="GR",
+            language="el",
+            region="RS-00",
+        )
+    assert "region" in error.value.message_dict
