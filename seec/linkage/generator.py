@@ -274,9 +274,11 @@ def _native(country: str, name: str) -> str:
     return name
 
 
-def _zipf_weights(size: int) -> list[float]:
+def _zipf_weights(size: int, exponent: float) -> list[float]:
     # The first names of a pool are drawn most often: common names make look-alike children.
-    return list(accumulate(1 / (rank + 1) ** 0.9 for rank in range(size)))
+    # Gentle slopes: with pools this small, a steep one would make the commonest name far
+    # commoner than any real one (the commonest Ukrainian family name is ~0.5 % of people).
+    return list(accumulate(1 / (rank + 1) ** exponent for rank in range(size)))
 
 
 class _Pool:
@@ -289,9 +291,9 @@ class _Pool:
             _native(country, full): [_native(country, n) for n in short]
             for full, short in table.items()
         }
-        self.female_weights = _zipf_weights(len(self.female))
-        self.male_weights = _zipf_weights(len(self.male))
-        self.family_weights = _zipf_weights(len(self.family))
+        self.female_weights = _zipf_weights(len(self.female), 0.7)
+        self.male_weights = _zipf_weights(len(self.male), 0.7)
+        self.family_weights = _zipf_weights(len(self.family), 0.4)
         self.country = country
 
     def given(self, rng: random.Random, sex: str, avoid: str = "") -> str:
