@@ -27,13 +27,13 @@ from splink import Linker, SettingsCreator, block_on
 SCHEMA = pa.schema(
     [
         ("unique_id", pa.string()),
-        ("source_dataset", pa.string()),
         ("given_forms", pa.list_(pa.string())),
         ("other_forms", pa.list_(pa.string())),
         ("family_forms", pa.list_(pa.string())),
         ("given_key", pa.string()),
         ("family_key", pa.string()),
         ("dob", pa.string()),
+        ("dob_exact", pa.bool_()),
         ("birth_year", pa.int32()),
         ("sex", pa.string()),
         ("nationality", pa.string()),
@@ -68,8 +68,19 @@ def _name_comparison(column: str, key: str, other: str, crossed: str) -> dict:
         "output_column_name": column.removesuffix("_forms") + "_name",
         "comparison_levels": [
             {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
-            {"sql_condition": _shares(f"{column}_l", f"{column}_r"), "label_for_charts": "same"},
-            {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
+            # A common name says less than a rare one: weights adjusted by how often it occurs.
+            {
+                "sql_condition": _shares(f"{column}_l", f"{column}_r"),
+                "label_for_charts": "same",
+                "tf_adjustment_column": key,
+                "tf_adjustment_weight": 1.0,
+            },
+            {
+                "sql_condition": f"{key}_l = {key}_r",
+                "label_for_charts": "sounds the same",
+                "tf_adjustment_column": key,
+                "tf_adjustment_weight": 1.0,
+            },
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
             {
                 "sql_condition": " OR ".join(
@@ -104,6 +115,11 @@ DOB = {
             "label_for_charts": "day and month swapped",
         },
         {"sql_condition": "damerau_levenshtein(dob_l, dob_r) <= 1", "label_for_charts": "typo"},
+        {
+            # Two dates both known for sure, and not one typo apart: two different children.
+            "sql_condition": "dob_exact_l AND dob_exact_r",
+            "label_for_charts": "different known dates",
+        },
         {"sql_condition": "abs(birth_year_l - birth_year_r) <= 1", "label_for_charts": "±1 year"},
         {"sql_condition": "abs(birth_year_l - birth_year_r) <= 3", "label_for_charts": "±3 years"},
         {"sql_condition": "ELSE", "label_for_charts": "different"},
@@ -137,8 +153,9 @@ def comparisons() -> list:
 BLOCKING = [
     block_on("given_key", "family_key"),
     block_on("family_key", "birth_year"),
-    # The family name and the first letter of the given one: Tom and Thomas, Alicia and Alice.
+    # One name and the other's first letter: Tom and Thomas, Вовк and Ввок.
     block_on("family_key", "substr(given_key, 1, 1)"),
+    block_on("given_key", "substr(family_key, 1, 1)"),
     block_on("given_key", "birth_year"),
     block_on("dob"),
     block_on("document_number"),

@@ -236,8 +236,10 @@ class Encodings:
             problems.append(gettext("The file's blocking tokens do not match the schema."))
         elif len(body) != count * (row_bytes + 8 * columns):
             problems.append(
-                gettext("The file is truncated or too long: {size} bytes of encodings for "
-                        "{count} records.").format(size=len(body), count=count)  # fmt: skip
+                gettext(
+                    "The file is truncated or too long: {size} bytes of encodings for "
+                    "{count} records."
+                ).format(size=len(body), count=count)  # fmt: skip
             )
         if problems:
             raise EncodingRefused(problems)
@@ -279,8 +281,10 @@ def _schema_problems(found, expected: Schema) -> list[str]:
     for setting in ("bits", "version", "block_years", "lsh_bands", "lsh_rows"):
         if found.get(setting) != wanted[setting]:
             problems.append(
-                gettext("Schema setting “{setting}” is {found} in the file but {expected} in "
-                        "this agreement.").format(  # fmt: skip
+                gettext(
+                    "Schema setting “{setting}” is {found} in the file but {expected} in "
+                    "this agreement."
+                ).format(  # fmt: skip
                     setting=setting, found=found.get(setting), expected=wanted[setting]
                 )
             )
@@ -296,8 +300,10 @@ def _schema_problems(found, expected: Schema) -> list[str]:
         for attribute in ("kind", "sources", "hashes"):
             if theirs[name].get(attribute) != ours[name][attribute]:
                 problems.append(
-                    gettext("Field “{field}”: {attribute} is {found} in the file but "
-                            "{expected} in this agreement.").format(  # fmt: skip
+                    gettext(
+                        "Field “{field}”: {attribute} is {found} in the file but "
+                        "{expected} in this agreement."
+                    ).format(  # fmt: skip
                         field=name,
                         attribute=attribute,
                         found=theirs[name].get(attribute),

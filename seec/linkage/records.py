@@ -27,6 +27,7 @@ class PersonRecord:
     other_names: str = ""
     sex: str = ""  # "female", "male" or unknown
     date_of_birth: date | None = None
+    dob_estimated: bool = False  # a guessed date (from an age, say): only its year counts
     age_estimate: int | None = None
     nationality: str = ""
     latitude: float | None = None
@@ -69,13 +70,13 @@ def linkage_row(record: PersonRecord) -> dict:
     family = _forms(record.family_name)
     return {
         "unique_id": record.record_id,
-        "source_dataset": record.source,
         "given_forms": given or None,
         "other_forms": (given + nicknames) or None,
         "family_forms": family or None,
         "given_key": _key(given),
         "family_key": _key(family),
         "dob": record.date_of_birth.isoformat() if record.date_of_birth else None,
+        "dob_exact": bool(record.date_of_birth) and not record.dob_estimated,
         "birth_year": _birth_year(record),
         "sex": record.sex if record.sex in ("female", "male") else None,
         "nationality": record.nationality or None,
@@ -104,6 +105,7 @@ def from_generated(row: dict) -> PersonRecord:
         other_names=row.get("other_names") or "",
         sex=row.get("sex") or "",
         date_of_birth=row.get("date_of_birth"),
+        dob_estimated=bool(row.get("dob_estimated")),
         age_estimate=row.get("age_estimate"),
         nationality=row.get("nationality") or "",
         latitude=row.get("latitude"),
