@@ -88,10 +88,10 @@ class Schema:
     # alike whatever the birth date says (missing, guessed, mistyped): a long band
     # (lsh_rows). Either way the pairs compared grow far slower than n².
     block_years: int = 1
-    year_bands: int = 12
-    year_rows: int = 2
-    lsh_bands: int = 20
-    lsh_rows: int = 5
+    year_bands: int = 16
+    year_rows: int = 3
+    lsh_bands: int = 24
+    lsh_rows: int = 6
 
     def describe(self) -> dict:
         """The schema as plain data, as it is written into an encoding file."""
