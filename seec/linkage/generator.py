@@ -254,7 +254,7 @@ def _plain_latin(text: str) -> str:
 
 
 def script_of(text: str) -> str:
-    """"Cyrl", "Grek" or "Latn": the script of a name's letters (Latin when it has none)."""
+    """ "Cyrl", "Grek" or "Latn": the script of a name's letters (Latin when it has none)."""
     for ch in text:
         if "\u0400" <= ch <= "\u052f":
             return "Cyrl"
@@ -298,7 +298,9 @@ class _Pool:
 
     def given(self, rng: random.Random, sex: str, avoid: str = "") -> str:
         options, weights = (
-            (self.female, self.female_weights) if sex == "female" else (self.male, self.male_weights)
+            (self.female, self.female_weights)
+            if sex == "female"
+            else (self.male, self.male_weights)
         )
         while True:
             name = rng.choices(options, cum_weights=weights)[0]
@@ -574,7 +576,7 @@ def generate(
     shuffled; record ids are numbered in that order. `pandas.DataFrame(records)` makes a
     frame of them.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (fictional data, reproducible by seed: no secret)
     writer = _Writer(rng, duplicate_rate, cross_border_rate)
     records: list[dict] = []
     children = 0

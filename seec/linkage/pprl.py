@@ -282,18 +282,26 @@ class Encodings:
             problems.append(gettext("The file's record ids do not match its record count."))
         elif columns != _block_columns(schema):
             problems.append(gettext("The file's blocking tokens do not match the schema."))
-        elif len(body) != count * (row_bytes + 8 * columns):
+        elif not problems and len(body) != count * (row_bytes + 8 * columns):
+            # (Under another schema the sizes differ anyway: that is reported above.)
             problems.append(
-                gettext("The file is truncated or too long: {size} bytes of encodings for "
-                        "{count} records.").format(size=len(body), count=count)  # fmt: skip
+                gettext(
+                    "The file is truncated or too long: {size} bytes of encodings for "
+                    "{count} records."
+                ).format(size=len(body), count=count)
             )
         if problems:
             raise EncodingRefused(problems)
         split = count * row_bytes
         clks = np.frombuffer(body[:split], dtype=np.uint8).reshape(count, row_bytes)
         tokens = np.frombuffer(body[split:], dtype="<u8").reshape(count, columns)
-        return cls([str(i) for i in ids], clks.copy(), tokens.astype(np.uint64), schema,
-                   key_fingerprint(key))  # fmt: skip
+        return cls(
+            [str(i) for i in ids],
+            clks.copy(),
+            tokens.astype(np.uint64),
+            schema,
+            key_fingerprint(key),
+        )
 
 
 def _split_file(data: bytes) -> tuple[dict, bytes]:
@@ -310,9 +318,10 @@ def _split_file(data: bytes) -> tuple[dict, bytes]:
         raise EncodingRefused([gettext("The file is not a SEEC privacy-preserving encoding.")])
     if header.get("format_version") != FORMAT_VERSION:
         problems.append(
-            gettext("The file's format version is {found}; this platform reads {expected}.")
-            .format(found=header.get("format_version"), expected=FORMAT_VERSION)
-        )  # fmt: skip
+            gettext("The file's format version is {found}; this platform reads {expected}.").format(
+                found=header.get("format_version"), expected=FORMAT_VERSION
+            )
+        )
     if problems:
         raise EncodingRefused(problems)
     return header, data[start + length :]
@@ -324,14 +333,13 @@ def _schema_problems(found, expected: Schema) -> list[str]:
         return [gettext("The file carries no schema description.")]
     wanted = expected.describe()
     problems = []
-    for setting in ("version", "block_years", "year_bands", "year_rows", "lsh_bands",
-                    "lsh_rows"):  # fmt: skip
+    for setting in ("version", "block_years", "year_bands", "year_rows", "lsh_bands", "lsh_rows"):
         if found.get(setting) != wanted[setting]:
             problems.append(
-                gettext("Schema setting “{setting}” is {found} in the file but {expected} in "
-                        "this agreement.").format(  # fmt: skip
-                    setting=setting, found=found.get(setting), expected=wanted[setting]
-                )
+                gettext(
+                    "Schema setting “{setting}” is {found} in the file but {expected} in "
+                    "this agreement."
+                ).format(setting=setting, found=found.get(setting), expected=wanted[setting])
             )
     theirs = {f.get("name"): f for f in found.get("fields") or [] if isinstance(f, dict)}
     ours = {f["name"]: f for f in wanted["fields"]}
@@ -345,8 +353,10 @@ def _schema_problems(found, expected: Schema) -> list[str]:
         for attribute in ("kind", "sources", "bits", "hashes", "weight"):
             if theirs[name].get(attribute) != ours[name][attribute]:
                 problems.append(
-                    gettext("Field “{field}”: {attribute} is {found} in the file but "
-                            "{expected} in this agreement.").format(  # fmt: skip
+                    gettext(
+                        "Field “{field}”: {attribute} is {found} in the file but "
+                        "{expected} in this agreement."
+                    ).format(
                         field=name,
                         attribute=attribute,
                         found=theirs[name].get(attribute),
@@ -446,7 +456,7 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int) -> np.ndarray:
     schema = encodings.schema
     # The permutations are public (seeded by the schema): the bits are keyed already.
     described = json.dumps([schema.describe(), bands, rows], sort_keys=True)
-    rng = random.Random(hashlib.sha256(described.encode()).digest())
+    rng = random.Random(hashlib.sha256(described.encode()).digest())  # noqa: S311
     count = bands * rows
     name_field, start, end = next(o for o in schema.offsets() if o[0].kind == NAME)
     size = name_field.bits
@@ -507,13 +517,16 @@ def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]
     rows_b = np.broadcast_to(np.arange(len(b))[:, None, None], keys_b.shape).ravel()
     kept_a = np.broadcast_to((tokens_a != 0)[:, :, None], keys_a.shape).ravel()
     kept_b = np.broadcast_to((tokens_b != 0)[:, :, None], keys_b.shape).ravel()
-    year_a, year_b = _equal_key_pairs(keys_a.ravel()[kept_a], rows_a[kept_a],
-                                      keys_b.ravel()[kept_b], rows_b[kept_b])  # fmt: skip
+    year_a, year_b = _equal_key_pairs(
+        keys_a.ravel()[kept_a], rows_a[kept_a], keys_b.ravel()[kept_b], rows_b[kept_b]
+    )
     bands = schema.lsh_bands
     band_a, band_b = _equal_key_pairs(
-        _lsh_keys(a, bands, schema.lsh_rows).ravel(), np.repeat(np.arange(len(a)), bands),
-        _lsh_keys(b, bands, schema.lsh_rows).ravel(), np.repeat(np.arange(len(b)), bands),
-    )  # fmt: skip
+        _lsh_keys(a, bands, schema.lsh_rows).ravel(),
+        np.repeat(np.arange(len(a)), bands),
+        _lsh_keys(b, bands, schema.lsh_rows).ravel(),
+        np.repeat(np.arange(len(b)), bands),
+    )
     pair_a = np.concatenate([year_a, band_a])
     pair_b = np.concatenate([year_b, band_b])
     if a is b:
@@ -575,5 +588,7 @@ def match(a: Encodings, b: Encodings, threshold: float) -> list[tuple[str, str, 
     kept = scores >= threshold
     rows_a, rows_b, scores = rows_a[kept], rows_b[kept], scores[kept]
     order = np.argsort(-scores, kind="stable")
-    return [(a.ids[i], b.ids[j], float(s)) for i, j, s in
-            zip(rows_a[order], rows_b[order], scores[order], strict=True)]  # fmt: skip
+    return [
+        (a.ids[i], b.ids[j], float(s))
+        for i, j, s in zip(rows_a[order], rows_b[order], scores[order], strict=True)
+    ]
