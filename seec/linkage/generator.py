@@ -576,7 +576,7 @@ def generate(
     shuffled; record ids are numbered in that order. `pandas.DataFrame(records)` makes a
     frame of them.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (fictional data, reproducible by seed: no secret)
     writer = _Writer(rng, duplicate_rate, cross_border_rate)
     records: list[dict] = []
     children = 0

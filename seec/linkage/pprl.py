@@ -45,19 +45,23 @@ _MAGIC = b"SEECPPRL"
 _FINGERPRINT_LABEL = b"seec-pprl key fingerprint v1"
 
 NAME = "name"
-DATE = "date"
+BIRTH_YEAR = "birth_year"
+BIRTH_DAY = "birth_day"
 CATEGORY = "category"
 
 
 @dataclass(frozen=True)
 class Field:
-    """One linkage field: the record keys it reads, how it is broken into features, and how
-    many bits each feature sets (its weight in the Dice score)."""
+    """One linkage field: the record keys it reads, how it is broken into features, its own
+    Bloom filter (`bits`, a multiple of 8, and `hashes` bits set per feature), and its
+    weight in a record pair's score."""
 
     name: str
     kind: str
     sources: tuple[str, ...]
+    bits: int
     hashes: int
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -65,29 +69,66 @@ class Schema:
     """What the two parties agree on besides the key. Both must use the same schema: a file
     encoded under another one is refused."""
 
+    # A filter per field (field-level Bloom filters, concatenated in one row): the score is
+    # the weighted mean of the fields' Dice coefficients over the fields both records have,
+    # so that a common name cannot outvote a different birth date and a missing field
+    # neither helps nor hurts.
     fields: tuple[Field, ...] = (
         # Given and family names in one field: their order is free, so a swap costs nothing.
-        Field("name", NAME, ("given_name", "family_name"), hashes=12),
-        Field("date_of_birth", DATE, ("date_of_birth",), hashes=16),
-        Field("sex", CATEGORY, ("sex",), hashes=8),
+        Field("name", NAME, ("given_name", "family_name"), bits=1024, hashes=10, weight=0.55),
+        # The year apart from day and month: a guessed birth date has only a year (and its
+        # neighbours), a typo in the year leaves day and month, a swap leaves the year.
+        Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=64, hashes=6, weight=0.15),
+        Field("birth_day", BIRTH_DAY, ("date_of_birth",), bits=128, hashes=8, weight=0.2),
+        Field("sex", CATEGORY, ("sex",), bits=32, hashes=4, weight=0.10),
     )
-    bits: int = 1024
     version: int = 1
-    # Blocking: sex and year of birth, a year either way; and MinHash LSH over the set bits.
+    # Blocking, two ways: (1) the same sex and year of birth (a year either way) and a few
+    # bits of name in common: a short MinHash band (year_rows) of the name filter; (2) names
+    # alike whatever the birth date says (missing, guessed, mistyped): a long band
+    # (lsh_rows). Either way the pairs compared grow far slower than n².
     block_years: int = 1
+    year_bands: int = 16
+    year_rows: int = 3
     lsh_bands: int = 24
-    lsh_rows: int = 4
+    lsh_rows: int = 6
 
     def describe(self) -> dict:
         """The schema as plain data, as it is written into an encoding file."""
         return {
             "fields": [asdict(f) | {"sources": list(f.sources)} for f in self.fields],
-            "bits": self.bits,
             "version": self.version,
             "block_years": self.block_years,
+            "year_bands": self.year_bands,
+            "year_rows": self.year_rows,
             "lsh_bands": self.lsh_bands,
             "lsh_rows": self.lsh_rows,
         }
+
+    @property
+    def bits(self) -> int:
+        return sum(spec.bits for spec in self.fields)
+
+    def offsets(self) -> list[tuple[Field, int, int]]:
+        """Each field with the byte range of its filter in a record's row."""
+        found, start = [], 0
+        for spec in self.fields:
+            found.append((spec, start, start + spec.bits // 8))
+            start += spec.bits // 8
+        return found
+
+    def __post_init__(self):
+        problems = [
+            gettext("Field “{field}”: its bits must be a positive multiple of 8.").format(
+                field=spec.name
+            )
+            for spec in self.fields
+            if spec.bits <= 0 or spec.bits % 8
+        ]
+        if not any(spec.kind == NAME for spec in self.fields):
+            problems.append(gettext("A schema needs a name field."))
+        if problems:
+            raise ValueError("; ".join(problems))
 
 
 class EncodingRefused(ValueError):
@@ -140,15 +181,21 @@ def _as_date(value) -> date | None:
         return None
 
 
-def _date_features(birth: date | None, estimated: bool) -> set[str]:
+def _year_features(birth: date | None, estimated: bool) -> set[str]:
     if birth is None:
         return set()
-    if estimated:
-        return {f"y{birth.year}"}  # a guessed date (1 January) says no more than its year
+    if estimated:  # a guess: its neighbours are as likely
+        return {f"y{birth.year - 1}", f"y{birth.year}", f"y{birth.year + 1}"}
+    return {f"y{birth.year}"}
+
+
+def _day_features(birth: date | None, estimated: bool) -> set[str]:
+    if birth is None or estimated:
+        return set()  # a guessed date (1 January) says nothing of the day
     low, high = sorted((birth.day, birth.month))
     # The unordered day and month agree when they were swapped; day and month themselves
     # add agreement when they were not.
-    return {f"y{birth.year}", f"dm{low}-{high}", f"d{birth.day}", f"m{birth.month}"}
+    return {f"dm{low}-{high}", f"d{birth.day}", f"m{birth.month}"}
 
 
 def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
@@ -159,9 +206,10 @@ def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
         values = [record.get(source) for source in spec.sources]
         if spec.kind == NAME:
             features[spec.name] = _name_features(v for v in values if isinstance(v, str))
-        elif spec.kind == DATE:
+        elif spec.kind in (BIRTH_YEAR, BIRTH_DAY):
             estimated = bool(record.get("dob_estimated"))
-            features[spec.name] = _date_features(_as_date(values[0]), estimated)
+            make = _year_features if spec.kind == BIRTH_YEAR else _day_features
+            features[spec.name] = make(_as_date(values[0]), estimated)
         else:
             features[spec.name] = {str(v).lower() for v in values if v not in (None, "")}
     return features
@@ -191,7 +239,7 @@ class Encodings:
     block_tokens: np.ndarray  # (n, 2 * (2 * block_years + 1)) uint64, 0 for none
     schema: Schema
     fingerprint: str
-    _lsh: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _lsh: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -234,20 +282,26 @@ class Encodings:
             problems.append(gettext("The file's record ids do not match its record count."))
         elif columns != _block_columns(schema):
             problems.append(gettext("The file's blocking tokens do not match the schema."))
-        elif len(body) != count * (row_bytes + 8 * columns):
+        elif not problems and len(body) != count * (row_bytes + 8 * columns):
+            # (Under another schema the sizes differ anyway: that is reported above.)
             problems.append(
                 gettext(
                     "The file is truncated or too long: {size} bytes of encodings for "
                     "{count} records."
-                ).format(size=len(body), count=count)  # fmt: skip
+                ).format(size=len(body), count=count)
             )
         if problems:
             raise EncodingRefused(problems)
         split = count * row_bytes
         clks = np.frombuffer(body[:split], dtype=np.uint8).reshape(count, row_bytes)
         tokens = np.frombuffer(body[split:], dtype="<u8").reshape(count, columns)
-        return cls([str(i) for i in ids], clks.copy(), tokens.astype(np.uint64), schema,
-                   key_fingerprint(key))  # fmt: skip
+        return cls(
+            [str(i) for i in ids],
+            clks.copy(),
+            tokens.astype(np.uint64),
+            schema,
+            key_fingerprint(key),
+        )
 
 
 def _split_file(data: bytes) -> tuple[dict, bytes]:
@@ -264,9 +318,10 @@ def _split_file(data: bytes) -> tuple[dict, bytes]:
         raise EncodingRefused([gettext("The file is not a SEEC privacy-preserving encoding.")])
     if header.get("format_version") != FORMAT_VERSION:
         problems.append(
-            gettext("The file's format version is {found}; this platform reads {expected}.")
-            .format(found=header.get("format_version"), expected=FORMAT_VERSION)
-        )  # fmt: skip
+            gettext("The file's format version is {found}; this platform reads {expected}.").format(
+                found=header.get("format_version"), expected=FORMAT_VERSION
+            )
+        )
     if problems:
         raise EncodingRefused(problems)
     return header, data[start + length :]
@@ -278,15 +333,13 @@ def _schema_problems(found, expected: Schema) -> list[str]:
         return [gettext("The file carries no schema description.")]
     wanted = expected.describe()
     problems = []
-    for setting in ("bits", "version", "block_years", "lsh_bands", "lsh_rows"):
+    for setting in ("version", "block_years", "year_bands", "year_rows", "lsh_bands", "lsh_rows"):
         if found.get(setting) != wanted[setting]:
             problems.append(
                 gettext(
                     "Schema setting “{setting}” is {found} in the file but {expected} in "
                     "this agreement."
-                ).format(  # fmt: skip
-                    setting=setting, found=found.get(setting), expected=wanted[setting]
-                )
+                ).format(setting=setting, found=found.get(setting), expected=wanted[setting])
             )
     theirs = {f.get("name"): f for f in found.get("fields") or [] if isinstance(f, dict)}
     ours = {f["name"]: f for f in wanted["fields"]}
@@ -297,13 +350,13 @@ def _schema_problems(found, expected: Schema) -> list[str]:
             gettext("Field “{field}” in the file is not in this agreement.").format(field=name)
         )
     for name in sorted(ours.keys() & theirs.keys()):
-        for attribute in ("kind", "sources", "hashes"):
+        for attribute in ("kind", "sources", "bits", "hashes", "weight"):
             if theirs[name].get(attribute) != ours[name][attribute]:
                 problems.append(
                     gettext(
                         "Field “{field}”: {attribute} is {found} in the file but "
                         "{expected} in this agreement."
-                    ).format(  # fmt: skip
+                    ).format(
                         field=name,
                         attribute=attribute,
                         found=theirs[name].get(attribute),
@@ -324,12 +377,13 @@ class _Hasher:
     """Bit positions of features under the agreement's key, remembered: names repeat."""
 
     def __init__(self, schema: Schema, key: bytes):
-        self.bits = schema.bits
         self.field_keys = {
             spec.name: hmac.digest(key, f"field:{spec.name}".encode(), "sha256")
             for spec in schema.fields
         }
         self.hashes = {spec.name: spec.hashes for spec in schema.fields}
+        self.sizes = {spec.name: spec.bits for spec in schema.fields}
+        self.starts = {spec.name: 8 * start for spec, start, _ in schema.offsets()}
         self.cache: dict[tuple[str, str], list[int]] = {}
 
     def positions(self, field_name: str, feature: str) -> list[int]:
@@ -340,7 +394,8 @@ class _Hasher:
         # Double hashing (Kirsch–Mitzenmacher): k positions from two independent hashes.
         first = int.from_bytes(digest[:8], "little")
         step = int.from_bytes(digest[8:16], "little") | 1
-        found = [(first + i * step) % self.bits for i in range(self.hashes[field_name])]
+        size, start = self.sizes[field_name], self.starts[field_name]
+        found = [start + (first + i * step) % size for i in range(self.hashes[field_name])]
         self.cache[field_name, feature] = found
         return found
 
@@ -392,34 +447,38 @@ def _block_tokens(record: Mapping, schema: Schema, key: bytes, cache: dict[str, 
 # --- Matching ------------------------------------------------------------------------------
 
 
-def _lsh_keys(encodings: Encodings) -> np.ndarray:
-    """MinHash LSH band keys (n, bands): records whose set bits overlap much share a band."""
-    if encodings._lsh is not None:
-        return encodings._lsh
+def _lsh_keys(encodings: Encodings, bands: int, rows: int) -> np.ndarray:
+    """MinHash LSH band keys (n, bands) over the name filter: records whose names share
+    many bits share a band (the more rows a band has, the more they must share)."""
+    cached = encodings._lsh.get((bands, rows))
+    if cached is not None:
+        return cached
     schema = encodings.schema
     # The permutations are public (seeded by the schema): the bits are keyed already.
-    seed = hashlib.sha256(json.dumps(schema.describe(), sort_keys=True).encode()).digest()
-    rng = random.Random(seed)
-    count = schema.lsh_bands * schema.lsh_rows
+    described = json.dumps([schema.describe(), bands, rows], sort_keys=True)
+    rng = random.Random(hashlib.sha256(described.encode()).digest())  # noqa: S311
+    count = bands * rows
+    name_field, start, end = next(o for o in schema.offsets() if o[0].kind == NAME)
+    size = name_field.bits
     ranks = np.array(
-        [rng.sample(range(schema.bits), schema.bits) for _ in range(count)], dtype=np.int64
+        [rng.sample(range(size), size) for _ in range(count)], dtype=np.int64
     )  # (count, bits): the rank of each bit in each permutation
     # The set bits as (row, position), row by row: each MinHash is a reduceat over them.
-    rows, positions = np.nonzero(np.unpackbits(encodings.clks, axis=1))
-    minhash = np.full((len(encodings), count), schema.bits, dtype=np.int64)
-    filled = np.unique(rows)
+    set_rows, positions = np.nonzero(np.unpackbits(encodings.clks[:, start:end], axis=1))
+    minhash = np.full((len(encodings), count), size, dtype=np.int64)
+    filled = np.unique(set_rows)
     if len(filled):
-        starts = np.searchsorted(rows, filled)
+        starts = np.searchsorted(set_rows, filled)
         for j in range(count):
             minhash[filled, j] = np.minimum.reduceat(ranks[j][positions], starts)
-    bands = minhash.reshape(len(encodings), schema.lsh_bands, schema.lsh_rows)
-    radix = schema.bits + 1
-    keys = np.zeros((len(encodings), schema.lsh_bands), dtype=np.int64)
-    for r in range(schema.lsh_rows):
-        keys = keys * radix + bands[:, :, r]
+    banded = minhash.reshape(len(encodings), bands, rows)
+    radix = size + 1
+    keys = np.zeros((len(encodings), bands), dtype=np.int64)
+    for r in range(rows):
+        keys = keys * radix + banded[:, :, r]
     # The band's number in the top bits keeps equal values of different bands apart.
-    keys += np.arange(schema.lsh_bands, dtype=np.int64) << 56
-    encodings._lsh = keys
+    keys += np.arange(bands, dtype=np.int64) << 56
+    encodings._lsh[bands, rows] = keys
     return keys
 
 
@@ -441,23 +500,33 @@ def _equal_key_pairs(
 
 
 def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]:
-    """Row pairs (of a, of b) worth scoring: sharing a (sex, year ±block_years) token or an
-    LSH band. With `a is b` (deduplication) each pair once and no record with itself."""
-    width = 2 * a.schema.block_years + 1
-    centre = [a.schema.block_years, width + a.schema.block_years]
-    keys_a = a.block_tokens[:, centre].astype(np.int64).ravel()
-    rows_a = np.repeat(np.arange(len(a)), 2)
-    keys_b = b.block_tokens.astype(np.int64).ravel()
-    rows_b = np.repeat(np.arange(len(b)), b.block_tokens.shape[1])
-    kept_a, kept_b = keys_a != 0, keys_b != 0
-    year_a, year_b = _equal_key_pairs(keys_a[kept_a], rows_a[kept_a], keys_b[kept_b],
-                                      rows_b[kept_b])  # fmt: skip
-    lsh_a, lsh_b = _lsh_keys(a), _lsh_keys(b)
-    bands = a.schema.lsh_bands
+    """Row pairs (of a, of b) worth scoring: sharing a (sex, year ±block_years) token and a
+    short name band, or a long name band. With `a is b` (deduplication) each pair once and
+    no record with itself."""
+    schema = a.schema
+    width = 2 * schema.block_years + 1
+    centre = [schema.block_years, width + schema.block_years]
+    # Year tokens combined with short name bands: (record, token, band) → one key.
+    short_a = _lsh_keys(a, schema.year_bands, schema.year_rows)
+    short_b = _lsh_keys(b, schema.year_bands, schema.year_rows)
+    tokens_a = a.block_tokens[:, centre].astype(np.int64)
+    tokens_b = b.block_tokens.astype(np.int64)
+    keys_a = tokens_a[:, :, None] * 1_000_003 + short_a[:, None, :]  # wraps: a hash is all
+    keys_b = tokens_b[:, :, None] * 1_000_003 + short_b[:, None, :]
+    rows_a = np.broadcast_to(np.arange(len(a))[:, None, None], keys_a.shape).ravel()
+    rows_b = np.broadcast_to(np.arange(len(b))[:, None, None], keys_b.shape).ravel()
+    kept_a = np.broadcast_to((tokens_a != 0)[:, :, None], keys_a.shape).ravel()
+    kept_b = np.broadcast_to((tokens_b != 0)[:, :, None], keys_b.shape).ravel()
+    year_a, year_b = _equal_key_pairs(
+        keys_a.ravel()[kept_a], rows_a[kept_a], keys_b.ravel()[kept_b], rows_b[kept_b]
+    )
+    bands = schema.lsh_bands
     band_a, band_b = _equal_key_pairs(
-        lsh_a.ravel(), np.repeat(np.arange(len(a)), bands),
-        lsh_b.ravel(), np.repeat(np.arange(len(b)), bands),
-    )  # fmt: skip
+        _lsh_keys(a, bands, schema.lsh_rows).ravel(),
+        np.repeat(np.arange(len(a)), bands),
+        _lsh_keys(b, bands, schema.lsh_rows).ravel(),
+        np.repeat(np.arange(len(b)), bands),
+    )
     pair_a = np.concatenate([year_a, band_a])
     pair_b = np.concatenate([year_b, band_b])
     if a is b:
@@ -468,20 +537,41 @@ def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]
     return unique // len(b), unique % len(b)
 
 
-def dice(a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray) -> np.ndarray:
-    """The Dice coefficient 2|A∩B| / (|A| + |B|) of the bit arrays of each pair of rows."""
-    counts_a = np.bitwise_count(a.clks).sum(axis=1, dtype=np.int64)
-    counts_b = np.bitwise_count(b.clks).sum(axis=1, dtype=np.int64)
-    scores = np.empty(len(rows_a), dtype=np.float64)
-    chunk = 200_000  # bounds the memory of the AND of the pairs' rows
-    for start in range(0, len(rows_a), chunk):
-        ra, rb = rows_a[start : start + chunk], rows_b[start : start + chunk]
-        common = np.bitwise_count(a.clks[ra] & b.clks[rb]).sum(axis=1, dtype=np.int64)
-        total = counts_a[ra] + counts_b[rb]
-        scores[start : start + chunk] = np.divide(
-            2 * common, total, out=np.zeros(len(ra)), where=total > 0
-        )
+def field_dice(
+    a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per field, the Dice coefficient 2|A∩B| / (|A| + |B|) of the two records' filters for
+    each pair of rows; NaN where either record lacks the field (an empty filter)."""
+    scores = {}
+    for spec, start, end in a.schema.offsets():
+        counts_a = np.bitwise_count(a.clks[:, start:end]).sum(axis=1, dtype=np.int64)
+        counts_b = np.bitwise_count(b.clks[:, start:end]).sum(axis=1, dtype=np.int64)
+        out = np.full(len(rows_a), np.nan)
+        chunk = 200_000  # bounds the memory of the AND of the pairs' rows
+        for first in range(0, len(rows_a), chunk):
+            ra, rb = rows_a[first : first + chunk], rows_b[first : first + chunk]
+            both = a.clks[ra, start:end] & b.clks[rb, start:end]
+            common = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+            count_a, count_b = counts_a[ra], counts_b[rb]
+            present = (count_a > 0) & (count_b > 0)
+            part = out[first : first + chunk]
+            part[present] = 2 * common[present] / (count_a[present] + count_b[present])
+        scores[spec.name] = out
     return scores
+
+
+def dice(a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray) -> np.ndarray:
+    """A pair's score in [0, 1]: the fields' Dice coefficients averaged with the schema's
+    weights over the fields both records have (0 when they share none)."""
+    weighted = np.zeros(len(rows_a))
+    weights = np.zeros(len(rows_a))
+    weight_of = {spec.name: spec.weight for spec in a.schema.fields}
+    for name, values in field_dice(a, rows_a, b, rows_b).items():
+        weight = weight_of[name]
+        present = ~np.isnan(values)
+        weighted[present] += weight * values[present]
+        weights[present] += weight
+    return np.divide(weighted, weights, out=np.zeros(len(rows_a)), where=weights > 0)
 
 
 def match(a: Encodings, b: Encodings, threshold: float) -> list[tuple[str, str, float]]:
@@ -498,5 +588,7 @@ def match(a: Encodings, b: Encodings, threshold: float) -> list[tuple[str, str, 
     kept = scores >= threshold
     rows_a, rows_b, scores = rows_a[kept], rows_b[kept], scores[kept]
     order = np.argsort(-scores, kind="stable")
-    return [(a.ids[i], b.ids[j], float(s)) for i, j, s in
-            zip(rows_a[order], rows_b[order], scores[order], strict=True)]  # fmt: skip
+    return [
+        (a.ids[i], b.ids[j], float(s))
+        for i, j, s in zip(rows_a[order], rows_b[order], scores[order], strict=True)
+    ]
