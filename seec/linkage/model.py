@@ -229,6 +229,17 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     return linker.misc.save_model_to_json()
 
 
+def without_term_frequencies(parameters: dict) -> dict:
+    """The model with its name weights left unadjusted for frequency: in a few dozen records
+    every name is "common", and the adjustment would sink every match."""
+    parameters = json.loads(json.dumps(parameters))
+    for comparison in parameters.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return parameters
+
+
 def reference_parameters(link_type: str) -> dict:
     model = json.loads(REFERENCE_MODEL.read_text())
     model["link_type"] = link_type
@@ -264,7 +275,10 @@ def link(
     elif learn == "all":  # everything from these records, from scratch
         linker = Linker(tables, settings(link_type))
     else:
-        linker = Linker(tables, reference_parameters(link_type))
+        parameters = reference_parameters(link_type)
+        if sum(len(rows) for rows in datasets) < MIN_FOR_U:
+            parameters = without_term_frequencies(parameters)
+        linker = Linker(tables, parameters)
     if learn == "all":
         train(linker)
     elif learn == "u" and sum(len(rows) for rows in datasets) >= MIN_FOR_U:

@@ -45,7 +45,7 @@ def test_a_cross_script_cross_border_pair_is_found_confirmed_and_told(demo_regio
     sign_in(page, "manager.gr")
     page.get_by_role("link", name="Linkage").click()
     page.get_by_label("Across countries").check()
-    page.get_by_label("Countries").select_option(["GR", "RS"])
+    page.get_by_label("Countries", exact=True).select_option(["GR", "RS"])
     page.get_by_role("button", name="Start").click()
     expect(page.locator("#run-status")).to_have_text("Done", timeout=60_000)
     page.get_by_role("link", name="Review queue").first.click()
