@@ -100,3 +100,30 @@ def test_a_code_is_spent_after_five_wrong_tries_or_half_an_hour(region):
 
 def test_a_confirmation_link_cannot_be_forged(region):
     assert Client().get("/alerts/subscribe/1/").status_code == 404
+
+
+def test_an_administrator_registers_a_partner_webhook_with_its_signing_key(
+    client, region, settings
+):
+    from seec.core.models import AuditEvent, RoleCode
+
+    settings.SEEC_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    client.force_login(region.users[RoleCode.ADMINISTRATOR])
+    refused = client.post(
+        "/admin/alerts/subscriber/add/",
+        {"address": "https://10.1.2.3/hook", "country": "GR", "region": "", "language": "el"},
+    )
+    assert refused.status_code == 200 and "private network" in refused.content.decode()
+    assert not Subscriber.objects.exists()
+    added = client.post(
+        "/admin/alerts/subscriber/add/",
+        {"address": "http://127.0.0.1:9/tv", "country": "GR", "region": "GR-I", "language": "el"},
+    )
+    assert added.status_code == 302
+    partner = Subscriber.objects.get()
+    assert partner.channel == Channel.WEBHOOK and len(partner.secret) == 64
+    assert partner.confirmed_at is not None and partner.region == "GR-I"
+    assert AuditEvent.objects.filter(action="alert.partner_registered").exists()
+    # Other roles never reach it.
+    client.force_login(region.users[RoleCode.CASE_MANAGER])
+    assert client.get("/admin/alerts/subscriber/").status_code in (302, 403)
