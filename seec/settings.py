@@ -431,8 +431,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # A fan-out makes thousands of gateway requests: their lines would drown everything else.
-    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    # A fan-out makes thousands of gateway requests, a linkage run hundreds of training steps:
+    # their lines would drown everything else.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "splink": {"level": "WARNING"},
+    },
 }
 
 SEEC_DEMO_CASES = int(os.environ.get("SEEC_DEMO_CASES", "2000"))
