@@ -40,7 +40,7 @@ def comparisons(datasets: list[list[dict]]) -> int:
         blocking_rules=model.BLOCKING,
         link_type="dedupe_only" if len(tables) == 1 else "link_only",
     )
-    return int(counts[-1].cumulative_comparison_count)
+    return int(counts[-1]["cumulative_comparison_count"])
 
 
 def one(name: str, parts: list[list]) -> dict:
@@ -87,8 +87,9 @@ def run(engine: str) -> dict:
         "data": {"dedupe_records": DEDUPE, "link_records_each": LINK},
         "dedupe": dedupe,
         "link": link,
+        # Named with the size: the goal is for the million; a smaller run says so.
         "goals": [
-            goal("dedupe_seconds", dedupe["seconds"], "<=", 300),
+            goal(f"dedupe_{DEDUPE}_records_seconds", dedupe["seconds"], "<=", 300),
             goal("peak_memory_gb", max(dedupe["peak_memory_gb"], link["peak_memory_gb"]), "<=", 8),
         ],
     }
