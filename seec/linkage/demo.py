@@ -33,13 +33,15 @@ CHILDREN = [
 
 
 def seed(stdout) -> None:
-    if Case.objects.filter(family_name="Петровић", given_names="Јована").exists():
+    if Case.objects.filter(external_reference__startswith="DEMO-LINKAGE-").exists():
         return
     users = {u.username: u for u in User.objects.filter(username__in={c[0] for c in CHILDREN})}
     if len(users) < len({c[0] for c in CHILDREN}):
         return  # a region without these countries' hotlines
     now = timezone.now()
-    for username, given, family, sex, born, place, category, days in CHILDREN:
+    for number, (username, given, family, sex, born, place, category, days) in enumerate(
+        CHILDREN, start=1
+    ):
         case_services.open_case(
             origin=Origin(users[username]),
             fields={
@@ -51,6 +53,7 @@ def seed(stdout) -> None:
                 "last_seen_at": now - timedelta(days=days),
                 "last_seen_place": place,
                 "may_cross_border": category == "migrant",
+                "external_reference": f"DEMO-LINKAGE-{number}",
             },
         )
     stdout.write("Demo children for linkage ready (a cross-border girl, boy and a duplicate).")
