@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from seec.cases.views import apply_errors
@@ -80,6 +81,20 @@ def pair_detail(request, pk):
     return render(request, "linkage/pair.html", _pair_context(request, pair, DecideForm()))
 
 
+# What the model's comparisons are called on the page.
+FIELD_LABELS = {
+    "given_name": gettext_lazy("Given names"),
+    "family_name": gettext_lazy("Family name"),
+    "dob": gettext_lazy("Date of birth"),
+    "sex": gettext_lazy("Sex"),
+    "nationality": gettext_lazy("Nationality"),
+    "latitude_longitude": gettext_lazy("Where last seen"),
+    "address": gettext_lazy("Address"),
+    "document_number": gettext_lazy("Document number"),
+    "event_date": gettext_lazy("When last seen"),
+}
+
+
 def _pair_context(request, pair, form) -> dict:
     contributions = sorted(pair.contributions.items(), key=lambda item: -abs(item[1]))
     return {
@@ -87,7 +102,12 @@ def _pair_context(request, pair, form) -> dict:
         "form": form,
         "sides": selectors.side_by_side(request.user, pair),
         "contributions": [
-            {"field": name, "weight": weight, "width": min(100, abs(weight) * 8)}
+            {
+                "label": FIELD_LABELS.get(name, name),
+                "weight": weight,
+                # Bars scaled so that a weight of 12 (a certain birth date) fills the column.
+                "width": min(100, round(abs(weight) * 8)),
+            }
             for name, weight in contributions
         ],
     }

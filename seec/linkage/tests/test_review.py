@@ -124,7 +124,7 @@ def test_the_pair_page_shows_both_records_and_why(region, gr_manager, serbian_an
     browser.force_login(gr_manager)
     page = browser.get(f"/linkage/pairs/{pair.pk}/").content.decode()
     assert "Јована" in page and "Γιοβάνα" in page
-    assert "given_name" in page and "4.20" in page
+    assert "Given names" in page and "4.20" in page
     # The Greek manager may open the Greek case, not the Serbian one (not shared).
     assert f'href="/cases/{greek.pk}/"' in page
     assert f'href="/cases/{serbian.pk}/"' not in page
