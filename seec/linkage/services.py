@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seec.cases import services as case_services
 from seec.cases.models import Case, CaseNote, CasePerson, CaseTask, Contact, Sighting, Status
 from seec.core import audit, notices, policy
 from seec.core.audit import Origin
@@ -244,10 +245,14 @@ def merge_duplicate(pair: CandidatePair, *, origin: Origin) -> Case:
     moved = {}
     for related in MOVED:
         moved[related._meta.model_name] = related.objects.filter(case=newer).update(case=older)
-    newer.status, newer.outcome = Status.CLOSED, "closed_other"
-    newer.closure_reason = _("Duplicate of %(number)s") % {"number": older.number}
-    newer.closed_at = timezone.now()
-    newer.save()
+    if newer.status != Status.CLOSED:
+        # Closed through the cases' own step: audited, and its live alerts cancelled with it.
+        case_services.close_case(
+            newer,
+            origin=origin,
+            outcome="closed_other",
+            reason=_("Duplicate of %(number)s") % {"number": older.number},
+        )
     for case in (older, newer):
         audit.record(
             LinkageAction.MERGE,
