@@ -2,7 +2,7 @@
 
 The dashboard's figures come, for each country and period, from the country's validated or
 published national submission where there is one, else from the platform's own cases and
-contacts, counted on the spot by the database (seec/stats/compute.py).
+contacts, summed from the running tallies by the database (seec/stats/compute.py).
 """
 
 from dataclasses import dataclass, field
