@@ -27,10 +27,12 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -161,10 +163,10 @@ def _flag(condition) -> CaseWhen:
     )
 
 
-def _case_cells(cases) -> list[dict]:
+def _case_cells_query(cases):
     """The tally cells of these cases, grouped: one row per distinct combination."""
     group, age = age_group()
-    return list(
+    return (
         cases.alias(_age=age, _days=DaysBetween(F("found_at"), F("last_seen_at")))
         .annotate(
             t_opened=MonthNumber("opened_at"),
@@ -173,8 +175,9 @@ def _case_cells(cases) -> list[dict]:
             t_age=group,
             t_band=time_band(),
             t_cross=_flag(CROSS_BORDER),
-            t_repeat=_flag(
-                Q(pk__in=RiskAssessment.objects.filter(previous_episodes=True).values("case_id"))
+            # Correlated, so that counting one case reads its own assessments only.
+            t_repeat=Exists(
+                RiskAssessment.objects.filter(case_id=OuterRef("pk"), previous_episodes=True)
             ),
         )
         .values(
@@ -194,6 +197,31 @@ def _case_cells(cases) -> list[dict]:
         .annotate(n=Count("pk"), ids=Sum("pk"))
         .order_by()
     )
+
+
+def _case_cells(cases) -> list[dict]:
+    return list(_case_cells_query(cases))
+
+
+_ANY_CASE = 918_273_645_546_372  # stands for the case id in the SQL compiled once below
+_compiled_for_one_case: dict[str, tuple[str, list, int]] = {}
+
+
+def _cells_of_case(case_id: int) -> list[dict]:
+    """`_case_cells` of one case, from SQL compiled once per database: compiling the
+    expressions costs several times more than running them, on every save of a case."""
+    vendor = connection.vendor
+    if vendor not in _compiled_for_one_case:
+        query = _case_cells_query(Case.objects.filter(pk=_ANY_CASE)).query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        params = list(params)
+        _compiled_for_one_case[vendor] = (sql, params, params.index(_ANY_CASE))
+    sql, params, at = _compiled_for_one_case[vendor]
+    params = [*params[:at], case_id, *params[at + 1 :]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _contact_cells(contacts) -> list[dict]:
@@ -280,7 +308,7 @@ def _counted_cells_of_case(case_id, *, lock: bool) -> list[dict]:
     if lock and connection.in_atomic_block and connection.features.has_select_for_update:
         # Another transaction changing the same case waits until this one has moved it.
         list(cases.select_for_update().values_list("pk"))
-    return _case_cells(cases)
+    return _cells_of_case(case_id)
 
 
 def _case_before_change(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -296,7 +324,7 @@ def _case_before_change(sender, instance, raw=False, update_fields=None, **kwarg
 def _case_saved(sender, instance, created, raw=False, **kwargs):
     if raw or not getattr(instance, "_tally_counted", True):
         return
-    deltas = Deltas().cases(_case_cells(Case.objects.filter(pk=instance.pk)), +1)
+    deltas = Deltas().cases(_cells_of_case(instance.pk), +1)
     deltas.cases(getattr(instance, "_tally_before", None) or [], -1).apply()
 
 
@@ -318,7 +346,7 @@ def _assessment_after(sender, instance, raw=False, **kwargs):
     before = getattr(instance, "_tally_before", None)
     if before is None:
         return
-    after = _case_cells(Case.objects.filter(pk=instance.case_id))
+    after = _cells_of_case(instance.case_id)
     Deltas().cases(after, +1).cases(before, -1).apply()
 
 
