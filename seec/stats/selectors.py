@@ -96,6 +96,27 @@ def figure_sets_for(user):
     return policy.visible_to(user, FigureSet, Act.VIEW)
 
 
+def latest_computed_sets(user, countries: list[str], period: str) -> list:
+    """The platform's latest missing-children set of each country for a period, with the
+    publication that is current for it (None if none): what a coordinator may publish."""
+    from .catalogue import Family
+    from .models import Source
+
+    latest = {}
+    sets = figure_sets_for(user).filter(
+        country_id__in=countries, family=Family.MISSING, source=Source.PLATFORM, period=period
+    )
+    for figure_set in sets.select_related("country").order_by("created_at", "pk"):
+        latest[figure_set.country_id] = figure_set
+    published = {
+        p.country_id: p
+        for p in current_publications().filter(
+            country_id__in=list(latest), family=Family.MISSING, period=period
+        )
+    }
+    return [(s, published.get(code)) for code, s in sorted(latest.items())]
+
+
 def current_publications():
     """What the public sees: the latest version of every published country, family and period.
     Public by design (disclosure control was applied when publishing)."""

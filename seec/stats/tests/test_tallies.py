@@ -43,7 +43,7 @@ def test_the_tallies_follow_every_change_to_cases_and_contacts(played, tmp_path)
         case,
         origin=manager,
         found_at=case.last_seen_at + timedelta(days=3),
-        found_how="police",
+        found_how="by_police",
         outcome="found_safe",
     )
     case_services.close_case(case, origin=manager, reason="Returned home")
