@@ -116,6 +116,16 @@ DOB = {
         },
         {"sql_condition": "damerau_levenshtein(dob_l, dob_r) <= 1", "label_for_charts": "typo"},
         {
+            # How birth dates are mistyped: a few days off in the month, or the year off by
+            # one on the same day. Siblings are born further apart.
+            "sql_condition": (
+                "(substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND abs(CAST(substr(dob_l, 9, 2) AS "
+                "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR (substr(dob_l, 6, 5) "
+                "= substr(dob_r, 6, 5) AND abs(birth_year_l - birth_year_r) = 1)"
+            ),
+            "label_for_charts": "a few days or a year apart",
+        },
+        {
             # Two dates both known for sure, and not one typo apart: two different children.
             "sql_condition": "dob_exact_l AND dob_exact_r",
             "label_for_charts": "different known dates",
