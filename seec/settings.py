@@ -316,6 +316,14 @@ SEEC_WEBHOOK_ALLOWED_HOSTS = [
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Partners' lists uploaded for linkage: the longest a list may be kept (days), whatever the
+# uploader chooses; `manage.py purge_partner_lists` deletes each list when its time is up.
+SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
+    os.environ.get("SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS", "365")
+)
+# A file held between the upload's steps (encrypted, never stored with the list) is deleted
+# this long after it was uploaded, if the upload was left unfinished.
+SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Static files ------------------------------------------------------------------------------
