@@ -1,5 +1,6 @@
 """Linkage runs and the decisions on what they find: each step transactional and audited."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -101,9 +102,10 @@ CASE_FIELDS = [
 ]  # fmt: skip
 
 
-def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
+def execute_run(run: LinkageRun, progress=None, backend: str | None = None) -> LinkageRun:
     """Prepare the records, train the model on them, score the blocked pairs and keep those
-    above the threshold. `progress(per_cent, stage)` hears each stage."""
+    above the threshold. `progress(per_cent, stage)` hears each stage. The engine is
+    `backend` ("duckdb" or "spark"), by default the installation's SEEC_LINKAGE_BACKEND."""
 
     def step(per_cent: int, stage: str) -> None:
         LinkageRun.objects.filter(pk=run.pk).update(progress=per_cent, stage=stage)
@@ -125,7 +127,9 @@ def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
             datasets = [datasets[0]]
         records = sum(len(rows) for rows in datasets)
         step(25, _("Learning the model and scoring pairs"))
-        result = model.link(datasets, threshold=run.threshold)
+        result = model.link(
+            datasets, threshold=run.threshold, backend=backend or settings.SEEC_LINKAGE_BACKEND
+        )
         step(85, _("Keeping the pairs for review"))
         found = _keep_pairs(run, result.pairs)
     except Exception as error:  # the run's page says what went wrong; the worker logs it
