@@ -321,9 +321,10 @@ CASE_FIELDS = [
 ]  # fmt: skip
 
 
-def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
+def execute_run(run: LinkageRun, progress=None, backend: str | None = None) -> LinkageRun:
     """Prepare the records, train the model on them, score the blocked pairs and keep those
-    above the threshold. `progress(per_cent, stage)` hears each stage."""
+    above the threshold. `progress(per_cent, stage)` hears each stage. The engine is
+    `backend` ("duckdb" or "spark"), by default the installation's SEEC_LINKAGE_BACKEND."""
 
     def step(per_cent: int, stage: str) -> None:
         LinkageRun.objects.filter(pk=run.pk).update(progress=per_cent, stage=stage)
@@ -351,7 +352,11 @@ def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
         records = sum(len(rows) for rows in datasets)
         step(25, _("Learning the model and scoring pairs"))
         if all(datasets):
-            result = model.link(datasets, threshold=run.threshold)
+            result = model.link(
+                datasets,
+                threshold=run.threshold,
+                backend=backend or settings.SEEC_LINKAGE_BACKEND,
+            )
         else:  # nothing to compare on one side
             result = model.Result(pairs=[], parameters={})
         step(85, _("Keeping the pairs for review"))

@@ -1,13 +1,15 @@
 """`manage.py link --within GR`, `--across RS,HR`, or `--against upload:<id> --countries GR,MK`:
-a linkage run now, with a progress bar."""
+a linkage run now, with a progress bar; `--backend spark` runs it on Apache Spark whatever
+SEEC_LINKAGE_BACKEND says."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from seec.core.audit import Origin
 from seec.core.models import User
-from seec.linkage import services
+from seec.linkage import model, services
 from seec.linkage.models import RunKind, RunStatus
 
 
@@ -28,6 +30,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as", dest="username", required=True, help="who runs it")
         parser.add_argument("--threshold", type=float, default=0.5)
+        parser.add_argument(
+            "--backend",
+            choices=model.BACKENDS,
+            default=None,
+            help=f"the linkage engine (default: {settings.SEEC_LINKAGE_BACKEND}, from "
+            "SEEC_LINKAGE_BACKEND)",
+        )
 
     def handle(
         self,
@@ -38,6 +47,7 @@ class Command(BaseCommand):
         countries=None,
         username=None,
         threshold=0.5,
+        backend=None,
         **options,
     ):
         user = User.objects.filter(username=username, is_active=True).first()
@@ -79,7 +89,7 @@ class Command(BaseCommand):
                 bar.set_postfix_str(stage)
                 bar.update(per_cent - bar.n)
 
-            run = services.execute_run(run, progress=progress)
+            run = services.execute_run(run, progress=progress, backend=backend)
         if run.status != RunStatus.DONE:
             raise CommandError(run.error)
         self.stdout.write(
