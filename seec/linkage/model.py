@@ -196,6 +196,37 @@ BLOCKING = [
     "l.given_key = r.family_key AND l.family_key = r.given_key",
 ]
 
+# Past this many records the broad rules above (one name and a letter, a birth year, a
+# date that may be a guess) make comparisons that grow with the square of the records, as
+# the blocks of common names and guessed dates fill: 26 million at 200,000 records, 690
+# million at a million. A large run keeps the names-and-birth rules, each with a third
+# condition: 34 million comparisons at a million records, for 0.83 of the true pairs
+# blocked instead of 0.94 (bench/linkage_scale measures both).
+LARGE_RUN = 250_000
+BLOCKING_AT_SCALE = [
+    block_on("given_key", "family_key"),
+    block_on("if(dob_exact, dob, NULL)", "substr(given_key, 1, 1)"),
+    block_on("family_key", "birth_year", "substr(given_key, 1, 1)"),
+    block_on("given_key", "birth_year", "substr(family_key, 1, 1)"),
+    block_on("family_key", "dob"),
+    block_on("given_key", "dob"),
+    block_on("document_number"),
+    "l.given_key = r.family_key AND l.family_key = r.given_key",
+]
+
+
+def blocking_for(records: int) -> list:
+    return BLOCKING if records <= LARGE_RUN else BLOCKING_AT_SCALE
+
+
+def _blocking_dicts(rules: list, dialect: str) -> list:
+    return [
+        rule.create_blocking_rule_dict(dialect)
+        if hasattr(rule, "create_blocking_rule_dict")
+        else {"blocking_rule": rule, "sql_dialect": "duckdb"}
+        for rule in rules
+    ]
+
 
 @dataclass
 class Result:
@@ -205,12 +236,12 @@ class Result:
     timings: dict = field(default_factory=dict)
 
 
-def settings(link_type: str, dialect: str = "duckdb") -> SettingsCreator:
+def settings(link_type: str, dialect: str = "duckdb", records: int = 0) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=comparisons(dialect),
-        blocking_rules_to_generate_predictions=BLOCKING,
+        blocking_rules_to_generate_predictions=blocking_for(records),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )
@@ -363,19 +394,23 @@ def link(
             for i, rows in enumerate(datasets)
         ]
         link_type = "dedupe_only" if len(tables) == 1 else "link_only"
+        records = sum(len(rows) for rows in datasets)
         started = time.perf_counter()
         if parameters is not None:
             linker = Linker(tables, in_dialect({**parameters, "link_type": link_type}, backend))
         elif learn == "all":  # everything from these records, from scratch
-            linker = Linker(tables, settings(link_type, backend))
+            linker = Linker(tables, settings(link_type, backend, records))
         else:
             parameters = reference_parameters(link_type, backend)
-            if sum(len(rows) for rows in datasets) < MIN_FOR_U:
+            parameters["blocking_rules_to_generate_predictions"] = _blocking_dicts(
+                blocking_for(records), backend
+            )
+            if records < MIN_FOR_U:
                 parameters = without_term_frequencies(parameters)
             linker = Linker(tables, parameters)
         if learn == "all":
             train(linker)
-        elif learn == "u" and sum(len(rows) for rows in datasets) >= MIN_FOR_U:
+        elif learn == "u" and records >= MIN_FOR_U:
             linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
