@@ -64,6 +64,9 @@ if PRODUCTION:
         )
 elif not SECRET_KEY:
     SECRET_KEY = local_secret_key()
+# Earlier SECRET_KEYs, comma-separated, while they are rotated out: sessions signed and matching
+# agreements' keys sealed under them still open (and the keys are sealed anew when used).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 DEBUG = env_bool("DEBUG", SEEC_ENV == "development")
 if PRODUCTION and DEBUG:

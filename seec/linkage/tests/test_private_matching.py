@@ -4,12 +4,14 @@ own and finds the girl it registered in Greek script. No name crosses; the key i
 """
 
 import dataclasses
+import io
 import json
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -386,17 +388,21 @@ def test_the_key_is_shown_once_and_is_neither_in_the_database_nor_in_the_audit_t
         agreement_keys.open_sealed(agreement.sealed_key, MatchingAgreement().reference)
 
 
-def test_the_key_survives_a_rotation_of_secret_key_and_is_resealed_on_use(
+def test_the_key_survives_a_rotation_of_secret_key_resealed_on_use_or_by_the_command(
     settings, children, agreements, rs_manager
 ):
-    agreement = agreements["serbian"]
+    agreement, unused = agreements["serbian"], agreements["greek"]
     old = settings.SECRET_KEY
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a new secret key " * 4, [old]
     services.encode_our_records(agreement, origin=Origin(rs_manager), selection=CaseSelection())
     agreement.refresh_from_db()
+    assert agreement_keys.open_sealed(agreement.sealed_key, agreement.reference)[1] is None
+    call_command("reseal_agreement_keys", stdout=io.StringIO())  # the ones not used meanwhile
     settings.SECRET_KEY_FALLBACKS = []
-    opened, _resealed = agreement_keys.open_sealed(agreement.sealed_key, agreement.reference)
-    assert opened == agreements["key"].encode()
+    for each in (agreement, unused):
+        each.refresh_from_db()
+        opened, resealed = agreement_keys.open_sealed(each.sealed_key, each.reference)
+        assert (opened, resealed) == (agreements["key"].encode(), None)
     settings.SECRET_KEY = "yet another secret key " * 3  # lost without a fallback: said so
     with pytest.raises(ImproperlyConfigured):
         agreement_keys.open_sealed(agreement.sealed_key, agreement.reference)
