@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from seec.cases import selectors as case_selectors
@@ -174,6 +174,7 @@ def agreements(request):
 @never_cache
 @sensitive_post_parameters("key")
 @linkers_only
+@sensitive_variables("key", "data")
 def agreement_new(request):
     form = AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

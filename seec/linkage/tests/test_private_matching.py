@@ -472,3 +472,41 @@ def test_the_selection_chooses_which_open_cases_are_encoded(children, agreements
             origin=origin,
             selection=CaseSelection(opened_since=timezone.localdate() + timedelta(days=1)),
         )
+
+
+def test_the_api_compares_a_partner_file_lists_the_matches_and_decides(
+    children, agreements, gr_manager, rs_manager
+):
+    from rest_framework.test import APIClient
+
+    serbian = APIClient()
+    serbian.force_login(rs_manager)
+    sent = serbian.post(
+        f"/api/linkage/agreements/{agreements['serbian'].pk}/encode/", {}, format="json"
+    )
+    assert sent.status_code == 200 and sent["Content-Type"] == "application/octet-stream"
+    listed = serbian.get("/api/linkage/agreements/").json()["results"]
+    assert [a["key_fingerprint"] for a in listed] == [agreements["serbian"].key_fingerprint]
+    assert "sealed_key" not in listed[0] and agreements["key"] not in json.dumps(listed)
+
+    greek = APIClient()
+    greek.force_login(gr_manager)
+    compare = f"/api/linkage/agreements/{agreements['greek'].pk}/compare/"
+    refused = greek.post(compare, {"file": upload(b"not an encodings file")}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["code"] == "refused"
+    assert refused.json()["errors"]["file"] and not EncodedExchange.objects.exists()
+    exchange = greek.post(compare, {"file": upload(sent.content)}, format="multipart")
+    assert exchange.status_code == 201, exchange.json()
+    matches = greek.get(
+        "/api/linkage/private-matches/", {"exchange": exchange.json()["id"]}
+    ).json()["results"]
+    assert [m["case_number"] for m in matches] == [children["greek"].number]
+    decided = greek.post(
+        f"/api/linkage/private-matches/{matches[0]['id']}/decide/",
+        {"status": "confirmed"},
+        format="json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "confirmed"
+    # The partner sees neither the Greek agreement nor its matches.
+    assert serbian.get(f"/api/linkage/private-matches/{matches[0]['id']}/").status_code == 404
+    assert serbian.post(compare, {"file": upload(sent.content)}).status_code == 404
