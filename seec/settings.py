@@ -427,6 +427,7 @@ SPECTACULAR_SETTINGS = {
         "FoundOutcomeEnum": ["found_safe", "found_harmed", "found_deceased"],
         "OrganisationKindEnum": "seec.core.models.OrganisationKind",
         "FileKindEnum": "seec.cases.models.FileKind",
+        "CategoryEnum": "seec.cases.models.Category",
     },
 }
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -417,11 +417,15 @@ def end_agreement(
 def _key_for_use(agreement: MatchingAgreement) -> bytes:
     """The agreement's key, to encode with; refused unless the agreement is in force."""
     if agreement.ended_at is not None or not agreement.sealed_key:
-        raise ValidationError(_("This agreement has ended: nothing more is encoded under it."))
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This agreement has ended: nothing more is encoded under it.")}
+        )
     if not agreement.in_force():
         raise ValidationError(
-            _("This agreement is in force from %(start)s to %(end)s only.")
-            % {"start": agreement.valid_from, "end": agreement.valid_until}
+            {
+                NON_FIELD_ERRORS: _("This agreement is in force from %(start)s to %(end)s only.")
+                % {"start": agreement.valid_from, "end": agreement.valid_until}
+            }
         )
     key, resealed = agreement_keys.open_sealed(agreement.sealed_key, agreement.reference)
     if resealed is not None:  # SECRET_KEY was rotated: seal under the current one
@@ -450,7 +454,9 @@ def _pprl_record(case: Case, record_id: str) -> dict:
 def _our_cases(user, agreement, selection) -> list[Case]:
     cases = list(selectors.cases_to_encode(user, agreement, selection))
     if not cases:
-        raise ValidationError(_("None of your open cases fits this choice: nothing to encode."))
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("None of your open cases fits this choice: nothing to encode.")}
+        )
     return cases
 
 

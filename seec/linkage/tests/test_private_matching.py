@@ -510,3 +510,12 @@ def test_the_api_compares_a_partner_file_lists_the_matches_and_decides(
     # The partner sees neither the Greek agreement nor its matches.
     assert serbian.get(f"/api/linkage/private-matches/{matches[0]['id']}/").status_code == 404
     assert serbian.post(compare, {"file": upload(sent.content)}).status_code == 404
+
+
+def test_an_ended_agreements_page_says_so_and_offers_no_encoding(agreements, rs_manager):
+    agreement = agreements["serbian"]
+    services.end_agreement(agreement, origin=Origin(rs_manager), reason="Terminated")
+    page = signed_in(rs_manager).get(f"/linkage/private/{agreement.pk}/").content.decode()
+    assert "not in force" in page and "/encode/" not in page
+    refused = signed_in(rs_manager).post(f"/linkage/private/{agreement.pk}/encode/", {})
+    assert refused.status_code == 400 and "has ended" in refused.content.decode()
