@@ -281,6 +281,9 @@ def run(engine: str) -> dict:
 
 
 PPRL_THRESHOLD = 0.8
+# Two parties' lists, each holding a child once: each record keeps its best partner only
+# (pprl.one_to_one), which lets a weaker Dice score count.
+PPRL_LINK_THRESHOLD = 0.6
 PPRL_RECORDS = int(os.environ.get("BENCH_PPRL_RECORDS", "10000"))
 
 
@@ -321,11 +324,20 @@ def privacy_preserving(datasets, truth: set, schema=None) -> dict:
     key = b"bench-agreement-key-0123456789abcdef"
     started = time.perf_counter()
     encoded = [pprl.encode([_pprl_row(r) for r in d], schema, key) for d in datasets]
-    other = encoded[1] if len(encoded) > 1 else encoded[0]
-    matches = pprl.match(encoded[0], other, PPRL_THRESHOLD)
+    if len(encoded) > 1:
+        threshold = PPRL_LINK_THRESHOLD
+        matches = pprl.one_to_one(pprl.match(encoded[0], encoded[1], threshold))
+    else:
+        threshold = PPRL_THRESHOLD
+        matches = pprl.match(encoded[0], encoded[0], threshold)
     found = {tuple(sorted((x, y))) for x, y, _score in matches if x != y}
-    result = {**scores(found, truth), "seconds": round(time.perf_counter() - started, 1)}
-    say(f"   privacy-preserving: F1 {result['f1']} at Dice {PPRL_THRESHOLD}")
+    result = {
+        **scores(found, truth),
+        "threshold": threshold,
+        "one_to_one": len(encoded) > 1,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    say(f"   privacy-preserving: F1 {result['f1']} at Dice {threshold}")
     return result
 
 

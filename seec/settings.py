@@ -316,12 +316,33 @@ SEEC_WEBHOOK_ALLOWED_HOSTS = [
                                     "127.0.0.1").split(",") if host
 ]  # fmt: skip
 
+# Record linkage runs on DuckDB in the process (one machine), or on Apache Spark for regional
+# or Europe-wide runs (docs/operations.md): "local[2]" runs Spark in the process, a cluster's
+# master URL ("spark://host:7077", "yarn") spreads a run over its executors.
+SEEC_LINKAGE_BACKEND = os.environ.get("SEEC_LINKAGE_BACKEND", "duckdb")
+if SEEC_LINKAGE_BACKEND not in {"duckdb", "spark"}:
+    raise ImproperlyConfigured(
+        f"SEEC_LINKAGE_BACKEND must be duckdb or spark, not {SEEC_LINKAGE_BACKEND!r}"
+    )
+SEEC_SPARK_MASTER = os.environ.get("SEEC_SPARK_MASTER", "local[2]")
+SEEC_SPARK_DRIVER_MEMORY = os.environ.get("SEEC_SPARK_DRIVER_MEMORY", "2g")
+# Few partitions suit one machine; a cluster wants a few per executor core.
+SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITIONS", "4"))
+
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
 # A partner's privacy-preserving encodings file (about 230 bytes a record): 64 MB is some
 # 280 000 records.
 SEEC_MAX_PPRL_FILE_BYTES = int(os.environ.get("SEEC_MAX_PPRL_FILE_MB", "64")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Partners' lists uploaded for linkage: the longest a list may be kept (days), whatever the
+# uploader chooses; `manage.py purge_partner_lists` deletes each list when its time is up.
+SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
+    os.environ.get("SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS", "365")
+)
+# A file held between the upload's steps (encrypted, never stored with the list) is deleted
+# this long after it was uploaded, if the upload was left unfinished.
+SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Static files ------------------------------------------------------------------------------
@@ -444,6 +465,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "splink": {"level": "WARNING"},
+        "py4j": {"level": "WARNING"},  # the Python side of Spark's bridge, chatty at INFO
     },
 }
 

@@ -25,6 +25,7 @@ from seec.core.audit import Origin
 from seec.core.bulk import column_where_in, insert_rows
 from seec.core.policy import Capability
 
+from . import signals
 from .models import FOUND_OUTCOMES, Case, CaseImport, CaseNumberSequence, Outcome, Status
 from .name_index import attach_search_names
 from .rows import CaseRowReader
@@ -324,6 +325,7 @@ def insert_cases(cases: list[Case]) -> None:
     for case in cases:
         case.pk = ids[case.number]
         case._state.adding = False
+    signals.cases_inserted.send(sender=Case, case_ids=[case.pk for case in cases])
 
 
 def _number(cases: list[Case]) -> None:

@@ -29,6 +29,7 @@ from .models import (
     CasePerson,
     CaseTask,
     Contact,
+    FoundHow,
     Outcome,
     RiskAssessment,
     RiskLevel,
@@ -355,6 +356,8 @@ def _validate_found(case: Case, found_at, found_how: str, outcome: str) -> dict:
         errors["found_at"] = _("This time is in the future.")
     if not found_how:
         errors["found_how"] = _("Say how the child was found.")
+    elif found_how not in FoundHow.values:
+        errors["found_how"] = _("Choose how the child was found from the list.")
     return errors
 
 

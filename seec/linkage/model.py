@@ -12,11 +12,12 @@ Blocking keeps the comparisons far below n²: pairs share the phonetic keys of b
 one key and the birth year, or the date of birth, or a document number, or the swapped keys,
 or the start of the address with one name key or the birth year.
 
-Backends: DuckDB embedded by default; Spark by configuration (the same SQL, in Spark's dialect
-where the list functions differ).
+Backends: DuckDB embedded by default; Spark by configuration (`SEEC_LINKAGE_BACKEND`) for runs
+larger than one machine: the same comparisons, written in Spark's SQL where the two differ.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,27 +51,45 @@ SCHEMA = pa.schema(
 REFERENCE_MODEL = Path(__file__).with_name("reference_model.json")
 
 
-def _best_jaro_winkler(column: str) -> str:
-    return (
-        f"list_max(list_transform({column}_l, lambda x: list_max(list_transform({column}_r, "
-        "lambda y: jaro_winkler_similarity(x, y)))))"
-    )
+BACKENDS = ("duckdb", "spark")
 
 
-def _shares(left: str, right: str) -> str:
-    return f"len(list_intersect({left}, {right})) > 0"
+def _list_sql(dialect: str) -> dict[str, str]:
+    """The two list comparisons that the engines write differently: the best Jaro–Winkler over
+    every pair of two records' name forms, and whether two lists share a form.
+
+    Splink writes its own comparisons in each engine's SQL, not ours: it reads a level's SQL as
+    the backend's dialect, and sqlglot turns neither DuckDB's list functions and lambdas nor its
+    `jaro_winkler_similarity` into Spark's (where Jaro–Winkler is the `jaro_winkler` function
+    of Splink's jar). DuckDB's stay as they were: the reference model was trained with them."""
+    if dialect == "spark":
+        return {
+            "best_jaro_winkler": "array_max(transform({left}, x -> array_max(transform({right}, "
+            "y -> jaro_winkler(x, y)))))",
+            "shares": "size(array_intersect({left}, {right})) > 0",
+        }
+    return {
+        "best_jaro_winkler": "list_max(list_transform({left}, lambda x: list_max(list_transform("
+        "{right}, lambda y: jaro_winkler_similarity(x, y)))))",
+        "shares": "len(list_intersect({left}, {right})) > 0",
+    }
 
 
-def _name_comparison(column: str, key: str, other: str, crossed: str) -> dict:
+def _name_comparison(column: str, key: str, other: str, crossed: str, dialect: str) -> dict:
     """Levels from the strongest evidence down; the first that holds scores the pair."""
-    best = _best_jaro_winkler(column)
+    sql = _list_sql(dialect)
+    best = sql["best_jaro_winkler"].format(left=f"{column}_l", right=f"{column}_r")
+
+    def shares(left: str, right: str) -> str:
+        return sql["shares"].format(left=left, right=right)
+
     return {
         "output_column_name": column.removesuffix("_forms") + "_name",
         "comparison_levels": [
             {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
             # A common name says less than a rare one: weights adjusted by how often it occurs.
             {
-                "sql_condition": _shares(f"{column}_l", f"{column}_r"),
+                "sql_condition": shares(f"{column}_l", f"{column}_r"),
                 "label_for_charts": "same",
                 "tf_adjustment_column": key,
                 "tf_adjustment_weight": 1.0,
@@ -85,9 +104,9 @@ def _name_comparison(column: str, key: str, other: str, crossed: str) -> dict:
             {
                 "sql_condition": " OR ".join(
                     [
-                        _shares(f"{column}_l", f"{other}_r"),
-                        _shares(f"{other}_l", f"{column}_r"),
-                        _shares(f"{column}_l", f"{crossed}_r"),
+                        shares(f"{column}_l", f"{other}_r"),
+                        shares(f"{other}_l", f"{column}_r"),
+                        shares(f"{column}_l", f"{crossed}_r"),
                     ]
                 ),
                 "label_for_charts": "nickname or swapped",
@@ -105,6 +124,7 @@ def _swapped_dob(side: str) -> str:
     )
 
 
+# The same SQL on both engines: on Spark, damerau_levenshtein is the function of Splink's jar.
 DOB = {
     "output_column_name": "dob",
     "comparison_levels": [
@@ -115,6 +135,16 @@ DOB = {
             "label_for_charts": "day and month swapped",
         },
         {"sql_condition": "damerau_levenshtein(dob_l, dob_r) <= 1", "label_for_charts": "typo"},
+        {
+            # How birth dates are mistyped: a few days off in the month, or the year off by
+            # one on the same day. Siblings are born further apart.
+            "sql_condition": (
+                "(substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND abs(CAST(substr(dob_l, 9, 2) AS "
+                "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR (substr(dob_l, 6, 5) "
+                "= substr(dob_r, 6, 5) AND abs(birth_year_l - birth_year_r) = 1)"
+            ),
+            "label_for_charts": "a few days or a year apart",
+        },
         {
             # Two dates both known for sure, and not one typo apart: two different children.
             "sql_condition": "dob_exact_l AND dob_exact_r",
@@ -127,10 +157,10 @@ DOB = {
 }
 
 
-def comparisons() -> list:
+def comparisons(dialect: str = "duckdb") -> list:
     return [
-        _name_comparison("given_forms", "given_key", "other_forms", "family_forms"),
-        _name_comparison("family_forms", "family_key", "other_forms", "given_forms"),
+        _name_comparison("given_forms", "given_key", "other_forms", "family_forms", dialect),
+        _name_comparison("family_forms", "family_key", "other_forms", "given_forms", dialect),
         DOB,
         cl.ExactMatch("sex"),
         cl.ExactMatch("nationality"),
@@ -166,6 +196,37 @@ BLOCKING = [
     "l.given_key = r.family_key AND l.family_key = r.given_key",
 ]
 
+# Past this many records the broad rules above (one name and a letter, a birth year, a
+# date that may be a guess) make comparisons that grow with the square of the records, as
+# the blocks of common names and guessed dates fill: 26 million at 200,000 records, 690
+# million at a million. A large run keeps the names-and-birth rules, each with a third
+# condition: 34 million comparisons at a million records, for 0.83 of the true pairs
+# blocked instead of 0.94 (bench/linkage_scale measures both).
+LARGE_RUN = 250_000
+BLOCKING_AT_SCALE = [
+    block_on("given_key", "family_key"),
+    block_on("if(dob_exact, dob, NULL)", "substr(given_key, 1, 1)"),
+    block_on("family_key", "birth_year", "substr(given_key, 1, 1)"),
+    block_on("given_key", "birth_year", "substr(family_key, 1, 1)"),
+    block_on("family_key", "dob"),
+    block_on("given_key", "dob"),
+    block_on("document_number"),
+    "l.given_key = r.family_key AND l.family_key = r.given_key",
+]
+
+
+def blocking_for(records: int) -> list:
+    return BLOCKING if records <= LARGE_RUN else BLOCKING_AT_SCALE
+
+
+def _blocking_dicts(rules: list, dialect: str) -> list:
+    return [
+        rule.create_blocking_rule_dict(dialect)
+        if hasattr(rule, "create_blocking_rule_dict")
+        else {"blocking_rule": rule, "sql_dialect": "duckdb"}
+        for rule in rules
+    ]
+
 
 @dataclass
 class Result:
@@ -175,27 +236,65 @@ class Result:
     timings: dict = field(default_factory=dict)
 
 
-def settings(link_type: str) -> SettingsCreator:
+def settings(link_type: str, dialect: str = "duckdb", records: int = 0) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=BLOCKING,
+        comparisons=comparisons(dialect),
+        blocking_rules_to_generate_predictions=blocking_for(records),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )
 
 
-def _db_api(backend: str):
-    if backend == "spark":
-        from pyspark.sql import SparkSession
+def spark_session():
+    """The process's Spark session (one per process: later calls get the same), started with
+    Splink's similarity functions. Their jar ships inside the splink package, so nothing is
+    downloaded; on a cluster Spark sends it to the executors (`spark.jars`)."""
+    from django.conf import settings as django_settings
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    session = (
+        SparkSession.builder.master(django_settings.SEEC_SPARK_MASTER)
+        .appName("seec-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.memory", django_settings.SEEC_SPARK_DRIVER_MEMORY)
+        .config("spark.sql.shuffle.partitions", django_settings.SEEC_SPARK_SHUFFLE_PARTITIONS)
+        # No web UI on the platform's servers (one more open port), no progress bars in its logs.
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("WARN")
+    return session
+
+
+@contextmanager
+def _database(backend: str):
+    """Splink's connection to the engine for one run.
+
+    DuckDB: a database in memory, gone with the run. Spark: a session of the run's own on the
+    process's Spark context, so that runs at the same time do not see each other's tables;
+    the tables it cached are dropped when it ends."""
+    if backend == "duckdb":
+        from splink.backends.duckdb import DuckDBAPI
+
+        yield DuckDBAPI()
+    elif backend == "spark":
         from splink.backends.spark import SparkAPI
 
-        session = SparkSession.builder.master("local[2]").appName("seec-linkage").getOrCreate()
-        return SparkAPI(spark_session=session)
-    from splink.backends.duckdb import DuckDBAPI
-
-    return DuckDBAPI()
+        session = spark_session().newSession()
+        try:
+            # Intermediate tables cached (memory, then disk) rather than written as Parquet
+            # to a checkpoint directory that every installation would have to provide.
+            yield SparkAPI(spark_session=session, break_lineage_method="persist")
+        finally:
+            for table in session.catalog.listTables():
+                if table.isTemporary:
+                    session.catalog.dropTempView(table.name)
+    else:
+        raise ValueError(f"Unknown linkage backend {backend!r}: one of {', '.join(BACKENDS)}.")
 
 
 def train(linker: Linker) -> None:
@@ -218,15 +317,17 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     """The reference model: m learnt from labelled records (the region's synthetic children,
     each written several ways; `cluster` names the child), u by random sampling, and the
     share of matches from the labels. Stored with the app (reference_model.json)."""
-    db_api = _db_api(backend)
-    table = db_api.register(pa.Table.from_pylist(records, schema=SCHEMA), dataset_display_name="t")
-    linker = Linker([table], settings("dedupe_only"))
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_key", "family_key", "dob")], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
-    linker.training.estimate_m_from_label_column("cluster")
-    return linker.misc.save_model_to_json()
+    with _database(backend) as db_api:
+        table = db_api.register(
+            pa.Table.from_pylist(records, schema=SCHEMA), dataset_display_name="t"
+        )
+        linker = Linker([table], settings("dedupe_only", backend))
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("given_key", "family_key", "dob")], recall=0.7
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+        linker.training.estimate_m_from_label_column("cluster")
+        return linker.misc.save_model_to_json()
 
 
 def without_term_frequencies(parameters: dict) -> dict:
@@ -240,10 +341,34 @@ def without_term_frequencies(parameters: dict) -> dict:
     return parameters
 
 
-def reference_parameters(link_type: str) -> dict:
+def reference_parameters(link_type: str, dialect: str = "duckdb") -> dict:
     model = json.loads(REFERENCE_MODEL.read_text())
     model["link_type"] = link_type
-    return model
+    return in_dialect(model, dialect)
+
+
+def in_dialect(parameters: dict, dialect: str) -> dict:
+    """A saved model (the reference, or a run's) with its comparisons' SQL written for
+    `dialect`, its learnt weights unchanged. Splink would read the saved SQL as the backend's
+    own dialect without translating it, and DuckDB's list functions are no Spark SQL."""
+    parameters = json.loads(json.dumps(parameters))
+    written = {
+        comparison["output_column_name"]: comparison["comparison_levels"]
+        for comparison in settings(parameters["link_type"], dialect).create_settings_dict(dialect)[
+            "comparisons"
+        ]
+    }
+    for comparison in parameters["comparisons"]:
+        levels = written.get(comparison["output_column_name"], [])
+        if len(levels) != len(comparison["comparison_levels"]):
+            raise ValueError(
+                f"The saved model's {comparison['output_column_name']} comparison is not this "
+                "module's: retrain it (manage.py train_linkage_reference)."
+            )
+        for level, fresh in zip(comparison["comparison_levels"], levels, strict=True):
+            level["sql_condition"] = fresh["sql_condition"]
+    parameters["sql_dialect"] = dialect
+    return parameters
 
 
 def link(
@@ -263,50 +388,54 @@ def link(
     for large sets where same children are many), or "" (nothing)."""
     import time
 
-    db_api = _db_api(backend)
-    tables = [
-        db_api.register(pa.Table.from_pylist(rows, schema=SCHEMA), dataset_display_name=f"d{i}")
-        for i, rows in enumerate(datasets)
-    ]
-    link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    started = time.perf_counter()
-    if parameters is not None:
-        linker = Linker(tables, {**parameters, "link_type": link_type})
-    elif learn == "all":  # everything from these records, from scratch
-        linker = Linker(tables, settings(link_type))
-    else:
-        parameters = reference_parameters(link_type)
-        if sum(len(rows) for rows in datasets) < MIN_FOR_U:
-            parameters = without_term_frequencies(parameters)
-        linker = Linker(tables, parameters)
-    if learn == "all":
-        train(linker)
-    elif learn == "u" and sum(len(rows) for rows in datasets) >= MIN_FOR_U:
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    trained = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    frame = predictions.as_record_list()
-    done = time.perf_counter()
-    pairs = [
-        {
-            "left": row["unique_id_l"],
-            "right": row["unique_id_r"],
-            "probability": float(row["match_probability"]),
-            "weight": float(row["match_weight"]),
-            "contributions": {
-                name: round(float(row[f"mw_{name}"]), 3)
-                for name in FIELDS_IN_MODEL
-                if row.get(f"mw_{name}") is not None
-            },
-            "levels": {name: int(row[f"gamma_{name}"]) for name in FIELDS_IN_MODEL},
-        }
-        for row in frame
-    ]
-    return Result(
-        pairs=pairs,
-        parameters=linker.misc.save_model_to_json(),
-        timings={"train_s": trained - started, "predict_s": done - trained},
-    )
+    with _database(backend) as db_api:
+        tables = [
+            db_api.register(pa.Table.from_pylist(rows, schema=SCHEMA), dataset_display_name=f"d{i}")
+            for i, rows in enumerate(datasets)
+        ]
+        link_type = "dedupe_only" if len(tables) == 1 else "link_only"
+        records = sum(len(rows) for rows in datasets)
+        started = time.perf_counter()
+        if parameters is not None:
+            linker = Linker(tables, in_dialect({**parameters, "link_type": link_type}, backend))
+        elif learn == "all":  # everything from these records, from scratch
+            linker = Linker(tables, settings(link_type, backend, records))
+        else:
+            parameters = reference_parameters(link_type, backend)
+            parameters["blocking_rules_to_generate_predictions"] = _blocking_dicts(
+                blocking_for(records), backend
+            )
+            if records < MIN_FOR_U:
+                parameters = without_term_frequencies(parameters)
+            linker = Linker(tables, parameters)
+        if learn == "all":
+            train(linker)
+        elif learn == "u" and records >= MIN_FOR_U:
+            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+        trained = time.perf_counter()
+        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        frame = predictions.as_record_list()
+        done = time.perf_counter()
+        pairs = [
+            {
+                "left": row["unique_id_l"],
+                "right": row["unique_id_r"],
+                "probability": float(row["match_probability"]),
+                "weight": float(row["match_weight"]),
+                "contributions": {
+                    name: round(float(row[f"mw_{name}"]), 3)
+                    for name in FIELDS_IN_MODEL
+                    if row.get(f"mw_{name}") is not None
+                },
+                "levels": {name: int(row[f"gamma_{name}"]) for name in FIELDS_IN_MODEL},
+            }
+            for row in frame
+        ]
+        return Result(
+            pairs=pairs,
+            parameters=linker.misc.save_model_to_json(),
+            timings={"train_s": trained - started, "predict_s": done - trained},
+        )
 
 
 # Below this many records random pairs say little about chance agreement: keep the reference u.

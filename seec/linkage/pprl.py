@@ -92,6 +92,10 @@ class Schema:
     year_rows: int = 3
     lsh_bands: int = 24
     lsh_rows: int = 6
+    # (3) records alike as a whole (every field's bits): a name mistyped beyond its bands is
+    # still caught by the birth date and the other fields.
+    record_bands: int = 32
+    record_rows: int = 6
 
     def describe(self) -> dict:
         """The schema as plain data, as it is written into an encoding file."""
@@ -103,6 +107,8 @@ class Schema:
             "year_rows": self.year_rows,
             "lsh_bands": self.lsh_bands,
             "lsh_rows": self.lsh_rows,
+            "record_bands": self.record_bands,
+            "record_rows": self.record_rows,
         }
 
     @property
@@ -333,7 +339,10 @@ def _schema_problems(found, expected: Schema) -> list[str]:
         return [gettext("The file carries no schema description.")]
     wanted = expected.describe()
     problems = []
-    for setting in ("version", "block_years", "year_bands", "year_rows", "lsh_bands", "lsh_rows"):
+    for setting in (
+        "version", "block_years", "year_bands", "year_rows", "lsh_bands", "lsh_rows",
+        "record_bands", "record_rows",
+    ):  # fmt: skip
         if found.get(setting) != wanted[setting]:
             problems.append(
                 gettext(
@@ -447,19 +456,23 @@ def _block_tokens(record: Mapping, schema: Schema, key: bytes, cache: dict[str, 
 # --- Matching ------------------------------------------------------------------------------
 
 
-def _lsh_keys(encodings: Encodings, bands: int, rows: int) -> np.ndarray:
-    """MinHash LSH band keys (n, bands) over the name filter: records whose names share
-    many bits share a band (the more rows a band has, the more they must share)."""
-    cached = encodings._lsh.get((bands, rows))
+def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) -> np.ndarray:
+    """MinHash LSH band keys (n, bands) over the name filter (or the whole record's bits):
+    records whose names share many bits share a band (the more rows a band has, the more
+    they must share)."""
+    cached = encodings._lsh.get((bands, rows, whole))
     if cached is not None:
         return cached
     schema = encodings.schema
     # The permutations are public (seeded by the schema): the bits are keyed already.
-    described = json.dumps([schema.describe(), bands, rows], sort_keys=True)
+    described = json.dumps([schema.describe(), bands, rows, whole], sort_keys=True)
     rng = random.Random(hashlib.sha256(described.encode()).digest())  # noqa: S311
     count = bands * rows
-    name_field, start, end = next(o for o in schema.offsets() if o[0].kind == NAME)
-    size = name_field.bits
+    if whole:
+        start, end, size = 0, schema.bits // 8, schema.bits
+    else:
+        name_field, start, end = next(o for o in schema.offsets() if o[0].kind == NAME)
+        size = name_field.bits
     ranks = np.array(
         [rng.sample(range(size), size) for _ in range(count)], dtype=np.int64
     )  # (count, bits): the rank of each bit in each permutation
@@ -478,7 +491,7 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int) -> np.ndarray:
         keys = keys * radix + banded[:, :, r]
     # The band's number in the top bits keeps equal values of different bands apart.
     keys += np.arange(bands, dtype=np.int64) << 56
-    encodings._lsh[bands, rows] = keys
+    encodings._lsh[bands, rows, whole] = keys
     return keys
 
 
@@ -501,8 +514,8 @@ def _equal_key_pairs(
 
 def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs (of a, of b) worth scoring: sharing a (sex, year ±block_years) token and a
-    short name band, or a long name band. With `a is b` (deduplication) each pair once and
-    no record with itself."""
+    short name band, or a long name band, or a band of the whole record. With `a is b`
+    (deduplication) each pair once and no record with itself."""
     schema = a.schema
     width = 2 * schema.block_years + 1
     centre = [schema.block_years, width + schema.block_years]
@@ -527,8 +540,14 @@ def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]
         _lsh_keys(b, bands, schema.lsh_rows).ravel(),
         np.repeat(np.arange(len(b)), bands),
     )
-    pair_a = np.concatenate([year_a, band_a])
-    pair_b = np.concatenate([year_b, band_b])
+    whole_a, whole_b = _equal_key_pairs(
+        _lsh_keys(a, schema.record_bands, schema.record_rows, whole=True).ravel(),
+        np.repeat(np.arange(len(a)), schema.record_bands),
+        _lsh_keys(b, schema.record_bands, schema.record_rows, whole=True).ravel(),
+        np.repeat(np.arange(len(b)), schema.record_bands),
+    )
+    pair_a = np.concatenate([year_a, band_a, whole_a])
+    pair_b = np.concatenate([year_b, band_b, whole_b])
     if a is b:
         pair_a, pair_b = np.minimum(pair_a, pair_b), np.maximum(pair_a, pair_b)
         distinct = pair_a != pair_b
@@ -592,3 +611,18 @@ def match(a: Encodings, b: Encodings, threshold: float) -> list[tuple[str, str, 
         (a.ids[i], b.ids[j], float(s))
         for i, j, s in zip(rows_a[order], rows_b[order], scores[order], strict=True)
     ]
+
+
+def one_to_one(matches: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """Of candidate matches between two lists that each hold a child once (best first, as
+    `match` returns them), each record's best partner that is not already taken by a better
+    pair: the greedy assignment. A weaker score then suffices, since a record's look-alikes
+    no longer all count as matches."""
+    taken_a, taken_b, kept = set(), set(), []
+    for left, right, score in matches:
+        if left in taken_a or right in taken_b:
+            continue
+        taken_a.add(left)
+        taken_b.add(right)
+        kept.append((left, right, score))
+    return kept

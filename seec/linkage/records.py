@@ -114,3 +114,26 @@ def from_generated(row: dict) -> PersonRecord:
         country=row.get("country") or "",
         cluster=str(row["entity_id"]),
     )
+
+
+def from_partner_record(record) -> PersonRecord:
+    """A row of a partner's list (models.PartnerRecord): its id is "r" and the row's key, so
+    that a pair of a case and a row says which side is which."""
+    return PersonRecord(
+        record_id=f"r{record.pk}",
+        source=f"upload:{record.partner_list_id}",
+        given_name=record.given_name,
+        family_name=record.family_name,
+        other_names=record.other_names,
+        sex=record.sex,
+        date_of_birth=record.date_of_birth,
+        dob_estimated=record.dob_estimated,
+        age_estimate=record.age_estimate,
+        nationality=record.nationality_id or "",
+        latitude=float(record.latitude) if record.latitude is not None else None,
+        longitude=float(record.longitude) if record.longitude is not None else None,
+        event_date=record.event_date,
+        country=record.partner_list.country_id,
+        address=record.place,
+        document_number=record.document_number,
+    )

@@ -1,9 +1,10 @@
-"""Linkage runs and the decisions on what they find; privacy-preserving matching with a
-partner under an agreement. Each step transactional and audited."""
+"""Linkage runs and the decisions on what they find, and the partners' lists they are run
+against; privacy-preserving matching with a partner under an agreement. Each step
+transactional and audited."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
@@ -30,11 +31,16 @@ from .models import (
     LinkageRun,
     MatchingAgreement,
     PairStatus,
+    PartnerList,
+    PartnerListKind,
+    PartnerRecord,
     PrivateMatch,
     RunKind,
     RunStatus,
 )
-from .records import PersonRecord, linkage_rows
+from .partner_files import FileRefused, Problem, Table, read_table
+from .partner_mapping import Mapping, read_records
+from .records import PersonRecord, from_partner_record, linkage_rows
 from .rules import may_link
 
 
@@ -47,6 +53,11 @@ class LinkageAction:
     PRIVATE_ENCODE = "linkage.private_encode"
     PRIVATE_COMPARE = "linkage.private_compare"
     PRIVATE_DECIDE = "linkage.private_decide"
+    LIST_UPLOADED = "linkage.partner_list_uploaded"
+    LIST_VIEWED = "linkage.partner_list_viewed"
+    LIST_PURGED = "linkage.partner_list_purged"
+    PARTNER_MATCH = "linkage.partner_match"
+    PARTNER_MATCH_PURGED = "linkage.partner_match_purged"
 
 
 audit.ACTION_LABELS.update(
@@ -59,29 +70,210 @@ audit.ACTION_LABELS.update(
         LinkageAction.PRIVATE_ENCODE: gettext_lazy("Records encoded for a partner"),
         LinkageAction.PRIVATE_COMPARE: gettext_lazy("Partner's encodings compared"),
         LinkageAction.PRIVATE_DECIDE: gettext_lazy("Private match decided"),
+        LinkageAction.LIST_UPLOADED: gettext_lazy("Partner list uploaded"),
+        LinkageAction.LIST_VIEWED: gettext_lazy("Partner list viewed"),
+        LinkageAction.LIST_PURGED: gettext_lazy("Partner list deleted at the end of its retention"),
+        LinkageAction.PARTNER_MATCH: gettext_lazy("Found on a partner's list"),
+        LinkageAction.PARTNER_MATCH_PURGED: gettext_lazy(
+            "A decided match with a partner's list deleted with the list"
+        ),
     }
 )
 
 
+# --- Partners' lists -------------------------------------------------------------------------
+
+RETENTION_STEPS = (30, 90, 180, 365)
+
+
+def retention_choices() -> list[int]:
+    """The retention periods offered at upload (days): the usual steps below the platform's
+    maximum, and the maximum itself."""
+    most = settings.SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS
+    return [days for days in RETENTION_STEPS if days < most] + [most]
+
+
+class PartnerListRefused(ValidationError):
+    """An upload with problems: every one of them, by row and column. Nothing was stored."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__([str(p) for p in self.problems])
+
+
+def read_partner_file(content: bytes, filename: str) -> Table:
+    """The first step of an upload: the file read as a table (a header and rows), or
+    `PartnerListRefused` naming every problem. Nothing is stored."""
+    try:
+        return read_table(content, filename)
+    except FileRefused as refused:
+        raise PartnerListRefused(refused.problems) from None
+
+
+def upload_partner_list(
+    *,
+    origin: Origin,
+    content: bytes,
+    filename: str,
+    mapping: Mapping,
+    name: str,
+    kind: str,
+    country: str,
+    retention_days: int,
+) -> PartnerList:
+    """Store a partner's list: every row read under the mapping and checked; a single problem
+    refuses the whole file (`PartnerListRefused` lists them all) and nothing is stored. The
+    list, its rows and the audit event are written in one transaction; the file itself is not
+    kept. The list is deleted `retention_days` after today (at most the platform's maximum)."""
+    user = origin.actor
+    if not may_link(user) or user.organisation_id is None:
+        raise PermissionDenied(_("Only case managers and liaison officers upload lists."))
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Name the list.")
+    if kind not in PartnerListKind.values:
+        errors["kind"] = _("Choose the kind of list.")
+    if not Country.objects.filter(pk=(country or "").upper()).exists():
+        errors["country"] = _("Choose the country the list concerns.")
+    most = settings.SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS
+    if not isinstance(retention_days, int) or not 1 <= retention_days <= most:
+        errors["retention_days"] = _("A list is kept from 1 to %(days)d days.") % {"days": most}
+    if errors:
+        raise ValidationError(errors)
+    table = read_partner_file(content, filename)
+    today = timezone.localdate()
+    rows, problems = read_records(table, mapping, today=today)
+    if problems:
+        raise PartnerListRefused(problems)
+    with transaction.atomic():
+        partner_list = PartnerList.objects.create(
+            name=name.strip()[:200],
+            kind=kind,
+            organisation_id=user.organisation_id,
+            uploaded_by=user,
+            country_id=country.upper(),
+            filename=filename[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            mapping={field: column for field, column in mapping.columns.items() if column},
+            date_format=mapping.date_format,
+            name_order=mapping.name_order if "full_name" in mapping.columns else "",
+            rows=len(rows),
+            retention_days=retention_days,
+            delete_after=today + timedelta(days=retention_days),
+        )
+        PartnerRecord.objects.bulk_create(
+            [PartnerRecord(partner_list=partner_list, **row) for row in rows], batch_size=1000
+        )
+        audit.record(
+            LinkageAction.LIST_UPLOADED,
+            origin=origin,
+            obj=partner_list,
+            details={
+                "rows": len(rows),
+                "kind": kind,
+                "country": partner_list.country_id,
+                "filename": partner_list.filename,
+                "sha256": partner_list.sha256,
+                "delete_after": partner_list.delete_after.isoformat(),
+            },
+        )
+    return partner_list
+
+
+def purge_partner_lists(today: date | None = None) -> int:
+    """Delete every list whose retention is over (its `delete_after` has passed), with its
+    rows and the pairs found with them, each list in its own transaction. A pair that a
+    person decided leaves a trace on its case's audit trail (which list, which row, what was
+    decided, by whom) without the row's personal data; a confirmed match has its note on the
+    case already. Returns how many lists were deleted."""
+    today = today or timezone.localdate()
+    purged = 0
+    for partner_list in PartnerList.objects.filter(delete_after__lt=today).order_by("pk"):
+        with transaction.atomic():
+            _purge(partner_list)
+        purged += 1
+    return purged
+
+
+PURGE_ACTOR = "retention purge"
+
+
+def _purge(partner_list: PartnerList) -> None:
+    pairs = CandidatePair.objects.filter(partner_record__partner_list=partner_list).select_related(
+        "left", "partner_record", "decided_by"
+    )
+    decided = 0
+    for pair in pairs.filter(status__in=[PairStatus.CONFIRMED, PairStatus.REJECTED]):
+        audit.record(
+            LinkageAction.PARTNER_MATCH_PURGED,
+            obj=pair.left,
+            actor_username=PURGE_ACTOR,
+            details={
+                "partner_list": partner_list.pk,
+                "list_name": partner_list.name,
+                "row": pair.partner_record.row_number,
+                "status": pair.status,
+                "decided_by": pair.decided_by.get_username() if pair.decided_by else "",
+                "decided_at": pair.decided_at.isoformat() if pair.decided_at else "",
+                "probability": round(pair.probability, 4),
+            },
+        )
+        decided += 1
+    deleted_pairs, _kinds = pairs.delete()
+    audit.record(
+        LinkageAction.LIST_PURGED,
+        obj=partner_list,
+        actor_username=PURGE_ACTOR,
+        details={
+            "rows": partner_list.rows,
+            "pairs_deleted": deleted_pairs,
+            "decided_pairs": decided,
+            "delete_after": partner_list.delete_after.isoformat(),
+            "organisation": partner_list.organisation_id,
+        },
+    )
+    partner_list.delete()
+
+
+# --- Runs ------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def start_run(
-    *, origin: Origin, kind: str, countries: list[str], threshold: float = 0.5, enqueue=True
+    *,
+    origin: Origin,
+    kind: str,
+    countries: list[str],
+    threshold: float = 0.5,
+    enqueue=True,
+    partner_list: PartnerList | int | None = None,
 ):
-    """A run over one country's cases (duplicates) or several countries' (cross-border), done
-    by the task worker (unless the caller runs it itself: `enqueue=False`); the user follows
-    its progress on the run's page."""
+    """A run over one country's cases (duplicates), several countries' (cross-border), or the
+    chosen countries' cases against a partner's list of the user's organisation; done by the
+    task worker (unless the caller runs it itself: `enqueue=False`); the user follows its
+    progress on the run's page."""
     user = origin.actor
     if not may_link(user):
         raise PermissionDenied(_("Only case managers and liaison officers run linkage."))
     codes = sorted({(code or "").strip().upper() for code in countries} - {""})
     known = set(Country.objects.filter(pk__in=codes, in_region=True).values_list("pk", flat=True))
     errors = {}
+    the_list = None
     if kind not in RunKind.values:
-        errors["kind"] = _("Choose duplicates within a country or a link across countries.")
+        errors["kind"] = _(
+            "Choose duplicates within a country, a link across countries or a link "
+            "against a partner list."
+        )
     elif kind == RunKind.WITHIN and len(codes) != 1:
         errors["countries"] = _("Choose one country.")
     elif kind == RunKind.ACROSS and len(codes) < 2:
         errors["countries"] = _("Choose at least two countries.")
+    elif kind == RunKind.AGAINST:
+        if not codes:
+            errors["countries"] = _("Choose the countries whose cases to link against the list.")
+        the_list = _own_list(user, partner_list)
+        if the_list is None:
+            errors["partner_list"] = _("Choose one of your organisation's partner lists.")
     if set(codes) - known:
         errors["countries"] = _("Not a country of the region: %(codes)s") % {
             "codes": ", ".join(sorted(set(codes) - known))
@@ -93,14 +285,32 @@ def start_run(
     if errors:
         raise ValidationError(errors)
     run = LinkageRun.objects.create(
-        kind=kind, countries=",".join(codes), threshold=threshold, started_by=user
+        kind=kind,
+        countries=",".join(codes),
+        threshold=threshold,
+        started_by=user,
+        partner_list=the_list,
     )
-    audit.record(LinkageAction.RUN, origin=origin, obj=run, details={"countries": codes})
+    details = {"countries": codes}
+    if the_list is not None:
+        details["partner_list"] = the_list.pk
+    audit.record(LinkageAction.RUN, origin=origin, obj=run, details=details)
     from .tasks import run_linkage
 
     if enqueue:
         transaction.on_commit(lambda: run_linkage.enqueue(run_id=run.pk))
     return run
+
+
+def _own_list(user, partner_list) -> PartnerList | None:
+    """The list, if it is one the user's organisation uploaded (and is still kept)."""
+    if partner_list is None or partner_list == "":
+        return None
+    pk = partner_list.pk if isinstance(partner_list, PartnerList) else partner_list
+    try:
+        return policy.visible_to(user, PartnerList).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
 
 
 def person_record(case: Case) -> PersonRecord:
@@ -128,9 +338,10 @@ CASE_FIELDS = [
 ]  # fmt: skip
 
 
-def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
+def execute_run(run: LinkageRun, progress=None, backend: str | None = None) -> LinkageRun:
     """Prepare the records, train the model on them, score the blocked pairs and keep those
-    above the threshold. `progress(per_cent, stage)` hears each stage."""
+    above the threshold. `progress(per_cent, stage)` hears each stage. The engine is
+    `backend` ("duckdb" or "spark"), by default the installation's SEEC_LINKAGE_BACKEND."""
 
     def step(per_cent: int, stage: str) -> None:
         LinkageRun.objects.filter(pk=run.pk).update(progress=per_cent, stage=stage)
@@ -150,11 +361,26 @@ def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
             datasets.append(linkage_rows(person_record(c) for c in cases.only(*CASE_FIELDS)))
         if run.kind == RunKind.WITHIN:
             datasets = [datasets[0]]
+        elif run.kind == RunKind.AGAINST:
+            step(15, _("Reading the partner list"))
+            # The chosen countries' cases are one side, the list the other: cases are not
+            # compared with each other here, nor the list's rows with each other.
+            datasets = [[row for rows in datasets for row in rows], _partner_rows(run)]
         records = sum(len(rows) for rows in datasets)
         step(25, _("Learning the model and scoring pairs"))
-        result = model.link(datasets, threshold=run.threshold)
+        if all(datasets):
+            result = model.link(
+                datasets,
+                threshold=run.threshold,
+                backend=backend or settings.SEEC_LINKAGE_BACKEND,
+            )
+        else:  # nothing to compare on one side
+            result = model.Result(pairs=[], parameters={})
         step(85, _("Keeping the pairs for review"))
-        found = _keep_pairs(run, result.pairs)
+        if run.kind == RunKind.AGAINST:
+            found = _keep_partner_pairs(run, result.pairs)
+        else:
+            found = _keep_pairs(run, result.pairs)
     except Exception as error:  # the run's page says what went wrong; the worker logs it
         LinkageRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
@@ -172,6 +398,54 @@ def execute_run(run: LinkageRun, progress=None) -> LinkageRun:
     )
     run.refresh_from_db()
     return run
+
+
+def _partner_rows(run: LinkageRun) -> list[dict]:
+    partner_list = PartnerList.objects.filter(pk=run.partner_list_id).first()
+    if partner_list is None:
+        raise ValidationError(_("The partner list was deleted before the run."))
+    records = PartnerRecord.objects.filter(partner_list=partner_list).select_related("partner_list")
+    return linkage_rows(from_partner_record(record) for record in records)
+
+
+@transaction.atomic
+def _keep_partner_pairs(run: LinkageRun, pairs: list[dict]) -> int:
+    """A pair of a case and a partner's row: the case on the left, the row beside it."""
+    found = []
+    for pair in pairs:
+        ids = (str(pair["left"]), str(pair["right"]))
+        rows = [i for i in ids if i.startswith("r")]
+        if len(rows) != 1:
+            continue  # two cases or two rows: not what this run compares
+        case_id = int(next(i for i in ids if not i.startswith("r")))
+        found.append((case_id, int(rows[0][1:]), pair))
+    countries = dict(
+        Case.objects.filter(pk__in={case_id for case_id, _r, _p in found}).values_list(
+            "pk", "country_id"
+        )
+    )
+    list_country = run.partner_list.country_id if run.partner_list_id else None
+    kept = 0
+    for case_id, record_id, pair in found:
+        values = {
+            "run": run,
+            "probability": pair["probability"],
+            "weight": pair["weight"],
+            "contributions": pair["contributions"],
+            "levels": pair["levels"],
+            "cross_border": countries.get(case_id) != list_country,
+        }
+        existing = CandidatePair.objects.filter(
+            left_id=case_id, partner_record_id=record_id
+        ).first()
+        if existing is None:
+            CandidatePair.objects.create(left_id=case_id, partner_record_id=record_id, **values)
+        elif existing.status == PairStatus.PENDING:
+            CandidatePair.objects.filter(pk=existing.pk).update(**values)
+        else:
+            continue  # decided already: a person's word stands
+        kept += 1
+    return kept
 
 
 @transaction.atomic
@@ -208,8 +482,14 @@ def decide(pair: CandidatePair, *, origin: Origin, status: str, note: str = "") 
     """Same child, different children, or unsure. A confirmed pair within one hotline merges
     the newer case into the older; a confirmed cross-border pair tells both centres."""
     user = origin.actor
-    pair = CandidatePair.objects.select_for_update().select_related("left", "right").get(pk=pair.pk)
+    pair = (
+        CandidatePair.objects.select_for_update()
+        .select_related("left", "right", "partner_record__partner_list")
+        .get(pk=pair.pk)
+    )
     if not policy.can(user, Act.CHANGE, pair):
+        if pair.with_partner_record:
+            raise PermissionDenied(_("Only the organisation that uploaded the list decides."))
         raise PermissionDenied(_("Only the centres of these two cases decide on them."))
     if status not in PairStatus.values or status == PairStatus.PENDING:
         raise ValidationError({"status": _("Choose same child, different children or unsure.")})
@@ -220,6 +500,9 @@ def decide(pair: CandidatePair, *, origin: Origin, status: str, note: str = "") 
     pair.status, pair.note = status, note.strip()
     pair.decided_by, pair.decided_at = user, timezone.now()
     pair.save()
+    if pair.with_partner_record:
+        _decide_on_partner_record(pair, origin=origin, status=status, note=note)
+        return pair
     for case in (pair.left, pair.right):
         audit.record(
             LinkageAction.DECIDE,
@@ -234,6 +517,132 @@ def decide(pair: CandidatePair, *, origin: Origin, status: str, note: str = "") 
         else:
             merge_duplicate(pair, origin=origin)
     return pair
+
+
+def _decide_on_partner_record(pair: CandidatePair, *, origin: Origin, status: str, note: str):
+    """A case and a partner's row: audited on the case and on the list. Confirmed, nothing is
+    merged (the row is not a case): the case gets a note that says where the child was listed
+    and whom to ask, and its centre is told."""
+    record = pair.partner_record
+    details = {
+        "pair": pair.pk,
+        "status": status,
+        "partner_list": record.partner_list_id,
+        "row": record.row_number,
+    }
+    audit.record(LinkageAction.DECIDE, origin=origin, obj=pair.left, reason=note, details=details)
+    audit.record(
+        LinkageAction.DECIDE,
+        origin=origin,
+        obj=record.partner_list,
+        reason=note,
+        details={**details, "case": pair.left.number},
+    )
+    if status == PairStatus.CONFIRMED:
+        _record_partner_match(pair, origin=origin)
+
+
+def _case_language(case: Case) -> str:
+    """The language a note on the case is written in: its country's, where the platform
+    speaks it; English otherwise."""
+    ours = {code for code, _name in settings.LANGUAGES}
+    languages = case.country.languages if case.country_id else []
+    return next((code for code in languages if code in ours), settings.LANGUAGE_CODE)
+
+
+def _record_partner_match(pair: CandidatePair, *, origin: Origin) -> CaseNote:
+    """What the case's centre needs to act on a match it cannot see (the list is not
+    theirs): which list and row, the partner's own reference to quote, the row as the partner
+    wrote it, who confirmed it and when the list will be gone."""
+    case, record, user = pair.left, pair.partner_record, origin.actor
+    partner_list = record.partner_list
+    with translation.override(_case_language(case)):
+        written = [
+            record.child_name,
+            _("born %(date)s") % {"date": record.date_of_birth.isoformat()}
+            if record.date_of_birth
+            else "",
+            _("age %(age)s") % {"age": record.age_estimate}
+            if record.age_estimate is not None
+            else "",
+            str(record.get_sex_display()) if record.sex != "unknown" else "",
+            str(record.nationality) if record.nationality_id else "",
+        ]
+        lines = [
+            _(
+                "Possibly this child on a partner's list: “%(list)s” (%(kind)s, %(country)s), "
+                "held by %(organisation)s, row %(row)d."
+            )
+            % {
+                "list": partner_list.name,
+                "kind": partner_list.get_kind_display(),
+                "country": partner_list.country,
+                "organisation": partner_list.organisation,
+                "row": record.row_number,
+            },
+            _("As the list writes it: %(row)s.") % {"row": ", ".join(w for w in written if w)},
+        ]
+        if record.event_date or record.place:
+            lines.append(
+                _("Registered or found: %(date)s %(place)s.")
+                % {
+                    "date": record.event_date.isoformat() if record.event_date else "",
+                    "place": record.place,
+                }
+            )
+        if record.partner_reference or record.document_number:
+            lines.append(
+                _("The partner's reference: %(reference)s; document number: %(document)s.")
+                % {
+                    "reference": record.partner_reference or "—",
+                    "document": record.document_number or "—",
+                }
+            )
+        lines.append(
+            _(
+                "Confirmed as the same child by %(user)s (%(organisation)s) on %(date)s, match "
+                "probability %(probability).2f. Ask them or the list's holder to confirm where "
+                "the child is now, quoting the reference. The list is deleted after %(until)s."
+            )
+            % {
+                "user": user.get_full_name() or user.get_username(),
+                "organisation": user.organisation,
+                "date": timezone.localdate().isoformat(),
+                "probability": pair.probability,
+                "until": partner_list.delete_after.isoformat(),
+            }
+        )
+    note = CaseNote.objects.create(case=case, author=user, text="\n".join(lines))
+    audit.record(
+        LinkageAction.PARTNER_MATCH,
+        origin=origin,
+        obj=case,
+        details={
+            "pair": pair.pk,
+            "partner_list": partner_list.pk,
+            "row": record.row_number,
+            "note": note.pk,
+        },
+    )
+    _tell_case_centre(case, partner_list, record.row_number)
+    return note
+
+
+def _tell_case_centre(case: Case, partner_list: PartnerList, row: int) -> None:
+    managers = User.objects.filter(
+        organisation_id=case.organisation_id,
+        roles__code__in=[RoleCode.CASE_MANAGER, RoleCode.LIAISON_OFFICER, RoleCode.SUPERVISOR],
+    ).distinct()
+    number, name = case.number, partner_list.name
+
+    def subject() -> str:
+        return _("%(case)s found on a partner's list: %(list)s, row %(row)d") % {
+            "case": number,
+            "list": name,
+            "row": row,
+        }
+
+    notices.notify(managers, subject, reverse("cases:detail", args=[case.pk]))
 
 
 def _other(pair: CandidatePair, case: Case) -> Case:

@@ -22,4 +22,9 @@ urlpatterns = [
     path(
         "private/matches/<int:pk>/decide/", views.private_match_decide, name="private-match-decide"
     ),
+    path("lists/", views.partner_lists, name="partner-lists"),
+    path("lists/upload/", views.partner_list_upload, name="partner-list-upload"),
+    path("lists/upload/columns/", views.partner_list_map, name="partner-list-map"),
+    path("lists/upload/cancel/", views.partner_list_cancel, name="partner-list-cancel"),
+    path("lists/<int:pk>/", views.partner_list_detail, name="partner-list"),
 ]

@@ -63,3 +63,20 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ComputeFiguresForm(forms.Form):
+    country = forms.MultipleChoiceField(
+        label=_("Countries"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    period = forms.CharField(
+        label=_("Period"), max_length=10, help_text=_("A year (2025), quarter (2025-Q2) or month.")
+    )
+
+    def __init__(self, data, countries):
+        data = {"period": str(timezone.now().year), **(data or {})}
+        super().__init__(data)
+        self.fields["country"].choices = [(c.code, str(c)) for c in countries]
+
+    def clean_period(self):
+        return parse(self.cleaned_data["period"]).code

@@ -240,3 +240,130 @@ class PublishedFigure(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.breakdown}={self.key}"
+
+
+# Running tallies of what the missing-children figures count (seec/stats/tallies.py): kept up
+# to date in the transaction of every change to a case, risk assessment or contact, so that
+# figures are summed from a few thousand tally rows instead of counted from millions of rows.
+# Months are numbered year × 12 + month − 1 (UTC); 0 stands for "never" (found, closed), so
+# that every key column is NOT NULL and one upsert finds its row on both engines.
+
+
+NEW_CASE_TALLY_KEY = ("country", "month", "category", "sex", "age_group", "cross_border", "repeat")
+
+
+class NewCaseTally(models.Model):
+    """Cases opened in a month, by what MC02, MC04 and MC09 break them down by."""
+
+    country = models.CharField(max_length=2)
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=30)
+    sex = models.CharField(max_length=10)
+    age_group = models.CharField(max_length=10)
+    cross_border = models.BooleanField()
+    repeat = models.BooleanField()
+    cases = models.BigIntegerField(default=0)
+    id_sum = models.BigIntegerField(default=0)
+
+    KEY = NEW_CASE_TALLY_KEY
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=NEW_CASE_TALLY_KEY, name="one_new_case_tally_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.month}: {self.cases}"
+
+
+FOUND_CASE_TALLY_KEY = ("country", "month", "found_how", "time_band")
+
+
+class FoundCaseTally(models.Model):
+    """Children found in a month, by how they were found and after how long (MC06–MC08)."""
+
+    country = models.CharField(max_length=2)
+    month = models.PositiveIntegerField()
+    found_how = models.CharField(max_length=30)
+    time_band = models.CharField(max_length=10)
+    cases = models.BigIntegerField(default=0)
+    id_sum = models.BigIntegerField(default=0)
+
+    KEY = FOUND_CASE_TALLY_KEY
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=FOUND_CASE_TALLY_KEY, name="one_found_case_tally_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.month}: {self.cases}"
+
+
+CASE_COURSE_TALLY_KEY = ("country", "category", "outcome", "opened", "found", "closed")
+
+
+class CaseCourseTally(models.Model):
+    """Cases by the months they were opened, found and closed in (0: not yet), with their
+    category and outcome: enough to place each in every period's carried-over count and
+    situation at the period's end (MC03, MC05, MC07's still missing)."""
+
+    country = models.CharField(max_length=2)
+    category = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=30)
+    opened = models.PositiveIntegerField()
+    found = models.PositiveIntegerField()
+    closed = models.PositiveIntegerField()
+    cases = models.BigIntegerField(default=0)
+    id_sum = models.BigIntegerField(default=0)
+
+    KEY = CASE_COURSE_TALLY_KEY
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=CASE_COURSE_TALLY_KEY, name="one_case_course_tally_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.opened}: {self.cases}"
+
+
+CONTACT_TALLY_KEY = ("organisation_id", "month", "channel", "subject")
+
+
+class ContactTally(models.Model):
+    """Contacts of an organisation started in a month, by channel and subject (MC01)."""
+
+    organisation_id = models.BigIntegerField()
+    month = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10)
+    subject = models.CharField(max_length=30)
+    contacts = models.BigIntegerField(default=0)
+    id_sum = models.BigIntegerField(default=0)
+
+    KEY = CONTACT_TALLY_KEY
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=CONTACT_TALLY_KEY, name="one_contact_tally_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.month}: {self.contacts}"
+
+
+class TallyBuild(models.Model):
+    """When the tallies were last counted from scratch: until a first build, figures are
+    counted after one (an upgraded database, a restored backup)."""
+
+    built_at = models.DateTimeField(default=timezone.now)
+    cases = models.BigIntegerField(default=0)
+    contacts = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self):
+        return f"{self.built_at:%Y-%m-%d %H:%M}"

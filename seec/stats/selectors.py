@@ -2,7 +2,7 @@
 
 The dashboard's figures come, for each country and period, from the country's validated or
 published national submission where there is one, else from the platform's own cases and
-contacts, counted on the spot by the database (seec/stats/compute.py).
+contacts, summed from the running tallies by the database (seec/stats/compute.py).
 """
 
 from dataclasses import dataclass, field
@@ -94,6 +94,27 @@ def submissions_for(user):
 
 def figure_sets_for(user):
     return policy.visible_to(user, FigureSet, Act.VIEW)
+
+
+def latest_computed_sets(user, countries: list[str], period: str) -> list:
+    """The platform's latest missing-children set of each country for a period, with the
+    publication that is current for it (None if none): what a coordinator may publish."""
+    from .catalogue import Family
+    from .models import Source
+
+    latest = {}
+    sets = figure_sets_for(user).filter(
+        country_id__in=countries, family=Family.MISSING, source=Source.PLATFORM, period=period
+    )
+    for figure_set in sets.select_related("country").order_by("created_at", "pk"):
+        latest[figure_set.country_id] = figure_set
+    published = {
+        p.country_id: p
+        for p in current_publications().filter(
+            country_id__in=list(latest), family=Family.MISSING, period=period
+        )
+    }
+    return [(s, published.get(code)) for code, s in sorted(latest.items())]
 
 
 def current_publications():

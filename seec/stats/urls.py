@@ -7,6 +7,9 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tables/<slug:key>.<str:fmt>", views.download_table, name="table"),
+    path("computed/", views.computed, name="computed"),
+    path("computed/<int:pk>/", views.computed_set, name="computed-set"),
+    path("computed/<int:pk>/publish/", views.publish_computed, name="publish-computed"),
     path("submissions/", views.submissions, name="submissions"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path(

@@ -19,13 +19,14 @@ from . import catalogue, opendata, selectors, services, spreadsheets, tables
 from .catalogue import Family
 from .forms import (
     CommentForm,
+    ComputeFiguresForm,
     DashboardFilterForm,
     ReasonForm,
     StartSubmissionForm,
     SubmitForm,
     UploadForm,
 )
-from .models import Submission, SubmissionStatus
+from .models import FigureSet, Source, Submission, SubmissionStatus
 from .periods import parse, years
 from .rules import StatsAct, focal_country, is_coordinator
 
@@ -124,20 +125,7 @@ def submission_detail(request, pk, problems=None, upload_form=None, status=200):
     user = request.user
     rows = []
     if submission.figure_set_id:
-        values = submission.figure_set.values()
-        for indicator in catalogue.indicators_of(submission.family):
-            for breakdown, key in catalogue.cells_of(indicator):
-                cell = (indicator.code, breakdown, key)
-                if cell in values:
-                    rows.append(
-                        {
-                            "indicator": indicator,
-                            "total": not breakdown,
-                            "label": catalogue.category_label(breakdown, key),
-                            "breakdown": catalogue.breakdown_label(breakdown) if breakdown else "",
-                            "value": values[cell],
-                        }
-                    )
+        rows = _figure_rows(submission.figure_set.values(), submission.family)
     context = {
         "submission": submission,
         "rows": rows,
@@ -152,6 +140,115 @@ def submission_detail(request, pk, problems=None, upload_form=None, status=200):
         "Status": SubmissionStatus,
     }
     return render(request, "stats/submission.html", context, status=status)
+
+
+def _figure_rows(values: dict, family: str, before: dict | None = None) -> list[dict]:
+    """The cells of `values` in the catalogue's order, labelled in the reader's language;
+    with `before`, each with its earlier value too."""
+    rows = []
+    for indicator in catalogue.indicators_of(family):
+        for breakdown, key in catalogue.cells_of(indicator):
+            cell = (indicator.code, breakdown, key)
+            if cell in values:
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "total": not breakdown,
+                        "label": catalogue.category_label(breakdown, key),
+                        "breakdown": catalogue.breakdown_label(breakdown) if breakdown else "",
+                        "value": values[cell],
+                        "before": (before or {}).get(cell),
+                    }
+                )
+    return rows
+
+
+@needs_aggregates
+def computed(request):
+    """The platform's own figures for a period: compute them, see what changed, publish."""
+    countries = selectors.visible_countries(request.user)
+    form = ComputeFiguresForm(
+        (request.POST if request.method == "POST" else request.GET).dict()
+        | {"country": (request.POST or request.GET).getlist("country")},
+        countries,
+    )
+    sets = []
+    if form.is_valid():
+        chosen = form.cleaned_data["country"] or [c.code for c in countries]
+        period = form.cleaned_data["period"]
+        if request.method == "POST":
+            added = services.compute_figures(chosen, [parse(period)], origin=Origin.of(request))
+            messages.success(
+                request,
+                _("Figures computed for %(count)s countries.") % {"count": len(added)},
+            )
+            query = "&".join([f"period={period}", *(f"country={c}" for c in chosen)])
+            return redirect(f"{request.path}?{query}")
+        sets = selectors.latest_computed_sets(request.user, chosen, period)
+    return render(
+        request,
+        "stats/computed.html",
+        {"form": form, "sets": sets, "can_publish": is_coordinator(request.user)},
+    )
+
+
+@needs_aggregates
+def computed_set(request, pk):
+    """One computed set: its figures, and what changed against the set it replaced."""
+    figure_set = policy.get_visible_or_404(request.user, FigureSet, pk=pk)
+    if figure_set.source != Source.PLATFORM:
+        raise Http404
+    change = services.explain_change(figure_set)
+    counted = {"cases": _("Cases in scope"), "contacts": _("Contacts")}
+    inputs = [
+        (label, *change["inputs"][key]) for key, label in counted.items() if key in change["inputs"]
+    ]
+    moved = _figure_rows(
+        {tuple(item["cell"]): item["after"] for item in change["figures"]},
+        figure_set.family,
+        before={tuple(item["cell"]): item["before"] for item in change["figures"]},
+    )
+    publication = (
+        selectors.current_publications()
+        .filter(
+            country_id=figure_set.country_id,
+            family=figure_set.family,
+            period=figure_set.period,
+        )
+        .first()
+    )
+    later = FigureSet.objects.filter(previous=figure_set).first()
+    return render(
+        request,
+        "stats/computed_set.html",
+        {
+            "set": figure_set,
+            "change": change,
+            "inputs": inputs,
+            "moved": moved,
+            "figures": _figure_rows(figure_set.values(), figure_set.family),
+            "publication": publication,
+            "later": later,
+            "can_publish": is_coordinator(request.user) and later is None,
+        },
+    )
+
+
+@require_POST
+@needs_aggregates
+def publish_computed(request, pk):
+    figure_set = policy.get_visible_or_404(request.user, FigureSet, pk=pk)
+    try:
+        publication = services.publish_computed(figure_set, origin=Origin.of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Published as version %(version)s, small counts suppressed.")
+            % {"version": publication.version},
+        )
+    return redirect("stats:computed-set", pk=figure_set.pk)
 
 
 @needs_aggregates

@@ -324,6 +324,48 @@ MATRIX = [
         NOBODY,
         api=False,
     ),
+    # Partners' lists: the uploading organisation's linkers alone (here the Greek hotline's),
+    # never another organisation, not even the police of the same country.
+    Check("partner lists page", lambda w: "/linkage/lists/", LINKERS, api=False),
+    Check("partner list upload page", lambda w: "/linkage/lists/upload/", LINKERS, api=False),
+    Check(
+        "own partner list",
+        lambda w: f"/linkage/lists/{w.extras['partner_list'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "own partner list in the lists page",
+        lambda w: "/linkage/lists/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+        marker=lambda w: w.extras["partner_list"].name,
+    ),
+    Check(
+        "foreign partner list",
+        lambda w: f"/linkage/lists/{w.extras['foreign_partner_list'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "foreign partner list in the lists page",
+        lambda w: "/linkage/lists/",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["foreign_partner_list"].name,
+    ),
+    Check(
+        "own pair of a case and a partner's row",
+        lambda w: f"/linkage/pairs/{w.extras['partner_pair'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "foreign pair of a case and a partner's row",
+        lambda w: f"/linkage/pairs/{w.extras['foreign_partner_pair'].pk}/",
+        NOBODY,
+        api=False,
+    ),
     # Privacy-preserving matching: an agreement, its comparisons and matches are its
     # organisation's alone (the Greek hotline's linkers here), never another's.
     Check("private matching page", lambda w: "/linkage/private/", LINKERS, api=False),
@@ -459,6 +501,21 @@ MATRIX = [
         AGGREGATES,
         api=False,
     ),
+    Check(
+        "the platform's figures", lambda w: "/stats/computed/?period=2025", AGGREGATES, api=False
+    ),
+    Check(
+        "own country's computed figures",
+        lambda w: f"/stats/computed/{w.extras['computed_set'].pk}/",
+        AGGREGATES,
+        api=False,
+    ),
+    Check(
+        "foreign computed figures",
+        lambda w: f"/stats/computed/{w.extras['foreign_computed_set'].pk}/",
+        REGIONAL,
+        api=False,
+    ),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -562,11 +619,20 @@ COVERED_ROUTES = {
     "linkage:run",
     "linkage:review",
     "linkage:pair",
+    "linkage:partner-lists",
+    "linkage:partner-list",
+    "linkage:partner-list-upload",
+    # The mapping step and cancelling an upload act on the user's own held file only (no
+    # object in the URL): seec/linkage/tests/test_partner_upload.py.
+    "linkage:partner-list-map",
+    "linkage:partner-list-cancel",
     "stats:dashboard",
     "stats:table",
     "stats:submissions",
     "stats:submission",
     "stats:submission-template",
+    "stats:computed",
+    "stats:computed-set",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -654,7 +720,7 @@ def build_linkage(region, case, shared, foreign_case) -> dict:
     Serbian cases."""
     from seec.cases import services as case_services
     from seec.cases.tests.conftest import case_fields
-    from seec.linkage.models import CandidatePair, LinkageRun
+    from seec.linkage.models import CandidatePair, LinkageRun, PartnerList, PartnerRecord
 
     other_foreign = case_services.open_case(
         origin=Origin(region.foreign_manager),
@@ -673,11 +739,47 @@ def build_linkage(region, case, shared, foreign_case) -> dict:
             left=left, right=right, run=on, probability=0.9, weight=5.0
         )
 
+    def partner_pair(on_case, user, name):
+        partner_list = PartnerList.objects.create(
+            name=name,
+            kind="migrant_minors",
+            organisation=user.organisation,
+            uploaded_by=user,
+            country=user.organisation.country,
+            filename="list.csv",
+            mapping={"given_name": "Name"},
+            date_format="%Y-%m-%d",
+            rows=1,
+            retention_days=30,
+            delete_after=timezone.localdate() + timedelta(days=30),
+        )
+        record = PartnerRecord.objects.create(
+            partner_list=partner_list, row_number=2, given_name="Ана", age_estimate=12
+        )
+        against = LinkageRun.objects.create(
+            kind="against",
+            countries=on_case.country_id,
+            started_by=user,
+            partner_list=partner_list,
+        )
+        found = CandidatePair.objects.create(
+            left=on_case, partner_record=record, run=against, probability=0.9, weight=5.0
+        )
+        return partner_list, found
+
+    gr_list, gr_pair = partner_pair(
+        case, region.users[RoleCode.CASE_MANAGER], "Greek reception register"
+    )
+    rs_list, rs_pair = partner_pair(foreign_case, region.foreign_manager, "Serbian shelter list")
     return {
         "run": run,
         "foreign_run": foreign_run,
         "pair": pair(case, shared, run),
         "foreign_pair": pair(foreign_case, other_foreign, foreign_run),
+        "partner_list": gr_list,
+        "partner_pair": gr_pair,
+        "foreign_partner_list": rs_list,
+        "foreign_partner_pair": rs_pair,
         **build_private_matching(region, case, foreign_case),
     }
 
@@ -732,6 +834,7 @@ def build_submissions(region) -> dict:
     """A Greek trafficking submission (started by the Greek supervisor) and a Serbian one."""
     from seec.stats import services as stats_services
     from seec.stats.models import Submission
+    from seec.stats.periods import parse as parse_period
 
     greek = stats_services.start_submission(
         origin=Origin(region.users[RoleCode.SUPERVISOR]),
@@ -742,7 +845,13 @@ def build_submissions(region) -> dict:
     serbian = Submission.objects.create(
         country_id="RS", family="trafficking", period="2025", created_by=region.foreign_manager
     )
-    return {"submission": greek, "foreign_submission": serbian}
+    greek_set, serbian_set = stats_services.compute_figures(["GR", "RS"], [parse_period("2025")])
+    return {
+        "submission": greek,
+        "foreign_submission": serbian,
+        "computed_set": greek_set,
+        "foreign_computed_set": serbian_set,
+    }
 
 
 def build_alerts(region, case, foreign_case) -> dict:
@@ -942,6 +1051,19 @@ def test_submission_steps_change_nothing_for_roles_that_may_not(region, cases, r
     assert after == before
 
 
+@pytest.mark.parametrize("role", sorted(ALL - {RoleCode.REGIONAL_COORDINATOR}))
+def test_only_a_coordinator_publishes_the_platforms_figures(region, cases, role):
+    from seec.stats.models import Publication
+
+    client = APIClient()
+    client.force_login(region.users[role])
+    for figure_set in (cases["computed_set"], cases["foreign_computed_set"]):
+        path = f"/stats/computed/{figure_set.pk}/publish/"
+        assert client.get(path).status_code in (302, 403, 404, 405), path
+        assert client.post(path).status_code in (302, 403, 404), path
+    assert not Publication.objects.exists()
+
+
 def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
@@ -953,5 +1075,6 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(POST_ROUTES)
         | set(ALERT_POST_ROUTES)
         | set(STATS_POST_ROUTES)
+        | {"stats:publish-computed"}
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"

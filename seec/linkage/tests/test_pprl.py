@@ -144,3 +144,10 @@ def test_pprl_accuracy_on_five_thousand_regional_records_is_close_to_plain_text(
     assert len(pairs) < 0.05 * len(records) ** 2 / 2
     assert encoded[0] > 0.8
     assert encoded[0] > plain_text[0] - 0.03
+
+
+def test_one_to_one_keeps_each_records_best_partner_only():
+    from seec.linkage.pprl import one_to_one
+
+    matches = [("a1", "b1", 0.95), ("a2", "b1", 0.9), ("a1", "b2", 0.85), ("a2", "b2", 0.7)]
+    assert one_to_one(matches) == [("a1", "b1", 0.95), ("a2", "b2", 0.7)]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0008_case_risk_index'),
         ('core', '0005_notifications'),
-        ('linkage', '0001_initial'),
+        ('linkage', '0002_partner_lists'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

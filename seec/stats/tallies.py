@@ -1,0 +1,452 @@
+"""Running tallies of the rows that the missing-children figures count.
+
+Counting a million cases and three million contacts for every request of figures costs tens
+of seconds on SQLite; summing a few thousand tally rows costs milliseconds. So each change to
+a case, a risk assessment or a contact moves its row from the tally cells it was counted in
+to the ones it belongs in now, in the change's own transaction:
+
+- before a save or delete, the row's cells are read from the database (under a row lock
+  where the engine has one), after it they are read again, and the difference is applied
+  with one upsert per cell (`n = n + delta`, so concurrent writers add up);
+- rows written in bulk (the case import) are counted by `count_new_cases`;
+- `rebuild` counts everything from scratch (after a restore, or when `verify` finds a
+  difference), and figures are never summed before a first build.
+
+What a case contributes is worked out by the database, by the expressions below: they are
+the definitions of the catalogue (age on the day last seen, time missing, cross-border,
+repeat), in one place. Months are numbered year × 12 + month − 1 in UTC, the platform's
+clock for periods; 0 stands for "not found / not closed".
+"""
+
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from seec.cases.models import FOUND_OUTCOMES, Case, Contact, RiskAssessment
+from seec.cases.signals import cases_inserted
+
+from .catalogue import AGE_GROUPS, TIME_BANDS
+from .models import (
+    CaseCourseTally,
+    ContactTally,
+    FoundCaseTally,
+    NewCaseTally,
+    TallyBuild,
+)
+
+TALLIES = (NewCaseTally, FoundCaseTally, CaseCourseTally, ContactTally)
+
+
+def month_number(moment: datetime) -> int:
+    """The month an instant falls in (UTC), as the tallies number months."""
+    moment = moment.astimezone(UTC)
+    return moment.year * 12 + moment.month - 1
+
+
+class MonthNumber(Func):
+    """`month_number` of a column, in SQL; 0 where it is NULL."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Instants are stored as UTC text, 'YYYY-MM-DD HH:MM:SS': cut, don't parse.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"COALESCE(CAST(substr({sql}, 1, 4) AS INTEGER) * 12"
+            f" + CAST(substr({sql}, 6, 2) AS INTEGER) - 1, 0)",
+            (*params, *params),
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"COALESCE(CAST(EXTRACT(YEAR FROM {sql} AT TIME ZONE 'UTC') * 12"
+            f" + EXTRACT(MONTH FROM {sql} AT TIME ZONE 'UTC') - 1 AS integer), 0)",
+            (*params, *params),
+        )
+
+
+class DaysBetween(Func):
+    """`later − earlier` in days, fractional."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
+        return f"(julianday({later}) - julianday({earlier}))", (*lp, *ep)
+
+    def as_sql(self, compiler, connection, **extra):
+        (later, lp), (earlier, ep) = (compiler.compile(e) for e in self.source_expressions)
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)", (*lp, *ep)
+
+
+class AgeInYears(Func):
+    """Whole years between a date of birth and the UTC day of an instant (NULL without a date
+    of birth): the birthday counts from its day."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps instants as 'YYYY-MM-DD HH:MM:SS' (UTC) and dates as 'YYYY-MM-DD'.
+        (at, ap), (born, bp) = (compiler.compile(e) for e in self.source_expressions)
+        sql = (
+            f"(CAST(substr({at}, 1, 4) AS INTEGER) - CAST(substr({born}, 1, 4) AS INTEGER)"
+            f" - (substr({at}, 6, 5) < substr({born}, 6, 5)))"
+        )
+        return sql, (*ap, *bp, *ap, *bp)
+
+    def as_sql(self, compiler, connection, **extra):
+        (at, ap), (born, bp) = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"CAST(date_part('year', age(({at} AT TIME ZONE 'UTC')::date, {born})) AS integer)",
+            (*ap, *bp),
+        )
+
+
+def age_group() -> tuple[CaseWhen, Coalesce]:
+    """Age on the (UTC) day last seen, from the date of birth, else the estimate; outside
+    0–17 or unrecorded it is unknown."""
+    age = Coalesce(
+        AgeInYears(F("last_seen_at"), F("date_of_birth")),
+        F("age_estimate"),
+        output_field=IntegerField(),
+    )
+    return CaseWhen(
+        When(Q(_age__isnull=True) | Q(_age__lt=0) | Q(_age__gt=17), then=Value("unknown")),
+        *(When(_age__lte=high, then=Value(code)) for code, _low, high in AGE_GROUPS),
+        default=Value("unknown"),
+        output_field=CharField(),
+    ), age
+
+
+def time_band() -> CaseWhen:
+    """Time missing: found − last seen."""
+    whens = [
+        When(_days__lt=high, then=Value(code))
+        for code, _low, high in TIME_BANDS
+        if high is not None
+    ]
+    return CaseWhen(*whens, default=Value(TIME_BANDS[-1][0]), output_field=CharField())
+
+
+CROSS_BORDER = (
+    Q(may_cross_border=True) | Q(heading_to__isnull=False) | Q(subcategory="international")
+)
+
+
+def _flag(condition) -> CaseWhen:
+    return CaseWhen(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _case_cells_query(cases):
+    """The tally cells of these cases, grouped: one row per distinct combination."""
+    group, age = age_group()
+    return (
+        cases.alias(_age=age, _days=DaysBetween(F("found_at"), F("last_seen_at")))
+        .annotate(
+            t_opened=MonthNumber("opened_at"),
+            t_found=MonthNumber("found_at"),
+            t_closed=MonthNumber("closed_at"),
+            t_age=group,
+            t_band=time_band(),
+            t_cross=_flag(CROSS_BORDER),
+            # Correlated, so that counting one case reads its own assessments only.
+            t_repeat=Exists(
+                RiskAssessment.objects.filter(case_id=OuterRef("pk"), previous_episodes=True)
+            ),
+        )
+        .values(
+            "country_id",
+            "category",
+            "sex",
+            "outcome",
+            "found_how",
+            "t_opened",
+            "t_found",
+            "t_closed",
+            "t_age",
+            "t_band",
+            "t_cross",
+            "t_repeat",
+        )
+        .annotate(n=Count("pk"), ids=Sum("pk"))
+        .order_by()
+    )
+
+
+def _case_cells(cases) -> list[dict]:
+    return list(_case_cells_query(cases))
+
+
+_ANY_CASE = 918_273_645_546_372  # stands for the case id in the SQL compiled once below
+_compiled_for_one_case: dict[str, tuple[str, list, int]] = {}
+
+
+def _cells_of_case(case_id: int) -> list[dict]:
+    """`_case_cells` of one case, from SQL compiled once per database: compiling the
+    expressions costs several times more than running them, on every save of a case."""
+    vendor = connection.vendor
+    if vendor not in _compiled_for_one_case:
+        query = _case_cells_query(Case.objects.filter(pk=_ANY_CASE)).query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        params = list(params)
+        _compiled_for_one_case[vendor] = (sql, params, params.index(_ANY_CASE))
+    sql, params, at = _compiled_for_one_case[vendor]
+    params = [*params[:at], case_id, *params[at + 1 :]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _contact_cells(contacts) -> list[dict]:
+    return list(
+        contacts.annotate(t_month=MonthNumber("started_at"))
+        .values("organisation_id", "t_month", "channel", "subject")
+        .annotate(n=Count("pk"), ids=Sum("pk"))
+        .order_by()
+    )
+
+
+class Deltas:
+    """Changes to the tallies, added up per cell, then written with one upsert each."""
+
+    def __init__(self):
+        self.cells = {model: defaultdict(lambda: [0, 0]) for model in TALLIES}
+
+    def _add(self, model, key, n, ids):
+        cell = self.cells[model][key]
+        cell[0] += n
+        cell[1] += ids
+
+    def cases(self, rows: list[dict], sign: int) -> "Deltas":
+        for row in rows:
+            n, ids = sign * row["n"], sign * int(row["ids"])
+            country, category = row["country_id"], row["category"]
+            self._add(
+                NewCaseTally,
+                (country, row["t_opened"], category, row["sex"], row["t_age"],
+                 bool(row["t_cross"]), bool(row["t_repeat"])),
+                n, ids,
+            )  # fmt: skip
+            if row["t_found"]:
+                how = row["found_how"] or "unknown"
+                self._add(FoundCaseTally, (country, row["t_found"], how, row["t_band"]), n, ids)
+            outcome = row["outcome"] if row["outcome"] in FOUND_OUTCOMES else "closed_other"
+            self._add(
+                CaseCourseTally,
+                (country, category, outcome, row["t_opened"], row["t_found"], row["t_closed"]),
+                n, ids,
+            )  # fmt: skip
+        return self
+
+    def contacts(self, rows: list[dict], sign: int) -> "Deltas":
+        for row in rows:
+            key = (row["organisation_id"], row["t_month"], row["channel"], row["subject"])
+            self._add(ContactTally, key, sign * row["n"], sign * int(row["ids"]))
+        return self
+
+    def apply(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model, cells in self.cells.items():
+                changes = [(*key, n, ids) for key, (n, ids) in cells.items() if n or ids]
+                if changes:
+                    cursor.executemany(_upsert_sql(model), changes)
+
+
+def _upsert_sql(model) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    keys = [quote(model._meta.get_field(name).column) for name in model.KEY]
+    count = quote("contacts" if model is ContactTally else "cases")
+    ids = quote("id_sum")
+    columns = ", ".join([*keys, count, ids])
+    values = ", ".join(["%s"] * (len(keys) + 2))
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 — our own names
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        f"{count} = {table}.{count} + excluded.{count}, {ids} = {table}.{ids} + excluded.{ids}"
+    )
+
+
+# Fields of a case that move it between tally cells: a save that touches none (assigning a
+# manager, say) leaves the tallies alone.
+COUNTED_CASE_FIELDS = {
+    "country", "category", "sex", "outcome", "found_how", "opened_at", "found_at", "closed_at",
+    "last_seen_at", "date_of_birth", "age_estimate", "may_cross_border", "heading_to",
+    "subcategory",
+}  # fmt: skip
+
+
+def _counted_cells_of_case(case_id, *, lock: bool) -> list[dict]:
+    cases = Case.objects.filter(pk=case_id)
+    if lock and connection.in_atomic_block and connection.features.has_select_for_update:
+        # Another transaction changing the same case waits until this one has moved it.
+        list(cases.select_for_update().values_list("pk"))
+    return _cells_of_case(case_id)
+
+
+def _case_before_change(sender, instance, raw=False, update_fields=None, **kwargs):
+    counted = update_fields is None or set(update_fields) & COUNTED_CASE_FIELDS
+    instance._tally_before = (
+        _counted_cells_of_case(instance.pk, lock=True)
+        if counted and not raw and instance.pk and not instance._state.adding
+        else None
+    )
+    instance._tally_counted = bool(counted) and not raw
+
+
+def _case_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or not getattr(instance, "_tally_counted", True):
+        return
+    deltas = Deltas().cases(_cells_of_case(instance.pk), +1)
+    deltas.cases(getattr(instance, "_tally_before", None) or [], -1).apply()
+
+
+def _case_before_delete(sender, instance, **kwargs):
+    instance._tally_before = _counted_cells_of_case(instance.pk, lock=True)
+
+
+def _case_deleted(sender, instance, **kwargs):
+    Deltas().cases(getattr(instance, "_tally_before", None) or [], -1).apply()
+
+
+def _assessment_before(sender, instance, raw=False, **kwargs):
+    instance._tally_before = (
+        None if raw or not instance.case_id else _counted_cells_of_case(instance.case_id, lock=True)
+    )
+
+
+def _assessment_after(sender, instance, raw=False, **kwargs):
+    before = getattr(instance, "_tally_before", None)
+    if before is None:
+        return
+    after = _cells_of_case(instance.case_id)
+    Deltas().cases(after, +1).cases(before, -1).apply()
+
+
+def _contact_before_change(sender, instance, raw=False, **kwargs):
+    instance._tally_before = (
+        _contact_cells(Contact.objects.filter(pk=instance.pk))
+        if not raw and instance.pk and not instance._state.adding
+        else []
+    )
+
+
+def _contact_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    after = _contact_cells(Contact.objects.filter(pk=instance.pk))
+    Deltas().contacts(after, +1).contacts(instance._tally_before, -1).apply()
+
+
+def _contact_before_delete(sender, instance, **kwargs):
+    instance._tally_before = _contact_cells(Contact.objects.filter(pk=instance.pk))
+
+
+def _contact_deleted(sender, instance, **kwargs):
+    Deltas().contacts(getattr(instance, "_tally_before", []), -1).apply()
+
+
+def count_new_cases(sender=None, case_ids=(), **kwargs) -> None:
+    """Count cases written in bulk, without save() (the case import)."""
+    Deltas().cases(_case_cells(Case.objects.filter(pk__in=list(case_ids))), +1).apply()
+
+
+def connect() -> None:
+    """Keep the tallies with every change (called once, from the app's ready())."""
+    uid = "stats-tallies"
+    pre_save.connect(_case_before_change, sender=Case, dispatch_uid=f"{uid}-case-pre")
+    post_save.connect(_case_saved, sender=Case, dispatch_uid=f"{uid}-case-post")
+    pre_delete.connect(_case_before_delete, sender=Case, dispatch_uid=f"{uid}-case-pre-del")
+    post_delete.connect(_case_deleted, sender=Case, dispatch_uid=f"{uid}-case-post-del")
+    for signal, receiver in (
+        (pre_save, _assessment_before),
+        (post_save, _assessment_after),
+        (pre_delete, _assessment_before),
+        (post_delete, _assessment_after),
+    ):
+        receiver_uid = f"{uid}-assessment-{signal is pre_save}-{receiver.__name__}"
+        signal.connect(receiver, sender=RiskAssessment, dispatch_uid=receiver_uid)
+    pre_save.connect(_contact_before_change, sender=Contact, dispatch_uid=f"{uid}-contact-pre")
+    post_save.connect(_contact_saved, sender=Contact, dispatch_uid=f"{uid}-contact-post")
+    pre_delete.connect(_contact_before_delete, sender=Contact, dispatch_uid=f"{uid}-contact-pd")
+    post_delete.connect(_contact_deleted, sender=Contact, dispatch_uid=f"{uid}-contact-del")
+    cases_inserted.connect(count_new_cases, dispatch_uid=f"{uid}-import")
+
+
+def _fresh_counts() -> Deltas:
+    return (
+        Deltas()
+        .cases(_case_cells(Case.objects.all()), +1)
+        .contacts(_contact_cells(Contact.objects.all()), +1)
+    )
+
+
+@transaction.atomic
+def rebuild() -> TallyBuild:
+    """Count every tally from the rows, from scratch."""
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        # Writers wait until the new counts are in; their own changes then add to them.
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in TALLIES)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    for model in TALLIES:
+        model.objects.all().delete()
+    fresh = _fresh_counts()
+    fresh.apply()
+    return TallyBuild.objects.create(
+        cases=sum(n for n, _ids in fresh.cells[CaseCourseTally].values()),
+        contacts=sum(n for n, _ids in fresh.cells[ContactTally].values()),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def ensure_built() -> None:
+    if not TallyBuild.objects.exists():
+        rebuild()
+
+
+def differences() -> list[tuple[str, tuple, tuple[int, int], tuple[int, int]]]:
+    """Cells where a tally differs from a fresh count of the rows: (tally, key, kept, fresh).
+    Empty when the tallies are right."""
+    fresh = _fresh_counts()
+    found = []
+    for model in TALLIES:
+        count = "contacts" if model is ContactTally else "cases"
+        kept = {
+            tuple(row[: len(model.KEY)]): (row[-2], row[-1])
+            for row in model.objects.values_list(*model.KEY, count, "id_sum")
+        }
+        expected = {key: tuple(value) for key, value in fresh.cells[model].items()}
+        for key in sorted(set(kept) | set(expected), key=str):
+            have, want = kept.get(key, (0, 0)), expected.get(key, (0, 0))
+            if have != want:
+                found.append((model.__name__, key, have, want))
+    return found

@@ -1,0 +1,98 @@
+"""The running tallies that figures are summed from stay equal to a fresh count of the rows
+through every kind of change: the hotline's services, edits, deletions and the bulk import."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from seec.cases import demo, generator
+from seec.cases import services as case_services
+from seec.cases.models import Case, Contact
+from seec.core.audit import Origin
+from seec.core.models import RoleCode
+from seec.stats import tallies
+from seec.stats.models import CaseCourseTally, NewCaseTally, TallyBuild
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_tallies_follow_every_change_to_cases_and_contacts(played, tmp_path):
+    tallies.rebuild()
+    assert tallies.differences() == []
+    operator = Origin(played.users[RoleCode.HOTLINE_OPERATOR])
+    manager = Origin(played.users[RoleCode.CASE_MANAGER])
+
+    # New cases through the services, found, closed and reopened as real work does.
+    for item in generator.generate(12, seed=77, countries=["GR"], now=NOW, years=2):
+        demo.play(item, operator, manager)
+    case = Case.objects.filter(country_id="GR", found_at__isnull=True).first()
+    case_services.update_case(
+        case,
+        origin=manager,
+        changes={"date_of_birth": case.last_seen_at.date() - timedelta(days=365 * 4 + 30)},
+        reason="Birth certificate seen",
+    )
+    case_services.assess_risk(
+        case, origin=manager, factors={"previous_episodes": True}, rationale="Went missing before"
+    )
+    case_services.mark_found(
+        case,
+        origin=manager,
+        found_at=case.last_seen_at + timedelta(days=3),
+        found_how="by_police",
+        outcome="found_safe",
+    )
+    case_services.close_case(case, origin=manager, reason="Returned home")
+    case_services.reopen_case(case, origin=manager, reason="Ran away again")
+
+    # A contact recorded, then corrected (channel and month), and one deleted.
+    contact = case_services.record_contact(
+        origin=operator, data={"channel": "call", "subject": "advice", "started_at": NOW}
+    )
+    contact.channel, contact.started_at = "chat", NOW - timedelta(days=60)
+    contact.save()
+    Contact.objects.filter(case__isnull=True).exclude(pk=contact.pk).first().delete()
+
+    # A case written in bulk by the import, and one deleted outright.
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "external_reference,given_names,family_name,sex,date_of_birth,category,last_seen_at,"
+        "last_seen_place,found_at,found_how,outcome\n"
+        "OLD-1,Ελένη,Παπαδοπούλου,female,2011-03-04,runaway,2023-05-01T18:00,Athens,"
+        "2023-05-02T09:00,returned_alone,found_safe\n",
+        encoding="utf-8",
+    )
+    call_command("import_cases", str(path), "--as", "gr-case_manager", stdout=StringIO())
+    Case.objects.get(external_reference="OLD-1").delete()
+
+    assert tallies.differences() == []
+
+
+def test_figures_are_never_summed_from_tallies_that_were_never_built(played):
+    from seec.stats import compute
+    from seec.stats.periods import parse
+
+    assert not TallyBuild.objects.exists()
+    NewCaseTally.objects.all().delete()  # as an upgraded database would have them: empty
+    result = compute.compute_missing(["GR"], [parse("2025")])
+    assert TallyBuild.objects.count() == 1
+    assert result[("GR", "2025")]["values"][("MC02", "", "")] == (
+        Case.objects.filter(
+            country_id="GR",
+            opened_at__gte=parse("2025").start,
+            opened_at__lt=parse("2025").end,
+        ).count()
+    )
+
+
+def test_the_command_finds_and_repairs_a_tally_that_went_wrong(played):
+    tallies.rebuild()
+    CaseCourseTally.objects.filter(pk=CaseCourseTally.objects.first().pk).update(cases=999)
+    with pytest.raises(CommandError, match="1 tally cell differs"):
+        call_command("stats_tallies", "--verify", stdout=StringIO())
+    call_command("stats_tallies", "--rebuild", stdout=StringIO())
+    assert tallies.differences() == []
