@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
+from seec.linkage import api as linkage_api
 from seec.stats import api as stats_api
 
 router = DefaultRouter()
@@ -17,6 +18,12 @@ router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("contacts", cases_api.ContactViewSet, basename="contact")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
+router.register(
+    "linkage/agreements", linkage_api.MatchingAgreementViewSet, basename="matching-agreement"
+)
+router.register(
+    "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
+)
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 router.register(
     "public/stats/indicators", stats_api.PublicIndicatorViewSet, basename="public-indicator"

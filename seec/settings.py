@@ -64,6 +64,9 @@ if PRODUCTION:
         )
 elif not SECRET_KEY:
     SECRET_KEY = local_secret_key()
+# Earlier SECRET_KEYs, comma-separated, while they are rotated out: sessions signed and matching
+# agreements' keys sealed under them still open (and the keys are sealed anew when used).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 DEBUG = env_bool("DEBUG", SEEC_ENV == "development")
 if PRODUCTION and DEBUG:
@@ -328,6 +331,9 @@ SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITION
 
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
+# A partner's privacy-preserving encodings file (about 230 bytes a record): 64 MB is some
+# 280 000 records.
+SEEC_MAX_PPRL_FILE_BYTES = int(os.environ.get("SEEC_MAX_PPRL_FILE_MB", "64")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Partners' lists uploaded for linkage: the longest a list may be kept (days), whatever the
 # uploader chooses; `manage.py purge_partner_lists` deletes each list when its time is up.
@@ -442,6 +448,7 @@ SPECTACULAR_SETTINGS = {
         "FoundOutcomeEnum": ["found_safe", "found_harmed", "found_deceased"],
         "OrganisationKindEnum": "seec.core.models.OrganisationKind",
         "FileKindEnum": "seec.cases.models.FileKind",
+        "CategoryEnum": "seec.cases.models.Category",
     },
 }
 

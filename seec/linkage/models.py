@@ -1,4 +1,8 @@
-"""Linkage runs and the candidate pairs they find, for people to decide on."""
+"""Linkage runs and the candidate pairs they find, for people to decide on; agreements for
+privacy-preserving matching with a partner, the comparisons made under them and the
+candidate matches they find."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -235,3 +239,135 @@ class CandidatePair(models.Model):
     @property
     def with_partner_record(self) -> bool:
         return self.partner_record_id is not None
+
+
+class MatchingAgreement(models.Model):
+    """An agreement between our organisation and a partner (a centre, a migration authority)
+    to find the same children in each other's records without exchanging names: both encode
+    their records under one secret key (pprl.py) and exchange only the encodings.
+
+    The key is never stored in plain: `sealed_key` holds it encrypted (agreement_keys.py),
+    `key_fingerprint` is its public fingerprint. Ending the agreement destroys the sealed key.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    partner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner on the platform"),
+    )
+    partner_name = models.CharField(_("partner"), max_length=200)
+    partner_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner's country")
+    )
+    purpose = models.TextField(_("purpose"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    key_fingerprint = models.CharField(_("key fingerprint"), max_length=32)
+    sealed_key = models.TextField(blank=True)  # empty once the agreement has ended
+    # Our own secret (never shared) from which the record ids in our files are made, so that
+    # the partner cannot turn them back into our case numbers, nor link files of two agreements.
+    record_id_secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_valid_until_after_from",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_name} ({self.partner_country_id}) · {self.short_fingerprint}"
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.key_fingerprint[:8]
+
+    @property
+    def grouped_fingerprint(self) -> str:
+        """The fingerprint as it is read out over the telephone: groups of four."""
+        return " ".join(
+            self.key_fingerprint[i : i + 4] for i in range(0, len(self.key_fingerprint), 4)
+        )
+
+    def in_force(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.ended_at is None and self.valid_from <= on <= self.valid_until
+
+
+class EncodedExchange(models.Model):
+    """One comparison of our records with a partner's encodings file under an agreement: who,
+    when, how many records on each side, from which score candidates were kept. The partner's
+    file itself is not kept, only its SHA-256."""
+
+    agreement = models.ForeignKey(
+        MatchingAgreement, on_delete=models.PROTECT, related_name="exchanges"
+    )
+    compared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    compared_at = models.DateTimeField(default=timezone.now)
+    our_records = models.PositiveIntegerField(_("our records encoded"))
+    partner_records = models.PositiveIntegerField(_("partner's records received"))
+    threshold = models.FloatField(_("threshold"))
+    selection = models.JSONField(default=dict, blank=True)  # which of our cases were compared
+    partner_file_sha256 = models.CharField(max_length=64)
+    candidates = models.PositiveIntegerField(_("candidates found"), default=0)
+
+    class Meta:
+        ordering = ["-compared_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.agreement} #{self.pk}"
+
+
+class PrivateMatch(models.Model):
+    """A case of ours that may be a record of the partner's, known to us only by its opaque id,
+    with its score (and each field's), until a person decides. One row per case and partner
+    record under an agreement: a later comparison refreshes one still to review and leaves a
+    decided one alone."""
+
+    agreement = models.ForeignKey(
+        MatchingAgreement, on_delete=models.PROTECT, related_name="matches"
+    )
+    exchange = models.ForeignKey(EncodedExchange, on_delete=models.PROTECT, related_name="matches")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    partner_record_id = models.CharField(_("partner's record"), max_length=64)
+    score = models.FloatField(_("score"))
+    field_scores = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "case", "partner_record_id"],
+                name="one_private_match_per_case_and_partner_record",
+            )
+        ]
+        indexes = [models.Index(fields=["exchange", "-score"])]
+
+    def __str__(self):
+        return f"{self.case_id}~{self.partner_record_id}"

@@ -366,6 +366,105 @@ MATRIX = [
         NOBODY,
         api=False,
     ),
+    # Privacy-preserving matching: an agreement, its comparisons and matches are its
+    # organisation's alone (the Greek hotline's linkers here), never another's.
+    Check("private matching page", lambda w: "/linkage/private/", LINKERS, api=False),
+    Check("new matching agreement page", lambda w: "/linkage/private/new/", LINKERS, api=False),
+    Check(
+        "own agreement in the list",
+        lambda w: "/linkage/private/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+        marker=lambda w: f'href="/linkage/private/{w.extras["agreement"].pk}/"',
+    ),
+    Check(
+        "foreign agreement in the list",
+        lambda w: "/linkage/private/",
+        NOBODY,
+        api=False,
+        marker=lambda w: f'href="/linkage/private/{w.extras["foreign_agreement"].pk}/"',
+    ),
+    Check(
+        "own agreement",
+        lambda w: f"/linkage/private/{w.extras['agreement'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "foreign agreement",
+        lambda w: f"/linkage/private/{w.extras['foreign_agreement'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own comparison",
+        lambda w: f"/linkage/private/exchanges/{w.extras['exchange'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "foreign comparison",
+        lambda w: f"/linkage/private/exchanges/{w.extras['foreign_exchange'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own private match",
+        lambda w: f"/linkage/private/matches/{w.extras['private_match'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "foreign private match",
+        lambda w: f"/linkage/private/matches/{w.extras['foreign_private_match'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own agreement (API)",
+        lambda w: f"/api/linkage/agreements/{w.extras['agreement'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign agreement (API)",
+        lambda w: f"/api/linkage/agreements/{w.extras['foreign_agreement'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "own agreement in the list (API)",
+        lambda w: "/api/linkage/agreements/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        marker=lambda w: f'"key_fingerprint":"{w.extras["agreement"].key_fingerprint}"',
+    ),
+    Check(
+        "foreign agreement in the list (API)",
+        lambda w: "/api/linkage/agreements/",
+        NOBODY,
+        marker=lambda w: f'"key_fingerprint":"{w.extras["foreign_agreement"].key_fingerprint}"',
+    ),
+    Check(
+        "own private match (API)",
+        lambda w: f"/api/linkage/private-matches/{w.extras['private_match'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign private match (API)",
+        lambda w: f"/api/linkage/private-matches/{w.extras['foreign_private_match'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "own private match in the list (API)",
+        lambda w: "/api/linkage/private-matches/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        marker=lambda w: f'"case_number":"{w.extras["case"].number}"',
+    ),
+    Check(
+        "foreign private match in the list (API)",
+        lambda w: "/api/linkage/private-matches/",
+        NOBODY,
+        marker=lambda w: f'"case_number":"{w.extras["foreign_case"].number}"',
+    ),
     # Statistics: aggregates only; a national supervisor sees their own country's.
     Check("statistics dashboard", lambda w: "/stats/", AGGREGATES, api=False),
     Check(
@@ -458,6 +557,25 @@ COVERED_ROUTES = {
     "notifications-read-all",
     # Deciding on a pair (POST only): seec/linkage/tests/test_review.py.
     "linkage:decide",
+    # Steps under a matching agreement (POST only; the look-up answers with a redirect to the
+    # case): seec/linkage/tests/test_private_matching.py, which tries each as an outsider.
+    "linkage:agreement-encode",
+    "linkage:agreement-compare",
+    "linkage:agreement-end",
+    "linkage:agreement-lookup",
+    "linkage:private-match-decide",
+    "matching-agreement-encode",
+    "matching-agreement-compare",
+    "private-match-decide",
+    "matching-agreement-list",
+    "matching-agreement-detail",
+    "private-match-list",
+    "private-match-detail",
+    "linkage:agreements",
+    "linkage:agreement-new",
+    "linkage:agreement",
+    "linkage:exchange",
+    "linkage:private-match",
     "audit-trail",
     "otp-setup",
     "otp-verify",
@@ -662,6 +780,53 @@ def build_linkage(region, case, shared, foreign_case) -> dict:
         "partner_pair": gr_pair,
         "foreign_partner_list": rs_list,
         "foreign_partner_pair": rs_pair,
+        **build_private_matching(region, case, foreign_case),
+    }
+
+
+def build_private_matching(region, case, foreign_case) -> dict:
+    """A Greek agreement with a comparison that matched the Greek case, and the same in Serbia."""
+    from seec.linkage import services as linkage_services
+    from seec.linkage.models import EncodedExchange, PrivateMatch
+
+    def agreement_with_match(user, partner, on_case):
+        agreement, _key = linkage_services.create_agreement(
+            origin=Origin(user),
+            partner_organisation=partner,
+            partner_name="",
+            partner_country="",
+            purpose="Cross-border search",
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate() + timedelta(days=30),
+        )
+        exchange = EncodedExchange.objects.create(
+            agreement=agreement,
+            compared_by=user,
+            our_records=1,
+            partner_records=1,
+            threshold=0.75,
+            partner_file_sha256="0" * 64,
+            candidates=1,
+        )
+        match = PrivateMatch.objects.create(
+            agreement=agreement,
+            exchange=exchange,
+            case=on_case,
+            partner_record_id="a1b2c3d4e5f6a7b8c9d0",
+            score=0.9,
+            field_scores={"name": 0.9},
+        )
+        return agreement, exchange, match
+
+    gr = agreement_with_match(region.users[RoleCode.CASE_MANAGER], region.rs_hotline, case)
+    rs = agreement_with_match(region.foreign_manager, region.gr_hotline, foreign_case)
+    return {
+        "agreement": gr[0],
+        "exchange": gr[1],
+        "private_match": gr[2],
+        "foreign_agreement": rs[0],
+        "foreign_exchange": rs[1],
+        "foreign_private_match": rs[2],
     }
 
 

@@ -1,0 +1,186 @@
+"""Private matching through the REST API: the same steps as the pages, through the same
+services. Agreements are made on the pages (where their key is shown once); the API lists
+them, encodes our records, compares a partner's file and decides on the matches."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import decorators, serializers, status, viewsets
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from seec.cases.models import Category
+from seec.core.api import PolicyScopedMixin
+from seec.core.audit import Origin
+
+from . import pprl, services
+from .models import EncodedExchange, MatchingAgreement, PairStatus, PrivateMatch
+from .selectors import CaseSelection
+
+
+class MatchingAgreementSerializer(serializers.ModelSerializer):
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchingAgreement
+        # Never the sealed key nor our record-id secret.
+        fields = [
+            "id", "organisation", "partner_organisation", "partner_name", "partner_country",
+            "purpose", "valid_from", "valid_until", "key_fingerprint", "in_force",
+            "created_at", "ended_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_in_force(self, agreement) -> bool:
+        return agreement.in_force()
+
+
+class CaseSelectionSerializer(serializers.Serializer):
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), required=False, default=list
+    )
+    opened_since = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def selection(self) -> CaseSelection:
+        data = self.validated_data
+        return CaseSelection(
+            country=(data["country"] or "").upper(),
+            categories=tuple(data["categories"]),
+            opened_since=data["opened_since"],
+        )
+
+
+class CompareSerializer(CaseSelectionSerializer):
+    file = serializers.FileField(allow_empty_file=True)
+    threshold = serializers.FloatField(
+        min_value=services.MIN_THRESHOLD,
+        max_value=services.MAX_THRESHOLD,
+        default=services.DEFAULT_THRESHOLD,
+    )
+
+
+class PrivateMatchSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = PrivateMatch
+        fields = [
+            "id", "agreement", "exchange", "case", "case_number", "partner_record_id", "score",
+            "field_scores", "status", "decided_by", "decided_at", "note",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class EncodedExchangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EncodedExchange
+        fields = [
+            "id", "agreement", "compared_by", "compared_at", "our_records", "partner_records",
+            "threshold", "selection", "partner_file_sha256", "candidates",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(v, label) for v, label in PairStatus.choices if v != PairStatus.PENDING]
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MatchingAgreementViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """The matching agreements of the user's organisation (its case managers, supervisors and
+    liaison officers)."""
+
+    base_queryset = MatchingAgreement.objects.select_related("organisation")
+    serializer_class = MatchingAgreementSerializer
+
+    @extend_schema(
+        request=CaseSelectionSerializer,
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    @decorators.action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def encode(self, request, pk=None):
+        """Our open cases (all, or those the selection names) encoded under the agreement's
+        key: the file to send to the partner."""
+        agreement = self.get_object()
+        selection = CaseSelectionSerializer(data=request.data)
+        selection.is_valid(raise_exception=True)
+        encoded = services.encode_our_records(
+            agreement, origin=Origin.of(request), selection=selection.selection()
+        )
+        response = HttpResponse(encoded.content, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{encoded.filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": CompareSerializer},
+        responses={201: EncodedExchangeSerializer},
+    )
+    @decorators.action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def compare(self, request, pk=None):
+        """Compare a partner's encodings file with our open cases. A file that cannot be
+        compared is refused (400, `errors.file` lists every problem) and nothing is stored."""
+        agreement = self.get_object()
+        serializer = CompareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        content = serializer.validated_data["file"].read(settings.SEEC_MAX_PPRL_FILE_BYTES + 1)
+        try:
+            exchange = services.compare_with_partner(
+                agreement,
+                origin=Origin.of(request),
+                content=content,
+                selection=serializer.selection(),
+                threshold=serializer.validated_data["threshold"],
+            )
+        except pprl.EncodingRefused as refused:
+            return Response(
+                {
+                    "detail": _("The partner's file was refused. Nothing was stored."),
+                    "code": "refused",
+                    "errors": {"file": refused.problems},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(EncodedExchangeSerializer(exchange).data, status=status.HTTP_201_CREATED)
+
+
+class PrivateMatchViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Candidate matches found under the user's organisation's agreements, best first."""
+
+    base_queryset = PrivateMatch.objects.select_related("case").order_by("-score", "pk")
+    serializer_class = PrivateMatchSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("exchange", int, description="One comparison's matches"),
+            OpenApiParameter("status", str, description="pending, confirmed, rejected, unsure"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        matches = super().get_queryset()
+        exchange = self.request.query_params.get("exchange", "")
+        if exchange.isdigit():
+            matches = matches.filter(exchange_id=int(exchange))
+        if self.request.query_params.get("status") in PairStatus.values:
+            matches = matches.filter(status=self.request.query_params["status"])
+        return matches
+
+    @extend_schema(request=DecisionSerializer, responses=PrivateMatchSerializer)
+    @decorators.action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Same child (our case managers are told the partner's record id), different
+        children, or unsure (with a note)."""
+        match = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        match = services.decide_private_match(
+            match, origin=Origin.of(request), **serializer.validated_data
+        )
+        return Response(PrivateMatchSerializer(match).data)
