@@ -435,17 +435,21 @@ def _keep_partner_pairs(run: LinkageRun, pairs: list[dict]) -> int:
             "levels": pair["levels"],
             "cross_border": countries.get(case_id) != list_country,
         }
-        existing = CandidatePair.objects.filter(
-            left_id=case_id, partner_record_id=record_id
-        ).first()
-        if existing is None:
-            CandidatePair.objects.create(left_id=case_id, partner_record_id=record_id, **values)
-        elif existing.status == PairStatus.PENDING:
-            CandidatePair.objects.filter(pk=existing.pk).update(**values)
-        else:
-            continue  # decided already: a person's word stands
-        kept += 1
+        kept += _refresh_pair({"left_id": case_id, "partner_record_id": record_id}, values)
     return kept
+
+
+def _refresh_pair(sides: dict, values: dict) -> bool:
+    """Store a pair found, or refresh one still to review; a decided pair stays as decided
+    (a person's word stands). True if stored or refreshed."""
+    existing = CandidatePair.objects.filter(**sides).first()
+    if existing is None:
+        CandidatePair.objects.create(**sides, **values)
+    elif existing.status == PairStatus.PENDING:
+        CandidatePair.objects.filter(pk=existing.pk).update(**values)
+    else:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -466,14 +470,7 @@ def _keep_pairs(run: LinkageRun, pairs: list[dict]) -> int:
             "levels": pair["levels"],
             "cross_border": countries.get(left) != countries.get(right),
         }
-        existing = CandidatePair.objects.filter(left_id=left, right_id=right).first()
-        if existing is None:
-            CandidatePair.objects.create(left_id=left, right_id=right, **values)
-        elif existing.status == PairStatus.PENDING:
-            CandidatePair.objects.filter(pk=existing.pk).update(**values)
-        else:
-            continue  # decided already: a person's word stands
-        kept += 1
+        kept += _refresh_pair({"left_id": left, "right_id": right}, values)
     return kept
 
 
