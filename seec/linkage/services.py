@@ -479,8 +479,10 @@ def decide(pair: CandidatePair, *, origin: Origin, status: str, note: str = "") 
     """Same child, different children, or unsure. A confirmed pair within one hotline merges
     the newer case into the older; a confirmed cross-border pair tells both centres."""
     user = origin.actor
+    # Only the pair's row is locked: its case or partner row is joined outer, which
+    # PostgreSQL does not lock.
     pair = (
-        CandidatePair.objects.select_for_update()
+        CandidatePair.objects.select_for_update(of=("self",))
         .select_related("left", "right", "partner_record__partner_list")
         .get(pk=pair.pk)
     )
