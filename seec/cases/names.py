@@ -189,6 +189,7 @@ _LATIN_SPECIAL = str.maketrans({
 # Separators inside a name become spaces (Jovanović-Petrović, O'Neill, "Petrović,Ana").
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―'’‘ʼʻ`´′.,;:/\\_|()\[\]{}\"+&]+")
 _NOT_LATIN = re.compile(r"[^a-z ]+")
+_NOT_LATIN_OR_DIGIT = re.compile(r"[^a-z0-9 ]+")
 
 # The digraph spelling of the region's letters with a caron, acute, cedilla or comma, as
 # English, Russian-style and passport transliterations write them (Ševčenko → Shevchenko,
@@ -406,21 +407,21 @@ def _greek_letters(
 # --- Latin forms ---------------------------------------------------------------------------
 
 
-def normalise_latin(text: str) -> str:
+def normalise_latin(text: str, *, keep_digits: bool = False) -> str:
     """Lower case, diacritics removed (đ→dj, ð→d, ß→ss, ł→l, ø→o, æ→ae, ı→i, ș/ş→s, ț/ţ→t, ...
     and every combining mark), anything that is not a-z or a space removed, hyphens and
     apostrophes turned into spaces, runs of spaces collapsed.
 
     Other punctuation that separates words (commas, full stops, slashes) also becomes a space,
     so that "M.Jovanović" or "Petrović,Ana" keep two tokens; digits and letters of other
-    scripts are removed.
+    scripts are removed. `keep_digits` keeps digits, for addresses (house numbers, postcodes).
     """
     if not text:
         return ""
     text = text.lower().translate(_LATIN_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     text = _SEPARATORS.sub(" ", text)
-    text = _NOT_LATIN.sub("", text)
+    text = (_NOT_LATIN_OR_DIGIT if keep_digits else _NOT_LATIN).sub("", text)
     return " ".join(text.split())
 
 

@@ -55,8 +55,8 @@ BACKENDS = ("duckdb", "spark")
 
 
 def _list_sql(dialect: str) -> dict[str, str]:
-    """The two list comparisons that the engines write differently: the best Jaro–Winkler over
-    every pair of two records' name forms, and whether two lists share a form.
+    """The comparisons that the engines write differently: the best Jaro–Winkler over every
+    pair of two records' name forms, whether two lists share a form, and an address's words.
 
     Splink writes its own comparisons in each engine's SQL, not ours: it reads a level's SQL as
     the backend's dialect, and sqlglot turns neither DuckDB's list functions and lambdas nor its
@@ -67,15 +67,25 @@ def _list_sql(dialect: str) -> dict[str, str]:
             "best_jaro_winkler": "array_max(transform({left}, x -> array_max(transform({right}, "
             "y -> jaro_winkler(x, y)))))",
             "shares": "size(array_intersect({left}, {right})) > 0",
+            "jaro_winkler": "jaro_winkler({left}, {right})",
+            "words": "split({text}, ' ')",
+            "has_all": "size(array_except({right}, {left})) = 0",
+            "common": "size(array_intersect({left}, {right}))",
+            "count": "size({items})",
         }
     return {
         "best_jaro_winkler": "list_max(list_transform({left}, lambda x: list_max(list_transform("
         "{right}, lambda y: jaro_winkler_similarity(x, y)))))",
         "shares": "len(list_intersect({left}, {right})) > 0",
+        "jaro_winkler": "jaro_winkler_similarity({left}, {right})",
+        "words": "str_split({text}, ' ')",
+        "has_all": "list_has_all({left}, {right})",
+        "common": "len(list_intersect({left}, {right}))",
+        "count": "len({items})",
     }
 
 
-def _name_comparison(column: str, key: str, other: str, crossed: str, dialect: str) -> dict:
+def _name_comparison(column: str, key: str, dialect: str) -> dict:
     """Levels from the strongest evidence down; the first that holds scores the pair."""
     sql = _list_sql(dialect)
     best = sql["best_jaro_winkler"].format(left=f"{column}_l", right=f"{column}_r")
@@ -83,35 +93,82 @@ def _name_comparison(column: str, key: str, other: str, crossed: str, dialect: s
     def shares(left: str, right: str) -> str:
         return sql["shares"].format(left=left, right=right)
 
+    # Names written in the other field. One name in the wrong field is one piece of evidence
+    # and counts once, with the family name (whichever record it is in: the pair's order
+    # means nothing); the given name counts as swapped only when both names are. Nicknames
+    # (other_forms: the given name's forms and the listed nicknames) count with the given name.
+    crossed = [shares("given_forms_l", "family_forms_r"), shares("family_forms_l", "given_forms_r")]
+    if column == "given_forms":
+        swapped = " OR ".join(
+            [
+                shares("given_forms_l", "other_forms_r"),
+                shares("other_forms_l", "given_forms_r"),
+                f"({crossed[0]} AND {crossed[1]})",
+            ]
+        )
+    else:
+        swapped = " OR ".join(crossed)
+
     return {
         "output_column_name": column.removesuffix("_forms") + "_name",
         "comparison_levels": [
             {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
-            # A common name says less than a rare one: weights adjusted by how often it occurs.
+            # A common name says less than a rare one: the weight is adjusted by how often the
+            # name occurs, against this level's own chance agreement. (Splink would otherwise
+            # take the u of the level that compares the key itself, "sounds the same", which
+            # holds only the pairs whose forms differ: a far smaller u, and every shared name,
+            # even a rare one, would be marked down by several bits.)
             {
                 "sql_condition": shares(f"{column}_l", f"{column}_r"),
                 "label_for_charts": "same",
                 "tf_adjustment_column": key,
                 "tf_adjustment_weight": 1.0,
+                "disable_tf_exact_match_detection": True,
             },
-            {
-                "sql_condition": f"{key}_l = {key}_r",
-                "label_for_charts": "sounds the same",
-                "tf_adjustment_column": key,
-                "tf_adjustment_weight": 1.0,
-            },
+            # No frequency adjustment here: how often a key occurs is not how often two
+            # different spellings of it meet by chance.
+            {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
+            {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
+            {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
+
+
+def _address_comparison(dialect: str) -> dict:
+    """Addresses by their words: the same address is written with or without its town, its
+    postcode or its house number, and in another order; a character similarity of the whole
+    string reads each of these as a different address."""
+    sql = _list_sql(dialect)
+    words = {side: sql["words"].format(text=f"address_{side}") for side in ("l", "r")}
+    return {
+        "output_column_name": "address",
+        "comparison_levels": [
+            {"sql_condition": "address_l IS NULL OR address_r IS NULL", "is_null_level": True},
+            {"sql_condition": "address_l = address_r", "label_for_charts": "same"},
             {
                 "sql_condition": " OR ".join(
                     [
-                        shares(f"{column}_l", f"{other}_r"),
-                        shares(f"{other}_l", f"{column}_r"),
-                        shares(f"{column}_l", f"{crossed}_r"),
+                        sql["has_all"].format(left=words["l"], right=words["r"]),
+                        sql["has_all"].format(left=words["r"], right=words["l"]),
                     ]
                 ),
-                "label_for_charts": "nickname or swapped",
+                "label_for_charts": "one within the other",
             },
-            {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
+            {
+                "sql_condition": (
+                    f"2 * {sql['common'].format(left=words['l'], right=words['r'])} >= "
+                    f"greatest({sql['count'].format(items=words['l'])}, "
+                    f"{sql['count'].format(items=words['r'])})"
+                ),
+                "label_for_charts": "half the words in common",
+            },
+            {
+                "sql_condition": sql["jaro_winkler"].format(left="address_l", right="address_r")
+                + " >= 0.9",
+                "label_for_charts": "Jaro-Winkler >= 0.9",
+            },
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
@@ -159,17 +216,15 @@ DOB = {
 
 def comparisons(dialect: str = "duckdb") -> list:
     return [
-        _name_comparison("given_forms", "given_key", "other_forms", "family_forms", dialect),
-        _name_comparison("family_forms", "family_key", "other_forms", "given_forms", dialect),
+        _name_comparison("given_forms", "given_key", dialect),
+        _name_comparison("family_forms", "family_key", dialect),
         DOB,
         cl.ExactMatch("sex"),
         cl.ExactMatch("nationality"),
         cl.DistanceInKMAtThresholds("latitude", "longitude", [25, 150, 600]).configure(
             term_frequency_adjustments=False
         ),
-        cl.JaroWinklerAtThresholds("address", [0.95, 0.85]).configure(
-            term_frequency_adjustments=False
-        ),
+        _address_comparison(dialect),
         cl.DamerauLevenshteinAtThresholds("document_number", [1, 2]),
         cl.AbsoluteDateDifferenceAtThresholds(
             "event_date",
@@ -297,6 +352,27 @@ def _database(backend: str):
         raise ValueError(f"Unknown linkage backend {backend!r}: one of {', '.join(BACKENDS)}.")
 
 
+def learn_chance_agreement(linker: Linker) -> None:
+    """u, how often two different children agree by chance, learnt from these records.
+
+    The family name's u from random pairs. Every other field's u among pairs of records that
+    share a family name's key: there, two different children agree far more often on
+    nationality, on where they were and on a given name (a family, a community) than two
+    random records do. Fellegi–Sunter multiplies the fields' evidence as if it were
+    independent; measured among random pairs, a Turkish name and a Turkish nationality would
+    count twice. With u conditional on the family name, the product is the chain rule
+    (sure where family names agree; for pairs whose family names differ the other fields
+    count a little less than they could, which errs on the side of no match). EM on that
+    blocking, m held as learnt from labelled records, learns those u."""
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("family_key"),
+        fix_m_probabilities=True,
+        fix_u_probabilities=False,
+        estimate_without_term_frequencies=True,
+    )
+
+
 def train(linker: Linker) -> None:
     """Learn the match weights from the data itself (no labels): the share of matches from
     pairs that agree on name keys and date of birth, u by random sampling, m by EM on two
@@ -313,6 +389,63 @@ def train(linker: Linker) -> None:
     )
 
 
+# EM over the pairs of one blocking can leave a level that is rare among them with m = 0: a
+# weight of minus infinity, which would veto every pair at that level however much else
+# agrees. No level is impossible for the same child; the least it gets is this.
+M_FLOOR = 1e-3
+
+
+def with_m_floor(parameters: dict) -> dict:
+    parameters = json.loads(json.dumps(parameters))
+    for comparison in parameters["comparisons"]:
+        levels = [
+            level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+        ]
+        learnt = [level.get("m_probability") for level in levels]
+        if not any(isinstance(m, float) for m in learnt):
+            continue  # a field these records never have: nothing was learnt, nothing to floor
+        for level, m in zip(levels, learnt, strict=True):
+            # A level that never occurred among the matches has no m at all.
+            level["m_probability"] = max(m if isinstance(m, float) else 0.0, M_FLOOR)
+        total = sum(level["m_probability"] for level in levels)
+        for level in levels:
+            level["m_probability"] /= total
+    return parameters
+
+
+def pairs_possible(sizes: list[int]) -> int:
+    """Every pair a run could compare: within the one list, or across the lists."""
+    if len(sizes) == 1:
+        return sizes[0] * (sizes[0] - 1) // 2
+    return sum(a * b for i, a in enumerate(sizes) for b in sizes[i + 1 :])
+
+
+def settle_match_share(linker: Linker, tables: list, pairs: int, rounds: int = 4) -> Linker:
+    """The share of matches among all pairs, re-estimated as EM does: the expected number of
+    matches (the sum of the blocked pairs' match probabilities; a pair outside every block is
+    taken for a non-match) over the number of all pairs, until it settles.
+
+    The first estimate (train) assumes how many matches an exact rule finds; where many
+    records lack a birth date or misspell a name it finds far fewer than assumed, the share
+    comes out too low, and every match's probability with it."""
+    for _ in range(rounds):
+        predictions = linker.inference.predict()
+        expected = linker.misc.query_sql(
+            # The table's name is Splink's own, never user input.
+            f"SELECT sum(match_probability) AS expected FROM {predictions.physical_name}",  # noqa: S608
+            output_type="pandas",
+        )["expected"][0]
+        predictions.drop_table_from_database_and_remove_from_cache()
+        parameters = linker.misc.save_model_to_json()
+        before = parameters["probability_two_random_records_match"]
+        share = min(max(float(expected or 0) / pairs, 1 / pairs), 0.5)
+        parameters["probability_two_random_records_match"] = share
+        linker = Linker(tables, parameters)
+        if abs(share - before) <= 0.02 * before:
+            break
+    return linker
+
+
 def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     """The reference model: m learnt from labelled records (the region's synthetic children,
     each written several ways; `cluster` names the child), u by random sampling, and the
@@ -325,9 +458,10 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
         linker.training.estimate_probability_two_random_records_match(
             [block_on("given_key", "family_key", "dob")], recall=0.7
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
         linker.training.estimate_m_from_label_column("cluster")
-        return linker.misc.save_model_to_json()
+        learn_chance_agreement(linker)
+        # The generator never writes a child's sex wrong; a clerk sometimes does.
+        return with_m_floor(linker.misc.save_model_to_json())
 
 
 def without_term_frequencies(parameters: dict) -> dict:
@@ -410,8 +544,12 @@ def link(
             linker = Linker(tables, parameters)
         if learn == "all":
             train(linker)
+            linker = Linker(tables, with_m_floor(linker.misc.save_model_to_json()))
+            linker = settle_match_share(
+                linker, tables, pairs_possible([len(rows) for rows in datasets])
+            )
         elif learn == "u" and records >= MIN_FOR_U:
-            linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+            learn_chance_agreement(linker)
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         frame = predictions.as_record_list()

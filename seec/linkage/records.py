@@ -84,8 +84,12 @@ def linkage_row(record: PersonRecord) -> dict:
         "longitude": record.longitude,
         "event_date": record.event_date.isoformat() if record.event_date else None,
         "country": record.country or None,
-        # One convention is enough for an address: it is compared by similarity, not keys.
-        "address": names.normalise_latin(names.transliterate(record.address, "ru")) or None,
+        # One convention is enough for an address: it is compared by its words, not keys.
+        # Digits stay: a house number or a postcode is the most telling part of it.
+        "address": names.normalise_latin(
+            names.transliterate(record.address, "ru"), keep_digits=True
+        )
+        or None,
         "document_number": _document(record.document_number),
         "cluster": record.cluster or None,
     }
