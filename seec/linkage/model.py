@@ -243,6 +243,15 @@ BLOCKING = [
     block_on("given_key", "substr(family_key, 1, 1)"),
     block_on("given_key", "birth_year"),
     block_on("dob"),
+    # A birth date with its year mistyped or guessed wrong keeps its day and month: with one
+    # name's key, or with both names' first letters when each name is misspelt too.
+    block_on("family_key", "if(dob_exact, substr(dob, 6, 5), NULL)"),
+    block_on("given_key", "if(dob_exact, substr(dob, 6, 5), NULL)"),
+    block_on(
+        "substr(given_key, 1, 1)",
+        "substr(family_key, 1, 1)",
+        "if(dob_exact, substr(dob, 6, 5), NULL)",
+    ),
     block_on("document_number"),
     # Where a child lived or was registered, with one name: nicknames and unknown birth dates.
     block_on("substr(address, 1, 10)", "given_key"),
@@ -370,6 +379,9 @@ def learn_chance_agreement(linker: Linker) -> None:
         fix_m_probabilities=True,
         fix_u_probabilities=False,
         estimate_without_term_frequencies=True,
+        # Common family names make hundreds of millions of such pairs in a large run; a few
+        # million sampled pairs tell the same shares.
+        max_pairs=5e6,
     )
 
 
