@@ -47,3 +47,40 @@ def test_the_reference_model_links_the_generators_children_well(crowd):
     precision = len(found & truth) / len(found)
     recall = len(found & truth) / len(truth)
     assert precision > 0.85 and recall > 0.8, (precision, recall)
+
+
+def test_no_level_is_left_impossible_after_training():
+    """A level never seen among matches (m = 0, or no m at all) would veto every pair at it."""
+    parameters = model.reference_parameters("dedupe_only")
+    sex = next(c for c in parameters["comparisons"] if c["output_column_name"] == "sex")
+    sex["comparison_levels"][-1].pop("m_probability", None)
+    floored = model.with_m_floor(parameters)
+    for comparison in floored["comparisons"]:
+        ms = [
+            level.get("m_probability")
+            for level in comparison["comparison_levels"]
+            if not level.get("is_null_level")
+        ]
+        if any(isinstance(m, float) for m in ms):
+            assert min(ms) >= model.M_FLOOR / 2 and sum(ms) == pytest.approx(1.0)
+
+
+def test_an_address_keeps_its_numbers_and_is_compared_by_its_words():
+    """A postcode or house number is the most telling part of an address; the same address
+    written without its town is one within the other, not a different address."""
+    with_town = PersonRecord("a", "GR", "Ana", "Lungu", address="Bristol, BS2 0EL")
+    without = PersonRecord("b", "GR", "Ana", "Lungu", address="BS2 0EL")
+    other = PersonRecord("c", "GR", "Ana", "Lungu", address="Bristol, BS9 4AA")
+    rows = linkage_rows([with_town, without, other])
+    assert rows[0]["address"] == "bristol bs2 0el"
+    result = model.link([rows], threshold=0.0, learn="")
+    levels = {tuple(sorted((p["left"], p["right"]))): p["levels"]["address"] for p in result.pairs}
+    address = next(
+        c
+        for c in model.comparisons()
+        if isinstance(c, dict) and c["output_column_name"] == "address"
+    )
+    labels = [level["label_for_charts"] for level in address["comparison_levels"][1:]]
+    # Splink numbers the levels from the last (0) up, the null level apart.
+    assert labels[len(labels) - 1 - levels[("a", "b")]] == "one within the other"
+    assert labels[len(labels) - 1 - levels[("a", "c")]] != "one within the other"
