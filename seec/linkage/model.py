@@ -361,7 +361,7 @@ def _database(backend: str):
         raise ValueError(f"Unknown linkage backend {backend!r}: one of {', '.join(BACKENDS)}.")
 
 
-def learn_chance_agreement(linker: Linker) -> None:
+def learn_chance_agreement(linker: Linker) -> dict:
     """u, how often two different children agree by chance, learnt from these records.
 
     The family name's u from random pairs. Every other field's u among pairs of records that
@@ -372,8 +372,12 @@ def learn_chance_agreement(linker: Linker) -> None:
     count twice. With u conditional on the family name, the product is the chain rule
     (sure where family names agree; for pairs whose family names differ the other fields
     count a little less than they could, which errs on the side of no match). EM on that
-    blocking, m held as learnt from labelled records, learns those u."""
+    blocking, m held as learnt from labelled records, learns those u.
+
+    Returns the model as it was with u from random pairs only, for
+    `_conditional_frequencies`."""
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    marginal = linker.misc.save_model_to_json()
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("family_key"),
         fix_m_probabilities=True,
@@ -383,6 +387,35 @@ def learn_chance_agreement(linker: Linker) -> None:
         # million sampled pairs tell the same shares.
         max_pairs=5e6,
     )
+    return marginal
+
+
+def _conditional_frequencies(marginal: dict, conditional: dict) -> dict:
+    """A frequency-adjusted level with u conditional on the family name.
+
+    Splink scores such a level m/u × u/tf(name): the level's u cancels, and the name's
+    weight would be m/tf whatever u was learnt. What is wanted is m/(tf × lift), lift being
+    how much more often a name is shared among pairs with the same family name
+    (u_conditional / u_marginal). Written as u = u_marginal and m = m × u_marginal /
+    u_conditional, Splink's product is exactly that."""
+    parameters = json.loads(json.dumps(conditional))
+    before = {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
+        for comparison in marginal["comparisons"]
+        for level in comparison["comparison_levels"]
+    }
+    for comparison in parameters["comparisons"]:
+        if comparison["output_column_name"] == "family_name":
+            continue
+        for level in comparison["comparison_levels"]:
+            was = before[(comparison["output_column_name"], level.get("label_for_charts"))]
+            u, u_marginal = level.get("u_probability"), was.get("u_probability")
+            m = level.get("m_probability")
+            adjusted = level.get("tf_adjustment_column")
+            if adjusted and all(isinstance(x, float) and x > 0 for x in (u, u_marginal, m)):
+                level["m_probability"] = m * u_marginal / u
+                level["u_probability"] = u_marginal
+    return parameters
 
 
 def train(linker: Linker) -> None:
@@ -417,11 +450,10 @@ def with_m_floor(parameters: dict) -> dict:
         if not any(isinstance(m, float) for m in learnt):
             continue  # a field these records never have: nothing was learnt, nothing to floor
         for level, m in zip(levels, learnt, strict=True):
-            # A level that never occurred among the matches has no m at all.
+            # A level that never occurred among the matches has no m at all. (Not scaled
+            # back to a sum of 1: the floor is far below any m learnt, and a frequency-
+            # adjusted level's m may stand for m over a lift, see _conditional_frequencies.)
             level["m_probability"] = max(m if isinstance(m, float) else 0.0, M_FLOOR)
-        total = sum(level["m_probability"] for level in levels)
-        for level in levels:
-            level["m_probability"] /= total
     return parameters
 
 
@@ -471,6 +503,8 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
             [block_on("given_key", "family_key", "dob")], recall=0.7
         )
         linker.training.estimate_m_from_label_column("cluster")
+        # Stored with m as learnt and u conditional; `_conditional_frequencies` is for
+        # scoring only (a run that learns u again starts from the true m).
         learn_chance_agreement(linker)
         # The generator never writes a child's sex wrong; a clerk sometimes does.
         return with_m_floor(linker.misc.save_model_to_json())
@@ -561,7 +595,10 @@ def link(
                 linker, tables, pairs_possible([len(rows) for rows in datasets])
             )
         elif learn == "u" and records >= MIN_FOR_U:
-            learn_chance_agreement(linker)
+            marginal = learn_chance_agreement(linker)
+            linker = Linker(
+                tables, _conditional_frequencies(marginal, linker.misc.save_model_to_json())
+            )
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         frame = predictions.as_record_list()
