@@ -97,13 +97,17 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # and counts once, with the family name (whichever record it is in: the pair's order
     # means nothing); the given name counts as swapped only when both names are. Nicknames
     # (other_forms: the given name's forms and the listed nicknames) count with the given name.
+    # A record with one name only, written in the other field, counts with the given name:
+    # the family name's comparison has nothing to compare it with.
     crossed = [shares("given_forms_l", "family_forms_r"), shares("family_forms_l", "given_forms_r")]
+    one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
     if column == "given_forms":
         swapped = " OR ".join(
             [
                 shares("given_forms_l", "other_forms_r"),
                 shares("other_forms_l", "given_forms_r"),
                 f"({crossed[0]} AND {crossed[1]})",
+                f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
             ]
         )
     else:
@@ -258,6 +262,9 @@ BLOCKING = [
     block_on("substr(address, 1, 10)", "family_key"),
     block_on("substr(address, 1, 10)", "birth_year"),
     "l.given_key = r.family_key AND l.family_key = r.given_key",
+    # One record with a single name, written in the other field.
+    "l.given_key = r.family_key AND (l.family_key IS NULL OR r.given_key IS NULL)",
+    "l.family_key = r.given_key AND (r.family_key IS NULL OR l.given_key IS NULL)",
 ]
 
 # Past this many records the broad rules above (one name and a letter, a birth year, a
