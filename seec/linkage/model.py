@@ -207,7 +207,16 @@ DOB = {
             "label_for_charts": "a few days or a year apart",
         },
         {
-            # Two dates both known for sure, and not one typo apart: two different children.
+            # Known dates within a year of each other, a birth date guessed or mistyped in
+            # more than one place (a year and a day, a year and a swap); siblings are rarely
+            # born so close, which the weights learnt tell.
+            "sql_condition": (
+                "dob_exact_l AND dob_exact_r AND abs(birth_year_l - birth_year_r) <= 1"
+            ),
+            "label_for_charts": "known dates a year apart or less",
+        },
+        {
+            # Two dates both known for sure, further apart: two different children.
             "sql_condition": "dob_exact_l AND dob_exact_r",
             "label_for_charts": "different known dates",
         },
