@@ -102,8 +102,12 @@ class Condition:
 
 @dataclass(frozen=True)
 class Level:
+    """A level holds when all its conditions do. A `neutral` level sends the pair to the
+    null level: its evidence is counted by another comparison already."""
+
     label: str
     conditions: tuple[Condition, ...]
+    neutral: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,23 +143,29 @@ def _same(field_name: str, at_least: float) -> Condition:
     return Condition(((field_name, field_name),), at_least)
 
 
-def name_comparison(name: str, field_name: str, swapped: str, others: str) -> Comparison:
-    """A name: alike by Dice, or found among the other record's other names (a nickname), or
-    in the other name field (given and family names swapped)."""
-    crossed = Condition(
-        ((field_name, others), (others, field_name), (field_name, swapped), (swapped, field_name)),
-        0.8,
+def name_comparison(
+    name: str, field_name: str, swapped: str, others: str | None = None, counts_swap=True
+) -> Comparison:
+    """A name: alike by Dice; or given and family names swapped (each alike the other
+    record's other name: one name alike another's is no swap, Георгиев and Георги); or, for a
+    given name, found among the other record's other names (a nickname). A swap is one piece
+    of evidence about both names: one comparison counts it, the other (`counts_swap` false)
+    leaves the pair at its null level."""
+    swap = (
+        Condition(((field_name, swapped), (swapped, field_name)), 0.75),
+        Condition(((field_name, swapped),), 0.45),
+        Condition(((swapped, field_name),), 0.45),
     )
-    return Comparison(
-        name,
-        (field_name,),
-        (
-            Level("same", (_same(field_name, 0.9),)),
-            Level("alike", (_same(field_name, 0.75),)),
-            Level("nickname or swapped", (crossed,)),
-            Level("somewhat alike", (_same(field_name, 0.55),)),
-        ),
-    )
+    levels = [
+        Level("same", (_same(field_name, 0.9),)),
+        Level("alike", (_same(field_name, 0.75),)),
+        Level("swapped", swap, neutral=not counts_swap),
+    ]
+    if others:
+        nickname = Condition(((field_name, others), (others, field_name)), 0.8)
+        levels.append(Level("nickname", (nickname,)))
+    levels.append(Level("somewhat alike", (_same(field_name, 0.55),)))
+    return Comparison(name, (field_name,), tuple(levels))
 
 
 BIRTH_DATE_COMPARISON = Comparison(
@@ -183,6 +193,8 @@ def _default_fields() -> tuple[Field, ...]:
         Field("given_name", NAME, ("given_name",), bits=1024, hashes=10, hash_key="name"),
         Field("family_name", NAME, ("family_name",), bits=1024, hashes=10, hash_key="name"),
         Field("other_names", NAME, ("other_names",), bits=1024, hashes=10, hash_key="name"),
+        # Filters big enough that features in common, not chance, make their Dice: a year
+        # has three features, and 18 bits of 64 would share five by chance.
         Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=64, hashes=6),
         Field("birth_date", BIRTH_DATE, ("date_of_birth",), bits=64, hashes=8),
         Field("birth_date_unordered", BIRTH_DATE_UNORDERED, ("date_of_birth",), 64, 8),
@@ -201,7 +213,7 @@ def _default_fields() -> tuple[Field, ...]:
 def _default_comparisons() -> tuple[Comparison, ...]:
     return (
         name_comparison("given_name", "given_name", "family_name", "other_names"),
-        name_comparison("family_name", "family_name", "given_name", "other_names"),
+        name_comparison("family_name", "family_name", "given_name", counts_swap=False),
         BIRTH_DATE_COMPARISON,
         dice_levels("sex", "sex", (0.99,)),
         dice_levels("nationality", "nationality", (0.99,)),
@@ -876,7 +888,7 @@ def comparison_levels(
                     for pair in condition.pairs:
                         best |= dice_for(pair) >= condition.at_least
                     holds &= best
-                level[holds] = number
+                level[holds] = NULL_LEVEL if spec.neutral else number
                 undecided &= ~holds
             for needed in comparison.needs:
                 level[np.isnan(dice_for((needed, needed)))] = NULL_LEVEL

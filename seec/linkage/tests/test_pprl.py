@@ -92,6 +92,17 @@ def test_given_and_family_names_swapped_or_a_nickname_still_match():
     assert score(written, nickname) < score(known_as, nickname)
 
 
+def test_one_name_alike_the_others_other_name_is_no_swap():
+    # Георги is much of Георгиев: two boys of one town, not one boy with his names swapped.
+    seen = {"event_date": date(2024, 10, 7), "latitude": 42.7, "longitude": 23.32}
+    zhivko = child("bg-1", "Живко", "Георгиев", date(2017, 9, 19), sex="male", **seen)
+    georgi = child("bg-2", "Георги", "Димитров", date(2018, 1, 1), sex="male", **seen)
+    georgi["dob_estimated"] = True
+    assert score(zhivko, georgi) < 0.5
+    swapped = child("bg-3", "Георгиев", "Живко", date(2017, 9, 19), sex="male", **seen)
+    assert score(zhivko, swapped) > 0.99
+
+
 def test_the_exchange_file_holds_no_name_and_reads_back_the_same():
     encodings = pprl.encode(generator.generate(200, seed=1), SCHEMA, KEY)
     data = encodings.to_bytes()
