@@ -293,8 +293,9 @@ PPRL_KEY = b"bench-agreement-key-0123456789abcdef"
 
 def FEBRL_SCHEMA():
     """FEBRL's people have an address and a social security number besides names and a
-    birth date: two more keyed fields, compared by their bigrams like names; no sex, place
-    or date of contact. No reference weights are trained for it: they are learnt by EM."""
+    birth date: two more keyed fields, the address compared by its bigrams like names, the
+    number by the bigrams of its digits; no sex, place or date of contact. No reference
+    weights are trained for it: they are learnt by EM."""
     from seec.linkage import pprl
 
     base = pprl.Schema()
@@ -304,7 +305,7 @@ def FEBRL_SCHEMA():
         fields=(
             *(f for f in base.fields if f.kind not in left_out),
             pprl.Field("address", pprl.NAME, ("address",), bits=512, hashes=8),
-            pprl.Field("document", pprl.NAME, ("document_number",), bits=256, hashes=8),
+            pprl.Field("document", pprl.CHARACTERS, ("document_number",), bits=256, hashes=8),
         ),
         comparisons=(
             *(c for c in base.comparisons if c.name in kept),

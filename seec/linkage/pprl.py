@@ -58,6 +58,7 @@ BIRTH_DATE_UNORDERED = "birth_date_unordered"  # the year with day and month in 
 BIRTH_DATE_NEAR = "birth_date_near"  # the days around the date of birth
 BIRTHDAY = "birthday"  # day and month without the year
 CATEGORY = "category"  # the value itself: sex, nationality
+CHARACTERS = "characters"  # bigrams of the letters and digits as written: a document number
 GRID = "grid"  # the cell of a place (latitude, longitude) and its eight neighbours
 DATE_WINDOW = "date_window"  # the period of a date and the periods either side
 
@@ -363,6 +364,17 @@ def _bigrams(prefix: str, token: str) -> list[str]:
     return [f"{prefix}{padded[i : i + 2]}" for i in range(len(padded) - 1)]
 
 
+def _character_features(values) -> set[str]:
+    """Bigrams of a value's letters and digits, upper case: documents are written with and
+    without spaces and dashes, and a mistyped digit costs two bigrams of many."""
+    features: set[str] = set()
+    for value in values:
+        kept = "".join(ch for ch in str(value or "").upper() if ch.isalnum())
+        if kept:
+            features.update(_bigrams("c", kept))
+    return features
+
+
 def _as_date(value) -> date | None:
     if value is None or value == "":
         return None
@@ -432,6 +444,8 @@ def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
         elif spec.kind in _BIRTH_KINDS:
             estimated = bool(record.get("dob_estimated"))
             features[spec.name] = _birth_features(spec.kind, _as_date(values[0]), estimated)
+        elif spec.kind == CHARACTERS:
+            features[spec.name] = _character_features(values)
         elif spec.kind == GRID:
             latitude, longitude = (_as_number(v) for v in values[:2])
             features[spec.name] = _grid_features(latitude, longitude, spec.unit)
@@ -487,7 +501,8 @@ class Encodings:
     block_tokens: np.ndarray  # (n, 2 * (2 * block_years + 1)) uint64, 0 for none
     schema: Schema
     fingerprint: str
-    _lsh: dict = field(default_factory=dict, repr=False, compare=False)
+    # What is computed once per encodings: LSH band keys, bits set per field.
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -708,7 +723,7 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) 
     """MinHash LSH band keys (n, bands) over the names' filters (or the whole record's bits):
     records whose names share many bits share a band (the more rows a band has, the more
     they must share)."""
-    cached = encodings._lsh.get((bands, rows, whole))
+    cached = encodings._cache.get((bands, rows, whole))
     if cached is not None:
         return cached
     schema = encodings.schema
@@ -736,7 +751,7 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) 
         keys = keys * radix + banded[:, :, r]
     # The band's number in the top bits keeps equal values of different bands apart.
     keys += np.arange(bands, dtype=np.int64) << 56
-    encodings._lsh[bands, rows, whole] = keys
+    encodings._cache[bands, rows, whole] = keys
     return keys
 
 
@@ -815,10 +830,10 @@ def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]
 
 
 def _set_bits(encodings: Encodings, spec: Field, start: int, end: int) -> np.ndarray:
-    cached = encodings._lsh.get(("count", spec.name))
+    cached = encodings._cache.get(("count", spec.name))
     if cached is None:
         cached = np.bitwise_count(encodings.clks[:, start:end]).sum(axis=1, dtype=np.int64)
-        encodings._lsh["count", spec.name] = cached
+        encodings._cache["count", spec.name] = cached
     return cached
 
 

@@ -246,3 +246,19 @@ def test_one_to_one_keeps_each_records_best_partner_only():
 
     matches = [("a1", "b1", 0.95), ("a2", "b1", 0.9), ("a1", "b2", 0.85), ("a2", "b2", 0.7)]
     assert one_to_one(matches) == [("a1", "b1", 0.95), ("a2", "b2", 0.7)]
+
+
+def test_a_document_number_is_compared_by_its_letters_and_digits_as_written():
+    schema = dataclasses.replace(
+        SCHEMA,
+        fields=(
+            *SCHEMA.fields,
+            pprl.Field("document", pprl.CHARACTERS, ("document_number",), bits=256, hashes=8),
+        ),
+    )
+
+    def features(number):
+        return pprl.record_features({"document_number": number}, schema)["document"]
+
+    assert features("AB 123-456") == features("ab123456") != set()
+    assert features(" - ") == features(None) == set()
