@@ -191,15 +191,17 @@ def _default_fields() -> tuple[Field, ...]:
         # Given, family and other names each in a filter of their own, hashed alike: a swap
         # or a nickname is found by comparing one's given name with the other's family or
         # other names, and siblings (one family name, different given names) stay apart.
-        Field("given_name", NAME, ("given_name",), bits=1024, hashes=10, hash_key="name"),
-        Field("family_name", NAME, ("family_name",), bits=1024, hashes=10, hash_key="name"),
-        Field("other_names", NAME, ("other_names",), bits=1024, hashes=10, hash_key="name"),
+        Field("given_name", NAME, ("given_name",), bits=1024, hashes=6, hash_key="name"),
+        Field("family_name", NAME, ("family_name",), bits=1024, hashes=6, hash_key="name"),
+        Field("other_names", NAME, ("other_names",), bits=1024, hashes=6, hash_key="name"),
         # Filters big enough that features in common, not chance, make their Dice: a year
         # has three features, and 18 bits of 64 would share five by chance.
-        Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=64, hashes=6),
+        # Filters big enough that features in common, not chance, make their Dice: a year
+        # has three features, and 18 bits of 64 would share five by chance.
+        Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=256, hashes=4),
         Field("birth_date", BIRTH_DATE, ("date_of_birth",), bits=64, hashes=8),
         Field("birth_date_unordered", BIRTH_DATE_UNORDERED, ("date_of_birth",), 64, 8),
-        Field("birth_date_near", BIRTH_DATE_NEAR, ("date_of_birth",), bits=256, hashes=4),
+        Field("birth_date_near", BIRTH_DATE_NEAR, ("date_of_birth",), bits=512, hashes=4),
         Field("birthday", BIRTHDAY, ("date_of_birth",), bits=64, hashes=8),
         Field("sex", CATEGORY, ("sex",), bits=32, hashes=4),
         Field("nationality", CATEGORY, ("nationality",), bits=64, hashes=6),
