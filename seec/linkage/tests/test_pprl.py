@@ -207,6 +207,22 @@ def test_pprl_accuracy_on_five_thousand_regional_records_is_close_to_plain_text(
     assert encoded[0] > plain_text[0] - 0.03
 
 
+def test_two_parties_in_different_scripts_link_their_children_from_the_encodings_alone():
+    # One party writes Latin, the other Cyrillic and Greek: every true pair crosses scripts.
+    records = generator.generate(6_000, seed=12)
+    latin = [r for r in records if r["script"] == "Latn"]
+    other = [r for r in records if r["script"] != "Latn"]
+    script = {r["record_id"]: r["script"] == "Latn" for r in records}
+    truth = {(a, b) for a, b in generator.true_pairs(records) if script[a] != script[b]}
+    found = pprl.match(pprl.encode(latin, SCHEMA, KEY), pprl.encode(other, SCHEMA, KEY), 0.5)
+    pairs = {tuple(sorted((a, b))) for a, b, _ in found}
+    hits = len(pairs & truth)
+    precision, recall = hits / len(pairs), hits / len(truth)
+    print(f"\n{len(truth)} cross-script pairs: precision {precision:.3f}, recall {recall:.3f}")
+    assert len(truth) > 100
+    assert precision > 0.85 and recall > 0.8
+
+
 def test_learning_finds_the_share_of_matches_and_chance_agreement_without_labels():
     records = generator.generate(4_000, seed=9)
     truth = generator.true_pairs(records)
