@@ -175,7 +175,7 @@ class CompareForm(CaseSelectionForm):
     partner_file = forms.FileField(label=_("The partner's encodings file"), allow_empty_file=True)
     threshold = forms.FloatField(
         label=_("Keep candidates from this score"),
-        initial=0.75,
+        initial=0.5,
         min_value=0.5,
         max_value=0.99,
         help_text=_("Between 0.5 and 0.99; the lower, the more candidates to review."),

@@ -4,18 +4,22 @@ Two centres (or a centre and a migration authority) that share a secret key unde
 agreement find candidate matches without handing each other names:
 
 1. Each encodes its records locally (`encode`): every linkage field is broken into features
-   (character bigrams of the name's normalised Latin forms and of their phonetic keys, from
+   (character bigrams of the names' normalised Latin forms and of their phonetic keys, from
    seec.cases.names, so that Ђорђевић, Đorđević and Djordjevic give nearly the same
-   features; the birth date's year, day and month; sex). Each feature is hashed with
-   HMAC-SHA256 under a key derived from the agreement's key and the field, and set in one
-   bit array per record (a cryptographic long-term key, CLK) by double hashing. A field's
-   number of hash functions is its weight.
+   features; the birth date whole, with day and month in either order, the days around it,
+   its year and the years either side; sex; nationality; the grid cells around the place
+   and the periods around the date last seen). Each feature is hashed with HMAC-SHA256
+   under a key derived from the agreement's key and the field, and set in the field's own
+   Bloom filter; a record's filters make one bit array.
 2. They exchange only the encodings (`Encodings.to_bytes`): record ids, bit arrays and keyed
    blocking tokens, with the schema and a fingerprint of the key (never the key).
 3. Either compares them (`match`): candidate pairs come from blocking (keyed sex and year of
    birth ±1, and MinHash LSH over the set bits, so that a wrong or missing year is still
-   caught by the name), and each candidate is scored by the Dice coefficient of the two bit
-   arrays, vectorised with numpy.
+   caught by the name). Each candidate is scored Fellegi–Sunter style: per comparison (given
+   name, family name, birth date, sex, nationality, place, date last seen) the Dice
+   coefficients of the filters put the pair at a level (the same, alike, a nickname or
+   swapped, …, different, or unknown), each level weighs log2(m/u), and the weights add up
+   to a match probability — the same scale as the plain-text model's (`learn`).
 
 A file encoded under another key or another schema is refused with every problem listed
 (`EncodingRefused`), so that two centres never compare bits that mean different things.
@@ -28,11 +32,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import random
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from django.utils.translation import gettext
@@ -44,24 +50,187 @@ FORMAT_VERSION = 1
 _MAGIC = b"SEECPPRL"
 _FINGERPRINT_LABEL = b"seec-pprl key fingerprint v1"
 
-NAME = "name"
-BIRTH_YEAR = "birth_year"
-BIRTH_DAY = "birth_day"
-CATEGORY = "category"
+# Kinds of field: how a record's values are broken into features.
+NAME = "name"  # bigrams of a name's Latin forms and of their phonetic keys
+BIRTH_YEAR = "birth_year"  # the year of birth and the years either side
+BIRTH_DATE = "birth_date"  # the whole date of birth (not a guessed one)
+BIRTH_DATE_UNORDERED = "birth_date_unordered"  # the year with day and month in either order
+BIRTH_DATE_NEAR = "birth_date_near"  # the days around the date of birth
+BIRTHDAY = "birthday"  # day and month without the year
+CATEGORY = "category"  # the value itself: sex, nationality
+CHARACTERS = "characters"  # bigrams of the letters and digits as written: a document number
+GRID = "grid"  # the cell of a place (latitude, longitude) and its eight neighbours
+DATE_WINDOW = "date_window"  # the period of a date and the periods either side
+
+# Within this many days a date of birth is a typo of another (plain text: three either way).
+NEAR_DAYS = 3
+# Periods either side of a date's period (DATE_WINDOW): five periods in all.
+WINDOW_PERIODS = 2
 
 
 @dataclass(frozen=True)
 class Field:
-    """One linkage field: the record keys it reads, how it is broken into features, its own
-    Bloom filter (`bits`, a multiple of 8, and `hashes` bits set per feature), and its
-    weight in a record pair's score."""
+    """One linkage field: the record keys it reads, how it is broken into features, and its
+    own Bloom filter (`bits`, a multiple of 8, and `hashes` bits set per feature).
+
+    Fields with the same `hash_key` hash a feature to the same bits of their filters, so that
+    one's filter can be compared with another's: a given name with the other record's
+    family name (swapped) or with its other names (a nickname). `unit` is the size of a grid
+    cell in degrees (GRID) or of a period in days (DATE_WINDOW)."""
 
     name: str
     kind: str
     sources: tuple[str, ...]
     bits: int
     hashes: int
-    weight: float
+    hash_key: str = ""
+    unit: float = 0
+
+    @property
+    def key_label(self) -> str:
+        return self.hash_key or self.name
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Holds when the best Dice coefficient over `pairs` (a field of one record, a field of
+    the other) is at least `at_least`. A Dice coefficient exists only where both filters are
+    set, so `at_least=0` means "both records have it"."""
+
+    pairs: tuple[tuple[str, str], ...]
+    at_least: float
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level holds when all its conditions do. A `neutral` level sends the pair to the
+    null level: its evidence is counted by another comparison already."""
+
+    label: str
+    conditions: tuple[Condition, ...]
+    neutral: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How two records compare on one thing (a name, the birth date, the place): levels from
+    the strongest evidence down, the first that holds; none holding is the last level
+    ("different"); a record lacking any of `needs` leaves the pair at the null level, which
+    neither helps nor hurts. Each level gets a match weight log2(m/u), learnt (`learn`)."""
+
+    name: str
+    needs: tuple[str, ...]
+    levels: tuple[Level, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.levels) + 1  # and "different"
+
+    def fields(self) -> set[tuple[str, str]]:
+        return {pair for level in self.levels for c in level.conditions for pair in c.pairs}
+
+
+def dice_levels(name: str, field_name: str, thresholds: tuple[float, ...]) -> Comparison:
+    """A comparison of one field with itself, at Dice thresholds from the highest down."""
+    pair = ((field_name, field_name),)
+    return Comparison(
+        name,
+        (field_name,),
+        tuple(Level(f"dice >= {t}", (Condition(pair, t),)) for t in thresholds),
+    )
+
+
+def _same(field_name: str, at_least: float) -> Condition:
+    return Condition(((field_name, field_name),), at_least)
+
+
+def name_comparison(
+    name: str, field_name: str, swapped: str, others: str | None = None, counts_swap=True
+) -> Comparison:
+    """A name: alike by Dice; or given and family names swapped (each alike the other
+    record's other name: one name alike another's is no swap, Георгиев and Георги); or, for a
+    given name, found among the other record's other names (a nickname). A swap is one piece
+    of evidence about both names: one comparison counts it, the other (`counts_swap` false)
+    leaves the pair at its null level."""
+    swap = (
+        Condition(((field_name, swapped), (swapped, field_name)), 0.75),
+        Condition(((field_name, swapped),), 0.45),
+        Condition(((swapped, field_name),), 0.45),
+    )
+    levels = [
+        Level("same", (_same(field_name, 0.9),)),
+        Level("alike", (_same(field_name, 0.75),)),
+        Level("swapped", swap, neutral=not counts_swap),
+    ]
+    if others:
+        nickname = Condition(((field_name, others), (others, field_name)), 0.8)
+        levels.append(Level("nickname", (nickname,)))
+    levels.append(Level("somewhat alike", (_same(field_name, 0.55),)))
+    return Comparison(name, (field_name,), tuple(levels))
+
+
+BIRTH_DATE_COMPARISON = Comparison(
+    "birth_date",
+    ("birth_year",),
+    (
+        Level("same date", (_same("birth_date", 0.99),)),
+        Level("day and month swapped", (_same("birth_date_unordered", 0.99),)),
+        # How birth dates are mistyped: a few days off, or the year off by one on the same day.
+        Level("a few days apart", (_same("birth_date_near", 0.3),)),
+        Level("a year apart", (_same("birthday", 0.99), _same("birth_year", 0.6))),
+        # Two dates both known for sure, and not one typo apart: two different children.
+        Level("different known dates", (_same("birth_date", 0),)),
+        Level("±1 year", (_same("birth_year", 0.6),)),
+        Level("±2 years", (_same("birth_year", 0.3),)),
+    ),
+)
+
+
+def _default_fields() -> tuple[Field, ...]:
+    return (
+        # Given, family and other names each in a filter of their own, hashed alike: a swap
+        # or a nickname is found by comparing one's given name with the other's family or
+        # other names, and siblings (one family name, different given names) stay apart.
+        Field("given_name", NAME, ("given_name",), bits=1024, hashes=6, hash_key="name"),
+        Field("family_name", NAME, ("family_name",), bits=1024, hashes=6, hash_key="name"),
+        Field("other_names", NAME, ("other_names",), bits=1024, hashes=6, hash_key="name"),
+        # Filters big enough that features in common, not chance, make their Dice: a year
+        # has three features, and 18 bits of 64 would share five by chance.
+        # Filters big enough that features in common, not chance, make their Dice: a year
+        # has three features, and 18 bits of 64 would share five by chance.
+        Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=256, hashes=4),
+        Field("birth_date", BIRTH_DATE, ("date_of_birth",), bits=64, hashes=8),
+        Field("birth_date_unordered", BIRTH_DATE_UNORDERED, ("date_of_birth",), 64, 8),
+        Field("birth_date_near", BIRTH_DATE_NEAR, ("date_of_birth",), bits=512, hashes=4),
+        Field("birthday", BIRTHDAY, ("date_of_birth",), bits=64, hashes=8),
+        Field("sex", CATEGORY, ("sex",), bits=32, hashes=4),
+        Field("nationality", CATEGORY, ("nationality",), bits=64, hashes=6),
+        # Where last seen or registered: cells of 0.2° (some 20 km) and of 2°.
+        Field("place", GRID, ("latitude", "longitude"), bits=512, hashes=3, unit=0.2),
+        Field("region", GRID, ("latitude", "longitude"), bits=512, hashes=3, unit=2.0),
+        # When last seen or registered: periods of 15 days, two either side.
+        Field("event_date", DATE_WINDOW, ("event_date",), bits=256, hashes=4, unit=15),
+    )
+
+
+def _default_comparisons() -> tuple[Comparison, ...]:
+    return (
+        name_comparison("given_name", "given_name", "family_name", "other_names"),
+        name_comparison("family_name", "family_name", "given_name", counts_swap=False),
+        BIRTH_DATE_COMPARISON,
+        dice_levels("sex", "sex", (0.99,)),
+        dice_levels("nationality", "nationality", (0.99,)),
+        Comparison(
+            "place",
+            ("place",),
+            (
+                Level("same place", (_same("place", 0.95),)),
+                Level("near", (_same("place", 0.3),)),
+                Level("same region", (_same("region", 0.3),)),
+            ),
+        ),
+        dice_levels("event_date", "event_date", (0.9, 0.7, 0.3)),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,23 +238,15 @@ class Schema:
     """What the two parties agree on besides the key. Both must use the same schema: a file
     encoded under another one is refused."""
 
-    # A filter per field (field-level Bloom filters, concatenated in one row): the score is
-    # the weighted mean of the fields' Dice coefficients over the fields both records have,
-    # so that a common name cannot outvote a different birth date and a missing field
-    # neither helps nor hurts.
-    fields: tuple[Field, ...] = (
-        # Given and family names in one field: their order is free, so a swap costs nothing.
-        Field("name", NAME, ("given_name", "family_name"), bits=1024, hashes=10, weight=0.55),
-        # The year apart from day and month: a guessed birth date has only a year (and its
-        # neighbours), a typo in the year leaves day and month, a swap leaves the year.
-        Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=64, hashes=6, weight=0.15),
-        Field("birth_day", BIRTH_DAY, ("date_of_birth",), bits=128, hashes=8, weight=0.2),
-        Field("sex", CATEGORY, ("sex",), bits=32, hashes=4, weight=0.10),
-    )
-    version: int = 1
+    # A filter per field (field-level Bloom filters, concatenated in one row).
+    fields: tuple[Field, ...] = field(default_factory=_default_fields)
+    # How a pair is scored: each party's own business (the file carries no comparison), so
+    # they are not part of what must agree; the fields they read must be in `fields`.
+    comparisons: tuple[Comparison, ...] = field(default_factory=_default_comparisons)
+    version: int = 2
     # Blocking, two ways: (1) the same sex and year of birth (a year either way) and a few
-    # bits of name in common: a short MinHash band (year_rows) of the name filter; (2) names
-    # alike whatever the birth date says (missing, guessed, mistyped): a long band
+    # bits of name in common: a short MinHash band (year_rows) of the names' filters; (2)
+    # names alike whatever the birth date says (missing, guessed, mistyped): a long band
     # (lsh_rows). Either way the pairs compared grow far slower than n².
     block_years: int = 1
     year_bands: int = 16
@@ -123,6 +284,27 @@ class Schema:
             start += spec.bits // 8
         return found
 
+    def name_fields(self) -> list[Field]:
+        """The filters blocking reads for names: the first name field and those hashed
+        alike, bar other names (a nickname alone is left to the record-wide bands)."""
+        first = next(spec for spec in self.fields if spec.kind == NAME)
+        return [
+            spec
+            for spec in self.fields
+            if spec.kind == NAME
+            and spec.key_label == first.key_label
+            and "other_names" not in spec.sources
+        ]
+
+    def usable_comparisons(self) -> tuple[Comparison, ...]:
+        """The comparisons whose fields are all in this schema."""
+        names = {spec.name for spec in self.fields}
+        return tuple(
+            c
+            for c in self.comparisons
+            if set(c.needs) <= names and {f for pair in c.fields() for f in pair} <= names
+        )
+
     def __post_init__(self):
         problems = [
             gettext("Field “{field}”: its bits must be a positive multiple of 8.").format(
@@ -133,6 +315,14 @@ class Schema:
         ]
         if not any(spec.kind == NAME for spec in self.fields):
             problems.append(gettext("A schema needs a name field."))
+        by_name = {spec.name: spec for spec in self.fields}
+        for comparison in self.comparisons:
+            for one, other in comparison.fields():
+                x, y = by_name.get(one), by_name.get(other)
+                if x and y and (x.key_label, x.bits) != (y.key_label, y.bits):
+                    problems.append(
+                        f"Comparison {comparison.name}: {one} and {other} are hashed apart."
+                    )
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -159,21 +349,32 @@ def _name_features(values: Iterable[str]) -> set[str]:
 
     The forms carry the spelling (typos cost a bigram or two); the keys fold what
     conventions disagree on (Shevchenko, Sevcenko; Giorgos, Yiorgos), so that a Cyrillic and
-    a Latin record of one name share most features."""
+    a Latin record of one name share most features. Several names in one value (other
+    names, nicknames) are separated by commas."""
     features: set[str] = set()
     for value in values:
-        if not value:
-            continue
-        for form in names.latin_forms(value):
-            for token in form.split():
-                features.update(_bigrams("s", token))
-                features.update(_bigrams("k", names.phonetic_key(token)))
+        for name in value.split(","):
+            for form in names.latin_forms(name.strip()):
+                for token in form.split():
+                    features.update(_bigrams("s", token))
+                    features.update(_bigrams("k", names.phonetic_key(token)))
     return features
 
 
 def _bigrams(prefix: str, token: str) -> list[str]:
     padded = f"_{token}_"
     return [f"{prefix}{padded[i : i + 2]}" for i in range(len(padded) - 1)]
+
+
+def _character_features(values) -> set[str]:
+    """Bigrams of a value's letters and digits, upper case: documents are written with and
+    without spaces and dashes, and a mistyped digit costs two bigrams of many."""
+    features: set[str] = set()
+    for value in values:
+        kept = "".join(ch for ch in str(value or "").upper() if ch.isalnum())
+        if kept:
+            features.update(_bigrams("c", kept))
+    return features
 
 
 def _as_date(value) -> date | None:
@@ -187,21 +388,51 @@ def _as_date(value) -> date | None:
         return None
 
 
-def _year_features(birth: date | None, estimated: bool) -> set[str]:
+def _as_number(value) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _birth_features(kind: str, birth: date | None, estimated: bool) -> set[str]:
     if birth is None:
         return set()
-    if estimated:  # a guess: its neighbours are as likely
-        return {f"y{birth.year - 1}", f"y{birth.year}", f"y{birth.year + 1}"}
-    return {f"y{birth.year}"}
-
-
-def _day_features(birth: date | None, estimated: bool) -> set[str]:
-    if birth is None or estimated:
+    if kind == BIRTH_YEAR:
+        # A year either side: a guessed age is often a year out, and a mistyped year is too.
+        return {f"y{birth.year + offset}" for offset in (-1, 0, 1)}
+    if estimated:
         return set()  # a guessed date (1 January) says nothing of the day
-    low, high = sorted((birth.day, birth.month))
-    # The unordered day and month agree when they were swapped; day and month themselves
-    # add agreement when they were not.
-    return {f"dm{low}-{high}", f"d{birth.day}", f"m{birth.month}"}
+    if kind == BIRTH_DATE:
+        return {f"d{birth.isoformat()}"}
+    if kind == BIRTH_DATE_UNORDERED:
+        low, high = sorted((birth.day, birth.month))
+        return {f"u{birth.year}-{low}-{high}"}
+    if kind == BIRTH_DATE_NEAR:
+        day = birth.toordinal()
+        return {f"n{day + offset}" for offset in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    return {f"b{birth.month}-{birth.day}"}  # BIRTHDAY
+
+
+def _grid_features(latitude: float | None, longitude: float | None, unit: float) -> set[str]:
+    """The place's cell and its eight neighbours: two places a cell or two apart share some."""
+    if latitude is None or longitude is None or unit <= 0:
+        return set()
+    row, column = math.floor(latitude / unit), math.floor(longitude / unit)
+    return {f"g{row + i}:{column + j}" for i in (-1, 0, 1) for j in (-1, 0, 1)}
+
+
+def _window_features(value: date | None, days: float) -> set[str]:
+    if value is None or days <= 0:
+        return set()
+    period = int(value.toordinal() // days)
+    return {f"p{period + offset}" for offset in range(-WINDOW_PERIODS, WINDOW_PERIODS + 1)}
+
+
+_BIRTH_KINDS = (BIRTH_YEAR, BIRTH_DATE, BIRTH_DATE_UNORDERED, BIRTH_DATE_NEAR, BIRTHDAY)
 
 
 def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
@@ -212,13 +443,40 @@ def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
         values = [record.get(source) for source in spec.sources]
         if spec.kind == NAME:
             features[spec.name] = _name_features(v for v in values if isinstance(v, str))
-        elif spec.kind in (BIRTH_YEAR, BIRTH_DAY):
+        elif spec.kind in _BIRTH_KINDS:
             estimated = bool(record.get("dob_estimated"))
-            make = _year_features if spec.kind == BIRTH_YEAR else _day_features
-            features[spec.name] = make(_as_date(values[0]), estimated)
+            features[spec.name] = _birth_features(spec.kind, _as_date(values[0]), estimated)
+        elif spec.kind == CHARACTERS:
+            features[spec.name] = _character_features(values)
+        elif spec.kind == GRID:
+            latitude, longitude = (_as_number(v) for v in values[:2])
+            features[spec.name] = _grid_features(latitude, longitude, spec.unit)
+        elif spec.kind == DATE_WINDOW:
+            features[spec.name] = _window_features(_as_date(values[0]), spec.unit)
         else:
             features[spec.name] = {str(v).lower() for v in values if v not in (None, "")}
     return features
+
+
+def person_fields(person) -> dict:
+    """What `encode` reads of a records.PersonRecord."""
+    return {
+        "record_id": person.record_id,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "other_names": person.other_names,
+        "date_of_birth": person.date_of_birth,
+        "dob_estimated": person.dob_estimated,
+        "age_estimate": person.age_estimate,
+        "event_date": person.event_date,
+        "sex": person.sex,
+        "nationality": person.nationality,
+        "latitude": person.latitude,
+        "longitude": person.longitude,
+        "address": person.address,
+        "document_number": person.document_number,
+        "cluster": person.cluster,
+    }
 
 
 def _birth_year(record: Mapping) -> int | None:
@@ -245,7 +503,8 @@ class Encodings:
     block_tokens: np.ndarray  # (n, 2 * (2 * block_years + 1)) uint64, 0 for none
     schema: Schema
     fingerprint: str
-    _lsh: dict = field(default_factory=dict, repr=False, compare=False)
+    # What is computed once per encodings: LSH band keys, bits set per field.
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -359,7 +618,7 @@ def _schema_problems(found, expected: Schema) -> list[str]:
             gettext("Field “{field}” in the file is not in this agreement.").format(field=name)
         )
     for name in sorted(ours.keys() & theirs.keys()):
-        for attribute in ("kind", "sources", "bits", "hashes", "weight"):
+        for attribute in ("kind", "sources", "bits", "hashes", "hash_key", "unit"):
             if theirs[name].get(attribute) != ours[name][attribute]:
                 problems.append(
                     gettext(
@@ -386,8 +645,9 @@ class _Hasher:
     """Bit positions of features under the agreement's key, remembered: names repeat."""
 
     def __init__(self, schema: Schema, key: bytes):
+        # Fields hashed alike (hash_key) share a key: a feature sets the same bits of each.
         self.field_keys = {
-            spec.name: hmac.digest(key, f"field:{spec.name}".encode(), "sha256")
+            spec.name: hmac.digest(key, f"field:{spec.key_label}".encode(), "sha256")
             for spec in schema.fields
         }
         self.hashes = {spec.name: spec.hashes for spec in schema.fields}
@@ -399,12 +659,17 @@ class _Hasher:
         cached = self.cache.get((field_name, feature))
         if cached is not None:
             return cached
-        digest = hmac.digest(self.field_keys[field_name], feature.encode(), "sha256")
-        # Double hashing (Kirsch–Mitzenmacher): k positions from two independent hashes.
-        first = int.from_bytes(digest[:8], "little")
-        step = int.from_bytes(digest[8:16], "little") | 1
+        # Every position from bytes of its own (a keyed digest gives eight; a counter more).
+        # Not double hashing: in a small filter (a birth date's 64 bits) first + i·step
+        # modulo the size makes so few distinct sets of positions that different dates
+        # shared all their bits.
+        key, count = self.field_keys[field_name], self.hashes[field_name]
         size, start = self.sizes[field_name], self.starts[field_name]
-        found = [start + (first + i * step) % size for i in range(self.hashes[field_name])]
+        found: list[int] = []
+        for block in range((count + 7) // 8):
+            digest = hmac.digest(key, feature.encode() + bytes([block]), "sha256")
+            for i in range(min(8, count - 8 * block)):
+                found.append(start + int.from_bytes(digest[4 * i : 4 * i + 4], "little") % size)
         self.cache[field_name, feature] = found
         return found
 
@@ -457,10 +722,10 @@ def _block_tokens(record: Mapping, schema: Schema, key: bytes, cache: dict[str, 
 
 
 def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) -> np.ndarray:
-    """MinHash LSH band keys (n, bands) over the name filter (or the whole record's bits):
+    """MinHash LSH band keys (n, bands) over the names' filters (or the whole record's bits):
     records whose names share many bits share a band (the more rows a band has, the more
     they must share)."""
-    cached = encodings._lsh.get((bands, rows, whole))
+    cached = encodings._cache.get((bands, rows, whole))
     if cached is not None:
         return cached
     schema = encodings.schema
@@ -468,16 +733,13 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) 
     described = json.dumps([schema.describe(), bands, rows, whole], sort_keys=True)
     rng = random.Random(hashlib.sha256(described.encode()).digest())  # noqa: S311
     count = bands * rows
-    if whole:
-        start, end, size = 0, schema.bits // 8, schema.bits
-    else:
-        name_field, start, end = next(o for o in schema.offsets() if o[0].kind == NAME)
-        size = name_field.bits
+    packed = encodings.clks if whole else _name_bits(encodings)
+    size = 8 * packed.shape[1]
     ranks = np.array(
         [rng.sample(range(size), size) for _ in range(count)], dtype=np.int64
     )  # (count, bits): the rank of each bit in each permutation
     # The set bits as (row, position), row by row: each MinHash is a reduceat over them.
-    set_rows, positions = np.nonzero(np.unpackbits(encodings.clks[:, start:end], axis=1))
+    set_rows, positions = np.nonzero(np.unpackbits(packed, axis=1))
     minhash = np.full((len(encodings), count), size, dtype=np.int64)
     filled = np.unique(set_rows)
     if len(filled):
@@ -491,8 +753,21 @@ def _lsh_keys(encodings: Encodings, bands: int, rows: int, whole: bool = False) 
         keys = keys * radix + banded[:, :, r]
     # The band's number in the top bits keeps equal values of different bands apart.
     keys += np.arange(bands, dtype=np.int64) << 56
-    encodings._lsh[bands, rows, whole] = keys
+    encodings._cache[bands, rows, whole] = keys
     return keys
+
+
+def _name_bits(encodings: Encodings) -> np.ndarray:
+    """The union of the name filters that are hashed alike (given and family names): the
+    bits of both names whatever their order, so that a swap blocks like the names written
+    the right way round."""
+    wanted = {spec.name for spec in encodings.schema.name_fields()}
+    union = None
+    for spec, start, end in encodings.schema.offsets():
+        if spec.name in wanted:
+            part = encodings.clks[:, start:end]
+            union = part.copy() if union is None else union | part
+    return union
 
 
 def _equal_key_pairs(
@@ -556,54 +831,251 @@ def candidate_pairs(a: Encodings, b: Encodings) -> tuple[np.ndarray, np.ndarray]
     return unique // len(b), unique % len(b)
 
 
+def _set_bits(encodings: Encodings, spec: Field, start: int, end: int) -> np.ndarray:
+    cached = encodings._cache.get(("count", spec.name))
+    if cached is None:
+        cached = np.bitwise_count(encodings.clks[:, start:end]).sum(axis=1, dtype=np.int64)
+        encodings._cache["count", spec.name] = cached
+    return cached
+
+
+def pair_dice(
+    a: Encodings, rows_a: np.ndarray, field_a: str, b: Encodings, rows_b: np.ndarray, field_b: str
+) -> np.ndarray:
+    """The Dice coefficient 2|A∩B| / (|A| + |B|) of field_a's filter of a's rows and field_b's
+    of b's rows (two fields hashed alike, or one field), per pair; NaN where either filter is
+    empty (the record lacks the field)."""
+    where = {spec.name: (spec, start, end) for spec, start, end in a.schema.offsets()}
+    spec_a, start_a, end_a = where[field_a]
+    spec_b, start_b, end_b = where[field_b]
+    counts_a = _set_bits(a, spec_a, start_a, end_a)
+    counts_b = _set_bits(b, spec_b, start_b, end_b)
+    out = np.full(len(rows_a), np.nan)
+    chunk = 200_000  # bounds the memory of the AND of the pairs' rows
+    for first in range(0, len(rows_a), chunk):
+        ra, rb = rows_a[first : first + chunk], rows_b[first : first + chunk]
+        both = a.clks[ra, start_a:end_a] & b.clks[rb, start_b:end_b]
+        common = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+        count_a, count_b = counts_a[ra], counts_b[rb]
+        present = (count_a > 0) & (count_b > 0)
+        part = out[first : first + chunk]
+        part[present] = 2 * common[present] / (count_a[present] + count_b[present])
+    return out
+
+
 def field_dice(
     a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Per field, the Dice coefficient 2|A∩B| / (|A| + |B|) of the two records' filters for
-    each pair of rows; NaN where either record lacks the field (an empty filter)."""
-    scores = {}
-    for spec, start, end in a.schema.offsets():
-        counts_a = np.bitwise_count(a.clks[:, start:end]).sum(axis=1, dtype=np.int64)
-        counts_b = np.bitwise_count(b.clks[:, start:end]).sum(axis=1, dtype=np.int64)
-        out = np.full(len(rows_a), np.nan)
-        chunk = 200_000  # bounds the memory of the AND of the pairs' rows
-        for first in range(0, len(rows_a), chunk):
-            ra, rb = rows_a[first : first + chunk], rows_b[first : first + chunk]
-            both = a.clks[ra, start:end] & b.clks[rb, start:end]
-            common = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
-            count_a, count_b = counts_a[ra], counts_b[rb]
-            present = (count_a > 0) & (count_b > 0)
-            part = out[first : first + chunk]
-            part[present] = 2 * common[present] / (count_a[present] + count_b[present])
-        scores[spec.name] = out
-    return scores
+    """Per field, the Dice coefficient of the two records' filters for each pair of rows;
+    NaN where either record lacks the field (an empty filter)."""
+    return {
+        spec.name: pair_dice(a, rows_a, spec.name, b, rows_b, spec.name) for spec in a.schema.fields
+    }
 
 
-def dice(a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray) -> np.ndarray:
-    """A pair's score in [0, 1]: the fields' Dice coefficients averaged with the schema's
-    weights over the fields both records have (0 when they share none)."""
-    weighted = np.zeros(len(rows_a))
-    weights = np.zeros(len(rows_a))
-    weight_of = {spec.name: spec.weight for spec in a.schema.fields}
-    for name, values in field_dice(a, rows_a, b, rows_b).items():
-        weight = weight_of[name]
-        present = ~np.isnan(values)
-        weighted[present] += weight * values[present]
-        weights[present] += weight
-    return np.divide(weighted, weights, out=np.zeros(len(rows_a)), where=weights > 0)
+NULL_LEVEL = -1
 
 
-def match(a: Encodings, b: Encodings, threshold: float) -> list[tuple[str, str, float]]:
-    """Candidate matches between two parties' encodings, (id in a, id in b, Dice score),
-    best first, scoring at least `threshold`. Pass the same Encodings twice to find
-    duplicates within one party's records. Both must be under one schema and key."""
+def comparison_levels(
+    a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray, *, dice=None
+) -> np.ndarray:
+    """(pairs, comparisons): each pair's level in each of the schema's usable comparisons,
+    0 the strongest, comparison.size - 1 "different", NULL_LEVEL where a record lacks it.
+    `dice(field_a, field_b)` stands in for the filters' Dice coefficients of the pairs (the
+    benchmark's plain-text twin computes them on the features themselves)."""
+    comparisons = a.schema.usable_comparisons()
+    out = np.full((len(rows_a), len(comparisons)), NULL_LEVEL, dtype=np.int8)
+    dice_of: dict[tuple[str, str], np.ndarray] = {}
+
+    def dice_for(pair: tuple[str, str]) -> np.ndarray:
+        if pair not in dice_of:
+            dice_of[pair] = (
+                pair_dice(a, rows_a, pair[0], b, rows_b, pair[1]) if dice is None else dice(*pair)
+            )
+        return dice_of[pair]
+
+    with np.errstate(invalid="ignore"):  # NaN (a field missing) holds no condition
+        for column, comparison in enumerate(comparisons):
+            level = np.full(len(rows_a), comparison.size - 1, dtype=np.int8)
+            undecided = np.ones(len(rows_a), dtype=bool)
+            for number, spec in enumerate(comparison.levels):
+                holds = undecided.copy()
+                for condition in spec.conditions:
+                    best = np.zeros(len(rows_a), dtype=bool)
+                    for pair in condition.pairs:
+                        best |= dice_for(pair) >= condition.at_least
+                    holds &= best
+                level[holds] = NULL_LEVEL if spec.neutral else number
+                undecided &= ~holds
+            for needed in comparison.needs:
+                level[np.isnan(dice_for((needed, needed)))] = NULL_LEVEL
+            out[:, column] = level
+    return out
+
+
+@dataclass
+class MatchWeights:
+    """Fellegi–Sunter parameters, per comparison and level: m (how often records of one child
+    fall in the level), u (how often records of two children do) and the prior share of
+    matches among the compared pairs. A level's match weight is log2(m/u)."""
+
+    comparisons: list[str]
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    prior: float
+
+    def weights(self) -> list[np.ndarray]:
+        return [np.log2(m / u) for m, u in zip(self.m, self.u, strict=True)]
+
+    def match_weight(self, levels: np.ndarray) -> np.ndarray:
+        """Each pair's total match weight: the prior's log-odds and every level's weight."""
+        total = np.full(len(levels), math.log2(self.prior / (1 - self.prior)))
+        for column, weights in enumerate(self.weights()):
+            known = levels[:, column] != NULL_LEVEL
+            total[known] += weights[levels[known, column]]
+        return total
+
+    def probability(self, levels: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp2(-self.match_weight(levels)))
+
+    def to_dict(self) -> dict:
+        return {
+            "comparisons": self.comparisons,
+            "m": [[round(float(x), 6) for x in m] for m in self.m],
+            "u": [[round(float(x), 8) for x in u] for u in self.u],
+            "prior": self.prior,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> MatchWeights:
+        return cls(
+            list(data["comparisons"]),
+            [np.array(m, dtype=float) for m in data["m"]],
+            [np.array(u, dtype=float) for u in data["u"]],
+            float(data["prior"]),
+        )
+
+
+def _shares(levels: np.ndarray, size: int, floor: float, weights=None) -> np.ndarray:
+    """The share of pairs at each level (weighted), none below `floor` pairs' worth: a
+    level no pair reached is not proof of anything."""
+    known = levels != NULL_LEVEL
+    counts = np.bincount(
+        levels[known].astype(np.int64),
+        weights=None if weights is None else weights[known],
+        minlength=size,
+    )
+    counts = np.maximum(counts.astype(float), floor)
+    return counts / counts.sum()
+
+
+def _starting_m(size: int) -> np.ndarray:
+    """Where EM starts without a reference: records of one child mostly agree, and each
+    level down is half as likely."""
+    shares = 0.5 ** np.arange(size, dtype=float)
+    return shares / shares.sum()
+
+
+# Fewer compared pairs than this say too little about chance agreement: keep the reference's.
+MIN_PAIRS_TO_LEARN = 20_000
+EM_ITERATIONS = 30
+
+
+def learn(
+    a: Encodings, levels: np.ndarray, *, reference: MatchWeights | None = None
+) -> MatchWeights:
+    """The match weights for these compared pairs (their `levels`), from the encodings
+    alone: no labels, no plain text, so either party can do it on its own side.
+
+    m (how records of one child agree) is the reference's, learnt from the region's labelled
+    synthetic children as the plain-text model's is; u (how records of two children agree)
+    and the share of matches are learnt by expectation–maximisation over the compared pairs,
+    nearly all of which are of two children. u is learnt among the compared pairs, not from
+    random ones: blocking compares records whose names are alike already, and siblings
+    agree on much, so random pairs would overrate every agreement. With too few pairs the
+    reference's u and share stand. A schema without a reference learns m too, from a
+    neutral start (EM alone drifts towards look-alikes on the region's records: it is for
+    simple lists such as FEBRL's)."""
+    comparisons = a.schema.usable_comparisons()
+    names = [c.name for c in comparisons]
+    known = reference is not None and reference.comparisons == names
+    if known and len(levels) < MIN_PAIRS_TO_LEARN:
+        return reference
+    if known:
+        found = MatchWeights(names, [x.copy() for x in reference.m], [], reference.prior)
+    else:
+        found = MatchWeights(names, [_starting_m(c.size) for c in comparisons], [], 1e-3)
+    found.u = [_shares(levels[:, column], c.size, 0.5) for column, c in enumerate(comparisons)]
+    for _ in range(EM_ITERATIONS):
+        chance = found.probability(levels)
+        found.prior = float(np.clip(chance.mean(), 1e-9, 0.5))
+        found.u = [
+            _shares(levels[:, column], c.size, 0.5, weights=1 - chance)
+            for column, c in enumerate(comparisons)
+        ]
+        if not known:
+            found.m = [
+                _shares(levels[:, column], c.size, 1e-3 * max(chance.sum(), 1), weights=chance)
+                for column, c in enumerate(comparisons)
+            ]
+    return found
+
+
+def train_reference(records: list[Mapping], schema: Schema, key: bytes) -> MatchWeights:
+    """Reference weights from labelled records (each with `cluster`, the true child): m
+    among the compared pairs of one child, u among those of two, and the share of matches."""
+    encodings = encode(records, schema, key)
+    rows_a, rows_b = candidate_pairs(encodings, encodings)
+    levels = comparison_levels(encodings, rows_a, encodings, rows_b)
+    clusters = np.array([str(r["cluster"]) for r in records])
+    same = clusters[rows_a] == clusters[rows_b]
+    comparisons = schema.usable_comparisons()
+    return MatchWeights(
+        [c.name for c in comparisons],
+        [_shares(levels[same, column], c.size, 0.5) for column, c in enumerate(comparisons)],
+        [_shares(levels[~same, column], c.size, 0.5) for column, c in enumerate(comparisons)],
+        float(same.mean()),
+    )
+
+
+REFERENCE_WEIGHTS = Path(__file__).with_name("pprl_reference.json")
+
+
+def reference_weights(schema: Schema) -> MatchWeights | None:
+    """The stored reference for `schema`'s comparisons (manage.py train_pprl_reference), or
+    None for a schema it was not trained for."""
+    if not REFERENCE_WEIGHTS.exists():
+        return None
+    stored = MatchWeights.from_dict(json.loads(REFERENCE_WEIGHTS.read_text()))
+    comparisons = schema.usable_comparisons()
+    if stored.comparisons != [c.name for c in comparisons] or [len(m) for m in stored.m] != [
+        c.size for c in comparisons
+    ]:
+        return None
+    return stored
+
+
+def match(
+    a: Encodings,
+    b: Encodings,
+    threshold: float,
+    weights: MatchWeights | None = None,
+) -> list[tuple[str, str, float]]:
+    """Candidate matches between two parties' encodings, (id in a, id in b, match
+    probability), best first, from `threshold` up. Pass the same Encodings twice to find
+    duplicates within one party's records. Both must be under one schema and key.
+
+    The weights are learnt from these encodings (`learn`) unless given."""
     problems = _schema_problems(b.schema.describe(), a.schema)
     if a.fingerprint != b.fingerprint:
         problems.append(gettext("The two encodings were made with different keys."))
     if problems:
         raise EncodingRefused(problems)
     rows_a, rows_b = candidate_pairs(a, b)
-    scores = dice(a, rows_a, b, rows_b)
+    levels = comparison_levels(a, rows_a, b, rows_b)
+    if weights is None:
+        weights = learn(a, levels, reference=reference_weights(a.schema))
+    scores = weights.probability(levels)
     kept = scores >= threshold
     rows_a, rows_b, scores = rows_a[kept], rows_b[kept], scores[kept]
     order = np.argsort(-scores, kind="stable")

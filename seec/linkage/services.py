@@ -706,8 +706,15 @@ def merge_duplicate(pair: CandidatePair, *, origin: Origin) -> Case:
 # appears in no log, audit event or page after the one that made it.
 
 SCHEMA = pprl.Schema()
-DEFAULT_THRESHOLD = 0.75
+# Match probabilities (pprl scores pairs Fellegi–Sunter): 0.5 means what the plain-text
+# model's threshold means.
+DEFAULT_THRESHOLD = 0.5
 MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 0.99
+# The fields whose agreement a reviewer is shown (each field's Dice coefficient).
+REVIEWED_FIELDS = (
+    "given_name", "family_name", "other_names", "birth_date", "birth_year", "sex",
+    "nationality", "place", "event_date",
+)  # fmt: skip
 
 
 def _require_linker(user, agreement: MatchingAgreement | None = None) -> None:
@@ -842,7 +849,8 @@ def _key_for_use(agreement: MatchingAgreement) -> bytes:
 
 
 def _pprl_record(case: Case, record_id: str) -> dict:
-    """What pprl encodes of a case: names, birth date (or the year its age suggests), sex."""
+    """What pprl encodes of a case: names and other names, birth date (or the year its age
+    suggests), sex, nationality, and where and when the child was last seen."""
     seen = timezone.localtime(case.last_seen_at).date() if case.last_seen_at else None
     birth, estimated = case.date_of_birth, False
     if birth is None and case.age_estimate is not None and seen is not None:
@@ -851,10 +859,14 @@ def _pprl_record(case: Case, record_id: str) -> dict:
         "record_id": record_id,
         "given_name": case.given_names,
         "family_name": case.family_name,
+        "other_names": case.other_names,
         "date_of_birth": birth,
         "dob_estimated": estimated,
-        "sex": case.sex,
+        "sex": case.sex if case.sex in ("female", "male") else "",
         "age_estimate": case.age_estimate,
+        "nationality": case.nationality_id or "",
+        "latitude": case.last_seen_lat,
+        "longitude": case.last_seen_lon,
         "event_date": seen,
     }
 
@@ -997,14 +1009,18 @@ def compare_with_partner(
 
 
 def _field_scores(ours, theirs, found) -> list[dict]:
-    """Each candidate's Dice coefficient per field (None where a record lacks the field)."""
+    """Each candidate's Dice coefficient per reviewed field (None where a record lacks it)."""
     if not found:
         return []
     row_of_ours = {record_id: row for row, record_id in enumerate(ours.ids)}
     row_of_theirs = {record_id: row for row, record_id in enumerate(theirs.ids)}
     rows_a = np.array([row_of_ours[a] for a, _b, _s in found])
     rows_b = np.array([row_of_theirs[b] for _a, b, _s in found])
-    per_field = pprl.field_dice(ours, rows_a, theirs, rows_b)
+    per_field = {
+        name: values
+        for name, values in pprl.field_dice(ours, rows_a, theirs, rows_b).items()
+        if name in REVIEWED_FIELDS
+    }
     return [
         {
             name: (None if np.isnan(values[i]) else round(float(values[i]), 3))

@@ -374,10 +374,15 @@ def exchange_detail(request, pk):
 
 # What the private comparison's fields are called on the page (pprl.Schema's field names).
 PRIVATE_FIELD_LABELS = {
-    "name": gettext_lazy("Names"),
+    "given_name": gettext_lazy("Given names"),
+    "family_name": gettext_lazy("Family name"),
+    "other_names": gettext_lazy("Other names"),
+    "birth_date": gettext_lazy("Date of birth"),
     "birth_year": gettext_lazy("Year of birth"),
-    "birth_day": gettext_lazy("Day and month of birth"),
     "sex": gettext_lazy("Sex"),
+    "nationality": gettext_lazy("Nationality"),
+    "place": gettext_lazy("Where last seen"),
+    "event_date": gettext_lazy("Last seen"),
 }
 
 
