@@ -422,7 +422,7 @@ def generator_set(generator) -> dict:
     # the platform's plain-text linkage measured again on the same slice, to compare with.
     part = records[:PPRL_RECORDS]
     part_truth = pairs_of_clusters({r.record_id: r.cluster for r in part})
-    found, timing = platform([part], learn="u")
+    found, timing = platform([part], part_truth, learn="u")
     out["platform_same_records"] = {"records": len(part), **scores(found, part_truth), **timing}
     out["privacy_preserving"] = {
         "records": len(part),
