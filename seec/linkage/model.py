@@ -508,8 +508,9 @@ def settle_match_share(linker: Linker, tables: list, pairs: int, rounds: int = 4
 
 def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     """The reference model: m learnt from labelled records (the region's synthetic children,
-    each written several ways; `cluster` names the child), u by random sampling, and the
-    share of matches from the labels. Stored with the app (reference_model.json)."""
+    each written several ways; `cluster` names the child), u as a run learns it
+    (`learn_chance_agreement`), and the share of matches from an exact rule. Stored with the
+    app (reference_model.json)."""
     with _database(backend) as db_api:
         table = db_api.register(
             pa.Table.from_pylist(records, schema=SCHEMA), dataset_display_name="t"
