@@ -61,6 +61,30 @@ def test_spark_finds_the_same_pairs_as_duckdb(spark, children, split, term_frequ
         assert on_spark[pair] == pytest.approx(probability, abs=1e-6), pair
 
 
+def test_a_run_on_spark_learns_chance_agreement_from_its_records_as_on_duckdb(spark):
+    """The step every large run takes (u from random pairs, then among pairs that share a
+    family name, sampled): on Spark it learns what DuckDB learns, within sampling noise."""
+    records = linkage_rows(from_generated(row) for row in generator.generate(3000, seed=5))
+    learnt = {
+        backend: model.link([records], backend=backend, learn="u")
+        for backend in ("duckdb", "spark")
+    }
+    found = {backend: set(_pairs(result)) for backend, result in learnt.items()}
+    shared = found["duckdb"] & found["spark"]
+    assert len(found["duckdb"]) > 500
+    assert len(shared) >= 0.98 * max(len(found["duckdb"]), len(found["spark"]))
+    nationality = {
+        backend: next(
+            c for c in result.parameters["comparisons"] if c["output_column_name"] == "nationality"
+        )["comparison_levels"][1]["u_probability"]
+        for backend, result in learnt.items()
+    }
+    # Among pairs of one family name, nationality agrees far more often than the one time in
+    # ten of random pairs (fourteen countries).
+    assert nationality["spark"] == pytest.approx(nationality["duckdb"], rel=0.1)
+    assert nationality["duckdb"] > 0.3
+
+
 def test_spark_scores_names_with_an_odd_count_of_letters_out_of_order_lower_as_documented(spark):
     # Splink's Jaro–Winkler on Spark counts the out-of-order letters by halves, DuckDB rounds
     # the half down: zenieli/zeneli is 0.928 on DuckDB, 0.908 on Spark (docs/operations.md).
