@@ -18,6 +18,8 @@ router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("contacts", cases_api.ContactViewSet, basename="contact")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
+router.register("linkage/runs", linkage_api.LinkageRunViewSet, basename="linkage-run")
+router.register("linkage/pairs", linkage_api.CandidatePairViewSet, basename="candidate-pair")
 router.register(
     "linkage/agreements", linkage_api.MatchingAgreementViewSet, basename="matching-agreement"
 )

@@ -449,6 +449,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "seec.core.models.OrganisationKind",
         "FileKindEnum": "seec.cases.models.FileKind",
         "CategoryEnum": "seec.cases.models.Category",
+        "LinkageRunKindEnum": "seec.linkage.models.RunKind",
+        "LinkageRunStatusEnum": "seec.linkage.models.RunStatus",
+        "PairStatusEnum": "seec.linkage.models.PairStatus",
     },
 }
 

@@ -1,12 +1,16 @@
-"""Private matching through the REST API: the same steps as the pages, through the same
-services. Agreements are made on the pages (where their key is shown once); the API lists
-them, encodes our records, compares a partner's file and decides on the matches."""
+"""Linkage through the REST API: the same steps as the pages, through the same services.
+
+Runs: start one (duplicates within a country, across countries, against a partner list) and
+follow its progress; candidate pairs: the review queue, each pair's field weights, and the
+decision. Private matching: agreements are made on the pages (where their key is shown
+once); the API lists them, encodes our records, compares a partner's file and decides on
+the matches."""
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import decorators, serializers, status, viewsets
+from rest_framework import decorators, mixins, serializers, status, viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -15,7 +19,15 @@ from seec.core.api import PolicyScopedMixin
 from seec.core.audit import Origin
 
 from . import pprl, services
-from .models import EncodedExchange, MatchingAgreement, PairStatus, PrivateMatch
+from .models import (
+    CandidatePair,
+    EncodedExchange,
+    LinkageRun,
+    MatchingAgreement,
+    PairStatus,
+    PrivateMatch,
+    RunKind,
+)
 from .selectors import CaseSelection
 
 
@@ -184,3 +196,109 @@ class PrivateMatchViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
             match, origin=Origin.of(request), **serializer.validated_data
         )
         return Response(PrivateMatchSerializer(match).data)
+
+
+# --- Runs and the review queue ---------------------------------------------------------------
+
+
+class LinkageRunSerializer(serializers.ModelSerializer):
+    countries = serializers.SerializerMethodField()
+    started_by = serializers.CharField(source="started_by.username", read_only=True)
+
+    class Meta:
+        model = LinkageRun
+        fields = [
+            "id", "kind", "countries", "partner_list", "threshold", "started_by", "created_at",
+            "started_at", "finished_at", "status", "progress", "stage", "records",
+            "pairs_found", "error",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_countries(self, run) -> list[str]:
+        return [code for code in run.countries.split(",") if code]
+
+
+class StartRunSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RunKind.choices)
+    countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), allow_empty=False, max_length=20
+    )
+    threshold = serializers.FloatField(min_value=0.05, max_value=0.99, default=0.5)
+    partner_list = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class LinkageRunViewSet(PolicyScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Linkage runs over the user's country, or against the organisation's partner lists,
+    newest first. A run is done by the task worker: poll it for `status` and `progress`."""
+
+    base_queryset = LinkageRun.objects.select_related("started_by").order_by("-created_at", "-pk")
+    serializer_class = LinkageRunSerializer
+
+    @extend_schema(request=StartRunSerializer, responses={201: LinkageRunSerializer})
+    def create(self, request, *args, **kwargs):
+        """Start a run. What cannot be run is refused (400, each field's problem named;
+        403 for a user who may not link) and nothing is queued."""
+        serializer = StartRunSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.start_run(origin=Origin.of(request), **serializer.validated_data)
+        return Response(LinkageRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class CandidatePairSerializer(serializers.ModelSerializer):
+    left_case_number = serializers.CharField(source="left.number", read_only=True)
+    right_case_number = serializers.CharField(
+        source="right.number", read_only=True, allow_null=True, default=None
+    )
+    partner_list = serializers.IntegerField(
+        source="partner_record.partner_list_id", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = CandidatePair
+        # Case numbers and the model's evidence; a case's particulars are read through the
+        # cases API, where the access policy decides who may open it.
+        fields = [
+            "id", "run", "left", "left_case_number", "right", "right_case_number",
+            "partner_record", "partner_list", "probability", "weight", "contributions",
+            "levels", "cross_border", "status", "decided_by", "decided_at", "note",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CandidatePairViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Candidate pairs of records that may be one child, most likely first: those with a case
+    of the user's organisation, or a row of its partner lists."""
+
+    base_queryset = CandidatePair.objects.select_related(
+        "left", "right", "partner_record"
+    ).order_by("-probability", "pk")
+    serializer_class = CandidatePairSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("run", int, description="One run's pairs"),
+            OpenApiParameter("status", str, description="pending, confirmed, rejected, unsure"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        pairs = super().get_queryset()
+        run = self.request.query_params.get("run", "")
+        if run.isdigit():
+            pairs = pairs.filter(run_id=int(run))
+        if self.request.query_params.get("status") in PairStatus.values:
+            pairs = pairs.filter(status=self.request.query_params["status"])
+        return pairs
+
+    @extend_schema(request=DecisionSerializer, responses=CandidatePairSerializer)
+    @decorators.action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Same child (a cross-border pair tells both centres; a duplicate within one hotline
+        is merged into the older case), different children, or unsure (with a note)."""
+        pair = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pair = services.decide(pair, origin=Origin.of(request), **serializer.validated_data)
+        return Response(CandidatePairSerializer(pair).data)

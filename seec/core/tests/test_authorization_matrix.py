@@ -324,6 +324,42 @@ MATRIX = [
         NOBODY,
         api=False,
     ),
+    Check("own country's run (API)", lambda w: f"/api/linkage/runs/{w.extras['run'].pk}/", LINKERS),
+    Check(
+        "foreign run (API)", lambda w: f"/api/linkage/runs/{w.extras['foreign_run'].pk}/", NOBODY
+    ),
+    Check(
+        "own country's run in the list (API)",
+        lambda w: "/api/linkage/runs/",
+        LINKERS,
+        marker=lambda w: f'"id":{w.extras["run"].pk},"kind"',
+    ),
+    Check(
+        "foreign run in the list (API)",
+        lambda w: "/api/linkage/runs/",
+        NOBODY,
+        marker=lambda w: f'"id":{w.extras["foreign_run"].pk},"kind"',
+    ),
+    Check(
+        "own pair (API)",
+        lambda w: f"/api/linkage/pairs/{w.extras['pair'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign pair (API)", lambda w: f"/api/linkage/pairs/{w.extras['foreign_pair'].pk}/", NOBODY
+    ),
+    Check(
+        "own pair in the list (API)",
+        lambda w: "/api/linkage/pairs/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        marker=lambda w: f'"{w.extras["shared_case"].number}"',
+    ),
+    Check(
+        "foreign pair in the list (API)",
+        lambda w: "/api/linkage/pairs/",
+        NOBODY,
+        marker=lambda w: f'"{w.extras["foreign_case"].number}"',
+    ),
     # Partners' lists: the uploading organisation's linkers alone (here the Greek hotline's),
     # never another organisation, not even the police of the same country.
     Check("partner lists page", lambda w: "/linkage/lists/", LINKERS, api=False),
@@ -555,8 +591,14 @@ COVERED_ROUTES = {
     "notifications",
     "notification-open",
     "notifications-read-all",
-    # Deciding on a pair (POST only): seec/linkage/tests/test_review.py.
+    # Deciding on a pair (POST only): seec/linkage/tests/test_review.py; starting a run
+    # through the API: seec/linkage/tests/test_runs.py.
     "linkage:decide",
+    "candidate-pair-decide",
+    "linkage-run-list",
+    "linkage-run-detail",
+    "candidate-pair-list",
+    "candidate-pair-detail",
     # Steps under a matching agreement (POST only; the look-up answers with a redirect to the
     # case): seec/linkage/tests/test_private_matching.py, which tries each as an outsider.
     "linkage:agreement-encode",
