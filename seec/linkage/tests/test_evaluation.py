@@ -1,0 +1,53 @@
+"""The model scored against what people decided: a confirmed pair it still finds, a rejected
+one it would no longer show, and the command that prints it."""
+
+from datetime import date
+from io import StringIO
+
+from django.core.management import call_command
+
+from seec.cases import services as case_services
+from seec.cases.tests.conftest import case_fields
+from seec.core.audit import Origin
+from seec.core.models import RoleCode
+from seec.linkage import evaluation, services
+from seec.linkage.models import CandidatePair, LinkageRun, PairStatus
+
+
+def _pair(one, other, run) -> CandidatePair:
+    left, right = sorted((one, other), key=lambda c: c.pk)
+    return CandidatePair.objects.create(
+        left=left, right=right, run=run, probability=0.9, weight=5.0, cross_border=True
+    )
+
+
+def test_decisions_score_the_model_and_the_command_prints_it(region):
+    gr_manager = region.users[RoleCode.CASE_MANAGER]
+
+    def case(origin, given, family, born):
+        return case_services.open_case(
+            origin=Origin(origin),
+            fields=case_fields(given_names=given, family_name=family, date_of_birth=born),
+        )
+
+    serbian = case(region.foreign_manager, "Јована", "Петровић", date(2012, 3, 7))
+    greek = case(region.users[RoleCode.HOTLINE_OPERATOR], "Γιοβάνα", "Πέτροβιτς", date(2012, 7, 3))
+    # Her sister, whom a reviewer once rejected as the same child.
+    sister = case(region.users[RoleCode.HOTLINE_OPERATOR], "Μαρίνα", "Πέτροβιτς", date(2014, 5, 2))
+    run = LinkageRun.objects.create(kind="across", countries="GR,RS", started_by=gr_manager)
+    same, different = _pair(serbian, greek, run), _pair(serbian, sister, run)
+    services.decide(same, origin=Origin(gr_manager), status=PairStatus.CONFIRMED)
+    services.decide(different, origin=Origin(gr_manager), status=PairStatus.REJECTED, note="Sister")
+
+    result = evaluation.on_decisions(threshold=0.5)
+    assert (result.confirmed, result.rejected) == (1, 1)
+    assert result.confirmed_kept == 1 and result.rejected_kept == 0
+    assert result.precision == 1.0 and result.confirmed_kept_share == 1.0
+    top = next(band for band in result.bands if band.low == 0.99)
+    low = next(band for band in result.bands if band.low == 0.0)
+    assert (top.pairs, top.confirmed, low.pairs, low.confirmed) == (1, 1, 1, 0)
+
+    out = StringIO()
+    call_command("evaluate_linkage", stdout=out)
+    assert "1 same child, 1 different" in out.getvalue()
+    assert "precision 1.000" in out.getvalue()
