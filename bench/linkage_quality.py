@@ -374,8 +374,6 @@ def plain_same_encoding(datasets, truth: set) -> dict:
     """The same fields, features, comparisons and learning as the encodings, with each Dice
     coefficient computed on the plain feature sets (no hashing, no Bloom-filter collisions):
     what the encoding itself costs."""
-    import numpy as np
-
     from seec.linkage import pprl
 
     schema = pprl.Schema()
@@ -383,15 +381,7 @@ def plain_same_encoding(datasets, truth: set) -> dict:
     encoded = pprl.encode(records, schema, PPRL_KEY)
     rows_a, rows_b = pprl.candidate_pairs(encoded, encoded)
     features = [pprl.record_features(r, schema) for r in records]
-
-    def plain_dice(one: str, other: str) -> np.ndarray:
-        out = np.full(len(rows_a), np.nan)
-        for n, (i, j) in enumerate(zip(rows_a, rows_b, strict=True)):
-            x, y = features[i][one], features[j][other]
-            if x and y:
-                out[n] = 2 * len(x & y) / (len(x) + len(y))
-        return out
-
+    plain_dice = pprl.feature_dice(features, rows_a, features, rows_b)
     levels = pprl.comparison_levels(encoded, rows_a, encoded, rows_b, dice=plain_dice)
     weights = pprl.learn(encoded, levels, reference=pprl.reference_weights(schema))
     kept = weights.probability(levels) >= PPRL_THRESHOLD

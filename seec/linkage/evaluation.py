@@ -79,7 +79,7 @@ def on_decisions(*, parameters: dict | None = None, threshold: float = 0.5) -> E
         if p >= threshold:
             evaluation.confirmed_kept += same
             evaluation.rejected_kept += not same
-        band = next(b for b in evaluation.bands if b.low <= p < b.high or b.high == 1.0)
+        band = next(b for b in reversed(evaluation.bands) if p >= b.low)
         band.pairs += 1
         band.confirmed += same
         band.probability_sum += p

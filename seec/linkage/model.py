@@ -377,6 +377,11 @@ def _database(backend: str):
         raise ValueError(f"Unknown linkage backend {backend!r}: one of {', '.join(BACKENDS)}.")
 
 
+# What the other fields' chance agreement is learnt among: pairs that share this key, whose
+# own comparison keeps the u of random pairs.
+CONDITIONED_ON = {"key": "family_key", "comparison": "family_name"}
+
+
 def learn_chance_agreement(linker: Linker) -> dict:
     """u, how often two different children agree by chance, learnt from these records.
 
@@ -395,7 +400,7 @@ def learn_chance_agreement(linker: Linker) -> dict:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     marginal = linker.misc.save_model_to_json()
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("family_key"),
+        block_on(CONDITIONED_ON["key"]),
         fix_m_probabilities=True,
         fix_u_probabilities=False,
         estimate_without_term_frequencies=True,
@@ -421,7 +426,7 @@ def _conditional_frequencies(marginal: dict, conditional: dict) -> dict:
         for level in comparison["comparison_levels"]
     }
     for comparison in parameters["comparisons"]:
-        if comparison["output_column_name"] == "family_name":
+        if comparison["output_column_name"] == CONDITIONED_ON["comparison"]:
             continue
         for level in comparison["comparison_levels"]:
             was = before[(comparison["output_column_name"], level.get("label_for_charts"))]

@@ -876,6 +876,27 @@ def field_dice(
 NULL_LEVEL = -1
 
 
+def feature_dice(
+    features_a: list[dict[str, set[str]]],
+    rows_a: np.ndarray,
+    features_b: list[dict[str, set[str]]],
+    rows_b: np.ndarray,
+):
+    """A `dice` for `comparison_levels` taken on the records' plain feature sets
+    (`record_features`) rather than their filters: no hashing, no Bloom-filter collisions.
+    What the encoding itself costs is the difference (the benchmark's plain-text twin)."""
+
+    def dice(one: str, other: str) -> np.ndarray:
+        out = np.full(len(rows_a), np.nan)
+        for n, (i, j) in enumerate(zip(rows_a, rows_b, strict=True)):
+            x, y = features_a[i][one], features_b[j][other]
+            if x and y:
+                out[n] = 2 * len(x & y) / (len(x) + len(y))
+        return out
+
+    return dice
+
+
 def comparison_levels(
     a: Encodings, rows_a: np.ndarray, b: Encodings, rows_b: np.ndarray, *, dice=None
 ) -> np.ndarray:

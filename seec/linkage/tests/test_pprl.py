@@ -180,15 +180,7 @@ def test_pprl_accuracy_on_five_thousand_regional_records_is_close_to_plain_text(
     # Plain text: the same features, comparisons and learning, each Dice coefficient taken
     # on the feature sets themselves (no hashing, no Bloom-filter collisions).
     features = [pprl.record_features(r, SCHEMA) for r in records]
-
-    def plain_dice(one, other):
-        out = np.full(len(rows_a), np.nan)
-        for n, (i, j) in enumerate(zip(rows_a, rows_b, strict=True)):
-            x, y = features[i][one], features[j][other]
-            if x and y:
-                out[n] = 2 * len(x & y) / (len(x) + len(y))
-        return out
-
+    plain_dice = pprl.feature_dice(features, rows_a, features, rows_b)
     plain_levels = pprl.comparison_levels(encodings, rows_a, encodings, rows_b, dice=plain_dice)
     plain_weights = pprl.learn(encodings, plain_levels, reference=REFERENCE)
     plain_text = f1_at(plain_weights.probability(plain_levels) >= 0.5, is_true, len(truth))
