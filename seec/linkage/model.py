@@ -17,6 +17,7 @@ larger than one machine: the same comparisons, written in Spark's SQL where the 
 """
 
 import json
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ import pyarrow as pa
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 
+from seec.linkage import aliases
+
 SCHEMA = pa.schema(
     [
         ("unique_id", pa.string()),
@@ -32,7 +35,11 @@ SCHEMA = pa.schema(
         ("other_forms", pa.list_(pa.string())),
         ("family_forms", pa.list_(pa.string())),
         ("given_key", pa.string()),
+        ("given_keys", pa.list_(pa.string())),
+        ("nickname_keys", pa.list_(pa.string())),
         ("family_key", pa.string()),
+        ("given_skeletons", pa.list_(pa.string())),
+        ("family_skeletons", pa.list_(pa.string())),
         ("dob", pa.string()),
         ("dob_exact", pa.bool_()),
         ("birth_year", pa.int32()),
@@ -88,6 +95,7 @@ def _list_sql(dialect: str) -> dict[str, str]:
 def _name_comparison(column: str, key: str, dialect: str) -> dict:
     """Levels from the strongest evidence down; the first that holds scores the pair."""
     sql = _list_sql(dialect)
+    skeletons = column.removesuffix("_forms") + "_skeletons"
     best = sql["best_jaro_winkler"].format(left=f"{column}_l", right=f"{column}_r")
 
     def shares(left: str, right: str) -> str:
@@ -106,6 +114,10 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             [
                 shares("given_forms_l", "other_forms_r"),
                 shares("other_forms_l", "given_forms_r"),
+                # A nickname listed with the name or learnt from other records (aliases.py),
+                # by its phonetic key: the scripts write one nickname differently.
+                shares("given_keys_l", "nickname_keys_r"),
+                shares("nickname_keys_l", "given_keys_r"),
                 f"({crossed[0]} AND {crossed[1]})",
                 f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
             ]
@@ -133,6 +145,11 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             # different spellings of it meet by chance.
             {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
+            # Written in two scripts by two conventions: the same consonants (records.py).
+            {
+                "sql_condition": shares(f"{skeletons}_l", f"{skeletons}_r"),
+                "label_for_charts": "sounds alike",
+            },
             {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
             {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
             {"sql_condition": "ELSE", "label_for_charts": "different"},
@@ -190,19 +207,32 @@ DOB = {
     "output_column_name": "dob",
     "comparison_levels": [
         {"sql_condition": "birth_year_l IS NULL OR birth_year_r IS NULL", "is_null_level": True},
+        # A date guessed from an age (an officer writes 1 January of the year) tells the year
+        # only: two guesses of the same year are not the same date, and the levels below
+        # that read day and month are for dates both known.
+        {
+            "sql_condition": "NOT (dob_exact_l AND dob_exact_r) AND birth_year_l = birth_year_r",
+            "label_for_charts": "same year, a date guessed",
+        },
         {"sql_condition": "dob_l = dob_r", "label_for_charts": "same date"},
         {
-            "sql_condition": f"dob_l <> dob_r AND {_swapped_dob('l')} = dob_r",
+            "sql_condition": (
+                f"dob_exact_l AND dob_exact_r AND dob_l <> dob_r AND {_swapped_dob('l')} = dob_r"
+            ),
             "label_for_charts": "day and month swapped",
         },
-        {"sql_condition": "damerau_levenshtein(dob_l, dob_r) <= 1", "label_for_charts": "typo"},
+        {
+            "sql_condition": "dob_exact_l AND dob_exact_r AND damerau_levenshtein(dob_l, dob_r) <= 1",
+            "label_for_charts": "typo",
+        },
         {
             # How birth dates are mistyped: a few days off in the month, or the year off by
             # one on the same day. Siblings are born further apart.
             "sql_condition": (
+                "dob_exact_l AND dob_exact_r AND ("
                 "(substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND abs(CAST(substr(dob_l, 9, 2) AS "
                 "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR (substr(dob_l, 6, 5) "
-                "= substr(dob_r, 6, 5) AND abs(birth_year_l - birth_year_r) = 1)"
+                "= substr(dob_r, 6, 5) AND abs(birth_year_l - birth_year_r) = 1))"
             ),
             "label_for_charts": "a few days or a year apart",
         },
@@ -266,6 +296,19 @@ BLOCKING = [
         "if(dob_exact, substr(dob, 6, 5), NULL)",
     ),
     block_on("document_number"),
+    # Names that sound alike written in two scripts (records.py: their skeletons).
+    block_on(
+        "given_skeletons", "family_skeletons", arrays_to_explode=["given_skeletons", "family_skeletons"]
+    ),
+    block_on("family_skeletons", "birth_year", arrays_to_explode=["family_skeletons"]),
+    # Both names misspelt (keys differ): their first letters, with the birth year or the
+    # place; and names in the other field with one of them misspelt, with the birth year.
+    block_on("substr(given_key, 1, 1)", "substr(family_key, 1, 1)", "birth_year"),
+    block_on("substr(given_key, 1, 1)", "substr(family_key, 1, 1)", "latitude", "longitude"),
+    "substr(l.given_key, 1, 1) = substr(r.family_key, 1, 1) AND "
+    "substr(l.family_key, 1, 1) = substr(r.given_key, 1, 1) AND l.birth_year = r.birth_year",
+    "l.given_key = r.family_key AND l.birth_year = r.birth_year",
+    "l.family_key = r.given_key AND l.birth_year = r.birth_year",
     # Where a child lived or was registered, with one name: nicknames and unknown birth dates.
     block_on("substr(address, 1, 10)", "given_key"),
     block_on("substr(address, 1, 10)", "family_key"),
@@ -516,6 +559,7 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     each written several ways; `cluster` names the child), u as a run learns it
     (`learn_chance_agreement`), and the share of matches from an exact rule. Stored with the
     app (reference_model.json)."""
+    (records,) = aliases.apply([records])
     with _database(backend) as db_api:
         table = db_api.register(
             pa.Table.from_pylist(records, schema=SCHEMA), dataset_display_name="t"
@@ -590,6 +634,7 @@ def link(
     for large sets where same children are many), or "" (nothing)."""
     import time
 
+    datasets = aliases.apply(datasets)
     with _database(backend) as db_api:
         tables = [
             db_api.register(pa.Table.from_pylist(rows, schema=SCHEMA), dataset_display_name=f"d{i}")
@@ -621,6 +666,10 @@ def link(
             linker = Linker(
                 tables, _conditional_frequencies(marginal, linker.misc.save_model_to_json())
             )
+            if os.environ.get("SETTLE"):
+                linker = settle_match_share(
+                    linker, tables, pairs_possible([len(rows) for rows in datasets])
+                )
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         frame = predictions.as_record_list()
@@ -632,7 +681,7 @@ def link(
                 "probability": float(row["match_probability"]),
                 "weight": float(row["match_weight"]),
                 "contributions": {
-                    name: round(float(row[f"mw_{name}"]), 3)
+                    name: round(_field_weight(row, name), 3)
                     for name in FIELDS_IN_MODEL
                     if row.get(f"mw_{name}") is not None
                 },
@@ -645,6 +694,12 @@ def link(
             parameters=linker.misc.save_model_to_json(),
             timings={"train_s": trained - started, "predict_s": done - trained},
         )
+
+
+def _field_weight(row: dict, name: str) -> float:
+    """A field's share of the match weight, with its name-frequency adjustment: a shared
+    common name counts for less than a rare one, and the reviewer is shown what counted."""
+    return float(row[f"mw_{name}"]) + float(row.get(f"mw_tf_adj_{name}") or 0.0)
 
 
 # Below this many records random pairs say little about chance agreement: keep the reference u.

@@ -8,6 +8,7 @@ take them so), and a birth year is derived from an age estimate where no date is
 """
 
 from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,6 +52,46 @@ def _key(forms: list[str]) -> str | None:
     return min(keys) if keys else None
 
 
+def _keys(forms: list[str]) -> list[str] | None:
+    """The phonetic keys of every form: one name written in two scripts may have no form in
+    common (Γιουσι and Yusi) and still share a key."""
+    keys = {names.phonetic_key(form.split()[0]) for form in forms if form}
+    keys.discard("")
+    return sorted(keys) or None
+
+
+# The consonant skeleton of a name: how it sounds in any of the region's scripts, coarser
+# than the phonetic key (seec.cases.names), which keeps what tells names apart in one
+# country's spelling. Across scripts the affricates are written every way (Çınar, Τσιναρ;
+# Đorđević, Τζορτζεβιτς; Gjoni, Τζονι), the vowels most of all (Cătălina, Кетеліна;
+# Yücel, Γιουτζελ), and Greek writes d and b as ντ and μπ. So: every affricate is one sound,
+# vowels are dropped after the first letter, and c before a back vowel or consonant is also
+# read as k, and j as zh (Romanian Latin: Cojocaru, Кожокару). A name has a set of skeletons;
+# two names sound alike when their sets meet.
+_SKELETON_SPELLINGS = {
+    "tsch": "C", "dzh": "C", "tsh": "C", "tch": "C", "dsh": "C", "ch": "C", "cz": "C",
+    "ts": "C", "tz": "C", "dz": "C", "dj": "C", "gj": "C", "xh": "C", "c": "C", "q": "C",
+    "ck": "k", "sh": "s", "zh": "z", "kh": "h", "gh": "g", "ph": "f", "th": "t", "nt": "d",
+    "mp": "b", "gk": "g", "gg": "g", "w": "v", "x": "ks", "j": "i", "y": "i",
+}  # fmt: skip
+_SKELETON_RE = re.compile("|".join(sorted(_SKELETON_SPELLINGS, key=len, reverse=True)))
+_HARD_C = re.compile(r"c(?=[aouklmnrt]|$)")
+_VOWEL_RUN = re.compile("[aeiou]+")
+_LETTER_RUN = re.compile(r"(.)\1+")
+
+
+def _skeleton(word: str) -> str:
+    sounds = _SKELETON_RE.sub(lambda m: _SKELETON_SPELLINGS[m.group()], word)
+    head = "A" if sounds[0] in "aeiou" else ""
+    return _LETTER_RUN.sub(r"\1", head + _VOWEL_RUN.sub("", sounds))
+
+
+def _skeletons(forms: list[str]) -> list[str] | None:
+    words = {form.split()[0] for form in forms if form.strip()}
+    words |= {_HARD_C.sub("k", word).replace("j", "zh") for word in words if "c" in word}
+    return sorted({_skeleton(word) for word in words}) or None
+
+
 def _birth_year(record: PersonRecord) -> int | None:
     if record.date_of_birth:
         return record.date_of_birth.year
@@ -74,7 +115,12 @@ def linkage_row(record: PersonRecord) -> dict:
         "other_forms": (given + nicknames) or None,
         "family_forms": family or None,
         "given_key": _key(given),
+        "given_keys": _keys(given),
+        # The listed nicknames' keys; a run adds those its records teach it (aliases.py).
+        "nickname_keys": _keys(nicknames),
         "family_key": _key(family),
+        "given_skeletons": _skeletons(given),
+        "family_skeletons": _skeletons(family),
         "dob": record.date_of_birth.isoformat() if record.date_of_birth else None,
         "dob_exact": bool(record.date_of_birth) and not record.dob_estimated,
         "birth_year": _birth_year(record),
