@@ -107,7 +107,22 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # (other_forms: the given name's forms and the listed nicknames) count with the given name.
     # A record with one name only, written in the other field, counts with the given name:
     # the family name's comparison has nothing to compare it with.
-    crossed = [shares("given_forms_l", "family_forms_r"), shares("family_forms_l", "given_forms_r")]
+    # A name crossed to the other field is often misspelt or written in another script as
+    # well: the same form or the same skeleton, and for the second of two swapped names a
+    # near spelling is enough.
+    crossed = [
+        f"({shares(f'{a}_forms_l', f'{b}_forms_r')} OR "
+        f"{shares(f'{a}_skeletons_l', f'{b}_skeletons_r')})"
+        for a, b in (("given", "family"), ("family", "given"))
+    ]
+    near = [
+        f"({crossed[0]} OR "
+        + sql["best_jaro_winkler"].format(left="given_forms_l", right="family_forms_r")
+        + " >= 0.85)",
+        f"({crossed[1]} OR "
+        + sql["best_jaro_winkler"].format(left="family_forms_l", right="given_forms_r")
+        + " >= 0.85)",
+    ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
     if column == "given_forms":
         swapped = " OR ".join(
@@ -118,7 +133,7 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 # by its phonetic key: the scripts write one nickname differently.
                 shares("given_keys_l", "nickname_keys_r"),
                 shares("nickname_keys_l", "given_keys_r"),
-                f"({crossed[0]} AND {crossed[1]})",
+                f"(({crossed[0]} AND {near[1]}) OR ({near[0]} AND {crossed[1]}))",
                 f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
             ]
         )
