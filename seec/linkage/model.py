@@ -286,8 +286,8 @@ def comparisons(dialect: str = "duckdb") -> list:
         cl.DamerauLevenshteinAtThresholds("document_number", [1, 2]),
         cl.AbsoluteDateDifferenceAtThresholds(
             "event_date",
-            thresholds=[14, 90, 365],
-            metrics=["day", "day", "day"],
+            thresholds=[7, 30, 60, 120, 365],
+            metrics=["day"] * 5,
             input_is_string=True,
         ),
     ]
