@@ -279,7 +279,7 @@ def comparisons(dialect: str = "duckdb") -> list:
         DOB,
         cl.ExactMatch("sex"),
         cl.ExactMatch("nationality"),
-        cl.DistanceInKMAtThresholds("latitude", "longitude", [25, 150, 600]).configure(
+        cl.DistanceInKMAtThresholds("latitude", "longitude", [5, 50, 200, 600]).configure(
             term_frequency_adjustments=False
         ),
         _address_comparison(dialect),
