@@ -108,8 +108,8 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # A record with one name only, written in the other field, counts with the given name:
     # the family name's comparison has nothing to compare it with.
     # A name crossed to the other field is often misspelt or written in another script as
-    # well: the same form or the same skeleton, and for the second of two swapped names a
-    # near spelling is enough.
+    # well: the same form or the same skeleton; for two swapped names (the given name's
+    # level), a near spelling of each is enough.
     crossed = [
         f"({shares(f'{a}_forms_l', f'{b}_forms_r')} OR "
         f"{shares(f'{a}_skeletons_l', f'{b}_skeletons_r')})"
@@ -133,7 +133,7 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 # by its phonetic key: the scripts write one nickname differently.
                 shares("given_keys_l", "nickname_keys_r"),
                 shares("nickname_keys_l", "given_keys_r"),
-                f"(({crossed[0]} AND {near[1]}) OR ({near[0]} AND {crossed[1]}))",
+                f"({near[0]} AND {near[1]})",
                 f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
             ]
         )
