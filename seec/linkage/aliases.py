@@ -10,14 +10,15 @@ records show it, never a list written for a test set, and it grows with the reco
 
 Pairs are kept by phonetic key (records.py), so that a nickname learnt from Bulgarian
 records (Петър, Пешо) is known when a Greek clerk writes it (Πεσο). How much a nickname
-agreement weighs is learnt like every other level; a pair seen once may be a one-off alias,
-which `MIN_RECORDS` can require more records for.
+agreement weighs is learnt like every other level. A pair written in one record only may be a
+one-off alias (a second given name, a street name): it takes `MIN_RECORDS` records that pair
+the same two names for the pair to count for everyone.
 """
 
 from collections import Counter
 from collections.abc import Iterable
 
-MIN_RECORDS = 1
+MIN_RECORDS = 2
 # A common name has many nicknames; past this many, a name's learnt ones are not added.
 MAX_NICKNAME_KEYS = 16
 
