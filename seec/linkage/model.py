@@ -107,21 +107,17 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # (other_forms: the given name's forms and the listed nicknames) count with the given name.
     # A record with one name only, written in the other field, counts with the given name:
     # the family name's comparison has nothing to compare it with.
-    # A name crossed to the other field is often misspelt or written in another script as
-    # well: the same form or the same skeleton; for two swapped names (the given name's
-    # level), a near spelling of each is enough.
+    # A name in the other field: the same form. For two swapped names (the given name's
+    # level) each is often misspelt or written in another script as well: the same form, the
+    # same skeleton or a near spelling of each is enough.
     crossed = [
-        f"({shares(f'{a}_forms_l', f'{b}_forms_r')} OR "
-        f"{shares(f'{a}_skeletons_l', f'{b}_skeletons_r')})"
-        for a, b in (("given", "family"), ("family", "given"))
+        shares(f"{a}_forms_l", f"{b}_forms_r") for a, b in (("given", "family"), ("family", "given"))
     ]
     near = [
-        f"({crossed[0]} OR "
-        + sql["best_jaro_winkler"].format(left="given_forms_l", right="family_forms_r")
-        + " >= 0.85)",
-        f"({crossed[1]} OR "
-        + sql["best_jaro_winkler"].format(left="family_forms_l", right="given_forms_r")
-        + " >= 0.85)",
+        f"({crossed[i]} OR {shares(f'{a}_skeletons_l', f'{b}_skeletons_r')} OR "
+        + sql["best_jaro_winkler"].format(left=f"{a}_forms_l", right=f"{b}_forms_r")
+        + " >= 0.85)"
+        for i, (a, b) in enumerate((("given", "family"), ("family", "given")))
     ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
     if column == "given_forms":
