@@ -111,7 +111,8 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # level) each is often misspelt or written in another script as well: the same form, the
     # same skeleton or a near spelling of each is enough.
     crossed = [
-        shares(f"{a}_forms_l", f"{b}_forms_r") for a, b in (("given", "family"), ("family", "given"))
+        shares(f"{a}_forms_l", f"{b}_forms_r")
+        for a, b in (("given", "family"), ("family", "given"))
     ]
     near = [
         f"({crossed[i]} OR {shares(f'{a}_skeletons_l', f'{b}_skeletons_r')} OR "
@@ -233,7 +234,9 @@ DOB = {
             "label_for_charts": "day and month swapped",
         },
         {
-            "sql_condition": "dob_exact_l AND dob_exact_r AND damerau_levenshtein(dob_l, dob_r) <= 1",
+            "sql_condition": (
+                "dob_exact_l AND dob_exact_r AND damerau_levenshtein(dob_l, dob_r) <= 1"
+            ),
             "label_for_charts": "typo",
         },
         {
@@ -309,7 +312,9 @@ BLOCKING = [
     block_on("document_number"),
     # Names that sound alike written in two scripts (records.py: their skeletons).
     block_on(
-        "given_skeletons", "family_skeletons", arrays_to_explode=["given_skeletons", "family_skeletons"]
+        "given_skeletons",
+        "family_skeletons",
+        arrays_to_explode=["given_skeletons", "family_skeletons"],
     ),
     block_on("family_skeletons", "birth_year", arrays_to_explode=["family_skeletons"]),
     # Both names misspelt (keys differ): their first letters, with the birth year or the

@@ -7,8 +7,8 @@ spellings of one name share, for blocking. Dates are ISO strings (Splink's date 
 take them so), and a birth year is derived from an age estimate where no date is known.
 """
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
