@@ -73,6 +73,8 @@ def _list_sql(dialect: str) -> dict[str, str]:
         return {
             "best_jaro_winkler": "array_max(transform({left}, x -> array_max(transform({right}, "
             "y -> jaro_winkler(x, y)))))",
+            "fewest_edits": "array_min(transform({left}, x -> array_min(transform({right}, "
+            "y -> damerau_levenshtein(x, y)))))",
             "shares": "size(array_intersect({left}, {right})) > 0",
             "jaro_winkler": "jaro_winkler({left}, {right})",
             "words": "split({text}, ' ')",
@@ -83,6 +85,8 @@ def _list_sql(dialect: str) -> dict[str, str]:
     return {
         "best_jaro_winkler": "list_max(list_transform({left}, lambda x: list_max(list_transform("
         "{right}, lambda y: jaro_winkler_similarity(x, y)))))",
+        "fewest_edits": "list_min(list_transform({left}, lambda x: list_min(list_transform("
+        "{right}, lambda y: damerau_levenshtein(x, y)))))",
         "shares": "len(list_intersect({left}, {right})) > 0",
         "jaro_winkler": "jaro_winkler_similarity({left}, {right})",
         "words": "str_split({text}, ' ')",
@@ -97,6 +101,7 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     sql = _list_sql(dialect)
     skeletons = column.removesuffix("_forms") + "_skeletons"
     best = sql["best_jaro_winkler"].format(left=f"{column}_l", right=f"{column}_r")
+    edits = sql["fewest_edits"].format(left=f"{column}_l", right=f"{column}_r")
 
     def shares(left: str, right: str) -> str:
         return sql["shares"].format(left=left, right=right)
@@ -157,6 +162,9 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             # different spellings of it meet by chance.
             {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
+            # One letter typed wrong, left out, added or two swapped: what Jaro-Winkler
+            # scores low in a short name (Tha, Taha; Merić, Mešić).
+            {"sql_condition": f"{edits} <= 1", "label_for_charts": "one typo"},
             # Written in two scripts by two conventions: the same consonants (records.py).
             {
                 "sql_condition": shares(f"{skeletons}_l", f"{skeletons}_r"),
