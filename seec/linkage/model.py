@@ -2,15 +2,17 @@
 
 Comparisons are written for the region's records (see records.py for the columns):
 - names: any common Latin form (after every transliteration convention), the phonetic key,
-  then Jaro–Winkler of the best pair of forms; a given name found among the other record's
-  nicknames; given and family name swapped;
-- date of birth: exact, day and month swapped, one typed digit off, birth year within one or
-  three years (an estimate of age gives a year only);
+  Jaro–Winkler of the best pair of forms, one typo, the consonant skeleton (the same name by
+  another script's convention); a given name found among the other record's nicknames,
+  listed or learnt from other records (aliases.py); given and family name swapped;
+- date of birth: exact, day and month swapped, one typed digit off, known dates close; a
+  date guessed from an age counts for its year only, within one or three years;
 - sex, nationality; distance between the places last seen or registered, and the time between.
 
 Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
 one key and the birth year, or the date of birth, or a document number, or the swapped keys,
-or the start of the address with one name key or the birth year.
+or the skeletons, or both initials with the birth year or the place, or the start of the
+address with one name key or the birth year.
 
 Backends: DuckDB embedded by default; Spark by configuration (`SEEC_LINKAGE_BACKEND`) for runs
 larger than one machine: the same comparisons, written in Spark's SQL where the two differ.
@@ -25,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 from seec.linkage import aliases
 
@@ -325,6 +328,12 @@ BLOCKING = [
         arrays_to_explode=["given_skeletons", "family_skeletons"],
     ),
     block_on("family_skeletons", "birth_year", arrays_to_explode=["family_skeletons"]),
+    block_on("family_skeletons", "substr(given_key, 1, 1)", arrays_to_explode=["family_skeletons"]),
+    block_on("given_skeletons", "substr(family_key, 1, 1)", arrays_to_explode=["given_skeletons"]),
+    CustomRule(
+        "l.given_skeletons = r.family_skeletons AND l.family_skeletons = r.given_skeletons",
+        arrays_to_explode=["given_skeletons", "family_skeletons"],
+    ),
     # Both names misspelt (keys differ): their first letters, with the birth year or the
     # place; and names in the other field with one of them misspelt, with the birth year.
     block_on("substr(given_key, 1, 1)", "substr(family_key, 1, 1)", "birth_year"),

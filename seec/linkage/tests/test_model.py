@@ -1,6 +1,7 @@
 """The model finds the same child across scripts, conventions and swapped birth dates, and
 tells a sibling apart; figures on the region's labelled generator."""
 
+import math
 from datetime import date
 
 import pytest
@@ -84,3 +85,81 @@ def test_an_address_keeps_its_numbers_and_is_compared_by_its_words():
     # Splink numbers the levels from the last (0) up, the null level apart.
     assert labels[len(labels) - 1 - levels[("a", "b")]] == "one within the other"
     assert labels[len(labels) - 1 - levels[("a", "c")]] != "one within the other"
+
+
+def _level(result, pair: tuple[str, str], comparison: str) -> str:
+    """The label of the level a pair is at (Splink numbers the levels from the last, 0, up,
+    the null level apart)."""
+    found = {tuple(sorted((p["left"], p["right"]))): p for p in result.pairs}
+    levels = next(
+        c["comparison_levels"] for c in result.parameters["comparisons"]
+        if c["output_column_name"] == comparison
+    )  # fmt: skip
+    labels = [level.get("label_for_charts") for level in levels if not level.get("is_null_level")]
+    return labels[len(labels) - 1 - found[tuple(sorted(pair))]["levels"][comparison]]
+
+
+def test_a_guessed_birth_date_counts_for_its_year_only():
+    """Officers without papers write 1 January of the year they guess: two such guesses are
+    the same year, not the same birth date."""
+    guessed = {"date_of_birth": date(2014, 1, 1), "dob_estimated": True}
+    records = [
+        PersonRecord("g1", "GR", "Ana", "Lungu", **guessed),
+        PersonRecord("g2", "GR", "Ana", "Lungu", **guessed),
+        PersonRecord("k1", "GR", "Ana", "Lungu", date_of_birth=date(2014, 1, 1)),
+        PersonRecord("k2", "GR", "Ana", "Lungu", date_of_birth=date(2014, 1, 1)),
+    ]
+    result = model.link([linkage_rows(records)], threshold=0.0, learn="")
+    assert _level(result, ("g1", "g2"), "dob") == "same year, a date guessed"
+    assert _level(result, ("g1", "k1"), "dob") == "same year, a date guessed"
+    assert _level(result, ("k1", "k2"), "dob") == "same date"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Τσιναρ", "Çınar"),  # Turkish ç and ı in Greek
+        ("Τζορτζεβιτς", "Ђорђевић"),  # Serbian đ and ć in Greek
+        ("Τζονι", "Gjoni"),  # Albanian gj
+        ("Кетеліна", "Cătălina"),  # Romanian ă in Ukrainian
+        ("Кожокару", "Cojocaru"),  # Romanian c and j in Russian
+        ("Γιουτζελ", "Yücel"),  # Turkish ü and c in Greek
+    ],
+)
+def test_a_name_written_by_another_scripts_convention_sounds_alike(one, other):
+    rows = linkage_rows([PersonRecord("a", "x", one, "X"), PersonRecord("b", "x", other, "X")])
+    assert set(rows[0]["given_skeletons"]) & set(rows[1]["given_skeletons"])
+
+
+def test_different_names_do_not_sound_alike():
+    rows = linkage_rows([PersonRecord("a", "x", "Petar", "X"), PersonRecord("b", "x", "Ivan", "X")])
+    assert not set(rows[0]["given_skeletons"]) & set(rows[1]["given_skeletons"])
+
+
+def test_a_nickname_learnt_from_other_records_links_the_short_name_to_the_full_one():
+    """Two records say that Иво is what Иван is called; a record of Ivo (Latin, no other
+    names) and one of Иван (no other names) are then compared as name and nickname."""
+    records = [
+        PersonRecord("t1", "RS", "Иван", "Марковић", other_names="Иво"),
+        PersonRecord("t2", "HR", "Ivan", "Horvat", other_names="Ivo"),
+        PersonRecord("a", "HR", "Ivo", "Kovač", date_of_birth=date(2012, 5, 1)),
+        PersonRecord("b", "RS", "Иван", "Ковач", date_of_birth=date(2012, 5, 1)),
+    ]
+    result = model.link([linkage_rows(records)], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "given_name") == "nickname or swapped"
+    # Said by one record only, it is not the region's usage yet.
+    result = model.link([linkage_rows([records[0], *records[2:]])], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "given_name") != "nickname or swapped"
+
+
+def test_the_field_weights_shown_to_a_reviewer_add_up_to_the_pairs_weight(crowd):
+    """A shared common name counts for less than a rare one: the field weights include the
+    name-frequency adjustment, so that with the prior they make the pair's match weight."""
+    result = model.link([linkage_rows(crowd)], threshold=0.5)
+    share = result.parameters["probability_two_random_records_match"]
+    prior = math.log2(share / (1 - share))
+    assert result.pairs
+    for pair in result.pairs[:200]:
+        assert pair["weight"] == pytest.approx(
+            prior + sum(pair["contributions"].values()), abs=0.01
+        )
