@@ -19,7 +19,7 @@ larger than one machine: the same comparisons, written in Spark's SQL where the 
 """
 
 import json
-import os
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +57,8 @@ SCHEMA = pa.schema(
         ("cluster", pa.string()),  # the true child, in labelled (synthetic) data only
     ]
 )
+
+logger = logging.getLogger(__name__)
 
 REFERENCE_MODEL = Path(__file__).with_name("reference_model.json")
 
@@ -143,7 +145,8 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             ]
         )
     else:
-        swapped = " OR ".join(crossed)
+        # Two swapped names count in both comparisons (as both agreeing names would).
+        swapped = " OR ".join([*crossed, f"({near[0]} AND {near[1]})"])
 
     return {
         "output_column_name": column.removesuffix("_forms") + "_name",
@@ -458,7 +461,7 @@ def _database(backend: str):
 CONDITIONED_ON = {"key": "family_key", "comparison": "family_name"}
 
 
-def learn_chance_agreement(linker: Linker) -> dict:
+def learn_chance_agreement(linker: Linker) -> tuple[dict, dict]:
     """u, how often two different children agree by chance, learnt from these records.
 
     The family name's u from random pairs. Every other field's u among pairs of records that
@@ -471,20 +474,29 @@ def learn_chance_agreement(linker: Linker) -> dict:
     count a little less than they could, which errs on the side of no match). EM on that
     blocking, m held as learnt from labelled records, learns those u.
 
-    Returns the model as it was with u from random pairs only, for
-    `_conditional_frequencies`."""
+    Returns the model with u from random pairs only (for `_conditional_frequencies`) and the
+    model with u conditional on the family name."""
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     marginal = linker.misc.save_model_to_json()
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on(CONDITIONED_ON["key"]),
-        fix_m_probabilities=True,
-        fix_u_probabilities=False,
-        estimate_without_term_frequencies=True,
-        # Common family names make hundreds of millions of such pairs in a large run; a few
-        # million sampled pairs tell the same shares.
-        max_pairs=5e6,
-    )
-    return marginal
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(CONDITIONED_ON["key"]),
+            fix_m_probabilities=True,
+            fix_u_probabilities=False,
+            estimate_without_term_frequencies=True,
+            # Common family names make hundreds of millions of such pairs in a large run; a
+            # few million sampled pairs tell the same shares.
+            max_pairs=5e6,
+        )
+    except ValueError as error:
+        if "u_probability" not in str(error):
+            raise
+        # In a small run a level may be reached, among pairs of one family name, only by
+        # pairs that are surely one child: its u comes out 0, which Splink refuses. The u
+        # of random pairs then stand for every field: less exact, never impossible.
+        logger.warning("Chance agreement learnt from random pairs only: %s", error)
+        return marginal, marginal
+    return marginal, linker.misc.save_model_to_json()
 
 
 def _conditional_frequencies(marginal: dict, conditional: dict) -> dict:
@@ -604,9 +616,9 @@ def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
         linker.training.estimate_m_from_label_column("cluster")
         # Stored with m as learnt and u conditional; `_conditional_frequencies` is for
         # scoring only (a run that learns u again starts from the true m).
-        learn_chance_agreement(linker)
+        _, conditional = learn_chance_agreement(linker)
         # The generator never writes a child's sex wrong; a clerk sometimes does.
-        return with_m_floor(linker.misc.save_model_to_json())
+        return with_m_floor(conditional)
 
 
 def without_term_frequencies(parameters: dict) -> dict:
@@ -695,14 +707,8 @@ def link(
                 linker, tables, pairs_possible([len(rows) for rows in datasets])
             )
         elif learn == "u" and records >= MIN_FOR_U:
-            marginal = learn_chance_agreement(linker)
-            linker = Linker(
-                tables, _conditional_frequencies(marginal, linker.misc.save_model_to_json())
-            )
-            if os.environ.get("SETTLE"):
-                linker = settle_match_share(
-                    linker, tables, pairs_possible([len(rows) for rows in datasets])
-                )
+            marginal, conditional = learn_chance_agreement(linker)
+            linker = Linker(tables, _conditional_frequencies(marginal, conditional))
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         frame = predictions.as_record_list()

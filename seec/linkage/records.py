@@ -64,15 +64,17 @@ def _keys(forms: list[str]) -> list[str] | None:
 # than the phonetic key (seec.cases.names), which keeps what tells names apart in one
 # country's spelling. Across scripts the affricates are written every way (Çınar, Τσιναρ;
 # Đorđević, Τζορτζεβιτς; Gjoni, Τζονι), the vowels most of all (Cătălina, Кетеліна;
-# Yücel, Γιουτζελ), and Greek writes d and b as ντ and μπ. So: every affricate is one sound,
-# vowels are dropped after the first letter, and c before a back vowel or consonant is also
-# read as k, and j as zh (Romanian Latin: Cojocaru, Кожокару). A name has a set of skeletons;
-# two names sound alike when their sets meet.
+# Yücel, Γιουτζελ), and Greek writes d and b as ντ and μπ (Ndreu, Ντρέου). So: every
+# affricate is one sound; nt, nd, mp, mb are d and b; vowels are dropped after the first
+# letter; c before a back vowel or a consonant is also read as k, and j as zh (Romanian
+# Latin: Cojocaru, Кожокару). A name has a set of skeletons; two names sound alike when
+# their sets meet.
 _SKELETON_SPELLINGS = {
     "tsch": "C", "dzh": "C", "tsh": "C", "tch": "C", "dsh": "C", "ch": "C", "cz": "C",
     "ts": "C", "tz": "C", "dz": "C", "dj": "C", "gj": "C", "xh": "C", "c": "C", "q": "C",
-    "ck": "k", "sh": "s", "zh": "z", "kh": "h", "gh": "g", "ph": "f", "th": "t", "nt": "d",
-    "mp": "b", "gk": "g", "gg": "g", "w": "v", "x": "ks", "j": "i", "y": "i",
+    "ck": "k", "sh": "s", "zh": "z", "kh": "h", "gh": "g", "ph": "f", "th": "t",
+    "nt": "d", "nd": "d", "mp": "b", "mb": "b", "gk": "g", "gg": "g", "w": "v", "x": "ks",
+    "j": "i", "y": "i",
 }  # fmt: skip
 _SKELETON_RE = re.compile("|".join(sorted(_SKELETON_SPELLINGS, key=len, reverse=True)))
 _HARD_C = re.compile(r"c(?=[aouklmnrt]|$)")
