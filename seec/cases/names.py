@@ -179,6 +179,16 @@ _GREEK_LETTERS = _greek_letter_table()
 _NOT_GREEK = ("", False)
 
 
+def script_of(text: str) -> str:
+    """ "Cyrl", "Grek" or "Latn": the script of a name's letters (Latin when it has none)."""
+    for ch in text:
+        if _CYRILLIC.match(ch):
+            return "Cyrl"
+        if _GREEK.match(ch):
+            return "Grek"
+    return "Latn"
+
+
 # --- Latin ---------------------------------------------------------------------------------
 
 # Letters that Unicode does not decompose into a base letter and a mark.

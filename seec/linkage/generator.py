@@ -253,16 +253,6 @@ def _plain_latin(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def script_of(text: str) -> str:
-    """ "Cyrl", "Grek" or "Latn": the script of a name's letters (Latin when it has none)."""
-    for ch in text:
-        if "\u0400" <= ch <= "\u052f":
-            return "Cyrl"
-        if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
-            return "Grek"
-    return "Latn"
-
-
 # --- Name pools ----------------------------------------------------------------------------
 
 
@@ -488,7 +478,7 @@ class _Writer:
             "entity_id": child.entity_id,
             "source": source,
             "country": country,
-            "script": script_of(given + family),
+            "script": names.script_of(given + family),
             "given_name": given,
             "family_name": family,
             "other_names": other_names,

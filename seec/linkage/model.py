@@ -41,6 +41,7 @@ SCHEMA = pa.schema(
         ("given_keys", pa.list_(pa.string())),
         ("nickname_keys", pa.list_(pa.string())),
         ("family_key", pa.string()),
+        ("script", pa.string()),
         ("given_skeletons", pa.list_(pa.string())),
         ("family_skeletons", pa.list_(pa.string())),
         ("dob", pa.string()),
@@ -172,6 +173,12 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             # scores low in a short name (Tha, Taha; Merić, Mešić).
             {"sql_condition": f"{edits} <= 1", "label_for_charts": "one typo"},
             # Written in two scripts by two conventions: the same consonants (records.py).
+            # In one script, names that agree only so are more often two names (Marko, Mirko).
+            {
+                "sql_condition": "script_l <> script_r AND "
+                + shares(f"{skeletons}_l", f"{skeletons}_r"),
+                "label_for_charts": "sounds alike, another script",
+            },
             {
                 "sql_condition": shares(f"{skeletons}_l", f"{skeletons}_r"),
                 "label_for_charts": "sounds alike",

@@ -121,6 +121,9 @@ def linkage_row(record: PersonRecord) -> dict:
         # The listed nicknames' keys; a run adds those its records teach it (aliases.py).
         "nickname_keys": _keys(nicknames),
         "family_key": _key(family),
+        # Which alphabet the names were written in: a pair whose names agree only in their
+        # skeletons is one name transcribed if the alphabets differ, often two names if not.
+        "script": names.script_of(record.given_name + record.family_name),
         "given_skeletons": _skeletons(given),
         "family_skeletons": _skeletons(family),
         "dob": record.date_of_birth.isoformat() if record.date_of_birth else None,

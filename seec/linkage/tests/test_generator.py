@@ -6,6 +6,7 @@ Pure Python: no database.
 import time
 from collections import defaultdict
 
+from seec.cases import names
 from seec.linkage import evaluation_names, generator
 
 
@@ -34,7 +35,7 @@ def test_a_child_met_in_countries_of_different_scripts_is_written_in_several_scr
         if len({r["country"] for r in recs}) < 2:
             continue
         crossing += 1
-        scripts = {generator.script_of(r["given_name"] + r["family_name"]) for r in recs}
+        scripts = {names.script_of(r["given_name"] + r["family_name"]) for r in recs}
         assert len(scripts) >= 2, recs
         assert {r["script"] for r in recs} == scripts
     assert crossing > 300
