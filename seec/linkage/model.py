@@ -183,11 +183,20 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 "sql_condition": shares(f"{skeletons}_l", f"{skeletons}_r"),
                 "label_for_charts": "sounds alike",
             },
+            {
+                "sql_condition": "script_l <> script_r AND "
+                + sql["fewest_edits"].format(left=f"{skeletons}_l", right=f"{skeletons}_r")
+                + " <= 1",
+                "label_for_charts": "sounds alike but for a typo, another script",
+            },
             {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
             {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
             # A transcription can fail where a copy in one alphabet rarely does: different
             # names in one script say more against than in two.
-            {"sql_condition": "script_l <> script_r", "label_for_charts": "different, another script"},
+            {
+                "sql_condition": "script_l <> script_r",
+                "label_for_charts": "different, another script",
+            },
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
