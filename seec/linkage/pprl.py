@@ -44,6 +44,7 @@ import numpy as np
 from django.utils.translation import gettext
 
 from seec.cases import names
+from seec.linkage.records import name_skeletons
 
 FORMAT = "seec-pprl"
 FORMAT_VERSION = 1
@@ -208,8 +209,10 @@ def _default_fields() -> tuple[Field, ...]:
         # Where last seen or registered: cells of 0.2° (some 20 km) and of 2°.
         Field("place", GRID, ("latitude", "longitude"), bits=512, hashes=3, unit=0.2),
         Field("region", GRID, ("latitude", "longitude"), bits=512, hashes=3, unit=2.0),
-        # When last seen or registered: periods of 15 days, two either side.
+        # When last seen or registered: periods of 15 days, two either side; and of 60 days,
+        # for dates some months apart (a child's journey), told apart from further ones.
         Field("event_date", DATE_WINDOW, ("event_date",), bits=256, hashes=4, unit=15),
+        Field("event_season", DATE_WINDOW, ("event_date",), bits=256, hashes=4, unit=60),
     )
 
 
@@ -229,7 +232,17 @@ def _default_comparisons() -> tuple[Comparison, ...]:
                 Level("same region", (_same("region", 0.3),)),
             ),
         ),
-        dice_levels("event_date", "event_date", (0.9, 0.7, 0.3)),
+        Comparison(
+            "event_date",
+            ("event_date",),
+            (
+                Level("same fortnight", (_same("event_date", 0.9),)),
+                Level("within a month", (_same("event_date", 0.7),)),
+                Level("within two months", (_same("event_date", 0.3),)),
+                Level("within four months", (_same("event_season", 0.5),)),
+                Level("within a year", (_same("event_season", 0.1),)),
+            ),
+        ),
     )
 
 
@@ -243,7 +256,7 @@ class Schema:
     # How a pair is scored: each party's own business (the file carries no comparison), so
     # they are not part of what must agree; the fields they read must be in `fields`.
     comparisons: tuple[Comparison, ...] = field(default_factory=_default_comparisons)
-    version: int = 2
+    version: int = 3
     # Blocking, two ways: (1) the same sex and year of birth (a year either way) and a few
     # bits of name in common: a short MinHash band (year_rows) of the names' filters; (2)
     # names alike whatever the birth date says (missing, guessed, mistyped): a long band
@@ -358,6 +371,10 @@ def _name_features(values: Iterable[str]) -> set[str]:
                 for token in form.split():
                     features.update(_bigrams("s", token))
                     features.update(_bigrams("k", names.phonetic_key(token)))
+            # The consonant skeletons (records.py): one name transcribed by two scripts'
+            # conventions (Τσιναρ, Çınar) shares them where its spellings share few bigrams.
+            for skeleton in name_skeletons(name.strip()) or ():
+                features.update(_bigrams("t", skeleton))
     return features
 
 

@@ -132,13 +132,14 @@ def test_a_file_encoded_with_another_key_and_schema_is_refused_with_every_proble
     assert len(problems) == 4
 
 
-def test_a_file_of_the_first_schema_version_is_refused():
-    older = dataclasses.replace(SCHEMA, version=1)
+def test_a_file_of_an_earlier_schema_version_is_refused():
+    older = dataclasses.replace(SCHEMA, version=SCHEMA.version - 1)
     data = pprl.encode(generator.generate(20, seed=2), older, KEY).to_bytes()
     with pytest.raises(pprl.EncodingRefused) as refused:
         pprl.Encodings.from_bytes(data, SCHEMA, KEY)
     assert refused.value.problems == [
-        "Schema setting “version” is 1 in the file but 2 in this agreement."
+        f"Schema setting “version” is {SCHEMA.version - 1} in the file but {SCHEMA.version} "
+        "in this agreement."
     ]
 
 
