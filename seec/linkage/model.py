@@ -284,6 +284,16 @@ DOB = {
             "label_for_charts": "a few days or a year apart",
         },
         {
+            # Two typos: a year and a few days, or day and month swapped and a year.
+            "sql_condition": (
+                "dob_exact_l AND dob_exact_r AND abs(birth_year_l - birth_year_r) <= 1 AND ("
+                "(substr(dob_l, 6, 2) = substr(dob_r, 6, 2) AND abs(CAST(substr(dob_l, 9, 2) AS "
+                "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR "
+                f"substr({_swapped_dob('l')}, 6, 5) = substr(dob_r, 6, 5))"
+            ),
+            "label_for_charts": "two typos apart",
+        },
+        {
             # Known dates within a year of each other, a birth date guessed or mistyped in
             # more than one place (a year and a day, a year and a swap); siblings are rarely
             # born so close, which the weights learnt tell.

@@ -58,7 +58,9 @@ BIRTH_DATE = "birth_date"  # the whole date of birth (not a guessed one)
 BIRTH_DATE_UNORDERED = "birth_date_unordered"  # the year with day and month in either order
 BIRTH_DATE_NEAR = "birth_date_near"  # the days around the date of birth
 BIRTHDAY = "birthday"  # day and month without the year
+BIRTHDAY_NEAR = "birthday_near"  # the month with the days around, and day and month swapped
 CATEGORY = "category"  # the value itself: sex, nationality
+SCRIPT = "script"  # the alphabet the names are written in
 CHARACTERS = "characters"  # bigrams of the letters and digits as written: a document number
 GRID = "grid"  # the cell of a place (latitude, longitude) and its eight neighbours
 DATE_WINDOW = "date_window"  # the period of a date and the periods either side
@@ -158,14 +160,17 @@ def name_comparison(
         Condition(((field_name, swapped),), 0.45),
         Condition(((swapped, field_name),), 0.45),
     )
+    one_script = _same("script", 0.99)
     levels = [
         Level("same", (_same(field_name, 0.9),)),
+        Level("alike, one script", (_same(field_name, 0.75), one_script)),
         Level("alike", (_same(field_name, 0.75),)),
         Level("swapped", swap, neutral=not counts_swap),
     ]
     if others:
         nickname = Condition(((field_name, others), (others, field_name)), 0.8)
         levels.append(Level("nickname", (nickname,)))
+    levels.append(Level("somewhat alike, one script", (_same(field_name, 0.55), one_script)))
     levels.append(Level("somewhat alike", (_same(field_name, 0.55),)))
     return Comparison(name, (field_name,), tuple(levels))
 
@@ -179,6 +184,7 @@ BIRTH_DATE_COMPARISON = Comparison(
         # How birth dates are mistyped: a few days off, or the year off by one on the same day.
         Level("a few days apart", (_same("birth_date_near", 0.3),)),
         Level("a year apart", (_same("birthday", 0.99), _same("birth_year", 0.6))),
+        Level("two typos apart", (_same("birthday_near", 0.1), _same("birth_year", 0.6))),
         # Two dates both known for sure, and not one typo apart: two different children.
         Level("different known dates", (_same("birth_date", 0),)),
         Level("±1 year", (_same("birth_year", 0.6),)),
@@ -195,6 +201,9 @@ def _default_fields() -> tuple[Field, ...]:
         Field("given_name", NAME, ("given_name",), bits=1024, hashes=6, hash_key="name"),
         Field("family_name", NAME, ("family_name",), bits=1024, hashes=6, hash_key="name"),
         Field("other_names", NAME, ("other_names",), bits=1024, hashes=6, hash_key="name"),
+        # The alphabet of the names: a pair of names alike only so far is one name
+        # transcribed if the alphabets differ, often two names if not.
+        Field("script", SCRIPT, ("given_name", "family_name"), bits=32, hashes=4),
         # Filters big enough that features in common, not chance, make their Dice: a year
         # has three features, and 18 bits of 64 would share five by chance.
         # Filters big enough that features in common, not chance, make their Dice: a year
@@ -204,6 +213,7 @@ def _default_fields() -> tuple[Field, ...]:
         Field("birth_date_unordered", BIRTH_DATE_UNORDERED, ("date_of_birth",), 64, 8),
         Field("birth_date_near", BIRTH_DATE_NEAR, ("date_of_birth",), bits=512, hashes=4),
         Field("birthday", BIRTHDAY, ("date_of_birth",), bits=64, hashes=8),
+        Field("birthday_near", BIRTHDAY_NEAR, ("date_of_birth",), bits=256, hashes=4),
         Field("sex", CATEGORY, ("sex",), bits=32, hashes=4),
         Field("nationality", CATEGORY, ("nationality",), bits=64, hashes=6),
         # Where last seen or registered: cells of 0.2° (some 20 km) and of 2°.
@@ -431,6 +441,12 @@ def _birth_features(kind: str, birth: date | None, estimated: bool) -> set[str]:
     if kind == BIRTH_DATE_NEAR:
         day = birth.toordinal()
         return {f"n{day + offset}" for offset in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    if kind == BIRTHDAY_NEAR:
+        # Two typos: a year and a few days, or a year and day and month swapped.
+        near = {
+            f"m{birth.month}-{birth.day + offset}" for offset in range(-NEAR_DAYS, NEAR_DAYS + 1)
+        }
+        return near | {f"m{birth.day}-{birth.month}"} if birth.day <= 12 else near
     return {f"b{birth.month}-{birth.day}"}  # BIRTHDAY
 
 
@@ -449,7 +465,9 @@ def _window_features(value: date | None, days: float) -> set[str]:
     return {f"p{period + offset}" for offset in range(-WINDOW_PERIODS, WINDOW_PERIODS + 1)}
 
 
-_BIRTH_KINDS = (BIRTH_YEAR, BIRTH_DATE, BIRTH_DATE_UNORDERED, BIRTH_DATE_NEAR, BIRTHDAY)
+_BIRTH_KINDS = (
+    BIRTH_YEAR, BIRTH_DATE, BIRTH_DATE_UNORDERED, BIRTH_DATE_NEAR, BIRTHDAY, BIRTHDAY_NEAR,
+)  # fmt: skip
 
 
 def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
@@ -463,6 +481,9 @@ def record_features(record: Mapping, schema: Schema) -> dict[str, set[str]]:
         elif spec.kind in _BIRTH_KINDS:
             estimated = bool(record.get("dob_estimated"))
             features[spec.name] = _birth_features(spec.kind, _as_date(values[0]), estimated)
+        elif spec.kind == SCRIPT:
+            written = "".join(v for v in values if isinstance(v, str))
+            features[spec.name] = {names.script_of(written)} if written.strip() else set()
         elif spec.kind == CHARACTERS:
             features[spec.name] = _character_features(values)
         elif spec.kind == GRID:
