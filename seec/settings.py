@@ -331,8 +331,8 @@ SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITION
 
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
-# A partner's privacy-preserving encodings file (about 770 bytes a record): 64 MB is some
-# 87 000 records.
+# A partner's privacy-preserving encodings file (about 800 bytes a record): 64 MB is some
+# 83 000 records.
 SEEC_MAX_PPRL_FILE_BYTES = int(os.environ.get("SEEC_MAX_PPRL_FILE_MB", "64")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Partners' lists uploaded for linkage: the longest a list may be kept (days), whatever the
