@@ -5,8 +5,9 @@ Comparisons are written for the region's records (see records.py for the columns
   Jaro–Winkler of the best pair of forms, one typo, the consonant skeleton (the same name by
   another script's convention); a given name found among the other record's nicknames,
   listed or learnt from other records (aliases.py); given and family name swapped;
-- date of birth: exact, day and month swapped, one typed digit off, known dates close; a
-  date guessed from an age counts for its year only, within one or three years;
+- date of birth: exact, day and month swapped, one typed digit off, a few days or a year
+  apart, two typos apart, other known dates; a date guessed from an age counts for its year
+  only, within one or three years;
 - sex, nationality; distance between the places last seen or registered, and the time between.
 
 Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
