@@ -170,6 +170,9 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             # different spellings of it meet by chance.
             {"sql_condition": f"{key}_l = {key}_r", "label_for_charts": "sounds the same"},
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
+            # Before the looser spellings: a nickname or a swap is stronger evidence than a
+            # near spelling that it may also happen to be.
+            {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
             # One letter typed wrong, left out, added or two swapped: what Jaro-Winkler
             # scores low in a short name (Tha, Taha; Merić, Mešić).
             {"sql_condition": f"{edits} <= 1", "label_for_charts": "one typo"},
@@ -190,7 +193,6 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 + " <= 1",
                 "label_for_charts": "sounds alike but for a typo, another script",
             },
-            {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
             {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
             # A transcription can fail where a copy in one alphabet rarely does: different
             # names in one script say more against than in two.
