@@ -384,7 +384,7 @@ def plain_same_encoding(datasets, truth: set) -> dict:
     plain_dice = pprl.feature_dice(features, rows_a, features, rows_b)
     levels = pprl.comparison_levels(encoded, rows_a, encoded, rows_b, dice=plain_dice)
     weights = pprl.learn(encoded, levels, reference=pprl.reference_weights(schema))
-    kept = weights.probability(levels) >= PPRL_THRESHOLD
+    kept = pprl.probabilities(encoded, rows_a, encoded, rows_b, levels, weights) >= PPRL_THRESHOLD
     ids = encoded.ids
     found = {
         tuple(sorted((ids[i], ids[j]))) for i, j in zip(rows_a[kept], rows_b[kept], strict=True)

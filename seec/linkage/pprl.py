@@ -1114,6 +1114,56 @@ def reference_weights(schema: Schema) -> MatchWeights | None:
     return stored
 
 
+# A shared name says more when it is rare: at these comparisons' first level ("same") the
+# weight log2(m/u) is moved by log2(c/f), f being how often the name occurs among one's own
+# encodings (identical filters: the same name written the same way; the commoner of the
+# pair's two) and c how often two random records share a name; as the plain-text model
+# adjusts by a name's frequency (model.py).
+FREQUENCY_ADJUSTED = ("given_name", "family_name")
+
+
+def name_frequencies(encodings: Encodings, field_name: str) -> np.ndarray:
+    """Per record, the share of the encodings with the very same filter in `field_name`;
+    NaN where the record lacks it."""
+    cached = encodings._cache.get(("frequency", field_name))
+    if cached is None:
+        spec, start, end = next(o for o in encodings.schema.offsets() if o[0].name == field_name)
+        block = encodings.clks[:, start:end]
+        _, inverse, counts = np.unique(block, axis=0, return_inverse=True, return_counts=True)
+        cached = counts[inverse.ravel()] / max(len(block), 1)
+        cached = np.where(_set_bits(encodings, spec, start, end) > 0, cached, np.nan)
+        encodings._cache["frequency", field_name] = cached
+    return cached
+
+
+def probabilities(
+    a: Encodings,
+    rows_a: np.ndarray,
+    b: Encodings,
+    rows_b: np.ndarray,
+    levels: np.ndarray,
+    weights: MatchWeights,
+) -> np.ndarray:
+    """Each pair's match probability: its levels' weights, names adjusted by frequency."""
+    total = weights.match_weight(levels)
+    for column, comparison in enumerate(a.schema.usable_comparisons()):
+        if comparison.name not in FREQUENCY_ADJUSTED:
+            continue
+        same = levels[:, column] == 0
+        field_name = comparison.needs[0]
+        frequency = np.fmax(
+            name_frequencies(a, field_name)[rows_a[same]],
+            name_frequencies(b, field_name)[rows_b[same]],
+        )
+        # Against the chance that two random records share a name (the mean frequency): a
+        # rare name weighs more than the level's average, a common one less.
+        chance = np.nanmean(
+            np.concatenate([name_frequencies(a, field_name), name_frequencies(b, field_name)])
+        )
+        total[same] += np.log2(chance) - np.log2(frequency)
+    return 1 / (1 + np.exp2(-total))
+
+
 def match(
     a: Encodings,
     b: Encodings,
@@ -1134,7 +1184,7 @@ def match(
     levels = comparison_levels(a, rows_a, b, rows_b)
     if weights is None:
         weights = learn(a, levels, reference=reference_weights(a.schema))
-    scores = weights.probability(levels)
+    scores = probabilities(a, rows_a, b, rows_b, levels, weights)
     kept = scores >= threshold
     rows_a, rows_b, scores = rows_a[kept], rows_b[kept], scores[kept]
     order = np.argsort(-scores, kind="stable")
