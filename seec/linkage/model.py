@@ -743,7 +743,21 @@ def link(
             linker = Linker(tables, _conditional_frequencies(marginal, conditional))
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
-        frame = predictions.as_record_list()
+        # What a run reads of each pair: ids, probability, levels and weights; not the
+        # compared columns Splink keeps beside them (both records' lists of name forms,
+        # keys and skeletons), which doubled a million-record run's memory.
+        present = {column.unquote().name for column in predictions.columns}
+        wanted = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [
+            f"{prefix}{name}"
+            for name in FIELDS_IN_MODEL
+            for prefix in ("gamma_", "mw_", "mw_tf_adj_")
+            if f"{prefix}{name}" in present
+        ]
+        frame = linker.misc.query_sql(
+            # Column names are this module's, the table's name Splink's own: no user input.
+            f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}",  # noqa: S608
+            output_type="splink_df",
+        ).as_record_list()
         done = time.perf_counter()
         pairs = [
             {
