@@ -206,8 +206,6 @@ def _default_fields() -> tuple[Field, ...]:
         Field("script", SCRIPT, ("given_name", "family_name"), bits=32, hashes=4),
         # Filters big enough that features in common, not chance, make their Dice: a year
         # has three features, and 18 bits of 64 would share five by chance.
-        # Filters big enough that features in common, not chance, make their Dice: a year
-        # has three features, and 18 bits of 64 would share five by chance.
         Field("birth_year", BIRTH_YEAR, ("date_of_birth",), bits=256, hashes=4),
         Field("birth_date", BIRTH_DATE, ("date_of_birth",), bits=64, hashes=8),
         Field("birth_date_unordered", BIRTH_DATE_UNORDERED, ("date_of_birth",), 64, 8),
