@@ -4,13 +4,14 @@ one it would no longer show, and the command that prints it."""
 from datetime import date
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from seec.cases import services as case_services
 from seec.cases.tests.conftest import case_fields
 from seec.core.audit import Origin
 from seec.core.models import RoleCode
-from seec.linkage import evaluation, services
+from seec.linkage import evaluation, model, services
 from seec.linkage.models import CandidatePair, LinkageRun, PairStatus
 
 
@@ -51,3 +52,11 @@ def test_decisions_score_the_model_and_the_command_prints_it(region):
     call_command("evaluate_linkage", stdout=out)
     assert "1 same child, 1 different" in out.getvalue()
     assert "precision 1.000" in out.getvalue()
+
+    # A run scored before the comparisons changed: its stored model is refused by name.
+    older = model.reference_parameters("link_only")
+    older["comparisons"][0]["comparison_levels"] = older["comparisons"][0]["comparison_levels"][:3]
+    run.model = older
+    run.save(update_fields=["model"])
+    with pytest.raises(CommandError, match="cannot be scored by this version"):
+        call_command("evaluate_linkage", run=run.pk, stdout=StringIO())

@@ -27,7 +27,15 @@ class Command(BaseCommand):
             if not stored:
                 raise CommandError(f"Run {run} does not exist or stored no model.")
             parameters = stored
-        result = evaluation.on_decisions(parameters=parameters, threshold=threshold)
+        try:
+            result = evaluation.on_decisions(parameters=parameters, threshold=threshold)
+        except ValueError as error:
+            # A run scored before the comparisons changed stored a model this code cannot
+            # read: say so, and that the reference can be evaluated instead.
+            raise CommandError(
+                f"Run {run}'s model cannot be scored by this version: {error} "
+                "Evaluate the reference model (no --run) instead."
+            ) from error
         if not result.confirmed + result.rejected:
             self.stdout.write("No confirmed or rejected pairs of two cases yet.")
             return
