@@ -94,11 +94,6 @@ def _skeletons(forms: list[str]) -> list[str] | None:
     return sorted({_skeleton(word) for word in words}) or None
 
 
-def name_keys(name: str) -> list[str] | None:
-    """The phonetic keys of a name's forms (of each name, where commas separate several)."""
-    return _keys([form for part in name.split(",") for form in _forms(part.strip())])
-
-
 def name_skeletons(name: str) -> list[str] | None:
     return _skeletons(_forms(name))
 
