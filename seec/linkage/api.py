@@ -160,6 +160,17 @@ class MatchingAgreementViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet)
         return Response(EncodedExchangeSerializer(exchange).data, status=status.HTTP_201_CREATED)
 
 
+def _review_filtered(queryset, params, parent: str):
+    """A review queue narrowed to one `parent` (a run, an exchange) and one decision status,
+    where the query asks for them; other values are ignored."""
+    value = params.get(parent, "")
+    if value.isdigit():
+        queryset = queryset.filter(**{f"{parent}_id": int(value)})
+    if params.get("status") in PairStatus.values:
+        queryset = queryset.filter(status=params["status"])
+    return queryset
+
+
 class PrivateMatchViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Candidate matches found under the user's organisation's agreements, best first."""
 
@@ -176,13 +187,7 @@ class PrivateMatchViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        matches = super().get_queryset()
-        exchange = self.request.query_params.get("exchange", "")
-        if exchange.isdigit():
-            matches = matches.filter(exchange_id=int(exchange))
-        if self.request.query_params.get("status") in PairStatus.values:
-            matches = matches.filter(status=self.request.query_params["status"])
-        return matches
+        return _review_filtered(super().get_queryset(), self.request.query_params, "exchange")
 
     @extend_schema(request=DecisionSerializer, responses=PrivateMatchSerializer)
     @decorators.action(detail=True, methods=["post"])
@@ -284,13 +289,7 @@ class CandidatePairViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        pairs = super().get_queryset()
-        run = self.request.query_params.get("run", "")
-        if run.isdigit():
-            pairs = pairs.filter(run_id=int(run))
-        if self.request.query_params.get("status") in PairStatus.values:
-            pairs = pairs.filter(status=self.request.query_params["status"])
-        return pairs
+        return _review_filtered(super().get_queryset(), self.request.query_params, "run")
 
     @extend_schema(request=DecisionSerializer, responses=CandidatePairSerializer)
     @decorators.action(detail=True, methods=["post"])

@@ -109,9 +109,13 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     skeletons = column.removesuffix("_forms") + "_skeletons"
     best = sql["best_jaro_winkler"].format(left=f"{column}_l", right=f"{column}_r")
     edits = sql["fewest_edits"].format(left=f"{column}_l", right=f"{column}_r")
+    skeleton_edits = sql["fewest_edits"].format(left=f"{skeletons}_l", right=f"{skeletons}_r")
+    other_script = "script_l <> script_r"
 
     def shares(left: str, right: str) -> str:
         return sql["shares"].format(left=left, right=right)
+
+    sounds_alike = shares(f"{skeletons}_l", f"{skeletons}_r")
 
     # Names written in the other field. One name in the wrong field is one piece of evidence
     # and counts once, with the family name (whichever record it is in: the pair's order
@@ -122,15 +126,13 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # A name in the other field: the same form. For two swapped names (the given name's
     # level) each is often misspelt or written in another script as well: the same form, the
     # same skeleton or a near spelling of each is enough.
-    crossed = [
-        shares(f"{a}_forms_l", f"{b}_forms_r")
-        for a, b in (("given", "family"), ("family", "given"))
-    ]
+    sides = (("given", "family"), ("family", "given"))
+    crossed = [shares(f"{a}_forms_l", f"{b}_forms_r") for a, b in sides]
     near = [
-        f"({crossed[i]} OR {shares(f'{a}_skeletons_l', f'{b}_skeletons_r')} OR "
+        f"({same_form} OR {shares(f'{a}_skeletons_l', f'{b}_skeletons_r')} OR "
         + sql["best_jaro_winkler"].format(left=f"{a}_forms_l", right=f"{b}_forms_r")
         + " >= 0.85)"
-        for i, (a, b) in enumerate((("given", "family"), ("family", "given")))
+        for same_form, (a, b) in zip(crossed, sides, strict=True)
     ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
     if column == "given_forms":
@@ -179,27 +181,18 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             # Written in two scripts by two conventions: the same consonants (records.py).
             # In one script, names that agree only so are more often two names (Marko, Mirko).
             {
-                "sql_condition": "script_l <> script_r AND "
-                + shares(f"{skeletons}_l", f"{skeletons}_r"),
+                "sql_condition": f"{other_script} AND {sounds_alike}",
                 "label_for_charts": "sounds alike, another script",
             },
+            {"sql_condition": sounds_alike, "label_for_charts": "sounds alike"},
             {
-                "sql_condition": shares(f"{skeletons}_l", f"{skeletons}_r"),
-                "label_for_charts": "sounds alike",
-            },
-            {
-                "sql_condition": "script_l <> script_r AND "
-                + sql["fewest_edits"].format(left=f"{skeletons}_l", right=f"{skeletons}_r")
-                + " <= 1",
+                "sql_condition": f"{other_script} AND {skeleton_edits} <= 1",
                 "label_for_charts": "sounds alike but for a typo, another script",
             },
             {"sql_condition": f"{best} >= 0.80", "label_for_charts": "Jaro-Winkler >= 0.80"},
             # A transcription can fail where a copy in one alphabet rarely does: different
             # names in one script say more against than in two.
-            {
-                "sql_condition": "script_l <> script_r",
-                "label_for_charts": "different, another script",
-            },
+            {"sql_condition": other_script, "label_for_charts": "different, another script"},
             {"sql_condition": "ELSE", "label_for_charts": "different"},
         ],
     }
@@ -251,6 +244,10 @@ def _swapped_dob(side: str) -> str:
 
 
 # The same SQL on both engines: on Spark, damerau_levenshtein is the function of Splink's jar.
+_BOTH_KNOWN = "dob_exact_l AND dob_exact_r"
+_DAYS_APART = (
+    "abs(CAST(substr(dob_l, 9, 2) AS INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3"
+)
 DOB = {
     "output_column_name": "dob",
     "comparison_levels": [
@@ -259,39 +256,33 @@ DOB = {
         # only: two guesses of the same year are not the same date, and the levels below
         # that read day and month are for dates both known.
         {
-            "sql_condition": "NOT (dob_exact_l AND dob_exact_r) AND birth_year_l = birth_year_r",
+            "sql_condition": f"NOT ({_BOTH_KNOWN}) AND birth_year_l = birth_year_r",
             "label_for_charts": "same year, a date guessed",
         },
         {"sql_condition": "dob_l = dob_r", "label_for_charts": "same date"},
         {
-            "sql_condition": (
-                f"dob_exact_l AND dob_exact_r AND dob_l <> dob_r AND {_swapped_dob('l')} = dob_r"
-            ),
+            "sql_condition": (f"{_BOTH_KNOWN} AND dob_l <> dob_r AND {_swapped_dob('l')} = dob_r"),
             "label_for_charts": "day and month swapped",
         },
         {
-            "sql_condition": (
-                "dob_exact_l AND dob_exact_r AND damerau_levenshtein(dob_l, dob_r) <= 1"
-            ),
+            "sql_condition": (f"{_BOTH_KNOWN} AND damerau_levenshtein(dob_l, dob_r) <= 1"),
             "label_for_charts": "typo",
         },
         {
             # How birth dates are mistyped: a few days off in the month, or the year off by
             # one on the same day. Siblings are born further apart.
             "sql_condition": (
-                "dob_exact_l AND dob_exact_r AND ("
-                "(substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND abs(CAST(substr(dob_l, 9, 2) AS "
-                "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR (substr(dob_l, 6, 5) "
-                "= substr(dob_r, 6, 5) AND abs(birth_year_l - birth_year_r) = 1))"
+                f"{_BOTH_KNOWN} AND ((substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND {_DAYS_APART})"
+                " OR (substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND"
+                " abs(birth_year_l - birth_year_r) = 1))"
             ),
             "label_for_charts": "a few days or a year apart",
         },
         {
             # Two typos: a year and a few days, or day and month swapped and a year.
             "sql_condition": (
-                "dob_exact_l AND dob_exact_r AND abs(birth_year_l - birth_year_r) <= 1 AND ("
-                "(substr(dob_l, 6, 2) = substr(dob_r, 6, 2) AND abs(CAST(substr(dob_l, 9, 2) AS "
-                "INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3) OR "
+                f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1 AND ("
+                f"(substr(dob_l, 6, 2) = substr(dob_r, 6, 2) AND {_DAYS_APART}) OR "
                 f"substr({_swapped_dob('l')}, 6, 5) = substr(dob_r, 6, 5))"
             ),
             "label_for_charts": "two typos apart",
@@ -300,14 +291,12 @@ DOB = {
             # Known dates within a year of each other, a birth date guessed or mistyped in
             # more than one place (a year and a day, a year and a swap); siblings are rarely
             # born so close, which the weights learnt tell.
-            "sql_condition": (
-                "dob_exact_l AND dob_exact_r AND abs(birth_year_l - birth_year_r) <= 1"
-            ),
+            "sql_condition": (f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1"),
             "label_for_charts": "known dates a year apart or less",
         },
         {
             # Two dates both known for sure, further apart: two different children.
-            "sql_condition": "dob_exact_l AND dob_exact_r",
+            "sql_condition": _BOTH_KNOWN,
             "label_for_charts": "different known dates",
         },
         {"sql_condition": "abs(birth_year_l - birth_year_r) <= 1", "label_for_charts": "±1 year"},

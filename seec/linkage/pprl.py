@@ -1148,16 +1148,11 @@ def probabilities(
         if comparison.name not in FREQUENCY_ADJUSTED:
             continue
         same = levels[:, column] == 0
-        field_name = comparison.needs[0]
-        frequency = np.fmax(
-            name_frequencies(a, field_name)[rows_a[same]],
-            name_frequencies(b, field_name)[rows_b[same]],
-        )
+        ours, theirs = (name_frequencies(e, comparison.needs[0]) for e in (a, b))
+        frequency = np.fmax(ours[rows_a[same]], theirs[rows_b[same]])
         # Against the chance that two random records share a name (the mean frequency): a
         # rare name weighs more than the level's average, a common one less.
-        chance = np.nanmean(
-            np.concatenate([name_frequencies(a, field_name), name_frequencies(b, field_name)])
-        )
+        chance = np.nanmean(np.concatenate([ours, theirs]))
         total[same] += np.log2(chance) - np.log2(frequency)
     return 1 / (1 + np.exp2(-total))
 

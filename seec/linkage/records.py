@@ -44,17 +44,11 @@ def _forms(name: str) -> list[str]:
     return sorted(names.latin_forms(name))[:MAX_FORMS] if name else []
 
 
-def _key(forms: list[str]) -> str | None:
-    """The phonetic key of the name's first token; the smallest over its forms, so that two
-    spellings which share a key agree on which one."""
-    keys = {names.phonetic_key(form.split()[0]) for form in forms if form}
-    keys.discard("")
-    return min(keys) if keys else None
-
-
 def _keys(forms: list[str]) -> list[str] | None:
-    """The phonetic keys of every form: one name written in two scripts may have no form in
-    common (Γιουσι and Yusi) and still share a key."""
+    """The phonetic keys of every form's first token, smallest first: one name written in
+    two scripts may have no form in common (Γιουσι and Yusi) and still share a key. The
+    smallest is the name's key for blocking, so that two spellings which share a key agree
+    on which one."""
     keys = {names.phonetic_key(form.split()[0]) for form in forms if form}
     keys.discard("")
     return sorted(keys) or None
@@ -115,16 +109,17 @@ def linkage_row(record: PersonRecord) -> dict:
     given = _forms(record.given_name)
     nicknames = [form for other in record.other_names.split(",") for form in _forms(other)]
     family = _forms(record.family_name)
+    given_keys, family_keys = _keys(given), _keys(family)
     return {
         "unique_id": record.record_id,
         "given_forms": given or None,
         "other_forms": (given + nicknames) or None,
         "family_forms": family or None,
-        "given_key": _key(given),
-        "given_keys": _keys(given),
+        "given_key": given_keys[0] if given_keys else None,
+        "given_keys": given_keys,
         # The listed nicknames' keys; a run adds those its records teach it (aliases.py).
         "nickname_keys": _keys(nicknames),
-        "family_key": _key(family),
+        "family_key": family_keys[0] if family_keys else None,
         # Which alphabet the names were written in: a pair whose names agree only in their
         # skeletons is one name transcribed if the alphabets differ, often two names if not.
         "script": names.script_of(record.given_name + record.family_name),

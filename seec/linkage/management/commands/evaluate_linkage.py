@@ -3,7 +3,7 @@ reference model or a run's (`--run ID`), before it replaces the one in use."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from seec.linkage import evaluation
+from seec.linkage import evaluation, model
 from seec.linkage.models import LinkageRun
 
 
@@ -26,16 +26,17 @@ class Command(BaseCommand):
             stored = LinkageRun.objects.filter(pk=run).values_list("model", flat=True).first()
             if not stored:
                 raise CommandError(f"Run {run} does not exist or stored no model.")
+            try:
+                # A run scored before the comparisons changed stored a model this code
+                # cannot read: say so, and that the reference can be evaluated instead.
+                model.in_dialect(stored, "duckdb")
+            except ValueError as error:
+                raise CommandError(
+                    f"Run {run}'s model cannot be scored by this version: {error} "
+                    "Evaluate the reference model (no --run) instead."
+                ) from error
             parameters = stored
-        try:
-            result = evaluation.on_decisions(parameters=parameters, threshold=threshold)
-        except ValueError as error:
-            # A run scored before the comparisons changed stored a model this code cannot
-            # read: say so, and that the reference can be evaluated instead.
-            raise CommandError(
-                f"Run {run}'s model cannot be scored by this version: {error} "
-                "Evaluate the reference model (no --run) instead."
-            ) from error
+        result = evaluation.on_decisions(parameters=parameters, threshold=threshold)
         if not result.confirmed + result.rejected:
             self.stdout.write("No confirmed or rejected pairs of two cases yet.")
             return
