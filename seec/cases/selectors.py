@@ -44,7 +44,7 @@ def case_for_reading(user, pk, *, origin: Origin, reason: str = "") -> Case:
         ),
         pk=pk,
     )
-    audit.record(CaseAction.VIEW, origin=origin, obj=case, reason=reason)
+    audit.record_read(CaseAction.VIEW, origin=origin, obj=case, reason=reason)
     return case
 
 
@@ -224,7 +224,7 @@ def file_for_reading(user, pk, *, origin: Origin):
     from .models import CaseFile
 
     case_file = policy.get_visible_or_404(user, CaseFile.objects.select_related("case"), pk=pk)
-    audit.record(
+    audit.record_read(
         CaseAction.FILE_VIEW, origin=origin, obj=case_file.case, details={"file": case_file.pk}
     )
     return case_file, files.load(case_file.case_id, case_file.storage_name)
