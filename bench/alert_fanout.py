@@ -21,9 +21,9 @@ import sys
 import time
 import urllib.request
 
-from harness import ROOT, goal, say, stopwatch
+from harness import ROOT, goal, say, size, stopwatch
 
-SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000000"))
+SUBSCRIBERS = size("BENCH_SUBSCRIBERS", 1_000_000, smoke=2_000)
 WEBHOOKS = 100
 BASELINE_SAMPLE = 2000
 PORT = int(os.environ.get("BENCH_GATEWAY_PORT", "8725"))

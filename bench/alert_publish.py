@@ -10,12 +10,11 @@ out (status and audit only), to show what signing and validation cost.
 Goal (issue 4): p95 ≤ 200 ms.
 """
 
-import os
 from unittest import mock
 
-from harness import goal, latency_summary, say, stopwatch
+from harness import goal, latency_summary, say, size, stopwatch
 
-ALERTS = int(os.environ.get("BENCH_ALERTS", "100"))
+ALERTS = size("BENCH_ALERTS", 100, smoke=3)
 
 
 def run(engine: str) -> dict:

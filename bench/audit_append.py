@@ -8,9 +8,9 @@ write must stay cheap enough to sit in every service, and the daily check must b
 
 import secrets
 
-from harness import goal, latency_summary, say, stopwatch
+from harness import goal, latency_summary, say, size, stopwatch
 
-EVENTS = 20_000
+EVENTS = size("BENCH_AUDIT_EVENTS", 20_000, smoke=200)
 
 
 def run(engine: str) -> dict:

@@ -13,15 +13,14 @@ Soundex match (what a system without transliteration finds).
 Goal (issue 3): p95 ≤ 50 ms and recall@10 ≥ 0.95 at 1,000,000 cases. BENCH_CASES sets the size.
 """
 
-import os
 import random
 import time
 import unicodedata
 
-from harness import goal, latency_summary, say, stopwatch
+from harness import goal, latency_summary, say, size, stopwatch
 
-CASES = int(os.environ.get("BENCH_CASES", "1000000"))
-QUERIES = int(os.environ.get("BENCH_QUERIES", "1000"))
+CASES = size("BENCH_CASES", 1_000_000, smoke=500)
+QUERIES = size("BENCH_QUERIES", 1000, smoke=30)
 BATCH = 5000
 
 
@@ -147,7 +146,7 @@ def run(engine: str) -> dict:
     from seec.cases.models import Case
     from seec.core.models import User
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--region-only", verbosity=0)
     with stopwatch() as elapsed:
         load(CASES)
     say(f"   {CASES:,} cases loaded in {elapsed():.0f} s")

@@ -7,15 +7,14 @@ Goals (issue 6): the million in ≤ 5 minutes and ≤ 8 GB. BENCH_LINKAGE_SCALE 
 BENCH_LINKAGE_LINK set the sizes.
 """
 
-import os
 import resource
 import time
 
-from harness import goal, say
+from harness import goal, say, size
 
 ENGINES = ["duckdb"]
-DEDUPE = int(os.environ.get("BENCH_LINKAGE_SCALE", "1000000"))
-LINK = int(os.environ.get("BENCH_LINKAGE_LINK", "200000"))
+DEDUPE = size("BENCH_LINKAGE_SCALE", 1_000_000, smoke=2_000)
+LINK = size("BENCH_LINKAGE_LINK", 200_000, smoke=1_000)
 
 
 def peak_gb() -> float:

@@ -18,7 +18,7 @@ import harness
 BENCHMARKS = sorted(
     path.stem
     for path in Path(__file__).resolve().parent.glob("*.py")
-    if path.stem not in {"run", "harness"} and not path.stem.startswith("_")
+    if path.stem not in {"run", "harness"} and not path.stem.startswith(("_", "test_"))
 )
 
 
@@ -56,6 +56,7 @@ def main() -> int:
         own = getattr(importlib.import_module(name), "ENGINES", None)
         for engine in own or engines:
             print(f"== {name} on {engine}", flush=True)
+            at_start = harness.machine()  # the load average before this run adds its own
             child = subprocess.run(
                 [sys.executable, __file__, name, "--engine", engine, "--child"],
                 stdout=subprocess.PIPE,
@@ -68,11 +69,13 @@ def main() -> int:
                 continue
             runs[engine] = json.loads(child.stdout.strip().splitlines()[-1])
             runs[engine]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            runs[engine]["commit"] = harness.commit()
+            runs[engine]["machine_at_start"] = at_start
             for item in runs[engine]["goals"]:
                 mark = "met" if item["met"] else "MISSED"
                 print(f"   {item['name']}: {item['value']} {item['op']} {item['target']} ({mark})")
         if runs:
-            print(f"   -> {harness.write_results(name, runs).relative_to(harness.ROOT)}")
+            print(f"   -> {harness.write_results(name, runs)}")
     return 1 if failed else 0
 
 
