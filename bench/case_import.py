@@ -28,7 +28,7 @@ def write_csv(path: Path, rows: int, country: str, prefix: str = "OLD") -> None:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for index, item in enumerate(
-            generator.generate(rows, seed=7, countries=[country], years=5)
+            generator.generate(rows, seed=7, countries=[country], years=5, long_tail=True)
         ):
             f = item.fields
             found = item.found or {}

@@ -59,7 +59,7 @@ def load(count: int) -> None:
         cases.clear()
         contacts.clear()
 
-    items = generator.generate(count, seed=2026, now=NOW, years=len(YEARS))
+    items = generator.generate(count, seed=2026, now=NOW, years=len(YEARS), long_tail=True)
     for serial, item in enumerate(items, start=1):
         org = hotlines[item.country]
         first = item.contacts[0]
