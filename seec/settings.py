@@ -391,6 +391,14 @@ TASKS = {
         "BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Tasks on Redis (issue 17): TASK_BACKEND=django_tasks_rq.RQBackend and TASK_REDIS_URL; workers
+# are `manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job`, as
+# many as needed on as many machines (docs/operations.md, "Workers").
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("TASK_REDIS_URL", "redis://127.0.0.1:6379/0")}
+    }
 
 # --- Cache (rate limits) -----------------------------------------------------------------------
 
