@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import module_has_submodule
 
 from seec.core import demo_progress
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production mode (SEEC_ENV=production).")
         # One hash for every demo user: Argon2 is slow on purpose, and the password is public.
-        password = make_password(settings.SEEC_DEMO_PASSWORD)
+        # Hashed only if a user is missing: every `make run` calls this, and Argon2 is slow.
+        password = SimpleLazyObject(lambda: make_password(settings.SEEC_DEMO_PASSWORD))
         roles = {role.code: role for role in Role.objects.all()}
         created = 0
         with transaction.atomic():
@@ -107,7 +109,7 @@ class Command(BaseCommand):
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@demo.seec.invalid",
-                "password": password,
+                "password": lambda: str(password),  # hashed only when created
                 # The demo administrator also manages the libraries' own admin pages.
                 "is_staff": username == "admin",
                 "is_superuser": username == "admin",
