@@ -296,7 +296,19 @@ class AuditTrailIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once: saving it again is refused (the audit trail's tables)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(AppendOnly):
     """One entry of the append-only, hash-chained audit trail (see core/audit.py).
 
     `hash` covers every other field and the previous event's hash, so changing any event
@@ -351,11 +363,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.sequence} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
-
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly(_("Audit events cannot be deleted."))
 
@@ -371,7 +378,7 @@ class StagedReadQuerySet(models.QuerySet):
         raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
 
 
-class StagedRead(models.Model):
+class StagedRead(AppendOnly):
     """A read of personal data, recorded in the request without taking the chain's lock.
 
     A page that shows a child's case must not queue behind every write for the audit chain's
@@ -408,11 +415,6 @@ class StagedRead(models.Model):
 
     def __str__(self):
         return f"staged {self.action} {self.object_type} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
 
 
 class AuditChainHead(models.Model):

@@ -18,6 +18,7 @@ from seec.core.models import (
     RoleCode,
     StagedRead,
 )
+from seec.core.tests.test_audit_trail import tamper
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the database's own guards are PostgreSQL's"
@@ -27,17 +28,6 @@ on_postgresql = pytest.mark.skipif(
 def head_sequence() -> int:
     head = AuditChainHead.objects.filter(id=1).first()
     return head.sequence if head else 0
-
-
-def tamper(statement, params):
-    """Change a table behind the application's back (on PostgreSQL as a superuser switching
-    the triggers off)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(statement, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def test_a_read_is_staged_without_moving_the_chain_then_chained_in_order(region):

@@ -30,18 +30,22 @@ def redis_db():
     client.flushdb()
 
 
-def platform(*args, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
-    """`manage.py ARGS` in a process of its own, as another web process or worker would run."""
-    environment = {
+def environment(env: dict) -> dict:
+    """The platform's own settings (not the suite's), with `env` on top."""
+    own = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "SEEC_ENV", "TASK_BACKEND", "DATABASE_URL"}
     }
-    environment.update(env)
+    return {**own, **env}
+
+
+def platform(*args, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`manage.py ARGS` in a process of its own, as another web process or worker would run."""
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
-        env=environment,
+        env=environment(env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -71,18 +75,12 @@ def test_tasks_on_redis_are_shared_by_several_workers(redis_db, tmp_path):
         # Each worker prints the e-mails it sent: who did what is in its own output.
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "SEEC_ENV", "TASK_BACKEND", "DATABASE_URL"}
-    }
-    environment.update(env)
     worker = ["rqworker", "default", "--job-class", "django_tasks_rq.backend.Job"]
     workers = [
         subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), *worker, "--name", f"worker-{n}"],
             cwd=ROOT,
-            env=environment,
+            env=environment(env),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
