@@ -396,9 +396,7 @@ TASKS = {
 # many as needed on as many machines (docs/operations.md, "Workers").
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
-    RQ_QUEUES = {
-        "default": {"URL": os.environ.get("TASK_REDIS_URL", "redis://127.0.0.1:6379/0")}
-    }
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASK_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # --- Cache (rate limits) -----------------------------------------------------------------------
 
