@@ -239,9 +239,11 @@ def chain_staged_reads(batch_size: int = CHAIN_BATCH) -> int:
         with transaction.atomic():
             head = _locked_head()
             rows = list(StagedRead.objects.order_by("id")[:batch_size])
-            sound = [row for row in rows if staged_digest(row) == row.digest]
+            sound = []
             for row in rows:
-                if row.digest != staged_digest(row):
+                if staged_digest(row) == row.digest:
+                    sound.append(row)
+                else:
                     logger.error("Staged audit read %s does not match its digest", row.pk)
             events = []
             sequence, previous = head.sequence, head.hash
