@@ -12,13 +12,12 @@ Goal (issue 4): p95 ≤ 200 ms.
 
 from unittest import mock
 
-from harness import goal, latency_summary, say, size, stopwatch
+from harness import goal, latency_summary, say, seed_region, size, stopwatch
 
 ALERTS = size("BENCH_ALERTS", 100, smoke=3)
 
 
 def run(engine: str) -> dict:
-    from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
 
@@ -28,7 +27,7 @@ def run(engine: str) -> dict:
     from seec.core.audit import Origin
     from seec.core.models import User
 
-    call_command("seed_demo", verbosity=0)
+    seed_region("alerts")
     operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
     answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
 

@@ -13,7 +13,7 @@ import random
 
 from harness import goal, latency_summary, say, size, stopwatch
 
-CASES = size("BENCH_CASES", 1_000_000, smoke=500)
+CASES = size("BENCH_CASES", 1_000_000, smoke=200)
 REQUESTS = size("BENCH_REQUESTS", 200, smoke=10)
 LISTS = [
     "/cases/",

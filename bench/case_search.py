@@ -28,12 +28,10 @@ from harness import SMOKE, goal, latency_summary, say, size, stopwatch
 
 SIZES = [
     int(n)
-    for n in os.environ.get("BENCH_CASES", "300,600" if SMOKE else "10000,100000,1000000").split(
-        ","
-    )
+    for n in os.environ.get("BENCH_CASES", "200" if SMOKE else "10000,100000,1000000").split(",")
 ]
 CASES = SIZES[-1]  # case_pages loads this many through `load`
-QUERIES = size("BENCH_QUERIES", 1000, smoke=30)
+QUERIES = size("BENCH_QUERIES", 1000, smoke=15)
 BATCH = 5000
 
 

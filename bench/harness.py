@@ -187,3 +187,17 @@ def write_results(name: str, runs: dict) -> Path:
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def seed_region(*apps: str) -> None:
+    """The demo region's organisations and users, and the demo records of `apps` only (e.g.
+    "alerts": alert settings, subscribers, a live exercise alert): the full demo replays
+    linkage and statistics work that a benchmark of something else does not need."""
+    import io
+    from importlib import import_module
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--region-only", verbosity=0)
+    for app in apps:
+        import_module(f"seec.{app}.demo").seed(io.StringIO())

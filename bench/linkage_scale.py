@@ -22,8 +22,8 @@ DEFAULT_ENGINES = ["duckdb"]
 # What a run learns from its records (as a linkage run does: u); in smoke mode nothing, the
 # reference model as it is: Splink's sampling for u takes minutes whatever the size.
 LEARN = "" if SMOKE else "u"
-DEDUPE = size("BENCH_LINKAGE_SCALE", 1_000_000, smoke=2_000)
-LINK = size("BENCH_LINKAGE_LINK", 200_000, smoke=1_000)
+DEDUPE = size("BENCH_LINKAGE_SCALE", 1_000_000, smoke=500)
+LINK = size("BENCH_LINKAGE_LINK", 200_000, smoke=300)
 
 
 def peak_gb() -> float:

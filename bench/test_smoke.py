@@ -32,7 +32,7 @@ def free_port() -> int:
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 # In the PostgreSQL pass of CI, the benchmarks with code of their own for that engine (the
 # SQLite pass runs every benchmark already).
-POSTGRESQL_PATHS = ["case_search", "audit_append"]
+POSTGRESQL_PATHS = ["case_search"]
 
 
 @pytest.mark.parametrize("name", POSTGRESQL_PATHS if ON_POSTGRESQL else BENCHMARKS)

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from harness import ROOT, SMOKE, VAR, goal, say, size
+from harness import ROOT, SMOKE, VAR, goal, say, seed_region, size
 
 CASES = size("BENCH_WEB_CASES", 2000, smoke=100)
 SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=8)
@@ -53,6 +53,7 @@ def plan(path: Path) -> dict:
 
     countries = sorted(
         Case.objects.filter(organisation__kind="national_centre")
+        .order_by()
         .values_list("country_id", flat=True)
         .distinct()
     )
@@ -106,11 +107,9 @@ def read_stats(prefix: Path) -> dict:
 
 def run(engine: str) -> dict:
     from case_search import load
-    from django.core.management import call_command
     from django.db import connections
 
-    os.environ["SEEC_DEMO_CASES"] = "0"
-    call_command("seed_demo", verbosity=0)  # users, alert settings, a live exercise alert
+    seed_region("alerts")  # users, alert settings, a live exercise alert
     load(CASES)
     folder = VAR / "web_load"
     folder.mkdir(parents=True, exist_ok=True)
