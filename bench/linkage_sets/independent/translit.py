@@ -311,7 +311,7 @@ def _east_cyrillic(sounds: list[str], lang: str) -> str:
             after_consonant = prev and prev not in VOWELS
             if after_consonant:
                 soft = _SOFT_VOWEL[lang][nxt]
-                out.append(("ь" + soft if lang != "bg" and nxt in "ei" else soft))
+                out.append("ь" + soft if lang != "bg" and nxt in "ei" else soft)
             else:
                 out.append(_IOTATED_AFTER_VOWEL[lang][nxt])
             i += 2
@@ -328,10 +328,7 @@ def _east_cyrillic(sounds: list[str], lang: str) -> str:
             continue
         if s == "ʲ":
             out.append("" if lang == "bg" else "ь")
-        elif s == "ʃ" and lang == "bg" and nxt == "t":
-            out.append("щ")
-            i += 1
-        elif s == "ʃ" and lang != "bg" and nxt == "tʃ":
+        elif s == "ʃ" and nxt == ("t" if lang == "bg" else "tʃ"):
             out.append("щ")
             i += 1
         elif s == "e" and lang == "ru" and (not prev or prev in VOWELS):
