@@ -65,9 +65,8 @@ def typo(word: str, rng: random.Random) -> tuple[str, str]:
     if kind == "adjacent" and ch.lower() in NEIGHBOURS:
         other = rng.choice(NEIGHBOURS[ch.lower()])
         return word[:i] + (other.upper() if ch.isupper() else other) + word[i + 1 :], kind
-    if kind == "transposition" and i + 1 < len(word) and word[i + 1].isalpha():
-        if word[i] != word[i + 1]:
-            return word[:i] + word[i + 1] + word[i] + word[i + 2 :], kind
+    if kind == "transposition" and word[i + 1 : i + 2].isalpha() and word[i] != word[i + 1]:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :], kind
     return word[:i] + word[i + 1 :], "deletion"
 
 
