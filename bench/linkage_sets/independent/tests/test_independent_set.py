@@ -192,3 +192,16 @@ def test_make_writes_files_and_a_readme(tmp_path):
     for column in left[0]:
         assert f"`{column}`" in readme
     assert set(countries()) == COUNTRIES
+
+
+def test_the_description_counts_pairs_apart_in_script_and_spelling():
+    from linkage_sets.independent.stats import describe, latin_forms
+
+    assert "djordjevic" in latin_forms("Ђорђевић") and "dordevic" in latin_forms("Ђорђевић")
+    assert "giorgos" in latin_forms("Γιώργος") and "yiorgos" in latin_forms("Γιώργος")
+    figures = describe(seed=4, children=300)
+    pairs = figures["true_pairs"]
+    assert figures["records"]["true_pairs"] == sum(pairs["scripts"].values())
+    assert 0 < pairs["different_script"] < 1
+    assert pairs["no_latin_form_in_common_either_name"] <= pairs["no_latin_form_in_common_given"]
+    assert pairs["km_apart"]["min"] >= MIN_KM_APART - 10
