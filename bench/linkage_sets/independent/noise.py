@@ -70,25 +70,26 @@ def typo(word: str, rng: random.Random) -> tuple[str, str]:
     return word[:i] + word[i + 1 :], "deletion"
 
 
+_UNDECOMPOSABLE = {"đ": "d", "Đ": "D", "ı": "i", "ł": "l"}  # marked letters NFD cannot split
+
+
+def _marked(ch: str) -> bool:
+    return ch in _UNDECOMPOSABLE or (ch.isalpha() and unicodedata.normalize("NFD", ch) != ch)
+
+
 def drop_one_diacritic(text: str, rng: random.Random) -> str:
     """One letter loses its mark (š to s, ë to e, й to и): a keyboard without it, once."""
-    marked = [
-        i
-        for i, ch in enumerate(text)
-        if (ch.isalpha() and unicodedata.normalize("NFD", ch) != ch) or ch in "đĐıł"
-    ]
+    marked = [i for i, ch in enumerate(text) if _marked(ch)]
     if not marked:
         return text
     i = rng.choice(marked)
     ch = text[i]
-    plain = {"đ": "d", "Đ": "D", "ı": "i", "ł": "l"}.get(ch) or unicodedata.normalize("NFD", ch)[0]
+    plain = _UNDECOMPOSABLE.get(ch) or unicodedata.normalize("NFD", ch)[0]
     return text[:i] + plain + text[i + 1 :]
 
 
 def has_diacritic(text: str) -> bool:
-    return any(
-        (ch.isalpha() and unicodedata.normalize("NFD", ch) != ch) or ch in "đĐıł" for ch in text
-    )
+    return any(_marked(ch) for ch in text)
 
 
 def shift_birth_date(dob: date, event: date, rng: random.Random) -> tuple[date, bool, str]:
