@@ -179,8 +179,20 @@ def _pick(rng: random.Random, weights: dict):
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def conventions(lang: str, script: str, writer: Writer) -> dict[str, float]:
-    """How an agency writing `writer`'s way writes a name of language `lang` (in `script`)."""
+# What an agency writes of its own country's children never comes from foreign police.
+FOREIGN_ONLY = ("iso9", "ear:de", "ear:fr", "ear:en")
+
+
+def conventions(lang: str, script: str, writer: Writer, home: bool = False) -> dict[str, float]:
+    """How an agency writing `writer`'s way writes a name of language `lang` (in `script`);
+    `home`: of a child of its own country."""
+    found = _conventions(lang, script, writer)
+    if home:
+        found = {k: v for k, v in found.items() if k not in FOREIGN_ONLY} or found
+    return found
+
+
+def _conventions(lang: str, script: str, writer: Writer) -> dict[str, float]:
     ear = f"ear:{writer.ear}"
     if script == writer.script and lang in writer.languages:
         return {"as_written": 1.0}
@@ -364,7 +376,8 @@ class Generator:
         rng = self.rng
         community = names.community(child.community)
         writer = self._writer(agency)
-        convention = _pick(rng, conventions(community.language, community.script, writer))
+        home = agency.code == child.country
+        convention = _pick(rng, conventions(community.language, community.script, writer, home))
         jitter = 0.03
         return Row(
             list=side,

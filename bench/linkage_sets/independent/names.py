@@ -79,8 +79,8 @@ def _join(prefix: str, stem: str, infix: str, suffix: str, tail: dict) -> str:
     suffix = _soften(body, suffix, tail)
     if body.endswith("ь") and suffix[:1] in "аеиоуюяєії":
         body = body[:-1]  # Коваль + енко is Коваленко
-    if body and suffix and body[-1] == suffix[0] and body[-1] in "aeiouаеиоуαεοι":
-        suffix = suffix[1:]
+    if body and suffix and body[-1] == suffix[0]:
+        suffix = suffix[1:]  # Радч + чук is Радчук
     return prefix + body + suffix
 
 
