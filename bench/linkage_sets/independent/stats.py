@@ -37,6 +37,12 @@ _CYRILLIC_READINGS = {
 }
 
 
+# The noise kinds that change a name's letters (the rest touch dates, sex, nationality).
+NAME_NOISE = {"typo", "diminutive", "swapped_names", "dropped_second_family_name",
+              "dropped_diacritic", "merged_split_tokens", "masculine_family_form",
+              "father_name_as_middle"}  # fmt: skip
+
+
 def _fold(text: str) -> str:
     plain = translit.strip_diacritics(text).lower()
     return "".join(ch for ch in plain if ch.isalnum() or ch == " ").strip()
@@ -73,13 +79,16 @@ def describe(seed: int, children: int, platform_forms: bool = False) -> dict:
     def script(row):
         return translit.script_of(row.given_name + row.family_name)
 
-    no_given = no_family = no_both = 0
+    no_given = no_family = no_both = clean = clean_none = 0
     for a, b in pairs:
         given = not (latin_forms(a.given_name) & latin_forms(b.given_name))
         family = not (latin_forms(a.family_name) & latin_forms(b.family_name))
         no_given += given
         no_family += family
         no_both += given and family
+        if not (NAME_NOISE & {*a.noise, *b.noise}):  # only the conventions differ
+            clean += 1
+            clean_none += given or family
     gaps = sorted((b.event_date - a.event_date).days for a, b in pairs)
     distances = sorted(km((a.latitude, a.longitude), (b.latitude, b.longitude)) for a, b in pairs)
     out = {
@@ -106,6 +115,10 @@ def describe(seed: int, children: int, platform_forms: bool = False) -> dict:
             "no_latin_form_in_common_given": _share(no_given, n),
             "no_latin_form_in_common_family": _share(no_family, n),
             "no_latin_form_in_common_either_name": _share(no_both, n),
+            "without_name_noise": {
+                "pairs": clean,
+                "a_name_with_no_latin_form_in_common": _share(clean_none, clean),
+            },
             "same_birth_date": _share(sum(a.date_of_birth == b.date_of_birth for a, b in pairs), n),
             "days_apart": {
                 "median": statistics.median(gaps),
