@@ -95,7 +95,7 @@ def load(count: int) -> None:
         flush()
     from seec.cases.importer import refresh_statistics
 
-    refresh_statistics()
+    refresh_statistics(Contact)
 
 
 def baseline(countries, periods) -> dict:
