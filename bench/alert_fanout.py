@@ -23,7 +23,7 @@ import urllib.request
 
 from harness import ROOT, goal, say, seed_region, size, stopwatch
 
-SUBSCRIBERS = size("BENCH_SUBSCRIBERS", 1_000_000, smoke=2_000)
+SUBSCRIBERS = size("BENCH_SUBSCRIBERS", 1_000_000, smoke=300)
 WEBHOOKS = 100
 BASELINE_SAMPLE = 2000
 PORT = int(os.environ.get("BENCH_GATEWAY_PORT", "8725"))

@@ -19,7 +19,7 @@ import time
 
 from harness import ROOT, VAR, goal, latency_summary, percentile, say, size, stopwatch
 
-ROWS = size("BENCH_IMPORT_WRITES_ROWS", 100_000, smoke=2_000)
+ROWS = size("BENCH_IMPORT_WRITES_ROWS", 100_000, smoke=500)
 
 
 def during(import_it, label: str) -> dict:

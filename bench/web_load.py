@@ -29,7 +29,7 @@ from pathlib import Path
 from harness import ROOT, SMOKE, VAR, goal, say, seed_region, size
 
 CASES = size("BENCH_WEB_CASES", 2000, smoke=100)
-SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=8)
+SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=5)
 WORKERS = 4  # gunicorn's, as documented
 
 
