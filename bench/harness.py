@@ -174,7 +174,10 @@ def write_results(name: str, runs: dict) -> Path:
     path = RESULTS / f"{name}.json"
     if path.exists():
         earlier = json.loads(path.read_text()).get("engines", {})
-        runs = {**{e: r for e, r in earlier.items() if e not in runs}, **runs}
+        # An engine measured earlier is kept only with its provenance: a figure without the
+        # commit it measured may describe code that no longer exists.
+        earlier = {e: r for e, r in earlier.items() if e not in runs and r.get("commit")}
+        runs = {**earlier, **runs}
     goals = [dict(g, engine=engine) for engine, run in runs.items() for g in run.get("goals", [])]
     document = {
         "benchmark": name,
