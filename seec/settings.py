@@ -228,6 +228,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # API tokens expire; a new one is asked for with the password (and second factor).
 SEEC_API_TOKEN_HOURS = int(os.environ.get("SEEC_API_TOKEN_HOURS", "8"))
+# ... and end sooner when unused this long (a token left in a forgotten script or laptop).
+SEEC_API_TOKEN_IDLE_MINUTES = int(os.environ.get("SEEC_API_TOKEN_IDLE_MINUTES", "60"))
+# A change of password, e-mail or second factor asks again for the password and the current
+# factor ("Confirm it's you"); the proof holds this long, for the next change or two.
+SEEC_FRESH_PROOF_SECONDS = int(os.environ.get("SEEC_FRESH_PROOF_MINUTES", "5")) * 60
 
 # --- Security headers --------------------------------------------------------------------------
 

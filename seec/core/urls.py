@@ -10,13 +10,13 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", accounts.verify_second_factor, name="otp-verify"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/confirm/", accounts.confirm_identity, name="confirm-identity"),
     path("accounts/two-factor/", accounts.setup_second_factor, name="otp-setup"),
     path("accounts/two-factor/remove/", accounts.remove_second_factor, name="otp-remove"),
-    path(
-        "accounts/password/change/",
-        accounts.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/change/", accounts.change_password, name="password_change"),
+    path("accounts/email/", accounts.change_email, name="email-change"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.revoke_token, name="api-token-revoke"),
     path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
