@@ -57,9 +57,11 @@ def local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    from seec.secret_key import weakness
+
+    if reason := weakness(SECRET_KEY):
         raise ImproperlyConfigured(
-            "Production mode needs a real SECRET_KEY: at least 50 random characters "
+            f"Production mode needs a real SECRET_KEY ({reason}): at least 50 random characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
 elif not SECRET_KEY:

@@ -15,6 +15,7 @@ from seec.core.policy import Act, Capability
 from . import selectors, services
 from .forms import CaseForm
 from .models import (
+    CHILD_HEIGHT_MESSAGE,
     FOUND_OUTCOMES,
     Case,
     CaseFile,
@@ -44,6 +45,12 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
         exclude = ["case"]
 
 
+# The model's bounds of a child's height, with the model's message rather than DRF's bare one.
+CHILD_HEIGHT_FIELD = {
+    "error_messages": {"min_value": CHILD_HEIGHT_MESSAGE, "max_value": CHILD_HEIGHT_MESSAGE}
+}
+
+
 class CaseSerializer(serializers.ModelSerializer):
     people = CasePersonSerializer(many=True, read_only=True)
     age = serializers.IntegerField(source="age_now", read_only=True, allow_null=True)
@@ -60,6 +67,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "found_at", "found_how", "closure_reason", "closed_at", "assigned_manager",
             "opened_at", "updated_at",
         ]  # fmt: skip
+        extra_kwargs = {"height_cm": CHILD_HEIGHT_FIELD}
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -80,6 +88,7 @@ class CaseCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [*CASE_INPUT_FIELDS, "contact", "people"]
+        extra_kwargs = {"height_cm": CHILD_HEIGHT_FIELD}
 
 
 class RiskInputSerializer(serializers.Serializer):

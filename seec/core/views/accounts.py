@@ -1,5 +1,6 @@
 """Sign-in, the second factor, the account page, lock-out, password reset, language."""
 
+import hashlib
 from base64 import b32encode
 from functools import wraps
 
@@ -315,10 +316,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # Recorded whether or not the address is known; the page itself never tells.
+        # Not the address itself (anyone may type any address here, and administrators read
+        # the trail): its digest still ties repeated requests for one address together.
+        address = form.cleaned_data["email"].strip().lower()
         audit.record(
             Action.PASSWORD_RESET_REQUESTED,
             origin=Origin.of(self.request),
-            details={"email": form.cleaned_data["email"]},
+            details={"address_digest": hashlib.sha256(address.encode()).hexdigest()[:16]},
         )
         return super().form_valid(form)
 
