@@ -351,6 +351,15 @@ SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
 # this long after it was uploaded, if the upload was left unfinished.
 SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A photo's pixels, read from its header before any decoding: a small file that would expand
+# to gigapixels (a decompression bomb) is refused. 40 MP is more than any phone's camera.
+SEEC_MAX_PHOTO_PIXELS = int(os.environ.get("SEEC_MAX_PHOTO_MEGAPIXELS", "40")) * 1_000_000
+# Optional virus scan of uploads by a ClamAV daemon (seec/core/virus_scan.py): a Unix socket,
+# or a host and port. Off when neither is set; when on, a file that cannot be scanned is refused.
+SEEC_CLAMD_SOCKET = os.environ.get("SEEC_CLAMD_SOCKET", "")
+SEEC_CLAMD_HOST = os.environ.get("SEEC_CLAMD_HOST", "")
+SEEC_CLAMD_PORT = int(os.environ.get("SEEC_CLAMD_PORT", "3310"))
+SEEC_CLAMD_TIMEOUT = float(os.environ.get("SEEC_CLAMD_TIMEOUT", "30"))
 
 # --- Static files ------------------------------------------------------------------------------
 
