@@ -204,14 +204,26 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
-# Lock-out: per account and, separately, per address.
+# Lock-out of an account from one address (both together: one person's typos lock neither
+# the whole office behind a proxy nor, from elsewhere, the account's owner), for a time that
+# doubles with each further round of failures in a day (seec/core/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("SEEC_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+SEEC_LOCKOUT_BASE = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "5")))
+SEEC_LOCKOUT_LONGEST = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MAX_MINUTES", "1440")))
+AXES_COOLOFF_TIME = "seec.core.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures of the day, which the delay grows with
+# Each attempt expires by the delay of its own account and address, not the last request's.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Retrying while locked neither counts nor prolongs the lock: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "seec.core.views.accounts.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SEEC_PROXY_COUNT", "0")) or None
+# The reverse proxies in front (addresses or networks, comma-separated), whose X-Forwarded-For
+# is believed: seec/core/client_address.py, docs/operations.md (nginx).
+SEEC_TRUSTED_PROXIES = env_list("SEEC_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "seec.core.client_address.client_address"
 
 # Two-factor sign-in (TOTP): required in production for roles that see a child's personal data.
 SEEC_REQUIRE_SECOND_FACTOR = env_bool("SEEC_REQUIRE_SECOND_FACTOR", PRODUCTION)

@@ -86,9 +86,7 @@ def _clean_photo(raw: bytes) -> CheckedFile:
         try:
             with Image.open(io.BytesIO(raw)) as probe:
                 if probe.format not in PHOTO_FORMATS:
-                    raise ValidationError(
-                        {"file": _("A photo must be a JPEG, PNG or WebP image.")}
-                    )
+                    raise ValidationError({"file": _("A photo must be a JPEG, PNG or WebP image.")})
                 # The size comes from the header: a bomb is refused before a pixel is decoded.
                 width, height = probe.size
                 if width * height > settings.SEEC_MAX_PHOTO_PIXELS:

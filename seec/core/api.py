@@ -61,6 +61,9 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The lock-out's delay is kept per account and address: tell it the account (a JSON
+        # body is not in the request's POST, where it would look).
+        request._request.axes_credentials = {"username": data.validated_data["username"]}
         user = authenticate(
             request._request,
             username=data.validated_data["username"],

@@ -50,30 +50,6 @@ def test_wrong_password_shows_a_clear_error(client, region):
     assert "correct username and password" in response.content.decode()
 
 
-def test_account_locks_after_repeated_failures_and_admin_unlocks(client, region):
-    operator = region.users[RoleCode.HOTLINE_OPERATOR]
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        # From different addresses: the account itself is what gets locked.
-        sign_in(client, operator.username, "wrong", address=f"192.0.2.{i + 20}")
-    response = sign_in(client, operator.username, address="198.51.100.7")
-    assert response.status_code == 429
-    assert "ask your administrator" in response.content.decode()
-    assert AuditEvent.objects.filter(action=Action.LOCKED_OUT).exists()
-
-    admin = region.users[RoleCode.ADMINISTRATOR]
-    services.unlock_sign_in(operator.username, origin=Origin(admin))
-    assert sign_in(client, operator.username, address="198.51.100.7").status_code == 302
-    assert AuditEvent.objects.filter(action=Action.UNLOCKED, actor=admin).exists()
-
-
-def test_address_locks_after_failures_across_accounts(client, region):
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, f"guess{i}", "wrong", address="203.0.113.9")
-    manager = region.users[RoleCode.CASE_MANAGER]
-    assert sign_in(client, manager.username, address="203.0.113.9").status_code == 429
-    assert sign_in(client, manager.username, address="203.0.113.10").status_code == 302
-
-
 def test_enrolled_user_must_pass_the_second_factor(client, region):
     manager = region.users[RoleCode.CASE_MANAGER]
     device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)

@@ -265,13 +265,18 @@ def revoke_token(request, pk: int):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """What django-axes answers once an account or an address is locked out."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    """What django-axes answers once this account is locked from this address: for how long
+    still, and who can lift it."""
+    from ..lockout import time_left
+
+    minutes = max(1, -(-int(time_left(request).total_seconds()) // 60))  # rounded up
     message = ngettext(
-        "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minute. "
-        "If you need access now, ask your administrator to unlock your account.",
-        "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minutes. "
-        "If you need access now, ask your administrator to unlock your account.",
+        "Too many failed sign-in attempts for this account from your address. Sign-in is "
+        "locked for %(minutes)d more minute; each further round of failures today locks it "
+        "for longer. If you need access now, ask your administrator to unlock your account.",
+        "Too many failed sign-in attempts for this account from your address. Sign-in is "
+        "locked for %(minutes)d more minutes; each further round of failures today locks it "
+        "for longer. If you need access now, ask your administrator to unlock your account.",
         minutes,
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
