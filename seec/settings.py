@@ -329,6 +329,9 @@ SEEC_GATEWAYS = {
 SEEC_SMS_SENDER = os.environ.get("SEEC_SMS_SENDER", "116000")
 # Sending threads per delivery worker: one batch's database writes overlap another's request.
 SEEC_DELIVERY_THREADS = int(os.environ.get("SEEC_DELIVERY_THREADS", "2"))
+# A worker's hold on a batch, renewed by its heartbeat: a dead worker's batch is taken over by
+# another within this (plus the other's half-second look).
+SEEC_DELIVERY_LEASE_SECONDS = int(os.environ.get("SEEC_DELIVERY_LEASE_SECONDS", "5"))
 # Webhook hosts allowed over plain http and on private addresses: the local fakes only.
 SEEC_WEBHOOK_ALLOWED_HOSTS = [
     host for host in os.environ.get("SEEC_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else
