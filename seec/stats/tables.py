@@ -217,8 +217,13 @@ def chart_of(table: Table, fmt: str = "svg") -> bytes | None:
     if not table.rows:
         return None
     if table.key == "trend":
+        *countries, region = table.rows  # the last row is the region's sum
         return charts.line_chart(
-            table.title, table.columns[1:], {row[0]: row[1:] for row in table.rows}, fmt
+            table.title,
+            table.columns[1:],
+            {row[0]: row[1:] for row in countries},
+            fmt,
+            total=(region[0], region[1:]),
         )
     if table.key in ("by_country", "trafficking"):
         last = len(table.columns) - (4 if table.key == "trafficking" else 1)

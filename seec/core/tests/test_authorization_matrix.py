@@ -579,6 +579,7 @@ PUBLIC_ROUTES = {
     "public-indicator-list",
     "public-indicator-detail",
     "public-figure-list",
+    "public-stats",
     "login",
     "logout",
     "set_language",
