@@ -25,7 +25,7 @@ from reportlab.platypus import (
 
 from seec.core.models import Country
 
-from . import catalogue, compute, tables
+from . import catalogue, compute, suppression, tables
 from .catalogue import Family
 from .models import Submission, SubmissionStatus
 from .periods import years
@@ -47,7 +47,7 @@ def region_figures(year: int, family: str, first_year: int) -> RegionFigures:
             figures.values[key], figures.sources[key] = item["values"], "platform"
     for key, figure_set in submitted_sets(countries, [p.code for p in periods], family).items():
         figures.values[key], figures.sources[key] = figure_set.values(), "submission"
-    return figures
+    return suppression.disclose(figures, suppression.threshold())
 
 
 def _styles():
@@ -208,8 +208,8 @@ def build(year: int, progress: Callable[[str], None] = lambda step: None) -> byt
         if chart is not None:
             story += [chart, Spacer(1, 3 * mm)]
         story += [_table(table, styles), Spacer(1, 4 * mm)]
-        if table.note:
-            story.append(Paragraph(table.note, styles["Small"]))
+        if table.full_note:
+            story.append(Paragraph(escape(table.full_note), styles["Small"]))
         story.append(PageBreak())
     progress(_("definitions"))
     story.append(Paragraph(_("Definitions"), styles["Heading1"]))
