@@ -6,7 +6,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from seec.core import policy
+from seec.core import api_fields, policy
 from seec.core.api import PolicyScopedMixin
 from seec.core.audit import Origin
 from seec.core.models import User
@@ -53,6 +53,10 @@ CHILD_HEIGHT_FIELD = {
 
 class CaseSerializer(serializers.ModelSerializer):
     people = CasePersonSerializer(many=True, read_only=True)
+    # Read-only and empty until the step that sets them: the schema says "" is a value.
+    risk_level = serializers.ChoiceField(RiskLevel.choices, allow_blank=True, read_only=True)
+    found_how = serializers.ChoiceField(FoundHow.choices, allow_blank=True, read_only=True)
+    outcome = serializers.ChoiceField(Outcome.choices, allow_blank=True, read_only=True)
     age = serializers.IntegerField(source="age_now", read_only=True, allow_null=True)
 
     class Meta:
@@ -104,7 +108,7 @@ class RiskInputSerializer(serializers.Serializer):
 
 
 class FoundInputSerializer(serializers.Serializer):
-    found_at = serializers.DateTimeField()
+    found_at = api_fields.DateTimeField()
     found_how = serializers.ChoiceField(choices=FoundHow.choices)
     outcome = serializers.ChoiceField(choices=[o.value for o in Outcome if o in FOUND_OUTCOMES])
 
@@ -127,6 +131,9 @@ class TaskSerializer(serializers.ModelSerializer):
         model = CaseTask
         fields = ["id", "case", "title", "due_at", "assigned_to", "done_at", "created_at"]
         read_only_fields = ["id", "case", "done_at", "created_at"]
+        # The model's title may be blank (a task of a standard kind is named by its kind); a
+        # task given through the API is always one's own, and says what is to be done.
+        extra_kwargs = {"title": {"required": True, "allow_blank": False}}
 
 
 class SightingSerializer(serializers.ModelSerializer):
@@ -320,7 +327,9 @@ class CaseViewSet(
         parameters=[OpenApiParameter("q", str, description="Case number, phone or name")],
         responses=SearchHitSerializer(many=True),
     )
-    @decorators.action(detail=False, methods=["get"], throttle_classes=[ScopedRateThrottle])
+    @decorators.action(
+        detail=False, methods=["get"], throttle_classes=[ScopedRateThrottle], pagination_class=None
+    )
     def search(self, request):
         """Find cases by number, phone, or the child's name in any script or spelling."""
         hits = selectors.search_cases(request.user, request.query_params.get("q", ""))
