@@ -31,6 +31,11 @@ def test_passwords_are_hashed_with_argon2():
     from seec import settings as platform_settings
 
     assert platform_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    from seec.core.hashers import OwaspArgon2PasswordHasher as hasher
+
+    # OWASP: Argon2id, m=19 MiB, t=2, p=1.
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (19456, 2, 1)
+    assert hasher().encode("pw", hasher().salt()).startswith("argon2$argon2id$")
 
 
 def test_sign_in_and_failure_are_audited(client, region):
