@@ -500,6 +500,7 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "splink": {"level": "WARNING"},
         "py4j": {"level": "WARNING"},  # the Python side of Spark's bridge, chatty at INFO
+        "pikepdf": {"level": "WARNING"},  # announces its logging bridge at INFO on import
     },
 }
 
