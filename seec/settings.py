@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys beside TOTP (seec/core/passkeys.py)
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -228,6 +229,22 @@ AXES_CLIENT_IP_CALLABLE = "seec.core.client_address.client_address"
 # Two-factor sign-in (TOTP): required in production for roles that see a child's personal data.
 SEEC_REQUIRE_SECOND_FACTOR = env_bool("SEEC_REQUIRE_SECOND_FACTOR", PRODUCTION)
 OTP_TOTP_ISSUER = "SEEC Platform"
+# Passkeys (WebAuthn) as the second factor beside TOTP, never instead of the password. The
+# relying party is the host the platform is reached under (ALLOWED_HOSTS), the origin its own.
+OTP_WEBAUTHN_RP_NAME = "SEEC Platform"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "seec.core.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SEEC_WEBAUTHN_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS]
+    if PRODUCTION
+    else [os.environ.get("SEEC_PUBLIC_URL", "http://127.0.0.1:8000")],
+)
+if not PRODUCTION:
+    # Browsers allow passkeys on http://localhost and 127.0.0.1, which the package's check
+    # refuses; production's origins are https (from ALLOWED_HOSTS).
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
+OTP_WEBAUTHN_HELPER_CLASS = "seec.core.passkeys.Helper"
 
 # Sessions: an idle limit (renewed by every request) and an absolute limit since sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

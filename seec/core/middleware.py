@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, passkeys
 from .audit import Action, Origin
 from .signals import SIGNED_IN_AT
 from .signin import SecondFactor, second_factor_state
@@ -31,10 +31,13 @@ OPEN_BEFORE_VERIFICATION = frozenset(
         "password_reset_done",
         "password_reset_confirm",
         "password_reset_complete",
+        *passkeys.VERIFICATION_VIEWS,  # proving a passkey, the second factor
     }
 )
 # A user who must enrol before anything else may also enrol (after confirming the password).
-OPEN_BEFORE_ENROLMENT = OPEN_BEFORE_VERIFICATION | {"otp-setup", "confirm-identity"}
+OPEN_BEFORE_ENROLMENT = (
+    OPEN_BEFORE_VERIFICATION | {"otp-setup", "confirm-identity"} | passkeys.ENROLMENT_VIEWS
+)
 
 
 HALF_SIGNED_IN = (SecondFactor.NEEDS_VERIFICATION, SecondFactor.NEEDS_ENROLMENT)

@@ -233,3 +233,39 @@ def test_account_page_lists_the_tokens_in_force_and_revokes_one(client, region):
     assert client.post(reverse("api-token-revoke", args=[mine.pk])).status_code == 302
     assert list(ApiToken.objects.values_list("pk", flat=True)) == [theirs.pk]
     assert AuditEvent.objects.filter(action=Action.TOKEN_REVOKED, actor=operator).exists()
+
+
+def test_a_passkey_is_registered_only_after_a_fresh_proof(region):
+    manager = region.users[RoleCode.CASE_MANAGER]
+    device = with_authenticator(manager)
+    # Password only: the ceremony does not even start.
+    half = Client()
+    sign_in(half, manager.username)
+    response = half.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 302 and response.url.startswith(reverse("otp-verify"))
+    # Verified, but no fresh proof: refused with a reason the page shows.
+    client = verified_client(manager, device)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 403 and response.json()["code"] == "fresh_proof_required"
+    confirm(client, device)
+    response = client.post(reverse("otp_webauthn:credential-registration-begin"))
+    assert response.status_code == 200 and "challenge" in response.json()
+
+
+def test_a_passkey_is_removed_only_after_a_fresh_proof(region):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    manager = region.users[RoleCode.CASE_MANAGER]
+    device = with_authenticator(manager)
+    passkey = WebAuthnCredential.objects.create(
+        user=manager, name="phone", confirmed=True, credential_id=b"x" * 16, public_key=b"k",
+        sign_count=0, aaguid="00000000-0000-0000-0000-000000000000", transports=[],
+    )  # fmt: skip
+    client = verified_client(manager, device)
+    url = reverse("passkey-remove", args=[passkey.pk])
+    assert client.post(url).url.startswith(reverse("confirm-identity"))
+    assert WebAuthnCredential.objects.filter(pk=passkey.pk).exists()
+    confirm(client, device)
+    assert client.post(url).url == reverse("account")
+    assert not WebAuthnCredential.objects.filter(pk=passkey.pk).exists()
+    assert AuditEvent.objects.filter(action=AccountAction.PASSKEY_REMOVED, actor=manager)

@@ -632,6 +632,14 @@ COVERED_ROUTES = {
     "confirm-identity",
     "email-change",
     "api-token-revoke",
+    # Passkeys: ceremonies on the user's own account (no object in the URL), registration only
+    # after a fresh proof: seec/core/tests/test_account_security.py, test_passkeys_browser.py.
+    "passkey-remove",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "api-me",
     "api-schema",
     "api-docs",

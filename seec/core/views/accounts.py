@@ -1,6 +1,7 @@
 """Sign-in, the second factor, the account page, lock-out, password reset, language."""
 
 import hashlib
+import time
 from base64 import b32encode
 from functools import wraps
 
@@ -24,7 +25,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import accounts, audit, services
+from .. import accounts, audit, passkeys, services
 from ..accounts import AccountAction
 from ..audit import Action, Origin
 from ..forms import (
@@ -66,13 +67,18 @@ def verify_second_factor(request):
     if state != SecondFactor.NEEDS_VERIFICATION:
         return redirect(safe_next(request))
     form = SecondFactorForm(request.POST or None)
+    context = {
+        "form": form,
+        "has_app": _has_authenticator_app(request.user),
+        "has_passkey": passkeys.passkeys_of(request.user).exists(),
+    }
     if request.method == "POST" and form.is_valid():
         if not any(d.verify_is_allowed()[0] for d in devices_for_user(request.user)):
             # django-otp slows down guessing: each wrong code doubles the wait for the next.
             form.add_error(
                 "token", _("Too many wrong codes in a row. Wait a little and try again.")
             )
-            return render(request, "core/second_factor_verify.html", {"form": form})
+            return render(request, "core/second_factor_verify.html", context)
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
@@ -82,7 +88,7 @@ def verify_second_factor(request):
         form.add_error(
             "token", _("This code is not valid. Check your device's clock and try again.")
         )
-    return render(request, "core/second_factor_verify.html", {"form": form})
+    return render(request, "core/second_factor_verify.html", context)
 
 
 def fresh_proof_required(view):
@@ -122,6 +128,14 @@ def confirm_identity(request):
             form.add_error("password", _("This is not your password."))
         elif needs_code and not _code_accepted(request, form):
             pass
+        elif passkeys.passkeys_of(user).exists() and not needs_code:
+            # The second factor is a passkey: the password now, the passkey on the next step.
+            request.session[passkeys.PASSWORD_PROVED_AT] = time.time()
+            return render(
+                request,
+                "core/confirm_identity.html",
+                {"passkey_step": True, "next": safe_next(request, reverse("account"))},
+            )
         else:
             record_fresh_proof(request)
             audit.record(AccountAction.IDENTITY_CONFIRMED, origin=Origin.of(request), obj=user)
@@ -156,11 +170,33 @@ def account(request):
         "core/account.html",
         {
             "authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).first(),
+            "passkeys": passkeys.passkeys_of(user),
+            "fresh_proof": has_fresh_proof(request),
             "required": second_factor_required(user),
             "tokens": accounts.tokens_of(user),
             "token_idle_minutes": settings.SEEC_API_TOKEN_IDLE_MINUTES,
         },
     )
+
+
+@require_POST
+@fresh_proof_required
+def remove_passkey(request, pk: int):
+    """Remove one of the user's passkeys, where another factor remains or none is required."""
+    user = request.user
+    passkey = get_object_or_404(passkeys.passkeys_of(user), pk=pk)
+    others = [
+        d for d in accounts.confirmed_factors(user) if d.persistent_id != passkey.persistent_id
+    ]
+    if second_factor_required(user) and not others:
+        messages.error(request, _("Your roles require a second factor: add another one first."))
+        return redirect("account")
+    with transaction.atomic():
+        passkey.delete()
+        audit.record(AccountAction.PASSKEY_REMOVED, origin=Origin.of(request), obj=user)
+        accounts.tell_owner(user, lambda: _("A passkey was removed from your account."))
+    messages.success(request, _("The passkey is removed."))
+    return redirect("account")
 
 
 @fresh_proof_required
