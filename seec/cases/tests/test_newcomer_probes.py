@@ -15,6 +15,19 @@ from seec.cases.tests.conftest import case_fields
 from seec.core.audit import Origin
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """Countries back in place: an earlier transactional test emptied every table."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from seec.core.models import Country
+
+    if not Country.objects.exists():
+        import_module("seec.core.migrations.0002_reference_data").load(apps, None)
+
+
 def form_data(**overrides):
     fields = case_fields(**overrides)
     data = {k: v for k, v in fields.items() if k not in {"date_of_birth", "last_seen_at"}}
@@ -62,7 +75,7 @@ def test_the_service_opens_one_case_per_contact(operator, new_disappearance):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_submissions_open_one_case(region):
+def test_two_simultaneous_submissions_open_one_case(reference_data, region):
     """A double click: two requests at once, each in its own connection."""
     from seec.core.models import RoleCode
 

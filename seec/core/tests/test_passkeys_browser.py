@@ -13,7 +13,22 @@ from seec.core.tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_passkey_is_added_and_then_proves_the_second_step(region, browser_page, live_url):
+@pytest.fixture
+def reference_data(transactional_db):
+    """Countries back in place: an earlier transactional test emptied every table."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from seec.core.models import Country
+
+    if not Country.objects.exists():
+        import_module("seec.core.migrations.0002_reference_data").load(apps, None)
+
+
+def test_a_passkey_is_added_and_then_proves_the_second_step(
+    reference_data, region, browser_page, live_url
+):
     from django_otp_webauthn.models import WebAuthnCredential
 
     page = browser_page
