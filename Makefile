@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 GATEWAY_PORT ?= 8025
 STAMP := $(VENV)/.installed
+# Every process of `make run` (the web server, the task worker that sends subscription codes,
+# the delivery worker, seed_demo's webhook subscribers) reaches the local fake gateways here.
+export SEEC_EMAIL_GATEWAY_URL ?= http://127.0.0.1:$(GATEWAY_PORT)
+export SEEC_SMS_GATEWAY_URL ?= http://127.0.0.1:$(GATEWAY_PORT)
 
 .PHONY: run test bench lint format messages setup db clean browser
 
@@ -36,9 +40,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
-	SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
-	SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
-	  $(BIN)/python manage.py deliver_alerts --verbosity 0 & \
+	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive the system's Chromium; install it where this machine can.

@@ -35,6 +35,8 @@ router.register("public/stats/figures", stats_api.PublishedFigureViewSet, basena
 urlpatterns = [
     path("auth/token/", core_api.TokenView.as_view(), name="api-token"),
     path("me/", core_api.MeView.as_view(), name="api-me"),
+    # The open statistics' entry point, as the README gives it.
+    path("public/stats/", stats_api.PublicStatsIndex.as_view(), name="public-stats"),
     path(
         "case-files/<int:pk>/content/",
         cases_api.CaseFileContentView.as_view(),

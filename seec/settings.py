@@ -57,9 +57,11 @@ def local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    from seec.secret_key import weakness
+
+    if reason := weakness(SECRET_KEY):
         raise ImproperlyConfigured(
-            "Production mode needs a real SECRET_KEY: at least 50 random characters "
+            f"Production mode needs a real SECRET_KEY ({reason}): at least 50 random characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
 elif not SECRET_KEY:
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys beside TOTP (seec/core/passkeys.py)
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -186,7 +189,7 @@ AUTHENTICATION_BACKENDS = [
     "seec.core.backends.UserBackend",  # Django's ModelBackend, the organisation read with the user
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "seec.core.hashers.OwaspArgon2PasswordHasher",  # Argon2id, OWASP's m=19 MiB, t=2, p=1
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,18 +206,46 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
-# Lock-out: per account and, separately, per address.
+# Lock-out of an account from one address (both together: one person's typos lock neither
+# the whole office behind a proxy nor, from elsewhere, the account's owner), for a time that
+# doubles with each further round of failures in a day (seec/core/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("SEEC_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+SEEC_LOCKOUT_BASE = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "5")))
+SEEC_LOCKOUT_LONGEST = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MAX_MINUTES", "1440")))
+AXES_COOLOFF_TIME = "seec.core.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures of the day, which the delay grows with
+# Each attempt expires by the delay of its own account and address, not the last request's.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Retrying while locked neither counts nor prolongs the lock: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "seec.core.views.accounts.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SEEC_PROXY_COUNT", "0")) or None
+# The reverse proxies in front (addresses or networks, comma-separated), whose X-Forwarded-For
+# is believed: seec/core/client_address.py, docs/operations.md (nginx).
+SEEC_TRUSTED_PROXIES = env_list("SEEC_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "seec.core.client_address.client_address"
 
 # Two-factor sign-in (TOTP): required in production for roles that see a child's personal data.
 SEEC_REQUIRE_SECOND_FACTOR = env_bool("SEEC_REQUIRE_SECOND_FACTOR", PRODUCTION)
 OTP_TOTP_ISSUER = "SEEC Platform"
+# Passkeys (WebAuthn) as the second factor beside TOTP, never instead of the password. The
+# relying party is the host the platform is reached under (ALLOWED_HOSTS), the origin its own.
+OTP_WEBAUTHN_RP_NAME = "SEEC Platform"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "seec.core.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SEEC_WEBAUTHN_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS]
+    if PRODUCTION
+    else [os.environ.get("SEEC_PUBLIC_URL", "http://127.0.0.1:8000")],
+)
+if not PRODUCTION:
+    # Browsers allow passkeys on http://localhost and 127.0.0.1, which the package's check
+    # refuses; production's origins are https (from ALLOWED_HOSTS).
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
+OTP_WEBAUTHN_HELPER_CLASS = "seec.core.passkeys.Helper"
 
 # Sessions: an idle limit (renewed while in use) and an absolute limit since sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -230,6 +261,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # API tokens expire; a new one is asked for with the password (and second factor).
 SEEC_API_TOKEN_HOURS = int(os.environ.get("SEEC_API_TOKEN_HOURS", "8"))
+# ... and end sooner when unused this long (a token left in a forgotten script or laptop).
+SEEC_API_TOKEN_IDLE_MINUTES = int(os.environ.get("SEEC_API_TOKEN_IDLE_MINUTES", "60"))
+# A change of password, e-mail or second factor asks again for the password and the current
+# factor ("Confirm it's you"); the proof holds this long, for the next change or two.
+SEEC_FRESH_PROOF_SECONDS = int(os.environ.get("SEEC_FRESH_PROOF_MINUTES", "5")) * 60
 
 # --- Security headers --------------------------------------------------------------------------
 
@@ -312,6 +348,9 @@ SEEC_GATEWAYS = {
 SEEC_SMS_SENDER = os.environ.get("SEEC_SMS_SENDER", "116000")
 # Sending threads per delivery worker: one batch's database writes overlap another's request.
 SEEC_DELIVERY_THREADS = int(os.environ.get("SEEC_DELIVERY_THREADS", "2"))
+# A worker's hold on a batch, renewed by its heartbeat: a dead worker's batch is taken over by
+# another within this (plus the other's half-second look).
+SEEC_DELIVERY_LEASE_SECONDS = int(os.environ.get("SEEC_DELIVERY_LEASE_SECONDS", "5"))
 # Webhook hosts allowed over plain http and on private addresses: the local fakes only.
 SEEC_WEBHOOK_ALLOWED_HOSTS = [
     host for host in os.environ.get("SEEC_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else
@@ -346,6 +385,15 @@ SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
 # this long after it was uploaded, if the upload was left unfinished.
 SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A photo's pixels, read from its header before any decoding: a small file that would expand
+# to gigapixels (a decompression bomb) is refused. 40 MP is more than any phone's camera.
+SEEC_MAX_PHOTO_PIXELS = int(os.environ.get("SEEC_MAX_PHOTO_MEGAPIXELS", "40")) * 1_000_000
+# Optional virus scan of uploads by a ClamAV daemon (seec/core/virus_scan.py): a Unix socket,
+# or a host and port. Off when neither is set; when on, a file that cannot be scanned is refused.
+SEEC_CLAMD_SOCKET = os.environ.get("SEEC_CLAMD_SOCKET", "")
+SEEC_CLAMD_HOST = os.environ.get("SEEC_CLAMD_HOST", "")
+SEEC_CLAMD_PORT = int(os.environ.get("SEEC_CLAMD_PORT", "3310"))
+SEEC_CLAMD_TIMEOUT = float(os.environ.get("SEEC_CLAMD_TIMEOUT", "30"))
 
 # --- Static files ------------------------------------------------------------------------------
 
@@ -477,6 +525,7 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "splink": {"level": "WARNING"},
         "py4j": {"level": "WARNING"},  # the Python side of Spark's bridge, chatty at INFO
+        "pikepdf": {"level": "WARNING"},  # announces its logging bridge at INFO on import
     },
 }
 

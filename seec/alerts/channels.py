@@ -51,8 +51,9 @@ class GatewayChannel:
     def send(self, message: CapMessage, recipients: list[Recipient]) -> dict[int, Outcome]:
         texts = texts_of(message)
         payload = self.payload(message, texts, recipients)
+        headers = {"Idempotency-Key": idempotency_key(self.channel, message, recipients)}
         try:
-            response = self.client.post(self.base_url() + self.path, json=payload)
+            response = self.client.post(self.base_url() + self.path, json=payload, headers=headers)
         except httpx.HTTPError as error:
             return {
                 r.delivery_id: Outcome(False, f"{type(error).__name__}", True) for r in recipients
@@ -76,6 +77,14 @@ class GatewayChannel:
                     False, rejected.get(recipient.delivery_id, "not in the gateway's answer")
                 )
         return out
+
+
+def idempotency_key(channel: str, message: CapMessage, recipients: list[Recipient]) -> str:
+    """One request's key, as e-mail and SMS providers take it (`Idempotency-Key`): the same
+    message to the same deliveries is the same request, so the one a killed worker sent is
+    answered again by the gateway, not sent again."""
+    refs = ",".join(str(r.delivery_id) for r in sorted(recipients, key=lambda r: r.delivery_id))
+    return hashlib.sha256(f"{channel}|{message.identifier}|{refs}".encode()).hexdigest()[:40]
 
 
 class EmailChannel(GatewayChannel):
@@ -146,6 +155,7 @@ class WebhookChannel:
             headers = {
                 "Content-Type": "application/cap+xml",
                 "X-SEEC-Delivery": str(recipient.delivery_id),
+                "Idempotency-Key": idempotency_key(self.channel, message, [recipient]),
                 "X-SEEC-Message": message.identifier,
                 "X-SEEC-Signature": f"sha256={signature}",
             }

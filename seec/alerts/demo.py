@@ -5,6 +5,7 @@ first `make run`."""
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ def seed(stdout) -> None:
             for channel, address in (
                 (Channel.EMAIL, f"subscriber.{code.lower()}@example.org"),
                 (Channel.SMS, "+306912345678" if code == "GR" else "+381601234567"),
-                (Channel.WEBHOOK, f"http://127.0.0.1:8025/webhook/{code.lower()}"),
+                (Channel.WEBHOOK, demo_webhook(code)),
             ):
                 Subscriber.objects.create(
                     channel=channel,
@@ -63,11 +64,24 @@ def seed(stdout) -> None:
                     confirmed_at=now,
                     unsubscribe_token=secrets.token_urlsafe(32),
                 )
+    # The partners' webhooks of the demo are the local fake gateways, wherever `make run` put
+    # them this time (GATEWAY_PORT).
+    for subscriber in Subscriber.objects.filter(
+        channel=Channel.WEBHOOK, address__contains="/webhook/"
+    ):
+        if subscriber.address != demo_webhook(subscriber.country_id):
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                address=demo_webhook(subscriber.country_id)
+            )
     if Alert.objects.exists():
         return
     made = [_exercise("GR"), _exercise("RS", cancel=True)]
     if any(made):
         stdout.write("Demo alerts ready (one live exercise, one cancelled).")
+
+
+def demo_webhook(code: str) -> str:
+    return f"{settings.SEEC_GATEWAYS['email'].rstrip('/')}/webhook/{code.lower()}"
 
 
 def _abduction_case(code: str, operator: User) -> Case:

@@ -393,6 +393,8 @@ class DeliveryBatch(models.Model):
     size = models.PositiveIntegerField()
     next_try_at = models.DateTimeField(default=timezone.now)
     leased_until = models.DateTimeField(null=True)
+    # Which worker holds the lease: only it renews the lease by its heartbeat.
+    lease_holder = models.CharField(max_length=32, blank=True, db_default="")
     done_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -2,6 +2,8 @@
 surfaces (alert page, photo, CAP messages, Atom feed), which show only issued, unexpired
 alerts and stop the moment an alert is cancelled or runs out."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
@@ -236,11 +238,32 @@ def _public_alerts():
     return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__gt=timezone.now())
 
 
+class AlertEnded(Exception):
+    """The link is of an alert that was public and has ended (cancelled or expired)."""
+
+
 def _public_alert(reference: str) -> Alert:
     alert = _public_alerts().filter(reference=reference).first()
     if alert is None:
+        if Alert.objects.filter(reference=reference, status__in=ENDED_STATUSES).exists() or (
+            _public_alerts_ever().filter(reference=reference).exists()
+        ):
+            raise AlertEnded
         raise Http404
     return alert
+
+
+# An alert that was issued once: its link was public, so it answers "ended", not "not found".
+ENDED_STATUSES = (AlertStatus.CANCELLED, AlertStatus.EXPIRED)
+
+
+def _public_alerts_ever():
+    return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__lte=timezone.now())
+
+
+def _ended(request) -> HttpResponse:
+    """410 Gone: a shared link to an ended alert says so (the child may have been found)."""
+    return render(request, "alerts/public_ended.html", status=410)
 
 
 def public_list(request):
@@ -249,7 +272,10 @@ def public_list(request):
 
 
 def public_page(request, reference):
-    alert = _public_alert(reference)
+    try:
+        alert = _public_alert(reference)
+    except AlertEnded:
+        return _ended(request)
     texts = {text.language: text for text in alert.texts.all()}
     language = request.GET.get("lang") or alert.language_list[0]
     text = texts.get(language) or texts[alert.language_list[0]]
@@ -258,7 +284,10 @@ def public_page(request, reference):
 
 
 def public_photo(request, reference):
-    alert = _public_alert(reference)
+    try:
+        alert = _public_alert(reference)
+    except AlertEnded:
+        return _ended(request)
     if alert.photo is None:
         raise Http404
     response = HttpResponse(
@@ -282,6 +311,9 @@ def cap_message(request, identifier):
     return response
 
 
+CANCEL_KEPT_IN_FEED = timedelta(days=1)
+
+
 def feed(request):
     """Atom feed of the current public alerts, each pointing to its latest CAP message."""
     entries = []
@@ -300,6 +332,29 @@ def feed(request):
             )
         )
         updated = max(updated or latest.sent, latest.sent)
+    # A cancelled alert stays a day as its Cancel, so that a reader polling now and then
+    # learns that the alert it showed has ended.
+    for cancel in (
+        CapMessage.objects.select_related("alert")
+        .filter(
+            msg_type=CapMessage.Type.CANCEL,
+            alert__status=AlertStatus.CANCELLED,
+            sent__gt=timezone.now() - CANCEL_KEPT_IN_FEED,
+        )
+        .order_by("-sent")
+    ):
+        entries.append(
+            cap.FeedEntry(
+                identifier=cancel.identifier,
+                title=str(_("Cancelled: this child alert has ended")),
+                updated=cancel.sent,
+                cap_url=services.public_url(reverse("alerts:cap", args=[cancel.identifier])),
+                page_url=services.public_url(
+                    reverse("alerts:public", args=[cancel.alert.reference])
+                ),
+            )
+        )
+        updated = max(updated or cancel.sent, cancel.sent)
     body = cap.atom_feed(
         feed_id=services.public_url(reverse("alerts:feed")),
         title=_("Child alerts"),
@@ -360,7 +415,15 @@ def confirm_subscription(request, token):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return render(request, "alerts/subscribed.html", {"subscriber": subscriber})
+            live = (
+                _public_alerts()
+                .filter(country=subscriber.country)
+                .prefetch_related("texts")
+                .order_by("-issued_at")
+            )
+            return render(
+                request, "alerts/subscribed.html", {"subscriber": subscriber, "alerts": live}
+            )
     return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
 
 

@@ -140,6 +140,17 @@ CASE_FIELDS_NOT_FROM_INPUT = {
 }
 
 
+class CaseAlreadyOpened(ValidationError):
+    """The contact has opened its case already: `case` is that one."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        super().__init__(
+            {"contact": _("A case was already opened from this contact: %(number)s.")
+             % {"number": case.number}}
+        )  # fmt: skip
+
+
 @transaction.atomic
 def open_case(
     *, origin: Origin, fields: dict, people=(), contact: Contact | None = None, opened_at=None
@@ -155,6 +166,13 @@ def open_case(
     organisation = user.organisation
     if organisation.country_id is None:
         raise PermissionDenied(_("Only a national organisation opens cases."))
+    if contact is not None:
+        require(user, Act.CHANGE, contact)
+        # Under the contact's row lock: a resubmitted form or a double click waits here for
+        # the first request and then finds its case, rather than opening a second one.
+        already = Contact.objects.select_for_update().filter(pk=contact.pk).values("case")
+        if already and already[0]["case"] is not None:
+            raise CaseAlreadyOpened(Case.objects.get(pk=already[0]["case"]))
     case = Case(
         organisation=organisation,
         country_id=organisation.country_id,
@@ -170,9 +188,12 @@ def open_case(
     case.save()
     for person in people:
         _add_person(case, person)
-    if contact is not None:
-        require(user, Act.CHANGE, contact)
-        Contact.objects.filter(pk=contact.pk).update(case=case)
+    # The link is set only where none exists (compare-and-set): one contact opens one case,
+    # on any engine and whatever lock the caller holds.
+    if contact is not None and not (
+        Contact.objects.filter(pk=contact.pk, case__isnull=True).update(case=case)
+    ):
+        raise CaseAlreadyOpened(Contact.objects.get(pk=contact.pk).case)
     audit.record(
         CaseAction.OPEN,
         origin=origin,
@@ -339,7 +360,8 @@ def record_sighting(case: Case, *, origin: Origin, data: dict) -> Sighting:
         CaseAction.SIGHTING,
         origin=origin,
         obj=case,
-        details={"sighting": sighting.pk, "place": sighting.place},
+        # The place stays on the sighting, which only those with the case see.
+        details={"sighting": sighting.pk},
     )
     return sighting
 

@@ -16,6 +16,7 @@ from seec.core import services as core_services
 from seec.core.audit import Origin
 from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
+from seec.core.views.accounts import safe_next
 
 from . import selectors, services
 from .forms import (
@@ -141,6 +142,8 @@ def open_case(request):
     contact_id = request.GET.get("contact") or request.POST.get("contact")
     if contact_id:
         contact = policy.get_for_action(request.user, Contact, Act.CHANGE, pk=contact_id)
+        if contact.case_id is not None:
+            return case_already_opened(request, contact.case)
     form = CaseForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -156,6 +159,8 @@ def open_case(request):
         if not duplicates or request.POST.get("confirm_new") == "yes":
             try:
                 case = services.open_case(origin=Origin.of(request), fields=data, contact=contact)
+            except services.CaseAlreadyOpened as already:
+                return case_already_opened(request, already.case)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -166,6 +171,12 @@ def open_case(request):
         "cases/case_form.html",
         {"form": form, "duplicates": duplicates, "contact": contact, "creating": True},
     )
+
+
+def case_already_opened(request, case):
+    """A contact opens one case: a resubmitted form (Back, a double click) says so and links
+    to the case, and opens nothing."""
+    return render(request, "cases/case_already_opened.html", {"case": case}, status=409)
 
 
 @needs(Capability.VIEW_PERSONAL_DATA)
@@ -396,7 +407,8 @@ def complete_task(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Task done."))
-    return redirect(request.POST.get("next") or case_url(task.case))
+    # Back to the list the task was ticked on, never to another site (an open redirect).
+    return redirect(safe_next(request, case_url(task.case)))
 
 
 # --- Tasks and the board -----------------------------------------------------------------------

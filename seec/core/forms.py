@@ -83,3 +83,44 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to_email]))
+
+
+class ConfirmIdentityForm(forms.Form):
+    """ "Confirm it's you": the password and, where the account has one, a code from the
+    authenticator app. Asked before any change to the account's credentials."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["token"]
+
+    clean_token = SecondFactorForm.clean_token
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        from .models import User
+
+        email = self.cleaned_data["email"].strip()
+        # A password reset goes to the address: two accounts must not share one.
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("Another account uses this address."))
+        return email

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,7 +170,13 @@ class UserSession(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def valid(self):
-        return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
+        """In force: not past its lifetime, used lately enough, its account active."""
+        now = timezone.now()
+        return self.alias(last_activity=Coalesce("last_used_at", "created_at")).filter(
+            expires_at__gt=now,
+            last_activity__gt=now - ApiToken.idle_limit(),
+            user__is_active=True,
+        )
 
 
 class ApiToken(models.Model):
@@ -189,6 +196,17 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"API token {self.pk} of {self.user_id}"
+
+    @staticmethod
+    def idle_limit():
+        from datetime import timedelta
+
+        return timedelta(minutes=settings.SEEC_API_TOKEN_IDLE_MINUTES)
+
+    def is_in_force(self, now=None) -> bool:
+        now = now or timezone.now()
+        last_activity = self.last_used_at or self.created_at
+        return self.expires_at > now and now - last_activity <= self.idle_limit()
 
     @staticmethod
     def digest_of(raw: str) -> str:

@@ -63,11 +63,14 @@ def record_organisation_change(org: Organisation, *, origin: Origin, created: bo
 
 
 def unlock_sign_in(username: str, *, origin: Origin) -> int:
-    """Lift a lock-out of `username` (and of every address it was tried from)."""
+    """Lift every lock-out of `username` (from whichever address) and forget its failures."""
+    from axes.models import AccessFailureLog
     from axes.utils import reset
 
     with transaction.atomic():
         lifted = reset(username=username)
+        # The next round of failures starts again from the shortest delay.
+        AccessFailureLog.objects.filter(username=username).delete()
         audit.record(
             Action.UNLOCKED,
             origin=origin,

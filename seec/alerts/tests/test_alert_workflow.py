@@ -132,18 +132,21 @@ def test_the_child_found_cancels_the_alert_and_takes_it_off_the_public_pages(
     assert first.identifier in references
     assert case.given_names not in bytes(cancel.xml).decode()  # a cancellation names no child
     client = Client()
-    assert client.get(f"/alerts/public/{alert.reference}/").status_code == 404
+    ended = client.get(f"/alerts/public/{alert.reference}/")
+    assert ended.status_code == 410 and "This alert has ended" in ended.content.decode()
     assert client.get(f"/alerts/{first.identifier}.xml").status_code == 404
     assert client.get(f"/alerts/{cancel.identifier}.xml").status_code == 200
-    assert first.identifier not in client.get("/alerts/feed.atom").content.decode()
+    feed = client.get("/alerts/feed.atom").content.decode()
+    assert first.identifier not in feed and cancel.identifier in feed
     assert client.get("/api/public/alerts/").json()["results"] == []
 
 
 def test_an_expired_alert_leaves_the_public_pages_at_once(requested, police):
     alert = services.approve_alert(requested, origin=Origin(police), hours=1)
     Alert.objects.filter(pk=alert.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 404
+    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 410
     assert services.expire_due() == 1
+    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 410
     assert Alert.objects.get(pk=alert.pk).status == AlertStatus.EXPIRED
 
 

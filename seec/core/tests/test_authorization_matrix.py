@@ -109,8 +109,12 @@ MATRIX = [
     ),
     # Pages.
     Check("dashboard", lambda w: "/", ALL, api=False),
-    Check("account and second factor", lambda w: "/accounts/two-factor/", ALL, api=False),
-    Check("password change", lambda w: "/accounts/password/change/", ALL, api=False),
+    Check("account page", lambda w: "/accounts/", ALL, api=False),
+    Check("confirm it's you", lambda w: "/accounts/confirm/", ALL, api=False),
+    # The credential pages (setting up a factor, password, e-mail) open only after a fresh
+    # proof, for every role alike, and act on the user's own account (no object in the URL):
+    # seec/core/tests/test_account_security.py. Revoking a token is the owner's alone (a
+    # foreign token is a 404): the same file.
     Check("audit trail page", lambda w: "/audit/", AUDIT_BROWSERS, api=False),
     Check(
         "foreign event on the audit page",
@@ -575,6 +579,7 @@ PUBLIC_ROUTES = {
     "public-indicator-list",
     "public-indicator-detail",
     "public-figure-list",
+    "public-stats",
     "login",
     "logout",
     "set_language",
@@ -623,6 +628,18 @@ COVERED_ROUTES = {
     "otp-verify",
     "otp-remove",
     "password_change",
+    "account",
+    "confirm-identity",
+    "email-change",
+    "api-token-revoke",
+    # Passkeys: ceremonies on the user's own account (no object in the URL), registration only
+    # after a fresh proof: seec/core/tests/test_account_security.py, test_passkeys_browser.py.
+    "passkey-remove",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "api-me",
     "api-schema",
     "api-docs",
