@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import rules, signals  # noqa: F401 — registers access rules and audit hooks
+        from . import montenegrin, rules, signals  # noqa: F401 — access rules and audit hooks
+
+        montenegrin.install()

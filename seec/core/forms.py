@@ -28,6 +28,23 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False)
 
 
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        help_text=_("Times are shown and typed in this zone. Empty: your organisation's."),
+    )
+
+    def __init__(self, *args, organisation_zone: str, **kwargs):
+        from .zones import zone_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", _("My organisation's (%(zone)s)") % {"zone": organisation_zone}),
+            *zone_choices(),
+        ]
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit trail page; every field optional."""
 

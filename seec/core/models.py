@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .zones import organisation_zone_name, validate_zone
+
 
 class Script(models.TextChoices):
     LATIN = "Latn", _("Latin")
@@ -79,6 +81,13 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the country's time zone."),
+    )
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -95,6 +104,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The organisation's own zone, else its country's."""
+        return organisation_zone_name(self)
 
 
 class RoleCode(models.TextChoices):
@@ -136,6 +150,13 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True)
     preferred_language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the organisation's time zone."),
     )
 
     objects = UserManager()

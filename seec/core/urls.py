@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", accounts.verify_second_factor, name="otp-verify"),
     path("accounts/two-factor/", accounts.setup_second_factor, name="otp-setup"),
+    path("accounts/time-zone/", accounts.set_time_zone, name="set-time-zone"),
     path("accounts/two-factor/remove/", accounts.remove_second_factor, name="otp-remove"),
     path(
         "accounts/password/change/",

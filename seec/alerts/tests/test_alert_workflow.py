@@ -167,10 +167,22 @@ def test_no_approval_on_a_closed_case(requested, police, manager, case):
         services.approve_alert(requested, origin=Origin(police))
 
 
+SERBIAN_TEXT = {
+    "headline": "УЗБУНА ЗА НЕСТАЛО ДЕТЕ: Јована, 10 година",
+    "description": "Девојчица је последњи пут виђена у Новом Саду. Носила је црвену јакну.",
+    "instruction": "Ако видите дете, одмах позовите 192 или 116 000. Не прилазите.",
+}
+CROATIAN_TEXT = {
+    "headline": "UZBUNA ZA NESTALO DIJETE: Jovana, 10 godina",
+    "description": "Djevojčica je posljednji put viđena u Novom Sadu. Nosila je crvenu jaknu.",
+    "instruction": "Ako vidite dijete, odmah nazovite 192 ili 116 000. Ne prilazite.",
+}
+
+
 def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(region):
     from seec.alerts.models import AlertSettings
 
-    for code, languages in (("RS", "sr,en"), ("HR", "hr,en"), ("BA", "bs,en")):
+    for code, languages in (("RS", "sr-Cyrl,en"), ("HR", "hr,en"), ("BA", "bs,en")):
         AlertSettings.objects.create(country_id=code, languages=languages)
     police = {
         code: make_user(
@@ -185,7 +197,10 @@ def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(regio
         origin=serbian, fields=case_fields(given_names="Јована", category="criminal_abduction")
     )
     original = services.request_alert(case, origin=serbian, answers=all_met(), **AREA)
-    original = services.approve_alert(original, origin=Origin(police["RS"]))
+    # Each authority writes its texts in its own language where the catalogue has none yet.
+    original = services.approve_alert(
+        original, origin=Origin(police["RS"]), texts={"sr-Cyrl": SERBIAN_TEXT}
+    )
 
     asked = services.request_cross_border(
         original, origin=serbian, country_id="HR", reason="Car seen at the Batrovci crossing"
@@ -194,7 +209,9 @@ def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(regio
     # Only Croatia's authority decides on it; Serbia's cannot.
     with pytest.raises(PermissionDenied):
         services.approve_alert(asked, origin=Origin(police["RS"]))
-    croatian = services.approve_alert(asked, origin=Origin(police["HR"]))
+    croatian = services.approve_alert(
+        asked, origin=Origin(police["HR"]), texts={"hr": CROATIAN_TEXT}
+    )
     assert croatian.status == AlertStatus.ISSUED
     assert croatian.language_list == ["hr", "en"]
     root = cap.verify(bytes(croatian.messages.get().xml), cap.SigningKey.load().cert_pem)

@@ -1,4 +1,4 @@
-"""Sign-in, the second factor, lock-out, password reset, language."""
+"""Sign-in, the second factor, lock-out, password reset, language, time zone."""
 
 from base64 import b32encode
 
@@ -20,9 +20,9 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import audit, services
+from .. import audit, services, zones
 from ..audit import Action, Origin
-from ..forms import LanguageForm, QueuedPasswordResetForm, SecondFactorForm
+from ..forms import LanguageForm, QueuedPasswordResetForm, SecondFactorForm, TimeZoneForm
 from ..signin import SecondFactor, second_factor_required, second_factor_state
 
 
@@ -77,7 +77,11 @@ def setup_second_factor(request):
         return render(
             request,
             "core/second_factor_status.html",
-            {"device": confirmed, "required": second_factor_required(user)},
+            {
+                "device": confirmed,
+                "required": second_factor_required(user),
+                "time_zone_form": time_zone_form(user),
+            },
         )
     device, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": _("Authenticator app")}
@@ -105,6 +109,7 @@ def setup_second_factor(request):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "qr_svg": qr_svg,
             "required": second_factor_required(user),
+            "time_zone_form": time_zone_form(user),
         },
     )
 
@@ -166,6 +171,36 @@ def set_language(request):
         httponly=True,
     )
     return response
+
+
+@login_required
+@require_POST
+def set_time_zone(request):
+    """The account page's time zone: pages and forms follow it from the next request on."""
+    user = request.user
+    form = TimeZoneForm(
+        request.POST, organisation_zone=zones.organisation_zone_name(user.organisation)
+    )
+    if form.is_valid():
+        try:
+            services.set_time_zone(user, form.cleaned_data["time_zone"], origin=Origin.of(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Times are now shown in %(zone)s.") % {"zone": zones.user_zone_name(user)},
+            )
+    else:
+        messages.error(request, " ".join(form.errors.get("time_zone", [])))
+    return redirect("otp-setup")
+
+
+def time_zone_form(user) -> TimeZoneForm:
+    return TimeZoneForm(
+        initial={"time_zone": user.time_zone},
+        organisation_zone=zones.organisation_zone_name(user.organisation),
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
