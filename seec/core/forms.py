@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .datetime_field import LocalDateField
+
 
 class SecondFactorForm(forms.Form):
     token = forms.CharField(
@@ -51,12 +53,8 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User"), required=False)
     action = forms.CharField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = LocalDateField(label=_("From"), required=False)
+    until = LocalDateField(label=_("Until"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -77,6 +75,13 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             queryset = queryset.filter(occurred_at__date__lte=data["until"])
         return queryset
+
+
+class AuditFilterQuery(AuditFilterForm):
+    """The same filters for the API, where dates are machine-written: ISO 8601 only."""
+
+    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
