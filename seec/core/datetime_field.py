@@ -139,7 +139,8 @@ def _not_understood(value: str, with_time: bool) -> forms.ValidationError:
         )
     return _bad(
         _(
-            "“%(value)s” is not a date we can read. Write the day first, then the month and year: %(example)s."
+            "“%(value)s” is not a date we can read. Write the day first, then the month and "
+            "year: %(example)s."
         )
         % {"value": value, "example": example(with_time=False)}
     )
