@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,9 @@ from seec.cases.models import Case
 from seec.cases.views import apply_errors, needs
 from seec.core import policy
 from seec.core.audit import Origin
+from seec.core.languages import LANGUAGES, interface_language, tag_of
 from seec.core.policy import Act, Capability
+from seec.core.zones import country_zone
 
 from . import cap, criteria, delivery, services, subscriptions
 from .forms import (
@@ -157,13 +159,24 @@ def alert_step(form_class, run, success_message, act=AlertAct.DECIDE, with_alert
             try:
                 run(alert, form, Origin.of(request))
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_errors(form, _by_text_field(error))
             else:
                 messages.success(request, success_message)
                 return redirect("alerts:detail", alert.pk)
         return render(request, "alerts/step.html", {"alert": alert, "form": form}, status=400)
 
     return view
+
+
+def _by_text_field(error: ValidationError) -> ValidationError:
+    """A service names a text's field "texts.sr-Latn.headline"; the form "sr-Latn_headline"."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for key, messages_ in error.message_dict.items():
+        parts = key.split(".")
+        renamed["_".join(parts[1:]) if len(parts) == 3 and parts[0] == "texts" else key] = messages_
+    return ValidationError(renamed)
 
 
 approve = alert_step(
@@ -249,12 +262,24 @@ def public_list(request):
 
 
 def public_page(request, reference):
+    """The alert in one of its languages (`?lang=sr-Latn`; else the reader's own, if the alert
+    has it; else the country's first), the whole page in that language, its times in the
+    alert's country's zone."""
     alert = _public_alert(reference)
     texts = {text.language: text for text in alert.texts.all()}
-    language = request.GET.get("lang") or alert.language_list[0]
-    text = texts.get(language) or texts[alert.language_list[0]]
-    context = {"alert": alert, "text": text, "languages": list(texts)}
-    return render(request, "alerts/public_page.html", context)
+    wanted = [tag_of(request.GET.get("lang", "")), tag_of(request.LANGUAGE_CODE)]
+    language = next((tag for tag in wanted if tag in texts), alert.language_list[0])
+    text = texts.get(language) or next(iter(texts.values()))
+    context = {
+        "alert": alert,
+        "text": text,
+        "languages": [(tag, LANGUAGES[tag][2] if tag in LANGUAGES else tag) for tag in texts],
+    }
+    with (
+        translation.override(interface_language(text.language)),
+        timezone.override(country_zone(alert.country_id)),
+    ):
+        return render(request, "alerts/public_page.html", context)
 
 
 def public_photo(request, reference):
