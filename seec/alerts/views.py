@@ -378,24 +378,29 @@ def confirm_subscription(request, token):
     except signing.BadSignature:
         raise Http404 from None
     subscriber = get_object_or_404(Subscriber, pk=pk)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subscriptions.confirm(subscriber, form.cleaned_data["code"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return render(request, "alerts/subscribed.html", {"subscriber": subscriber})
-    return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
+    # In the language chosen for the alerts, whatever the browser says (errors included).
+    with translation.override(subscriber.language):
+        form = ConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                subscriptions.confirm(subscriber, form.cleaned_data["code"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                return render(request, "alerts/subscribed.html", {"subscriber": subscriber})
+        return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
 
 
 def unsubscribe(request, token):
     """One step: the link in every message opens this page, and its one button ends the
     subscription (a bare link would be followed by mail scanners)."""
     subscriber = Subscriber.objects.filter(unsubscribe_token=token).first()
-    if request.method == "POST":
-        subscriptions.unsubscribe(token)
-        return render(request, "alerts/unsubscribed.html", {"done": subscriber is not None})
-    if subscriber is None:
-        return render(request, "alerts/unsubscribed.html", {"done": False})
-    return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber})
+    # The subscriber's own language (they may open the link on anyone's browser).
+    language = subscriber.language if subscriber else translation.get_language()
+    with translation.override(language):
+        if request.method == "POST":
+            subscriptions.unsubscribe(token)
+            return render(request, "alerts/unsubscribed.html", {"done": subscriber is not None})
+        if subscriber is None:
+            return render(request, "alerts/unsubscribed.html", {"done": False})
+        return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber})

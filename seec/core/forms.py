@@ -99,9 +99,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         from django.db import transaction
         from django.template import loader
+        from django.utils import translation
 
+        from .languages import language_of
         from .tasks import send_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        # In the account's language, whatever the language of the page that asked for it.
+        with translation.override(language_of(context.get("user"))):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to_email]))

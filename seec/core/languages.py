@@ -76,3 +76,20 @@ def choices() -> list[tuple[str, str]]:
     return [
         (tag, f"{native} — {ENGLISH_NAMES[tag]}") for tag, (_c, _s, native) in LANGUAGES.items()
     ]
+
+
+def language_of(user) -> str:
+    """The interface language to write to `user` in (notices, e-mails): the one they chose,
+    else the first official language of their organisation's country that the platform
+    speaks (a Serbian operator who never chose reads Serbian), else the default."""
+    from django.conf import settings
+
+    spoken = {code for code, _name in settings.LANGUAGES}
+    if getattr(user, "preferred_language", "") in spoken:
+        return user.preferred_language
+    organisation = getattr(user, "organisation", None)
+    country = getattr(organisation, "country", None) if organisation else None
+    for code in getattr(country, "languages", None) or []:
+        if code in spoken:
+            return code
+    return settings.LANGUAGE_CODE

@@ -244,8 +244,10 @@ def test_each_step_is_told_in_the_platform_and_by_email_in_each_readers_language
 
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_alert(alert, origin=Origin(police))
+    # The Greek manager never chose a language: Greek, their country's.
     assert (
-        manager.notifications.get().subject == f"Child alert approved and issued: {alert.reference}"
+        manager.notifications.get().subject
+        == f"Η ειδοποίηση για παιδί εγκρίθηκε και εκδόθηκε: {alert.reference}"
     )
     services.cancel_alert(alert, origin=Origin(police), reason="Found in Patras")
     assert "Found in Patras" in manager.notifications.first().subject
