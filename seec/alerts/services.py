@@ -4,6 +4,7 @@ every step that changes what the public sees issues a signed CAP 1.2 message, va
 against the official schema before it is stored: an invalid message stops the step."""
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -438,15 +439,19 @@ def _apply_texts(alert: Alert, texts: dict | None) -> None:
 
 def _check_languages(alert: Alert) -> None:
     """Refuse, field by field, a text that is not in the language it is labelled with (an
-    English template left under Serbian, say): the public would get the wrong language."""
+    English template left under Serbian, say): the public would get the wrong language.
+    What the texts quote from the case as the hotline typed it (names, places, the child's
+    description and clothing, the vehicle) is no evidence of a text's language: every
+    language's text carries it as written, so it is left out of the judgement."""
     case = alert.case
-    ignore = {
-        *(case.child_name.split()),
-        *(case.names_latin.split()),
-        *(case.other_names.split()),
-        *(case.last_seen_place.replace(",", " ").split()),
-        *(alert.area_description.replace(",", " ").split()),
-    }
+    quoted = [
+        case.child_name, case.names_latin, case.other_names, case.last_seen_place,
+        alert.area_description, case.build, case.hair, case.eyes, case.clothing,
+        case.distinguishing_marks,
+    ]  # fmt: skip
+    for person in case.people.filter(role=PersonRole.SUSPECTED_ABDUCTOR):
+        quoted += [person.vehicle_colour, person.vehicle_make, person.vehicle_model]
+    ignore = {word for text in quoted for word in re.split(r"[\s,.;:()/]+", text or "") if word}
     for text in alert.texts.all():
         ignore.update(name_in(case.child_name, text.language, latin=case.names_latin).split())
     problems = {}
