@@ -453,7 +453,7 @@ def _check_languages(alert: Alert) -> None:
         quoted += [person.vehicle_colour, person.vehicle_make, person.vehicle_model]
     ignore = {word for text in quoted for word in re.split(r"[\s,.;:()/]+", text or "") if word}
     for text in alert.texts.all():
-        ignore.update(name_in(case.child_name, text.language, latin=case.names_latin).split())
+        ignore.update(name_in(case.child_name, text.language, source=_recorded_in(case)).split())
     problems = {}
     for text in alert.texts.order_by("pk"):
         for field in ("headline", "description", "instruction"):
@@ -506,7 +506,7 @@ def _facts(case: Case, abductor, country_settings: AlertSettings, language: str)
             abductor.vehicle_plate,
         ]
     return {
-        "name": name_in(case.child_name, language, latin=case.names_latin),
+        "name": name_in(case.child_name, language, source=_recorded_in(case)),
         "age": age if age is not None else "?",
         "place": case.last_seen_place,
         "when": formats.date_format(
@@ -518,6 +518,15 @@ def _facts(case: Case, abductor, country_settings: AlertSettings, language: str)
         "vehicle": " ".join(filter(None, vehicle)),
         "police": country_settings.police_number,
     }
+
+
+def _recorded_in(case: Case) -> str | None:
+    """The language a case's names are recorded in: its country's first official one."""
+    languages = case.country.languages if case.country_id else []
+    if not languages:
+        return None
+    # Montenegrin names are written as in Serbian (with ś and ź besides).
+    return {"cnr": "sr"}.get(languages[0], languages[0])
 
 
 def _platform_wording(tier: str, facts: dict) -> dict[str, str]:

@@ -48,6 +48,7 @@ class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
     @admin.display(description=_("time zone"))
     def zone(self, obj):
         return obj.zone_name
+
     search_fields = ["name"]
 
     def save_model(self, request, obj, form, change):

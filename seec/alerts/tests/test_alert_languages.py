@@ -226,3 +226,19 @@ def test_the_platform_wording_comes_from_each_languages_catalogue(region):
     assert english.headline.startswith("CHILD ALERT: ")
     place = case.last_seen_place.replace(",", " ").split()  # a place's name is no language
     assert alert_languages.text_problem(ukrainian.description, "uk", ignore=place) is None
+
+
+def test_the_childs_name_is_written_in_each_languages_script(region, serbian_case):
+    """Марија Ђорђевић, recorded in Serbia, in each language's own writing."""
+    AlertSettings.objects.create(country_id="RS", languages="sr-Cyrl,sr-Latn,mk,sq,el,bg,en")
+    alert = services.request_alert(
+        serbian_case, origin=Origin(region.foreign_manager), answers=all_met(), **AREA
+    )
+    headlines = {text.language: text.headline for text in alert.texts.all()}
+    assert "Марија Ђорђевић" in headlines["sr-Cyrl"]
+    assert "Marija Đorđević" in headlines["sr-Latn"]
+    assert "Марија Ѓорѓевиќ" in headlines["mk"]
+    assert "Gjorgjeviq" in headlines["sq"]
+    assert "Μαρ" in headlines["el"]
+    assert "Джорджевич" in headlines["bg"]
+    assert "Marija Đorđević" in headlines["en"]
