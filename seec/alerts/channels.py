@@ -184,6 +184,21 @@ def text_language(subscriber_language: str, texts: dict) -> str:
     return next(iter(texts))
 
 
+def sms_text(headline: str, link: str) -> str:
+    """What an alert's SMS says: one segment where the headline keeps its sense in it, else
+    two (`sms.fit`)."""
+    return fit(headline, link)
+
+
+def alert_sms(alert: Alert, text) -> str:
+    """The SMS of an alert's text as subscribers will get it (shown to the authority)."""
+    from .services import public_url
+
+    return sms_text(
+        text.headline, public_url(f"/alerts/public/{alert.reference}/?lang={text.language}")
+    )
+
+
 def texts_of(message: CapMessage) -> dict[str, dict]:
     """What e-mail and SMS say, per language of the alert: its headline, instruction and link
     (worked out once per message: a fan-out sends a thousand batches of it)."""
@@ -210,8 +225,7 @@ def _texts(message: CapMessage) -> dict[str, dict]:
                 body = f"{text.description}\n\n{text.instruction}\n\n{page}?lang={text.language}"
             # Shown under the text with the subscriber's own link, in the text's language.
             unsubscribe_label = _("Stop receiving these alerts")
-        # One SMS segment where the headline can keep its sense in it, else two.
-        sms = fit(headline, f"{page}?lang={text.language}")
+        sms = sms_text(headline, f"{page}?lang={text.language}")
         out[text.language] = {
             "headline": headline,
             "body": body,

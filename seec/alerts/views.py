@@ -22,7 +22,7 @@ from seec.core.languages import LANGUAGES, interface_language, tag_of
 from seec.core.policy import Act, Capability
 from seec.core.zones import country_zone
 
-from . import cap, criteria, delivery, services, subscriptions
+from . import cap, channels, criteria, delivery, services, sms, subscriptions
 from .forms import (
     ApproveForm,
     ConfirmForm,
@@ -96,7 +96,10 @@ def alert_detail(request, pk):
         "alert": alert,
         "answers": answers,
         "unmet": criteria.unmet(alert.criteria_preset, alert.criteria),
-        "texts": alert.texts.order_by("pk"),
+        "texts": [
+            (text, LANGUAGES.get(text.language, ("", "", text.language))[2], _sms(alert, text))
+            for text in alert.texts.order_by("pk")
+        ],
         "cap_messages": [
             (message, _reach(message)) for message in alert.messages.order_by("sent", "pk")
         ],
@@ -123,6 +126,13 @@ def alert_detail(request, pk):
             reached for _answer, _delay, reached in context["answers_abroad"]
         )
     return render(request, "alerts/detail.html", context)
+
+
+def _sms(alert, text) -> dict:
+    """The SMS subscribers get of a text, measured: its segments and encoding."""
+    content = channels.alert_sms(alert, text)
+    length = sms.measure(content)
+    return {"text": content, "segments": length.segments, "encoding": length.encoding}
 
 
 def _reach(message) -> list[dict]:

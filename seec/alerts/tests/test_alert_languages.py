@@ -242,3 +242,21 @@ def test_the_childs_name_is_written_in_each_languages_script(region, serbian_cas
     assert "Μαρ" in headlines["el"]
     assert "Джорджевич" in headlines["bg"]
     assert "Marija Đorđević" in headlines["en"]
+
+
+def test_the_authority_sees_each_texts_sms_and_its_segments(issued_alert, police):
+    from django.test import Client
+
+    from seec.alerts import sms
+
+    browser = Client()
+    browser.force_login(police)
+    page = browser.get(f"/alerts/manage/{issued_alert.pk}/").content.decode()
+    english = issued_alert.texts.get(language="en")
+    from seec.alerts.channels import alert_sms
+
+    content = alert_sms(issued_alert, english)
+    length = sms.measure(content)
+    assert content.endswith(f"/alerts/public/{issued_alert.reference}/?lang=en")
+    assert f"SMS: {length.segments} segment" in page and length.encoding in page
+    assert "Ελληνικά (el)" in page and "English (en)" in page
