@@ -274,7 +274,7 @@ LANGUAGES = [
 # Montenegrin (ISO 639-3 cnr) is not among Django's languages: its facts are added here, its
 # formats are in seec/formats/cnr/, its catalogue in seec/locale/cnr/, and where that has no
 # translation (Django's own messages among them) it falls back to Serbian in Latin script
-# before English (seec/core/apps.py).
+# before English (seec/core/montenegrin.py).
 LANG_INFO.setdefault(
     "cnr",
     {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"},
