@@ -266,6 +266,9 @@ def test_each_step_is_told_in_the_platform_and_by_email_in_each_readers_language
 
 
 def test_a_countrys_own_template_writes_the_alert_text_in_its_language(case, manager):
+    import re
+
+    from seec.alerts.child_names import name_in
     from seec.alerts.models import AlertTemplate
 
     country_settings = services.alert_settings("GR")
@@ -280,7 +283,10 @@ def test_a_countrys_own_template_writes_the_alert_text_in_its_language(case, man
     )
     alert = services.request_alert(case, origin=Origin(manager), answers=all_met(), **AREA)
     greek = alert.texts.get(language="el")
-    assert greek.headline.startswith(f"ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {case.child_name}")
+    # The name in Greek letters, as a Greek reader reads it (seec.transliteration).
+    in_greek = name_in(case.child_name, "el", source="el")
+    assert in_greek != case.child_name and not re.search("[А-я]", in_greek)
+    assert greek.headline.startswith(f"ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {in_greek}")
     assert greek.instruction == f"Καλέστε το {country_settings.police_number}."
     # Languages without a template of the country keep the platform's wording.
     english = alert.texts.get(language="en")
