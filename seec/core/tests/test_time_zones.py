@@ -92,3 +92,15 @@ def test_the_zone_of_one_request_does_not_leak_into_the_next(client, region):
     client.force_login(region.foreign_manager)
     client.get("/")
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+
+
+def test_only_a_signed_in_user_sets_a_zone_and_only_their_own(client, region):
+    answer = client.post("/accounts/time-zone/", {"time_zone": "Europe/Kyiv"})
+    assert answer.status_code == 302 and answer.url.startswith("/accounts/login/")
+    client.force_login(region.foreign_manager)
+    assert client.get("/accounts/time-zone/").status_code == 405  # POST only
+    client.post("/accounts/time-zone/", {"time_zone": "Europe/Kyiv", "user": region.seec.pk})
+    assert [
+        u.time_zone
+        for u in type(region.foreign_manager).objects.exclude(pk=region.foreign_manager.pk)
+    ] == [""] * (type(region.foreign_manager).objects.count() - 1)
