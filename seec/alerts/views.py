@@ -272,14 +272,13 @@ def public_list(request):
 
 
 def public_page(request, reference):
-    """The alert in one of its languages (`?lang=sr-Latn`; else the reader's own, if the alert
-    has it; else the country's first), the whole page in that language, its times in the
-    alert's country's zone."""
+    """The alert in one of its languages (`?lang=sr-Latn`, else the country's first, as the
+    country publishes it), the whole page in that language, its times in the alert's
+    country's zone."""
     alert = _public_alert(reference)
     texts = {text.language: text for text in alert.texts.all()}
-    wanted = [tag_of(request.GET.get("lang", "")), tag_of(request.LANGUAGE_CODE)]
-    language = next((tag for tag in wanted if tag in texts), alert.language_list[0])
-    text = texts.get(language) or next(iter(texts.values()))
+    language = tag_of(request.GET.get("lang", ""))
+    text = texts.get(language) or texts.get(alert.language_list[0]) or next(iter(texts.values()))
     context = {
         "alert": alert,
         "text": text,
