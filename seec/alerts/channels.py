@@ -184,19 +184,11 @@ def text_language(subscriber_language: str, texts: dict) -> str:
     return next(iter(texts))
 
 
-def sms_text(headline: str, link: str) -> str:
-    """What an alert's SMS says: one segment where the headline keeps its sense in it, else
-    two (`sms.fit`)."""
-    return fit(headline, link)
-
-
 def alert_sms(alert: Alert, text) -> str:
     """The SMS of an alert's text as subscribers will get it (shown to the authority)."""
     from .services import public_url
 
-    return sms_text(
-        text.headline, public_url(f"/alerts/public/{alert.reference}/?lang={text.language}")
-    )
+    return fit(text.headline, public_url(f"/alerts/public/{alert.reference}/?lang={text.language}"))
 
 
 def texts_of(message: CapMessage) -> dict[str, dict]:
@@ -225,7 +217,8 @@ def _texts(message: CapMessage) -> dict[str, dict]:
                 body = f"{text.description}\n\n{text.instruction}\n\n{page}?lang={text.language}"
             # Shown under the text with the subscriber's own link, in the text's language.
             unsubscribe_label = _("Stop receiving these alerts")
-        sms = sms_text(headline, f"{page}?lang={text.language}")
+        # One segment where the headline keeps its sense in it, else two (`sms.fit`).
+        sms = fit(headline, f"{page}?lang={text.language}")
         out[text.language] = {
             "headline": headline,
             "body": body,
