@@ -260,3 +260,30 @@ def test_the_authority_sees_each_texts_sms_and_its_segments(issued_alert, police
     assert content.endswith(f"/alerts/public/{issued_alert.reference}/?lang=en")
     assert f"SMS: {length.segments} segment" in page and length.encoding in page
     assert "Ελληνικά (el)" in page and "English (en)" in page
+
+
+def test_the_approval_page_names_the_field_whose_text_is_in_another_language(region, serbian_case):
+    from django.test import Client
+
+    AlertSettings.objects.create(country_id="RS", languages="sr-Cyrl,sr-Latn,en")
+    police = _police("RS")
+    requested = services.request_alert(
+        serbian_case, origin=Origin(region.foreign_manager), answers=all_met(), **AREA
+    )
+    form = {"hours": "6", "override_reason": ""}
+    for tag, text in (("sr-Cyrl", SERBIAN_CYRILLIC), ("sr-Latn", SERBIAN_LATIN), ("en", ENGLISH)):
+        form.update({f"{tag}_{field}": value for field, value in text.items()})
+    form["sr-Latn_instruction"] = ENGLISH["instruction"]
+    browser = Client()
+    browser.force_login(police)
+    answer = browser.post(f"/alerts/manage/{requested.pk}/approve/", form)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert 'id="id_sr-Latn_instruction_error"' in page
+    assert "not in Serbian (Latin)" in page
+    requested.refresh_from_db()
+    assert requested.status == AlertStatus.REQUESTED
+    form["sr-Latn_instruction"] = SERBIAN_LATIN["instruction"]
+    assert browser.post(f"/alerts/manage/{requested.pk}/approve/", form).status_code == 302
+    requested.refresh_from_db()
+    assert requested.status == AlertStatus.ISSUED
