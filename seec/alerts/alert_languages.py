@@ -105,12 +105,7 @@ CANDIDATES = {
     "ENGLISH": gettext_lazy("English"),
     "RUSSIAN": gettext_lazy("Russian"),
     "GERMAN": gettext_lazy("German"),
-    "FRENCH": gettext_lazy("French"),
     "ITALIAN": gettext_lazy("Italian"),
-    "HUNGARIAN": gettext_lazy("Hungarian"),
-    "SLOVAK": gettext_lazy("Slovak"),
-    "CZECH": gettext_lazy("Czech"),
-    "POLISH": gettext_lazy("Polish"),
 }
 # Fewer letters than this (once names and numbers are out) are not enough to judge.
 MIN_LETTERS = 12
@@ -121,11 +116,12 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 # The candidates of each script: a text is first checked to be in its language's script, so
 # only the languages written in that script need telling apart (and only their models are
-# loaded: a few hundred MB and some seconds, once per process, on the first approval).
+# loaded: some hundreds of MB and 5–15 seconds, once per process, on the first approval).
 _BY_SCRIPT = {
+    # The region's, and the foreign languages an alert template is most likely left in.
     "Latn": (
         "ALBANIAN", "BOSNIAN", "CROATIAN", "ROMANIAN", "SLOVENE", "TURKISH", "ENGLISH",
-        "GERMAN", "FRENCH", "ITALIAN", "HUNGARIAN", "SLOVAK", "CZECH", "POLISH",
+        "GERMAN", "ITALIAN",
     ),
     "Cyrl": ("SERBIAN", "MACEDONIAN", "BULGARIAN", "UKRAINIAN", "RUSSIAN"),
 }  # fmt: skip
