@@ -16,7 +16,7 @@ def montenegrin(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_notifications'),
+        ('core', '0006_staged_reads_and_audit_guards'),
     ]
 
     operations = [
