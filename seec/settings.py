@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,7 @@ MIDDLEWARE = [
     "seec.core.middleware.SecondFactorMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "seec.core.middleware.UserLanguageMiddleware",
+    "seec.core.middleware.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised by the backend into its response.
@@ -289,21 +291,32 @@ if PRODUCTION:
 # --- Languages ---------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# Every official language of the 14 countries, in its own name (seec/core/languages.py maps
+# these interface codes to the BCP 47 tags of alerts: "sr" is sr-Cyrl, "sr-latn" sr-Latn).
 LANGUAGES = [
     ("en", "English"),
+    ("sq", "Shqip"),
+    ("bs", "Bosanski"),
+    ("bg", "Български"),
+    ("hr", "Hrvatski"),
     ("el", "Ελληνικά"),
+    ("mk", "Македонски"),
+    ("cnr", "Crnogorski"),
+    ("ro", "Română"),
     ("sr", "Српски"),
     ("sr-latn", "Srpski (latinica)"),
-    ("uk", "Українська"),
-    ("tr", "Türkçe"),
-    ("ro", "Română"),
-    ("bg", "Български"),
-    ("sq", "Shqip"),
-    ("mk", "Македонски"),
-    ("hr", "Hrvatski"),
-    ("bs", "Bosanski"),
     ("sl", "Slovenščina"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
 ]
+# Montenegrin (ISO 639-3 cnr) is not among Django's languages: its facts are added here, its
+# formats are in seec/formats/cnr/, its catalogue in seec/locale/cnr/, and where that has no
+# translation (Django's own messages among them) it falls back to Serbian in Latin script
+# before English (seec/core/montenegrin.py).
+LANG_INFO.setdefault(
+    "cnr",
+    {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"},
+)
 # The languages whose translation is complete; the others fall back to English where missing.
 SEEC_COMPLETE_LANGUAGES = ["en", "el", "uk"]
 LOCALE_PATHS = [BASE_DIR / "seec" / "locale"]

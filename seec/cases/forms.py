@@ -7,6 +7,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seec.core.datetime_field import LocalDateField, LocalDateTimeField
 from seec.core.models import Country, Organisation
 
 from .models import (
@@ -22,9 +23,6 @@ from .models import (
     Sighting,
     Status,
 )
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FieldsOnlyModelForm(forms.ModelForm):
@@ -56,10 +54,12 @@ class CaseForm(FieldsOnlyModelForm):
             "police_notified_at", "police_unit", "police_reference", "sis_alert",
             "interpol_notice",
         ]  # fmt: skip
+        field_classes = {
+            "date_of_birth": LocalDateField,
+            "last_seen_at": LocalDateTimeField,
+            "police_notified_at": LocalDateTimeField,
+        }
         widgets = {
-            "date_of_birth": DATE,
-            "last_seen_at": DATETIME,
-            "police_notified_at": DATETIME,
             "distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
             "clothing": forms.Textarea(attrs={"rows": 2}),
             "medical_needs": forms.Textarea(attrs={"rows": 2}),
@@ -107,10 +107,8 @@ class QuickContactForm(FieldsOnlyModelForm):
             "caller_phone", "caller_language", "summary", "referred_to", "started_at",
             "duration_seconds",
         ]  # fmt: skip
-        widgets = {
-            "started_at": DATETIME,
-            "summary": forms.Textarea(attrs={"rows": 3}),
-        }
+        field_classes = {"started_at": LocalDateTimeField}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,11 +150,12 @@ class SightingForm(forms.ModelForm):
     class Meta:
         model = Sighting
         fields = ["seen_at", "place", "lat", "lon", "description", "reported_by"]
-        widgets = {"seen_at": DATETIME, "description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"seen_at": LocalDateTimeField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class FoundForm(forms.Form):
-    found_at = forms.DateTimeField(label=_("When found"), widget=DATETIME)
+    found_at = LocalDateTimeField(label=_("When found"))
     found_how = forms.ChoiceField(label=_("How the child was found"), choices=FoundHow.choices)
     outcome = forms.ChoiceField(
         label=_("The child's state"),
@@ -185,7 +184,7 @@ class NoteForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_at = forms.DateTimeField(label=_("Due"), widget=DATETIME)
+    due_at = LocalDateTimeField(label=_("Due"))
 
 
 class PersonForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.models import User
+from seec.core.phones import read_phone
 from seec.core.policy import Act, Capability
 
 from . import files, name_index
@@ -239,6 +240,7 @@ def update_case(case: Case, *, origin: Origin, changes: dict, reason: str = "") 
 
 def _add_person(case: Case, data: dict) -> CasePerson:
     person = CasePerson(case=case, **data)
+    person.phone = _phone(person.phone, case.country_id, "phone")
     person.phone_digits = digits_of(person.phone)
     person.full_clean()
     person.save()
@@ -547,6 +549,13 @@ def add_file(case: Case, *, origin: Origin, upload, kind: str, description: str 
     return case_file
 
 
+def _phone(text: str, country_code: str | None, field: str) -> str:
+    try:
+        return read_phone(text, country_code)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 # --- Contacts ----------------------------------------------------------------------------------
 
 
@@ -559,6 +568,9 @@ def record_contact(*, origin: Origin, data: dict, case: Case | None = None) -> C
     if case is not None:
         require(user, Act.CHANGE, case)
     contact = Contact(organisation=user.organisation, operator=user, case=case, **data)
+    # Read by the hotline's country: a caller gives the number as they dial it.
+    country = user.organisation.country_id if user.organisation else None
+    contact.caller_phone = _phone(contact.caller_phone, country, "caller_phone")
     contact.caller_phone_digits = digits_of(contact.caller_phone)
     contact.full_clean()
     contact.save()

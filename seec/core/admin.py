@@ -44,8 +44,13 @@ class CountryAdmin(AdministratorOnly, admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "is_active"]
+    list_display = ["name", "kind", "country", "zone", "is_active"]
     list_filter = ["kind", "is_active", "country"]
+
+    @admin.display(description=_("time zone"))
+    def zone(self, obj):
+        return obj.zone_name
+
     search_fields = ["name"]
 
     def save_model(self, request, obj, form, change):
@@ -63,7 +68,10 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
     filter_horizontal = ["roles"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (
+            _("Person"),
+            {"fields": ["first_name", "last_name", "email", "preferred_language", "time_zone"]},
+        ),
         (_("Organisation and roles"), {"fields": ["organisation", "roles"]}),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]

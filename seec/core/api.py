@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from . import audit, audit_redaction, policy, services
 from .audit import Action, Origin
-from .forms import AuditFilterForm
+from .forms import AuditFilterQuery
 from .models import AuditEvent, Country, Organisation, User
 from .signin import second_factor_required
 
@@ -271,7 +271,7 @@ class AuditEventViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         queryset = super().get_queryset()
         if self.action != "list":
             return queryset
-        form = AuditFilterForm(self.request.query_params)
+        form = AuditFilterQuery(self.request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         return form.filter(queryset)

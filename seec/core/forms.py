@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .datetime_field import LocalDateField
+
 
 class SecondFactorForm(forms.Form):
     token = forms.CharField(
@@ -28,18 +30,31 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False)
 
 
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        help_text=_("Times are shown and typed in this zone. Empty: your organisation's."),
+    )
+
+    def __init__(self, *args, organisation_zone: str, **kwargs):
+        from .zones import zone_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", _("My organisation's (%(zone)s)") % {"zone": organisation_zone}),
+            *zone_choices(),
+        ]
+
+
 class AuditFilterForm(forms.Form):
     """Filters of the audit trail page; every field optional."""
 
     actor = forms.CharField(label=_("User"), required=False)
     action = forms.CharField(label=_("Action"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = LocalDateField(label=_("From"), required=False)
+    until = LocalDateField(label=_("Until"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -62,6 +77,13 @@ class AuditFilterForm(forms.Form):
         return queryset
 
 
+class AuditFilterQuery(AuditFilterForm):
+    """The same filters for the API, where dates are machine-written: ISO 8601 only."""
+
+    since = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset e-mail from the task worker, so a slow mail server never holds the page
     (and the page answers alike whether or not the address is known)."""
@@ -77,11 +99,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         from django.db import transaction
         from django.template import loader
+        from django.utils import translation
 
+        from .languages import language_of
         from .tasks import send_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        # In the account's language, whatever the language of the page that asked for it.
+        with translation.override(language_of(context.get("user"))):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to_email]))
 
 

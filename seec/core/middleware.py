@@ -1,17 +1,18 @@
-"""Session limits, the second-factor gate, and the user's remembered language."""
+"""Session limits, the second-factor gate, and the user's remembered language and clock."""
 
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import audit, passkeys
+from . import audit, passkeys, zones
 from .audit import Action, Origin
 from .signals import SIGNED_IN_AT
 from .signin import SecondFactor, second_factor_state
@@ -115,3 +116,21 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Pages and forms of a signed-in user follow their clock (their own choice, else their
+    organisation's country's zone); anyone else sees the platform's default zone. Activated
+    for this request only: the zone of one request must never leak into the next."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            zone = zones.user_zone(user)
+        else:
+            zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        with timezone.override(zone):
+            return self.get_response(request)

@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .zones import organisation_zone_name, validate_zone
+
 
 class Script(models.TextChoices):
     LATIN = "Latn", _("Latin")
@@ -80,6 +82,13 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the country's time zone."),
+    )
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -96,6 +105,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The organisation's own zone, else its country's."""
+        return organisation_zone_name(self)
 
 
 class RoleCode(models.TextChoices):
@@ -137,6 +151,13 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True)
     preferred_language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the organisation's time zone."),
     )
 
     objects = UserManager()

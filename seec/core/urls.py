@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", accounts.account, name="account"),
     path("accounts/confirm/", accounts.confirm_identity, name="confirm-identity"),
     path("accounts/two-factor/", accounts.setup_second_factor, name="otp-setup"),
+    path("accounts/time-zone/", accounts.set_time_zone, name="set-time-zone"),
     path("accounts/two-factor/remove/", accounts.remove_second_factor, name="otp-remove"),
     path("accounts/password/change/", accounts.change_password, name="password_change"),
     path("accounts/email/", accounts.change_email, name="email-change"),

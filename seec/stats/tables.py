@@ -34,6 +34,7 @@ class Table:
         return self.note
 
     def to_csv(self) -> bytes:
+        """Plain numbers (no grouping, a dot for decimals): a file for programs."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self.columns)
@@ -51,6 +52,15 @@ class Table:
             cell.font = Font(bold=True)
         for row in self.rows:
             sheet.append(row)
+            # Numbers stay numbers; the format groups them in the reader's own separators
+            # (the spreadsheet program's locale), as they read figures.
+            for cell in sheet[sheet.max_row][1:]:
+                if isinstance(cell.value, bool):
+                    continue
+                if isinstance(cell.value, int):
+                    cell.number_format = "#,##0"
+                elif isinstance(cell.value, float):
+                    cell.number_format = "#,##0.0"
         if self.full_note:
             sheet.append([])
             sheet.append([self.full_note])

@@ -625,6 +625,8 @@ COVERED_ROUTES = {
     "linkage:private-match",
     "audit-trail",
     "otp-setup",
+    # One's own time zone only (POST, no object named): seec/core/tests/test_time_zones.py.
+    "set-time-zone",
     "otp-verify",
     "otp-remove",
     "password_change",

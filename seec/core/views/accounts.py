@@ -1,4 +1,5 @@
-"""Sign-in, the second factor, the account page, lock-out, password reset, language."""
+"""Sign-in, the second factor, the account page, lock-out, password reset, language, time
+zone."""
 
 import hashlib
 import time
@@ -25,7 +26,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import accounts, audit, passkeys, services
+from .. import accounts, audit, passkeys, services, zones
 from ..accounts import AccountAction
 from ..audit import Action, Origin
 from ..forms import (
@@ -34,6 +35,7 @@ from ..forms import (
     LanguageForm,
     QueuedPasswordResetForm,
     SecondFactorForm,
+    TimeZoneForm,
 )
 from ..signin import (
     SecondFactor,
@@ -175,6 +177,7 @@ def account(request):
             "required": second_factor_required(user),
             "tokens": accounts.tokens_of(user),
             "token_idle_minutes": settings.SEEC_API_TOKEN_IDLE_MINUTES,
+            "time_zone_form": time_zone_form(user),
         },
     )
 
@@ -346,6 +349,36 @@ def set_language(request):
         httponly=True,
     )
     return response
+
+
+@login_required
+@require_POST
+def set_time_zone(request):
+    """The account page's time zone: pages and forms follow it from the next request on."""
+    user = request.user
+    form = TimeZoneForm(
+        request.POST, organisation_zone=zones.organisation_zone_name(user.organisation)
+    )
+    if form.is_valid():
+        try:
+            services.set_time_zone(user, form.cleaned_data["time_zone"], origin=Origin.of(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Times are now shown in %(zone)s.") % {"zone": zones.user_zone_name(user)},
+            )
+    else:
+        messages.error(request, " ".join(form.errors.get("time_zone", [])))
+    return redirect("account")
+
+
+def time_zone_form(user) -> TimeZoneForm:
+    return TimeZoneForm(
+        initial={"time_zone": user.time_zone},
+        organisation_zone=zones.organisation_zone_name(user.organisation),
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
