@@ -120,7 +120,8 @@ def test_the_glossary_gives_every_term_in_every_language():
         if code == "en":
             continue
         rows = glossary(code)
-        assert list(rows) == terms, code
+        # The shared terms first, in the same order; a language may add its own after them.
+        assert list(rows)[: len(terms)] == terms, code
         assert all(row["translation"].strip() and row["stems"].strip() for row in rows.values())
 
 
