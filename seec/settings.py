@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "seec.alerts",
     "seec.linkage",
     "seec.stats",
+    "seec.exchange",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +345,24 @@ SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
 # this long after it was uploaded, if the upload was left unfinished.
 SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Exchange between installations (seec/exchange, docs/exchange.md) ---------------------------
+# This node's identifier (unique in the network: it prefixes every distribution id), its name
+# and the address its peers reach it at.
+SEEC_NODE_ID = os.environ.get("SEEC_NODE_ID", "seec-local")
+SEEC_NODE_NAME = os.environ.get("SEEC_NODE_NAME", "SEEC Platform")
+SEEC_NODE_URL = os.environ.get("SEEC_NODE_URL", SEEC_PUBLIC_URL)
+# How long a message may wait for delivery before it expires into the dead letters.
+SEEC_EXCHANGE_MESSAGE_HOURS = int(os.environ.get("SEEC_EXCHANGE_MESSAGE_HOURS", "72"))
+# Retries: the first after RETRY_BASE seconds, doubling up to RETRY_MAX (with jitter).
+SEEC_EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_BASE_SECONDS", "2"))
+SEEC_EXCHANGE_RETRY_MAX_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_MAX_SECONDS", "120"))
+# A signed request older (or newer) than this is refused; the same window bounds replays.
+SEEC_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SEEC_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
+# The largest message body the inbox reads (private matching's encodings are the largest).
+SEEC_EXCHANGE_MAX_BODY_BYTES = int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024
+# Peers reached over plain http (closed networks, the demo nodes); production wants https.
+SEEC_EXCHANGE_ALLOW_HTTP = env_bool("SEEC_EXCHANGE_ALLOW_HTTP", not PRODUCTION)
 
 # --- Static files ------------------------------------------------------------------------------
 

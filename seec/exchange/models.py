@@ -1,0 +1,306 @@
+"""Exchange between installations: this node's keys, the peers it trusts, the organisations
+they host, the outbox and the inbox of signed and encrypted messages, and what was refused.
+
+The messages themselves are EDXL-DE 2.0 distributions (envelope.py); what they carry is a
+payload type from the registry (payloads.py) whose own records live in their own modules
+(referrals.py, cooperation.py, ...).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from seec.core.models import Organisation
+
+
+class KeyUse(models.TextChoices):
+    SIGNING = "sig", _("Signing (Ed25519)")
+    ENCRYPTION = "enc", _("Encryption (X25519)")
+
+
+class NodeKey(models.Model):
+    """One of this node's own keys. The current key of each use signs or is encrypted to;
+    a retired key is still published and still opens what a peer encrypted to it before it
+    learnt the new one, so that rotation needs no downtime; a revoked key is neither."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    use = models.CharField(max_length=3, choices=KeyUse.choices)
+    public_jwk = models.JSONField()
+    # The private JWK, sealed (Fernet under a key derived from SECRET_KEY and the kid).
+    sealed_private = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["use", "-created_at"]
+
+    def __str__(self):
+        return f"{self.use} {self.kid}"
+
+
+class PeerStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the fingerprint to be confirmed")
+    TRUSTED = "trusted", _("Trusted")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Peer(models.Model):
+    """Another installation this node exchanges with. It is heard only once an administrator
+    has confirmed its key fingerprint, read to them out of band (or vouched for by the
+    directory of a node already trusted)."""
+
+    node_id = models.CharField(_("node"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    base_url = models.URLField(_("address"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PeerStatus.choices, default=PeerStatus.PENDING
+    )
+    # The thumbprint (RFC 7638) of the signing key that was confirmed.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    vouched_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="vouched_for"
+    )
+    keys_refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("peer node")
+        verbose_name_plural = _("peer nodes")
+
+    def __str__(self):
+        return f"{self.name} ({self.node_id})"
+
+    @property
+    def inbox_url(self) -> str:
+        return self.base_url.rstrip("/") + "/exchange/inbox/"
+
+    @property
+    def is_trusted(self) -> bool:
+        return self.status == PeerStatus.TRUSTED
+
+
+class PeerKey(models.Model):
+    """A public key of a peer, as its signed key document published it."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="keys")
+    kid = models.CharField(max_length=64)
+    use = models.CharField(max_length=3, choices=KeyUse.choices)
+    public_jwk = models.JSONField()
+    thumbprint = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    # Retired by the peer: still accepted for signatures, no longer encrypted to.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "kid"], name="peer_key_unique")]
+
+    def __str__(self):
+        return f"{self.peer.node_id} {self.use} {self.kid}"
+
+
+class RemoteOrganisation(models.Model):
+    """An organisation hosted by a peer. Its `Organisation` row lets the rest of the platform
+    (shares, referrals, requests) name it like any other; this row says where it lives."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="remote"
+    )
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="organisations")
+    remote_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["peer", "remote_id"], name="remote_org_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} @ {self.peer.node_id}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.peer.node_id}:{self.remote_id}"
+
+
+class StatusKind(models.TextChoices):
+    """EDXL-DE 2.0 DistributionStatus (the values this platform sends)."""
+
+    ACTUAL = "Actual", _("Actual")
+    EXERCISE = "Exercise", _("Exercise")
+    TEST = "Test", _("Test")
+
+
+class DistributionKind(models.TextChoices):
+    """EDXL-DE 2.0 DistributionKind (the values this platform sends)."""
+
+    REPORT = "Report", _("Report")
+    UPDATE = "Update", _("Update")
+    CANCEL = "Cancel", _("Cancel")
+    ACK = "Ack", _("Acknowledgement")
+    ERROR = "Error", _("Error")
+
+
+class Handling(models.TextChoices):
+    """Handling codes on the Europol SIENA model."""
+
+    H0 = "H0", _("H0 — for police and judicial purposes, no restriction on further use")
+    H1 = "H1", _("H1 — not to be used as evidence in court without the sender's permission")
+    H2 = "H2", _("H2 — not to be disseminated without the sender's permission")
+    H3 = "H3", _("H3 — other restrictions (stated in the message)")
+
+
+class Conversation(models.Model):
+    """Messages about one matter (a referral, a request) between two nodes. Each side numbers
+    what it sends; the receiver applies them in that order, holding one that came early."""
+
+    key = models.CharField(max_length=80)
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="conversations")
+    last_sent = models.PositiveIntegerField(default=0)
+    last_applied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "peer"], name="conversation_unique")]
+
+    def __str__(self):
+        return self.key
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered (receipt kept)")
+    DEAD = "dead", _("Refused or failed: dead letter")
+    EXPIRED = "expired", _("Expired before delivery: dead letter")
+
+
+DEAD_LETTER_STATES = (OutboxState.DEAD, OutboxState.EXPIRED)
+
+
+class OutboundMessage(models.Model):
+    """A message to a peer, written in the transaction of the step that sends it (the outbox)
+    and delivered by the exchange worker until the peer's signed receipt comes back."""
+
+    distribution_id = models.CharField(max_length=120, unique=True)
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="outbox")
+    sender_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    payload_type = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=DistributionKind.choices)
+    status_kind = models.CharField(
+        max_length=10, choices=StatusKind.choices, default=StatusKind.ACTUAL
+    )
+    handling = models.CharField(max_length=2, choices=Handling.choices, default=Handling.H2)
+    conversation = models.CharField(max_length=80)
+    sequence = models.PositiveIntegerField()
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+
+    state = models.CharField(
+        max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # The receiver's signed receipt (a compact JWS): the proof of delivery.
+    receipt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return self.distribution_id
+
+
+class InboxState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    HELD = "held", _("Held until an earlier message of its conversation arrives")
+    FAILED = "failed", _("Could not be applied")
+
+
+class InboundMessage(models.Model):
+    """A message received from a peer, kept under its distribution id so that the same
+    distribution sent again is answered with the same receipt and applied only once."""
+
+    distribution_id = models.CharField(max_length=120, unique=True)
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="inbox")
+    sender_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    payload_type = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=DistributionKind.choices)
+    status_kind = models.CharField(max_length=10, choices=StatusKind.choices)
+    handling = models.CharField(max_length=2, choices=Handling.choices)
+    conversation = models.CharField(max_length=80)
+    sequence = models.PositiveIntegerField()
+    payload = models.JSONField()
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=InboxState.choices)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    envelope_sha256 = models.CharField(max_length=64)
+    receipt = models.TextField()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["conversation", "state", "sequence"])]
+
+    def __str__(self):
+        return self.distribution_id
+
+
+class RefusedMessage(models.Model):
+    """A request to the inbox that was refused, and why: nothing of it was applied."""
+
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    peer = models.ForeignKey(Peer, on_delete=models.SET_NULL, null=True, blank=True)
+    claimed_sender = models.CharField(max_length=120, blank=True)
+    distribution_id = models.CharField(max_length=120, blank=True)
+    code = models.CharField(max_length=40)
+    error = models.TextField()
+    remote_address = models.GenericIPAddressField(null=True, blank=True)
+    body_bytes = models.PositiveIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.code} {self.distribution_id}"
+
+
+class SeenSignature(models.Model):
+    """HTTP message signatures already heard, for as long as their `created` time would still
+    be accepted: the same signed request sent again is a replay."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.digest

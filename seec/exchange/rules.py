@@ -1,0 +1,37 @@
+"""Access rules of the exchange's records (see core/policy.py)."""
+
+from seec.core import policy
+from seec.core.policy import Capability, Rule
+
+from .models import (
+    InboundMessage,
+    NodeKey,
+    OutboundMessage,
+    Peer,
+    PeerKey,
+    RefusedMessage,
+    RemoteOrganisation,
+)
+
+
+class AdministratorsOnly(Rule):
+    """The node's trust and message traffic are the administrators' to see: they hold no
+    child's data beyond what they carry, and that only an administrator of the node reads
+    (the features built on them show the payloads to those they concern)."""
+
+    def scope(self, user, queryset, action):
+        if policy.has(user, Capability.ADMINISTER):
+            return queryset
+        return queryset.none()
+
+
+for model in (
+    Peer,
+    PeerKey,
+    NodeKey,
+    RemoteOrganisation,
+    OutboundMessage,
+    InboundMessage,
+    RefusedMessage,
+):
+    policy.register(model)(type(f"{model.__name__}Rule", (AdministratorsOnly,), {}))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import protocol_views, views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("inbox/", protocol_views.receive, name="inbox"),
+    path("nodes/", views.node_list, name="nodes"),
+    path("nodes/add/", views.add_node, name="node-add"),
+    path("nodes/<int:pk>/", views.node_detail, name="node"),
+    path("nodes/<int:pk>/confirm/", views.confirm_node, name="node-confirm"),
+    path("nodes/<int:pk>/suspend/", views.suspend_node, name="node-suspend"),
+    path("nodes/<int:pk>/refresh/", views.refresh_node, name="node-refresh"),
+    path("nodes/<int:pk>/ping/", views.ping_node, name="node-ping"),
+    path("nodes/<int:pk>/directory/", views.import_node_directory, name="node-directory"),
+    path("keys/<int:pk>/revoke/", views.revoke_key, name="key-revoke"),
+    path("messages/", views.message_list, name="messages"),
+    path("messages/<int:pk>/retry/", views.retry_message, name="message-retry"),
+]
