@@ -357,10 +357,17 @@ SEEC_EXCHANGE_MESSAGE_HOURS = int(os.environ.get("SEEC_EXCHANGE_MESSAGE_HOURS", 
 # Retries: the first after RETRY_BASE seconds, doubling up to RETRY_MAX (with jitter).
 SEEC_EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_BASE_SECONDS", "2"))
 SEEC_EXCHANGE_RETRY_MAX_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_MAX_SECONDS", "120"))
+# A worker's hold on the messages it is delivering; a killed worker's messages wait this long.
+SEEC_EXCHANGE_LEASE_SECONDS = int(os.environ.get("SEEC_EXCHANGE_LEASE_SECONDS", "60"))
 # A signed request older (or newer) than this is refused; the same window bounds replays.
 SEEC_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SEEC_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
 # The largest message body the inbox reads (private matching's encodings are the largest).
-SEEC_EXCHANGE_MAX_BODY_BYTES = int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024
+SEEC_EXCHANGE_MAX_BODY_BYTES = int(
+    os.environ.get(
+        "SEEC_EXCHANGE_MAX_BODY_BYTES",
+        int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024,
+    )
+)
 # Peers reached over plain http (closed networks, the demo nodes); production wants https.
 SEEC_EXCHANGE_ALLOW_HTTP = env_bool("SEEC_EXCHANGE_ALLOW_HTTP", not PRODUCTION)
 

@@ -30,7 +30,6 @@ from .models import KeyUse, OutboundMessage, OutboxState, PeerKey, RemoteOrganis
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
 HTTP_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 # Answers that say "not now" rather than "no": retried like a network failure.
 RETRYABLE_STATUS = {408, 425, 429}
@@ -53,7 +52,8 @@ def claim(limit: int) -> tuple[str, list[OutboundMessage]]:
     if not ids:
         return "", []
     token = secrets.token_hex(8)
-    due.filter(pk__in=ids).update(leased_until=now + LEASE, lease_token=token)
+    lease = timedelta(seconds=settings.SEEC_EXCHANGE_LEASE_SECONDS)
+    due.filter(pk__in=ids).update(leased_until=now + lease, lease_token=token)
     claimed = (
         OutboundMessage.objects.filter(lease_token=token, state=OutboxState.PENDING)
         .select_related("peer", "sender_organisation", "recipient_organisation")
@@ -111,10 +111,22 @@ def seal_request(message: OutboundMessage) -> tuple[bytes, dict]:
 
 
 class DeliveryProblem(Exception):
-    def __init__(self, message: str, *, retry: bool, code: str = ""):
+    def __init__(self, message: str, *, retry: bool, code: str = "", unreachable=False):
         super().__init__(message)
         self.retry = retry
         self.code = code
+        self.unreachable = unreachable
+
+
+class Round:
+    """One worker round's shared knowledge: the peers found unreachable in it, whose other
+    messages wait for the next attempt without each trying to connect (10,000 messages to a
+    node that is down cost one refused connection a round, not 10,000)."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.unreachable: dict[int, tuple[timedelta, str]] = {}
+        self.deferred: dict[int, list[int]] = {}
 
 
 def _peer_signing_key(peer, kid: str):
@@ -150,6 +162,10 @@ def post(message: OutboundMessage, client: httpx.Client) -> dict:
     body, headers = seal_request(message)
     try:
         response = client.post(message.peer.inbox_url, content=body, headers=headers)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+        raise DeliveryProblem(
+            f"{type(error).__name__}: {error}", retry=True, unreachable=True
+        ) from None
     except httpx.HTTPError as error:
         raise DeliveryProblem(f"{type(error).__name__}: {error}", retry=True) from None
     try:
@@ -177,9 +193,13 @@ def _finish(message: OutboundMessage, token: str, **changes) -> bool:
     )
 
 
-def deliver_one(message: OutboundMessage, token: str, client: httpx.Client) -> str:
+def deliver_one(message: OutboundMessage, round_: Round, client: httpx.Client) -> str:
     """Deliver one leased message and record the outcome; returns the new state."""
+    token = round_.token
     now = timezone.now()
+    if message.peer_id in round_.unreachable:
+        round_.deferred.setdefault(message.peer_id, []).append(message.pk)
+        return OutboxState.PENDING
     if message.expires_at <= now:
         with transaction.atomic():
             if _finish(message, token, state=OutboxState.EXPIRED, last_error="Expired."):
@@ -194,10 +214,13 @@ def deliver_one(message: OutboundMessage, token: str, client: httpx.Client) -> s
     except DeliveryProblem as problem:
         attempts = message.attempts + 1
         if problem.retry:
+            delay = backoff(attempts)
+            if problem.unreachable:
+                round_.unreachable[message.peer_id] = (delay, str(problem)[:2000])
             _finish(
                 message,
                 token,
-                next_attempt_at=timezone.now() + backoff(attempts),
+                next_attempt_at=timezone.now() + delay,
                 last_error=str(problem)[:2000],
             )
             return OutboxState.PENDING
@@ -231,13 +254,27 @@ def deliver_one(message: OutboundMessage, token: str, client: httpx.Client) -> s
     return OutboxState.DELIVERED
 
 
-def _deliver_batch(messages, token: str) -> list[str]:
+def _deliver_lane(messages, round_: Round) -> list[str]:
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            return [deliver_one(message, token, client) for message in messages]
+            return [deliver_one(message, round_, client) for message in messages]
     finally:
         # A thread's connection ends with it (the worker's own thread keeps its own).
         connection.close()
+
+
+def _defer(round_: Round) -> None:
+    """The messages held back from an unreachable peer wait as long as the one that failed."""
+    now = timezone.now()
+    for peer_id, pks in round_.deferred.items():
+        delay, error = round_.unreachable[peer_id]
+        OutboundMessage.objects.filter(pk__in=pks, lease_token=round_.token).update(
+            leased_until=None,
+            lease_token="",
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + delay,
+            last_error=error,
+        )
 
 
 def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
@@ -246,17 +283,19 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
     counts: dict[str, int] = {}
     if not messages:
         return counts
+    round_ = Round(token)
     if threads <= 1 or len(messages) == 1:
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            outcomes = [deliver_one(message, token, client) for message in messages]
+            outcomes = [deliver_one(message, round_, client) for message in messages]
     else:
         # Messages of one conversation stay in one thread, in order.
         lanes: dict[int, list] = {}
         for message in messages:
             lanes.setdefault(hash(message.conversation) % threads, []).append(message)
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = pool.map(lambda lane: _deliver_batch(lane, token), lanes.values())
+            results = pool.map(lambda lane: _deliver_lane(lane, round_), lanes.values())
             outcomes = [state for lane in results for state in lane]
+    _defer(round_)
     for state in outcomes:
         counts[state] = counts.get(state, 0) + 1
     return counts

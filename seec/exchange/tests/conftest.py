@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from .harness import Node, pg_available, trust_each_other
+from .harness import Node, pg_available, start_all, stop_all, trust_each_other
 
 
 def _postgres_or_skip():
@@ -25,10 +25,8 @@ def two_nodes():
     gr = Node("gr", "GR")
     rs = Node("rs", "RS", postgres="seec_exchange_a")
     try:
-        gr.start()
-        rs.start()
+        start_all(gr, rs)
         trust_each_other(gr, rs)
         yield gr, rs
     finally:
-        gr.stop()
-        rs.stop()
+        stop_all(gr, rs)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -80,6 +81,7 @@ class Node:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "SEEC_EXCHANGE_RETRY_BASE_SECONDS": "0.2",
             "SEEC_EXCHANGE_RETRY_MAX_SECONDS": "1",
+            "SEEC_EXCHANGE_LEASE_SECONDS": "3",
             "SEEC_EXCHANGE_ALLOW_HTTP": "true",
             "PYTHONUNBUFFERED": "1",
             **env,
@@ -241,6 +243,17 @@ class NodeError(Exception):
     def __init__(self, message: str, kind: str):
         super().__init__(message)
         self.kind = kind
+
+
+def start_all(*nodes: Node) -> None:
+    """Start nodes side by side (each start is mostly waiting for a process)."""
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        list(pool.map(Node.start, nodes))
+
+
+def stop_all(*nodes: Node) -> None:
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        list(pool.map(Node.stop, nodes))
 
 
 def trust_each_other(*nodes: Node) -> None:

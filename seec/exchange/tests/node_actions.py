@@ -151,3 +151,159 @@ def remote_organisations():
 def rotate_keys():
     keys.rotate()
     return keys.node_fingerprint()
+
+
+# --- Bad input, crafted inside a node (it holds the keys a real sender would) ----------------
+
+
+def _crafted(to, *, payload=None, expires=None, recipient_address=None, signing=None):
+    """A distribution as delivery.seal_request would write it, with one thing changed."""
+    import uuid
+    from datetime import timedelta
+
+    from joserfc.jwk import OKPKey
+
+    from seec.exchange import envelope, httpsig
+    from seec.exchange.models import KeyUse, PeerKey
+
+    recipient = RemoteOrganisation.objects.get(organisation__name=to)
+    now = timezone.now()
+    routing = envelope.Routing(
+        distribution_id=f"{nodes.node_id()}_{uuid.uuid4()}",
+        sender_node=nodes.node_id(),
+        sent_at=now,
+        expires_at=expires or now + timedelta(hours=1),
+        status="Test",
+        kind="Report",
+        handling="H2",
+        payload_type="exchange.ping",
+        conversation=f"{nodes.node_id()}_{uuid.uuid4().hex}",
+        sequence=1,
+        sender_address=nodes.address_of(Organisation.objects.filter(remote=None).first()),
+        recipient_address=recipient_address or recipient.address,
+    )
+    encryption = PeerKey.objects.filter(
+        peer=recipient.peer, use=KeyUse.ENCRYPTION, retired_at=None, revoked_at=None
+    ).latest("first_seen_at")
+    if signing is None:
+        node_key = keys.current(KeyUse.SIGNING)
+        signing = (keys.private_key(node_key), node_key.kid)
+    document = envelope.seal(
+        routing,
+        payload if payload is not None else {"written_at": now.isoformat(), "note": "crafted"},
+        signing_key=signing[0], signing_kid=signing[1],
+        recipient_key=OKPKey.import_key(encryption.public_jwk), recipient_kid=encryption.kid,
+    )  # fmt: skip
+    return recipient.peer, routing, document, signing, httpsig
+
+
+def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None):
+    import httpx
+
+    request = httpsig.OutgoingRequest("POST", peer.inbox_url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+    if tamper_after_signing:
+        body = tamper_after_signing(body)
+    response = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+    return request, {"status": response.status_code, **response.json()}
+
+
+def attack(kind, to):
+    """Send one bad distribution of `kind` to the organisation `to`; returns the answers."""
+    import json
+    from datetime import timedelta
+
+    import httpx
+    from joserfc.jwk import OKPKey
+
+    def dumps(document):
+        return json.dumps(document).encode()
+
+    if kind == "unknown_node":
+        stranger = OKPKey.generate_key("Ed25519", private=True)
+        peer, _r, document, signing, httpsig = _crafted(to, signing=(stranger, "stranger-sig-1"))
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "expired":
+        peer, _r, document, signing, httpsig = _crafted(
+            to, expires=timezone.now() - timedelta(minutes=1)
+        )
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "not_hosted":
+        peer, _r, document, signing, httpsig = _crafted(
+            to, recipient_address=RemoteOrganisation.objects.get(
+                organisation__name=to).peer.node_id + ":999999"
+        )  # fmt: skip
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "schema":
+        peer, _r, document, signing, httpsig = _crafted(to, payload={"note": 42})
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "malformed":
+        peer, _r, _document, signing, httpsig = _crafted(to)
+        return [_post(peer, b'{"distributionID": ', signing, httpsig)[1]]
+    if kind == "tampered_body":
+        peer, _r, document, signing, httpsig = _crafted(to)
+        swapped = _post(
+            peer, dumps(document), signing, httpsig,
+            tamper_after_signing=lambda body: body.replace(b"Test", b"Actual", 1),
+        )  # fmt: skip
+        return [swapped[1]]
+    if kind == "tampered_content":
+        # The HTTP signature is made over the tampered body: only the content's own
+        # encryption and signature can tell.
+        peer, _r, document, signing, httpsig = _crafted(to)
+        content = document["content"][0]["contentObject"]
+        text = content["encryptedContent"]
+        middle = len(text) // 2
+        content["encryptedContent"] = (
+            text[:middle] + ("A" if text[middle] != "A" else "B") + (text[middle + 1 :])
+        )
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "readdressed":
+        # A genuine signed content put under another distribution's routing.
+        peer, _r, document, signing, httpsig = _crafted(to)
+        document["distributionID"] = document["distributionID"][:-4] + "beef"
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "replay":
+        peer, _r, document, signing, httpsig = _crafted(to)
+        body = dumps(document)
+        request, first = _post(peer, body, signing, httpsig)
+        again = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+        return [first, {"status": again.status_code, **again.json()}]
+    if kind == "oversized":
+        from django.conf import settings
+
+        peer, _r, document, signing, httpsig = _crafted(
+            to, payload={"written_at": timezone.now().isoformat(), "note": "x" * 3000}
+        )
+        document["padding"] = "x" * (settings.SEEC_EXCHANGE_MAX_BODY_BYTES + 10)
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    raise ValueError(kind)
+
+
+def delivered_count(ids):
+    return OutboundMessage.objects.filter(distribution_id__in=ids, state="delivered").count()
+
+
+def outbox_of(ids):
+    rows = OutboundMessage.objects.filter(distribution_id__in=ids)
+    return {
+        "pending": rows.filter(state="pending").count(),
+        "min_attempts": min((m.attempts for m in rows), default=0),
+        "states": sorted({m.state for m in rows}),
+    }
+
+
+def notes_received(prefix):
+    """How many times each note starting with `prefix` was received."""
+    counts = {}
+    for m in InboundMessage.objects.filter(payload_type="exchange.ping"):
+        note = m.payload.get("note", "")
+        if note.startswith(prefix):
+            counts[note] = counts.get(note, 0) + 1
+    return counts
+
+
+def peer_fingerprint(node_id):
+    from seec.exchange.models import Peer
+
+    return Peer.objects.get(node_id=node_id).fingerprint
