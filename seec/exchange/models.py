@@ -304,3 +304,112 @@ class SeenSignature(models.Model):
 
     def __str__(self):
         return self.digest
+
+
+# --- Referrals of a case ---------------------------------------------------------------------
+
+
+class ReferralSide(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+
+
+class ReferralMode(models.TextChoices):
+    COPY = "copy", _("A read-only copy (the case stays ours)")
+    HANDOVER = "handover", _("Hand over responsibility for the case")
+
+
+class ReferralStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered, waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn (the copy is sealed)")
+
+
+class DeclineReason(models.TextChoices):
+    NOT_COMPETENT = "not_competent", _("Not within our competence")
+    INSUFFICIENT = "insufficient", _("Not enough information to act on")
+    NO_CAPACITY = "no_capacity", _("We cannot take it on now")
+    ALREADY_KNOWN = "already_known", _("The child is already known to us")
+    WRONG_RECIPIENT = "wrong_recipient", _("Another organisation should receive it")
+    OTHER = "other", _("Another reason (explained)")
+
+
+class ConsentBasis(models.TextChoices):
+    CHILD = "child", _("Consent of the child")
+    PARENT = "parent", _("Consent of a parent")
+    GUARDIAN = "guardian", _("Consent of the guardian or the authority responsible")
+    OVERRIDE = "override", _("Without consent: the child's protection requires it (reasoned)")
+
+
+class Referral(models.Model):
+    """One side of a referral of a case from one organisation to another, on this node or on
+    a peer's. The sending side holds the case; the receiving side a minimal preview until it
+    accepts, then a copy (read-only) or, on a hand-over, a case of its own."""
+
+    conversation = models.CharField(max_length=80)
+    side = models.CharField(max_length=10, choices=ReferralSide.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals"
+    )
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    reference = models.CharField(_("sender's reference"), max_length=100)
+    mode = models.CharField(_("what is offered"), max_length=10, choices=ReferralMode.choices)
+    pseudonymised = models.BooleanField(_("personal data pseudonymised"), default=False)
+    reason = models.TextField(_("why it is referred"))
+    consent_basis = models.CharField(_("consent"), max_length=10, choices=ConsentBasis.choices)
+    consent_note = models.TextField(_("consent recorded, or why it is overridden"))
+    handling = models.CharField(max_length=2, choices=Handling.choices, default=Handling.H2)
+    preview = models.JSONField(default=dict)
+    copy = models.JSONField(default=dict, blank=True)
+    copy_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.OFFERED
+    )
+    decline_reason = models.CharField(
+        _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    answer_note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "side"], name="referral_one_side")
+        ]
+
+    def __str__(self):
+        return f"{self.get_side_display()} {self.reference}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.status == ReferralStatus.WITHDRAWN
+
+
+class ReferralUpdate(models.Model):
+    """What one side told the other about the case after acceptance."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
+    outgoing = models.BooleanField()
+    note = models.TextField()
+    written_by = models.CharField(max_length=150)
+    written_at = models.DateTimeField(default=timezone.now)
+    case_refreshed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return f"update {self.pk} of {self.referral_id}"

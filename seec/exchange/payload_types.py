@@ -34,3 +34,6 @@ def load_builtin() -> None:
             kind="Report",
         )
     )
+    from . import referrals
+
+    referrals.register()

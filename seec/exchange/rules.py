@@ -1,7 +1,7 @@
 """Access rules of the exchange's records (see core/policy.py)."""
 
 from seec.core import policy
-from seec.core.policy import Capability, Rule
+from seec.core.policy import Act, Capability, OrganisationRecordRule, Rule
 
 from .models import (
     InboundMessage,
@@ -9,6 +9,7 @@ from .models import (
     OutboundMessage,
     Peer,
     PeerKey,
+    Referral,
     RefusedMessage,
     RemoteOrganisation,
 )
@@ -35,3 +36,12 @@ for model in (
     RefusedMessage,
 ):
     policy.register(model)(type(f"{model.__name__}Rule", (AdministratorsOnly,), {}))
+
+
+@policy.register(Referral)
+class ReferralRule(OrganisationRecordRule):
+    """A referral is its side's organisation's: the staff who share records (case managers,
+    supervisors, liaison officers) see it and act on it."""
+
+    capability = Capability.SHARE_RECORDS
+    action_capabilities = {Act.CHANGE: Capability.SHARE_RECORDS}
