@@ -16,7 +16,7 @@ def _outer_run_on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def two_nodes():
     """Greece on SQLite and Serbia on PostgreSQL, trusting each other."""
     if _outer_run_on_postgres():

@@ -307,3 +307,80 @@ def peer_fingerprint(node_id):
     from seec.exchange.models import Peer
 
     return Peer.objects.get(node_id=node_id).fingerprint
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+def open_case(username, given_names="Марија", family_name="Ђорђевић"):
+    from datetime import timedelta
+
+    from seec.cases import services as case_services
+
+    case = case_services.open_case(
+        origin=_as(username),
+        fields={
+            "given_names": given_names, "family_name": family_name, "sex": "female",
+            "age_estimate": 14, "category": "runaway",
+            "last_seen_at": timezone.now() - timedelta(hours=6),
+            "last_seen_place": "Thessaloniki, bus station",
+        },
+    )  # fmt: skip
+    return case.number
+
+
+def refer(username, case_number, to, mode="copy", pseudonymise=False):
+    from seec.cases.models import Case
+    from seec.exchange import referrals
+
+    referral = referrals.refer_case(
+        Case.objects.get(number=case_number), Organisation.objects.get(name=to),
+        origin=_as(username), mode=mode, pseudonymise=pseudonymise,
+        reason="The child may have crossed into your country.", consent_basis="parent",
+        consent_note="The mother agreed in writing.",
+    )  # fmt: skip
+    return referral.conversation
+
+
+def referral(conversation):
+    from seec.exchange.models import Referral
+
+    r = Referral.objects.filter(conversation=conversation).first()
+    if r is None:
+        return None
+    return {
+        "pk": r.pk, "side": r.side, "status": r.status, "preview": r.preview, "copy": r.copy,
+        "sealed": r.is_sealed, "case": r.case.number if r.case else None,
+        "updates": [(u.outgoing, u.note) for u in r.updates.all()],
+        "case_status": r.case.status if r.case else None,
+    }  # fmt: skip
+
+
+def answer_referral(username, conversation, accept=True, reason=""):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    r = Referral.objects.get(conversation=conversation)
+    if accept:
+        referrals.accept_referral(r, origin=_as(username))
+    else:
+        referrals.decline_referral(r, origin=_as(username), reason=reason)
+
+
+def update_referral(username, conversation, note, include_case=False):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    referrals.send_referral_update(
+        Referral.objects.get(conversation=conversation), origin=_as(username), note=note,
+        include_case=include_case,
+    )  # fmt: skip
+
+
+def withdraw_referral(username, conversation, reason):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    referrals.withdraw_referral(
+        Referral.objects.get(conversation=conversation), origin=_as(username), reason=reason
+    )
