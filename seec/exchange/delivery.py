@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -314,10 +315,23 @@ def next_due_in() -> float | None:
     return max((nxt - timezone.now()).total_seconds(), 0.0)
 
 
+ESCALATE_EVERY = 60.0
+
+
 def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
-    """The loop of `manage.py exchange_deliver`: deliver, then sleep until something is due."""
+    """The loop of `manage.py exchange_deliver`: deliver, then sleep until something is due;
+    once a minute, escalate the requests for cooperation left unanswered past their deadline."""
+    from .cooperation import escalate_overdue
+
+    escalated_at = 0.0
     while not stop.is_set():
         close_old_connections()
+        if time.monotonic() - escalated_at > ESCALATE_EVERY:
+            escalated_at = time.monotonic()
+            try:
+                escalate_overdue()
+            except Exception:
+                logger.exception("escalating overdue requests failed")
         try:
             counts = deliver_due(limit=batch, threads=threads)
         except Exception:  # the loop must outlive a database blip; the outbox keeps the work

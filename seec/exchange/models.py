@@ -413,3 +413,87 @@ class ReferralUpdate(models.Model):
 
     def __str__(self):
         return f"update {self.pk} of {self.referral_id}"
+
+
+# --- Requests for cooperation ----------------------------------------------------------------
+
+
+class CooperationKind(models.TextChoices):
+    YELLOW_NOTICE = "yellow_notice", _("Locate a missing child (Interpol yellow notice facts)")
+    HAGUE_ARTICLE_8 = "hague_article_8", _("Return of an abducted child (Hague 1980, Article 8)")
+    INFORMATION = "information", _("Request for information")
+
+
+class SourceReliability(models.TextChoices):
+    A = "A", _("A — no doubt about the source's reliability")
+    B = "B", _("B — the source has mostly proved reliable")
+    C = "C", _("C — the source has mostly proved unreliable")
+    X = "X", _("X — the source's reliability cannot be judged")
+
+
+class InformationAccuracy(models.TextChoices):
+    ONE = "1", _("1 — no doubt about its accuracy")
+    TWO = "2", _("2 — known personally to the source")
+    THREE = "3", _("3 — not known personally to the source, corroborated")
+    FOUR = "4", _("4 — not known personally to the source, not corroborated")
+
+
+class CooperationStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the answer")
+    ESCALATED = "escalated", _("Overdue: escalated")
+    ANSWERED = "answered", _("Answered")
+
+
+class CooperationRequest(models.Model):
+    """One side of a request for cooperation to another country's police or liaison officer."""
+
+    conversation = models.CharField(max_length=80)
+    side = models.CharField(max_length=10, choices=ReferralSide.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference = models.CharField(_("sender's reference"), max_length=100)
+    kind = models.CharField(_("what is asked"), max_length=20, choices=CooperationKind.choices)
+    question = models.TextField(_("the request"))
+    facts = models.JSONField(default=dict)
+    handling = models.CharField(_("handling code"), max_length=2, choices=Handling.choices)
+    reliability = models.CharField(
+        _("source reliability"), max_length=1, choices=SourceReliability.choices
+    )
+    accuracy = models.CharField(
+        _("information accuracy"), max_length=1, choices=InformationAccuracy.choices
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    status = models.CharField(
+        max_length=10, choices=CooperationStatus.choices, default=CooperationStatus.WAITING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answer_reliability = models.CharField(
+        max_length=1, choices=SourceReliability.choices, blank=True
+    )
+    answer_accuracy = models.CharField(
+        max_length=1, choices=InformationAccuracy.choices, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.CharField(max_length=150, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "side"], name="cooperation_one_side")
+        ]
+        indexes = [models.Index(fields=["side", "status", "deadline"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status != CooperationStatus.ANSWERED and self.deadline < timezone.now()

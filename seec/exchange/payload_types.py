@@ -34,6 +34,7 @@ def load_builtin() -> None:
             kind="Report",
         )
     )
-    from . import referrals
+    from . import cooperation, referrals
 
     referrals.register()
+    cooperation.register()

@@ -4,6 +4,7 @@ from seec.core import policy
 from seec.core.policy import Act, Capability, OrganisationRecordRule, Rule
 
 from .models import (
+    CooperationRequest,
     InboundMessage,
     NodeKey,
     OutboundMessage,
@@ -45,3 +46,8 @@ class ReferralRule(OrganisationRecordRule):
 
     capability = Capability.SHARE_RECORDS
     action_capabilities = {Act.CHANGE: Capability.SHARE_RECORDS}
+
+
+@policy.register(CooperationRequest)
+class CooperationRequestRule(ReferralRule):
+    """A request for cooperation is its side's organisation's, like a referral."""

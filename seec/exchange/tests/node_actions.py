@@ -384,3 +384,52 @@ def withdraw_referral(username, conversation, reason):
     referrals.withdraw_referral(
         Referral.objects.get(conversation=conversation), origin=_as(username), reason=reason
     )
+
+
+# --- Requests for cooperation ------------------------------------------------------------------
+
+
+def request_cooperation(username, to, deadline_hours=48, kind="yellow_notice"):
+    from datetime import timedelta
+
+    from seec.exchange import cooperation
+
+    facts = {
+        "child": {"name": "Марија Ђорђевић", "sex": "female", "age": 14},
+        "disappearance": {"date": "2026-11-28", "place": "Thessaloniki"},
+    }
+    request = cooperation.request_cooperation(
+        Organisation.objects.get(name=to), origin=_as(username), kind=kind,
+        question="Did the child cross into Serbia?", facts=facts, handling="H1",
+        reliability="B", accuracy="2",
+        deadline=timezone.now() + timedelta(hours=deadline_hours),
+    )  # fmt: skip
+    return request.conversation
+
+
+def cooperation_request(conversation):
+    from seec.exchange.models import CooperationRequest
+
+    r = CooperationRequest.objects.filter(conversation=conversation).first()
+    if r is None:
+        return None
+    return {"side": r.side, "status": r.status, "answer": r.answer, "handling": r.handling,
+            "reliability": r.reliability, "accuracy": r.accuracy, "facts": r.facts}  # fmt: skip
+
+
+def answer_cooperation(username, conversation, answer):
+    from seec.exchange import cooperation
+    from seec.exchange.models import CooperationRequest
+
+    cooperation.answer_cooperation(
+        CooperationRequest.objects.get(conversation=conversation), origin=_as(username),
+        answer=answer, reliability="A", accuracy="1",
+    )  # fmt: skip
+
+
+def escalate_overdue(hours_ahead=0):
+    from datetime import timedelta
+
+    from seec.exchange import cooperation
+
+    return cooperation.escalate_overdue(now=timezone.now() + timedelta(hours=hours_ahead))
