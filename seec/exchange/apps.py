@@ -13,3 +13,18 @@ class ExchangeConfig(AppConfig):
         from .payload_types import load_builtin
 
         load_builtin()
+        self._add_navigation()
+
+    @staticmethod
+    def _add_navigation():
+        from seec.core.context_processors import NAVIGATION, NavItem
+        from seec.core.policy import Capability
+
+        at = next(
+            (i for i, item in enumerate(NAVIGATION) if item.url_name == "audit-trail"),
+            len(NAVIGATION),
+        )
+        NAVIGATION[at:at] = [
+            NavItem(_("Referrals"), "exchange:referrals", (Capability.SHARE_RECORDS,)),
+            NavItem(_("Nodes"), "exchange:nodes", (Capability.ADMINISTER,)),
+        ]

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from . import protocol_views, views
+from . import protocol_views, views, work_views
 
 app_name = "exchange"
 
 urlpatterns = [
     path("inbox/", protocol_views.receive, name="inbox"),
+    path("referrals/", work_views.referral_list, name="referrals"),
+    path("referrals/new/<int:case_pk>/", work_views.refer, name="refer"),
+    path("referrals/<int:pk>/", work_views.referral_detail, name="referral"),
+    path("referrals/<int:pk>/answer/", work_views.answer_referral, name="referral-answer"),
+    path("referrals/<int:pk>/update/", work_views.update_referral, name="referral-update"),
+    path("referrals/<int:pk>/withdraw/", work_views.withdraw_referral, name="referral-withdraw"),
+    path("cooperation/new/", work_views.cooperation_new, name="cooperation-new"),
+    path("cooperation/<int:pk>/", work_views.cooperation_detail, name="cooperation"),
     path("nodes/", views.node_list, name="nodes"),
     path("nodes/add/", views.add_node, name="node-add"),
     path("nodes/<int:pk>/", views.node_detail, name="node"),

@@ -1,0 +1,220 @@
+"""The pages of referrals and requests for cooperation: the same whether the other
+organisation is on this node or on another (the services decide how the message travels)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from seec.cases.models import Case
+from seec.core import policy
+from seec.core.audit import Origin
+from seec.core.policy import Act, Capability
+
+from . import cooperation, referrals
+from .forms import (
+    AnswerReferralForm,
+    CooperationAnswerForm,
+    CooperationForm,
+    ReasonForm,
+    ReferForm,
+    ReferralUpdateForm,
+)
+from .models import CooperationRequest, Referral, ReferralSide, ReferralStatus
+
+
+def sharers_only(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not policy.has(request.user, Capability.SHARE_RECORDS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, found in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, found)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Referrals ---------------------------------------------------------------------------------
+
+
+@sharers_only
+def referral_list(request):
+    rows = policy.visible_to(request.user, Referral).select_related("partner", "case")
+    return render(
+        request,
+        "exchange/referrals.html",
+        {
+            "received": rows.filter(side=ReferralSide.RECEIVED)[:200],
+            "sent": rows.filter(side=ReferralSide.SENT)[:200],
+            "cooperation": policy.visible_to(request.user, CooperationRequest).select_related(
+                "partner"
+            )[:200],
+        },
+    )
+
+
+@sharers_only
+def refer(request, case_pk):
+    case = policy.get_for_action(request.user, Case, Act.SHARE, pk=case_pk)
+    form = ReferForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = referrals.refer_case(
+                case,
+                data["organisation"],
+                origin=Origin.of(request),
+                mode=data["mode"],
+                pseudonymise=data["pseudonymise"],
+                reason=data["reason"],
+                consent_basis=data["consent_basis"],
+                consent_note=data["consent_note"],
+                handling=data["handling"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The case is referred; you will be told of the answer."))
+            return redirect("exchange:referral", pk=referral.pk)
+    return render(request, "exchange/refer.html", {"case": case, "form": form})
+
+
+def _referral(request, pk) -> Referral:
+    return policy.get_visible_or_404(
+        request.user, Referral.objects.select_related("partner", "case"), pk=pk
+    )
+
+
+@sharers_only
+def referral_detail(request, pk, forms=None):
+    referral = _referral(request, pk)
+    forms = forms or {}
+    return render(
+        request,
+        "exchange/referral.html",
+        {
+            "referral": referral,
+            "updates": referral.updates.all(),
+            "answer_form": forms.get("answer") or AnswerReferralForm(),
+            "update_form": forms.get("update") or ReferralUpdateForm(),
+            "withdraw_form": forms.get("withdraw") or ReasonForm(),
+            "may_answer": referral.side == ReferralSide.RECEIVED
+            and referral.status == ReferralStatus.OFFERED,
+            "may_update": referral.status == ReferralStatus.ACCEPTED,
+            "may_withdraw": referral.side == ReferralSide.SENT
+            and referral.status in (ReferralStatus.OFFERED, ReferralStatus.ACCEPTED),
+        },
+        status=400 if forms else 200,
+    )
+
+
+def _referral_step(form_class, name, run, success):
+    @sharers_only
+    @require_POST
+    def view(request, pk):
+        referral = _referral(request, pk)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                # The button pressed says which answer (accept or decline).
+                data = {**form.cleaned_data, "decision": request.POST.get("decision", "")}
+                run(referral, data, Origin.of(request))
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, success)
+                return redirect("exchange:referral", pk=referral.pk)
+        return referral_detail(request, pk, forms={name: form})
+
+    return view
+
+
+def _answer(referral, data, origin):
+    if data["decision"] == "decline":
+        referrals.decline_referral(
+            referral, origin=origin, reason=data["decline_reason"], note=data["note"]
+        )
+    else:
+        referrals.accept_referral(referral, origin=origin, note=data["note"])
+
+
+answer_referral = _referral_step(AnswerReferralForm, "answer", _answer, _("Your answer is sent."))
+update_referral = _referral_step(
+    ReferralUpdateForm,
+    "update",
+    lambda referral, data, origin: referrals.send_referral_update(
+        referral, origin=origin, note=data["note"], include_case=data["include_case"]
+    ),
+    _("The update is sent."),
+)
+withdraw_referral = _referral_step(
+    ReasonForm,
+    "withdraw",
+    lambda referral, data, origin: referrals.withdraw_referral(
+        referral, origin=origin, reason=data["reason"]
+    ),
+    _("The referral is withdrawn; their copy is sealed."),
+)
+
+
+# --- Requests for cooperation --------------------------------------------------------------------
+
+
+@sharers_only
+def cooperation_new(request):
+    form = CooperationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = cooperation.request_cooperation(
+                data["organisation"],
+                origin=Origin.of(request),
+                kind=data["kind"],
+                question=data["question"],
+                facts=form.facts(),
+                handling=data["handling"],
+                reliability=data["reliability"],
+                accuracy=data["accuracy"],
+                deadline=data["deadline"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The request is sent."))
+            return redirect("exchange:cooperation", pk=sent.pk)
+    return render(request, "exchange/cooperation_new.html", {"form": form})
+
+
+@sharers_only
+def cooperation_detail(request, pk):
+    item = policy.get_visible_or_404(
+        request.user, CooperationRequest.objects.select_related("partner"), pk=pk
+    )
+    form = CooperationAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperation.answer_cooperation(item, origin=Origin.of(request), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your answer is sent."))
+            return redirect("exchange:cooperation", pk=item.pk)
+    return render(
+        request,
+        "exchange/cooperation.html",
+        {"item": item, "form": form, "may_answer": item.side == ReferralSide.RECEIVED
+         and item.status != "answered"},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
