@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -608,6 +608,10 @@ def _photo_resource(alert: Alert):
 # --- Notices and the audit trail -------------------------------------------------------------
 
 
+# Sent after every step of an alert (the exchange tells the other node of a cross-border one).
+alert_step = Signal()
+
+
 def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **details) -> None:
     """The step in the audit trail, on the case (so that the case timeline shows every step of
     its alerts), and told to those it concerns, in the platform and by e-mail."""
@@ -619,6 +623,7 @@ def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **detai
         details={"alert": alert.reference, "country": alert.country_id, **details},
     )
     _tell(action, alert, origin, reason)
+    alert_step.send(sender=Alert, alert=alert, action=action, reason=reason)
 
 
 def _authorities(country_id: str):

@@ -497,3 +497,44 @@ class CooperationRequest(models.Model):
     @property
     def overdue(self) -> bool:
         return self.status != CooperationStatus.ANSWERED and self.deadline < timezone.now()
+
+
+# --- Child alerts across nodes ---------------------------------------------------------------
+
+
+class CrossBorderStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested, waiting for the authority's decision")
+    ISSUED = "issued", _("Issued there")
+    REJECTED = "rejected", _("Declined there")
+    ENDED = "ended", _("Ended (cancelled, expired or withdrawn)")
+
+
+class CrossBorderAlert(models.Model):
+    """One side of a child alert carried to another node's alert authority: the CAP message
+    of the original travels in the envelope; acceptance there issues that node's own alert."""
+
+    conversation = models.CharField(max_length=80)
+    side = models.CharField(max_length=10, choices=ReferralSide.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Sent: the original alert; received: this node's alert made from the request.
+    alert = models.ForeignKey("alerts.Alert", on_delete=models.PROTECT, related_name="across_nodes")
+    original_reference = models.CharField(max_length=40)
+    reason = models.TextField()
+    # The latest CAP 1.2 message from the other side, as received (validated).
+    their_cap = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=CrossBorderStatus.choices, default=CrossBorderStatus.REQUESTED
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "side"], name="crossborder_one_side")
+        ]
+
+    def __str__(self):
+        return f"{self.original_reference} ({self.side})"

@@ -34,7 +34,8 @@ def load_builtin() -> None:
             kind="Report",
         )
     )
-    from . import cooperation, referrals
+    from . import alerts_across, cooperation, referrals
 
     referrals.register()
     cooperation.register()
+    alerts_across.register()

@@ -156,7 +156,10 @@ def rotate_keys():
 # --- Bad input, crafted inside a node (it holds the keys a real sender would) ----------------
 
 
-def _crafted(to, *, payload=None, expires=None, recipient_address=None, signing=None):
+def _crafted(
+    to, *, payload=None, expires=None, recipient_address=None, signing=None,
+    payload_type="exchange.ping",
+):  # fmt: skip
     """A distribution as delivery.seal_request would write it, with one thing changed."""
     import uuid
     from datetime import timedelta
@@ -176,10 +179,12 @@ def _crafted(to, *, payload=None, expires=None, recipient_address=None, signing=
         status="Test",
         kind="Report",
         handling="H2",
-        payload_type="exchange.ping",
+        payload_type=payload_type,
         conversation=f"{nodes.node_id()}_{uuid.uuid4().hex}",
         sequence=1,
-        sender_address=nodes.address_of(Organisation.objects.filter(remote=None).first()),
+        sender_address=nodes.address_of(
+            Organisation.objects.filter(remote=None, country__isnull=False).first()
+        ),
         recipient_address=recipient_address or recipient.address,
     )
     encryption = PeerKey.objects.filter(
@@ -276,6 +281,18 @@ def attack(kind, to):
             to, payload={"written_at": timezone.now().isoformat(), "note": "x" * 3000}
         )
         document["padding"] = "x" * (settings.SEEC_EXCHANGE_MAX_BODY_BYTES + 10)
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "bad_cap":
+        payload = {
+            "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
+            "criteria_preset": "eu", "criteria": {},
+            "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
+            "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
+                      "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
+        }  # fmt: skip
+        peer, _routing, document, signing, httpsig = _crafted(
+            to, payload=payload, payload_type="alert.request"
+        )
         return [_post(peer, dumps(document), signing, httpsig)[1]]
     raise ValueError(kind)
 
@@ -433,3 +450,73 @@ def escalate_overdue(hours_ahead=0):
     from seec.exchange import cooperation
 
     return cooperation.escalate_overdue(now=timezone.now() + timedelta(hours=hours_ahead))
+
+
+# --- Child alerts across nodes ----------------------------------------------------------------
+
+
+def issue_alert(manager, authority):
+    """A Greek abduction case, its alert requested by the manager and approved (issued)."""
+    from datetime import timedelta
+
+    from seec.alerts import criteria
+    from seec.alerts import services as alert_services
+    from seec.cases import services as case_services
+
+    case = case_services.open_case(
+        origin=_as(manager),
+        fields={"given_names": "Ελένη", "family_name": "Παπαδοπούλου", "sex": "female",
+                "age_estimate": 9, "category": "criminal_abduction",
+                "last_seen_at": timezone.now() - timedelta(hours=2),
+                "last_seen_place": "Thessaloniki, Aristotelous square"},
+    )  # fmt: skip
+    answers = {c.code: {"met": True, "evidence": "Police report 12/2026"}
+               for c in criteria.PRESETS["eu"]}  # fmt: skip
+    alert = alert_services.request_alert(
+        case, origin=_as(manager), answers=answers, area_description="Central Macedonia",
+        circle=(40.64, 22.94, 50),
+    )  # fmt: skip
+    alert = alert_services.approve_alert(alert, origin=_as(authority))
+    return alert.reference
+
+
+def alert_across(username, reference, to):
+    from seec.alerts.models import Alert
+    from seec.exchange import alerts_across
+
+    across = alerts_across.request_alert_across(
+        Alert.objects.get(reference=reference), Organisation.objects.get(name=to),
+        origin=_as(username), reason="The car was seen heading to the Serbian border.",
+    )  # fmt: skip
+    return across.conversation
+
+
+def crossborder(conversation):
+    from seec.exchange.models import CrossBorderAlert
+
+    across = CrossBorderAlert.objects.filter(conversation=conversation).first()
+    if across is None:
+        return None
+    return {"side": across.side, "status": across.status, "alert": across.alert.reference,
+            "alert_status": across.alert.status, "their_cap": bool(across.their_cap),
+            "child": across.alert.case.given_names}  # fmt: skip
+
+
+def decide_alert(username, reference, approve=True):
+    from seec.alerts import services as alert_services
+    from seec.alerts.models import Alert
+
+    alert = Alert.objects.get(reference=reference)
+    if approve:
+        alert_services.approve_alert(alert, origin=_as(username))
+    else:
+        alert_services.reject_alert(alert, origin=_as(username), reason="Not in our country.")
+
+
+def cancel_alert(username, reference):
+    from seec.alerts import services as alert_services
+    from seec.alerts.models import Alert
+
+    alert_services.cancel_alert(
+        Alert.objects.get(reference=reference), origin=_as(username), reason="Child found."
+    )

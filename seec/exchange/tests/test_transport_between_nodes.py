@@ -113,3 +113,11 @@ def test_keys_rotate_without_downtime(two_nodes):
     # And the other way: Serbia's new signing key is heard by Greece at once.
     back = rs.call("ping", to="Hellenic Police", note="after-rotation-2")
     rs.wait_for("outbox", lambda m: m["state"] == "delivered", distribution_id=back)
+
+
+def test_an_invalid_cap_message_refuses_the_whole_alert_request(two_nodes):
+    gr, rs = two_nodes
+    [answer] = gr.call("attack", kind="bad_cap", to="Police of Serbia")
+    assert (answer["status"], answer["error"]) == (422, "not_applicable"), answer
+    assert "CAP 1.2" in answer["message"]
+    assert rs.call("refusals")[-1]["code"] == "not_applicable"
