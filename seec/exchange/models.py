@@ -538,3 +538,29 @@ class CrossBorderAlert(models.Model):
 
     def __str__(self):
         return f"{self.original_reference} ({self.side})"
+
+
+# --- Private matching's encodings through the envelope ---------------------------------------
+
+
+class ReceivedEncodings(models.Model):
+    """A partner's Bloom-filter encodings (pprl), received under a matching agreement through
+    the envelope instead of a file carried by hand; compared when one of our linkers asks."""
+
+    agreement = models.ForeignKey(
+        "linkage.MatchingAgreement", on_delete=models.CASCADE, related_name="+"
+    )
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    records = models.PositiveIntegerField()
+    received_at = models.DateTimeField(default=timezone.now)
+    compared = models.ForeignKey(
+        "linkage.EncodedExchange", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"encodings {self.sha256[:12]}"

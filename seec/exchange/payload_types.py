@@ -34,8 +34,9 @@ def load_builtin() -> None:
             kind="Report",
         )
     )
-    from . import alerts_across, cooperation, referrals
+    from . import alerts_across, cooperation, private_matching, referrals
 
     referrals.register()
     cooperation.register()
     alerts_across.register()
+    private_matching.register()

@@ -10,6 +10,7 @@ from .models import (
     OutboundMessage,
     Peer,
     PeerKey,
+    ReceivedEncodings,
     Referral,
     RefusedMessage,
     RemoteOrganisation,
@@ -51,3 +52,13 @@ class ReferralRule(OrganisationRecordRule):
 @policy.register(CooperationRequest)
 class CooperationRequestRule(ReferralRule):
     """A request for cooperation is its side's organisation's, like a referral."""
+
+
+@policy.register(ReceivedEncodings)
+class ReceivedEncodingsRule(Rule):
+    """A partner's encodings are the agreement's organisation's linkers' (as the agreement)."""
+
+    def scope(self, user, queryset, action):
+        if not policy.has(user, Capability.SHARE_RECORDS) or user.organisation_id is None:
+            return queryset.none()
+        return queryset.filter(agreement__organisation_id=user.organisation_id)

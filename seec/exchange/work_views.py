@@ -14,8 +14,9 @@ from seec.cases.models import Case
 from seec.core import policy
 from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
+from seec.linkage.pprl import EncodingRefused
 
-from . import cooperation, referrals
+from . import cooperation, private_matching, referrals
 from .forms import (
     AnswerReferralForm,
     CooperationAnswerForm,
@@ -24,7 +25,13 @@ from .forms import (
     ReferForm,
     ReferralUpdateForm,
 )
-from .models import CooperationRequest, Referral, ReferralSide, ReferralStatus
+from .models import (
+    CooperationRequest,
+    ReceivedEncodings,
+    Referral,
+    ReferralSide,
+    ReferralStatus,
+)
 
 
 def sharers_only(view):
@@ -218,3 +225,58 @@ def cooperation_detail(request, pk):
          and item.status != "answered"},
         status=400 if form.errors else 200,
     )  # fmt: skip
+
+
+# --- Private matching through the envelope -----------------------------------------------------
+
+
+@sharers_only
+def encodings(request):
+    from seec.linkage.models import MatchingAgreement
+
+    agreements = policy.visible_to(request.user, MatchingAgreement).filter(
+        partner_organisation__isnull=False, ended_at__isnull=True
+    )
+    return render(
+        request,
+        "exchange/encodings.html",
+        {
+            "received": policy.visible_to(request.user, ReceivedEncodings).select_related(
+                "agreement", "compared"
+            )[:100],
+            "agreements": agreements,
+        },
+    )
+
+
+@sharers_only
+@require_POST
+def send_encodings(request, agreement_pk):
+    from seec.linkage.models import MatchingAgreement
+    from seec.linkage.selectors import CaseSelection
+
+    agreement = policy.get_visible_or_404(request.user, MatchingAgreement, pk=agreement_pk)
+    try:
+        count = private_matching.send_encodings(
+            agreement, origin=Origin.of(request), selection=CaseSelection()
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("%(n)s encodings are on their way.") % {"n": count})
+    return redirect("exchange:encodings")
+
+
+@sharers_only
+@require_POST
+def compare_encodings(request, pk):
+    received = policy.get_visible_or_404(request.user, ReceivedEncodings, pk=pk)
+    try:
+        exchange = private_matching.compare_received(received, origin=Origin.of(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("exchange:encodings")
+    except EncodingRefused as refused:
+        messages.error(request, " ".join(str(problem) for problem in refused.problems))
+        return redirect("exchange:encodings")
+    return redirect("linkage:exchange", pk=exchange.pk)

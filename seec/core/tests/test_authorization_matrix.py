@@ -504,9 +504,7 @@ MATRIX = [
     # Exchange between installations: nodes for administrators; referrals and requests for
     # cooperation for their own side's staff who share records.
     Check("exchange nodes", lambda w: "/exchange/nodes/", ADMINS, api=False),
-    Check(
-        "exchange node", lambda w: f"/exchange/nodes/{w.extras['peer'].pk}/", ADMINS, api=False
-    ),
+    Check("exchange node", lambda w: f"/exchange/nodes/{w.extras['peer'].pk}/", ADMINS, api=False),
     Check("exchange node adding", lambda w: "/exchange/nodes/add/", ADMINS, api=False),
     Check("exchange messages", lambda w: "/exchange/messages/?box=outbox", ADMINS, api=False),
     Check("referrals", lambda w: "/exchange/referrals/", LINKERS, api=False),
@@ -542,6 +540,7 @@ MATRIX = [
         api=False,
     ),
     Check("requesting cooperation", lambda w: "/exchange/cooperation/new/", LINKERS, api=False),
+    Check("encodings through the exchange", lambda w: "/exchange/encodings/", LINKERS, api=False),
     Check(
         "own request for cooperation",
         lambda w: f"/exchange/cooperation/{w.extras['cooperation'].pk}/",
@@ -742,6 +741,11 @@ COVERED_ROUTES = {
     "exchange:refer",
     "exchange:cooperation-new",
     "exchange:cooperation",
+    "exchange:encodings",
+    # POST-only: sending and comparing act on the user's own agreement and encodings:
+    # seec/exchange/tests/test_private_matching_through_the_envelope.py.
+    "exchange:encodings-send",
+    "exchange:encodings-compare",
     # POST-only steps on nodes, keys, dead letters and referrals: refused to everyone else in
     # seec/exchange/tests/test_pages.py.
     "exchange:node-confirm",
