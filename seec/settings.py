@@ -368,6 +368,9 @@ SEEC_EXCHANGE_MAX_BODY_BYTES = int(
         int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024,
     )
 )
+# The domain of this node's PFIF record ids (`domain/case-number`), and the largest PFIF file read.
+SEEC_PFIF_DOMAIN = os.environ.get("SEEC_PFIF_DOMAIN", f"{SEEC_NODE_ID}.seec.example").lower()
+SEEC_PFIF_MAX_BYTES = int(os.environ.get("SEEC_PFIF_MAX_MB", "20")) * 1024 * 1024
 # Peers reached over plain http (closed networks, the demo nodes); production wants https.
 SEEC_EXCHANGE_ALLOW_HTTP = env_bool("SEEC_EXCHANGE_ALLOW_HTTP", not PRODUCTION)
 

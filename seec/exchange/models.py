@@ -564,3 +564,78 @@ class ReceivedEncodings(models.Model):
 
     def __str__(self):
         return f"encodings {self.sha256[:12]}"
+
+
+# --- PFIF 1.4 ----------------------------------------------------------------------------------
+
+
+class PfifPublication(models.Model):
+    """A case its centre marked for publication as PFIF (a person finder after a disaster):
+    only with the consent recorded for that case, and until it is withdrawn."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="pfif")
+    consent_note = models.TextField(_("consent to publish, as recorded"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("published until"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"PFIF {self.case_id}"
+
+
+class PfifImport(models.Model):
+    """One PFIF 1.4 document imported from another repository (a person finder)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    repository_domain = models.CharField(_("the repository's domain"), max_length=200)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(max_length=64)
+    persons = models.PositiveIntegerField(default=0)
+    notes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"PFIF import {self.pk}"
+
+
+class PfifPerson(models.Model):
+    """A person record from another PFIF repository, as it came (its fields by PFIF name)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(PfifImport, on_delete=models.PROTECT, related_name="person_rows")
+    record_id = models.CharField(max_length=500)
+    full_name = models.CharField(max_length=500)
+    fields = models.JSONField(default=dict)
+    expiry_date = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "record_id"], name="pfif_person_unique")
+        ]
+
+    def __str__(self):
+        return self.record_id
+
+
+class PfifNote(models.Model):
+    person = models.ForeignKey(PfifPerson, on_delete=models.CASCADE, related_name="notes")
+    record_id = models.CharField(max_length=500)
+    fields = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "record_id"], name="pfif_note_unique")
+        ]
+
+    def __str__(self):
+        return self.record_id

@@ -10,6 +10,9 @@ from .models import (
     OutboundMessage,
     Peer,
     PeerKey,
+    PfifImport,
+    PfifPerson,
+    PfifPublication,
     ReceivedEncodings,
     Referral,
     RefusedMessage,
@@ -62,3 +65,35 @@ class ReceivedEncodingsRule(Rule):
         if not policy.has(user, Capability.SHARE_RECORDS) or user.organisation_id is None:
             return queryset.none()
         return queryset.filter(agreement__organisation_id=user.organisation_id)
+
+
+class OwnOrganisationsRows(Rule):
+    """Rows that belong to one organisation, seen by its members with `capability`."""
+
+    capability = Capability.VIEW_PERSONAL_DATA
+
+    def scope(self, user, queryset, action):
+        if not policy.has(user, self.capability) or user.organisation_id is None:
+            return queryset.none()
+        return queryset.filter(organisation_id=user.organisation_id)
+
+
+@policy.register(PfifPerson)
+class PfifPersonRule(OwnOrganisationsRows):
+    """People imported from another PFIF repository: the importing organisation's staff who
+    see personal data."""
+
+
+@policy.register(PfifImport)
+class PfifImportRule(OwnOrganisationsRows):
+    capability = Capability.SHARE_RECORDS
+
+
+@policy.register(PfifPublication)
+class PfifPublicationRule(Rule):
+    """A case's publication follows the case."""
+
+    def scope(self, user, queryset, action):
+        from seec.cases.models import Case
+
+        return queryset.filter(case__in=policy.visible_to(user, Case, action).values("pk"))

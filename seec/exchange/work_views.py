@@ -3,9 +3,11 @@ organisation is on this node or on another (the services decide how the message 
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
 from seec.linkage.pprl import EncodingRefused
 
-from . import cooperation, private_matching, referrals
+from . import cooperation, pfif, private_matching, referrals
 from .forms import (
     AnswerReferralForm,
     CooperationAnswerForm,
@@ -280,3 +282,69 @@ def compare_encodings(request, pk):
         messages.error(request, " ".join(str(problem) for problem in refused.problems))
         return redirect("exchange:encodings")
     return redirect("linkage:exchange", pk=exchange.pk)
+
+
+# --- PFIF 1.4 ------------------------------------------------------------------------------------
+
+
+@sharers_only
+def pfif_page(request):
+    from .models import PfifImport, PfifPerson
+
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        domain = request.POST.get("repository_domain", "")
+        if upload is None:
+            problems = [_("Choose a PFIF 1.4 file.")]
+        else:
+            try:
+                batch = pfif.import_document(
+                    upload.read(settings.SEEC_PFIF_MAX_BYTES + 1),
+                    origin=Origin.of(request),
+                    repository_domain=domain,
+                )
+            except pfif.PfifRefused as refused:
+                problems = refused.problems
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(p)s persons and %(n)s notes.")
+                    % {"p": batch.persons, "n": batch.notes},
+                )
+                return redirect("exchange:pfif")
+    return render(
+        request,
+        "exchange/pfif.html",
+        {
+            "problems": problems,
+            "persons": policy.visible_to(request.user, PfifPerson).prefetch_related("notes")[:200],
+            "imports": policy.visible_to(request.user, PfifImport)[:20],
+        },
+        status=400 if problems else 200,
+    )
+
+
+@sharers_only
+def pfif_export(request):
+    content = pfif.export(request.user.organisation, origin=Origin.of(request))
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="seec-pfif-1.4.xml"'
+    return response
+
+
+@sharers_only
+@require_POST
+def pfif_publish(request, case_pk):
+    case = policy.get_for_action(request.user, Case, Act.SHARE, pk=case_pk)
+    try:
+        pfif.publish_case(
+            case, origin=Origin.of(request), consent_note=request.POST.get("consent_note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case is published in the PFIF export."))
+    return redirect("cases:detail", pk=case.pk)

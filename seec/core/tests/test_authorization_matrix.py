@@ -541,6 +541,8 @@ MATRIX = [
     ),
     Check("requesting cooperation", lambda w: "/exchange/cooperation/new/", LINKERS, api=False),
     Check("encodings through the exchange", lambda w: "/exchange/encodings/", LINKERS, api=False),
+    Check("PFIF import and export", lambda w: "/exchange/pfif/", LINKERS, api=False),
+    Check("PFIF export", lambda w: "/exchange/pfif/export.xml", LINKERS, api=False),
     Check(
         "own request for cooperation",
         lambda w: f"/exchange/cooperation/{w.extras['cooperation'].pk}/",
@@ -742,6 +744,11 @@ COVERED_ROUTES = {
     "exchange:cooperation-new",
     "exchange:cooperation",
     "exchange:encodings",
+    "exchange:pfif",
+    "exchange:pfif-export",
+    # Publishing a case (POST only) follows the case's share right: seec/exchange/tests/
+    # test_pfif.py.
+    "exchange:pfif-publish",
     # POST-only: sending and comparing act on the user's own agreement and encodings:
     # seec/exchange/tests/test_private_matching_through_the_envelope.py.
     "exchange:encodings-send",
