@@ -352,6 +352,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SEEC_NODE_ID = os.environ.get("SEEC_NODE_ID", "seec-local")
 SEEC_NODE_NAME = os.environ.get("SEEC_NODE_NAME", "SEEC Platform")
 SEEC_NODE_URL = os.environ.get("SEEC_NODE_URL", SEEC_PUBLIC_URL)
+# The countries whose organisations this node hosts (comma-separated ISO codes; INT for the
+# international bodies); empty: every organisation in its database.
+SEEC_NODE_COUNTRIES = env_list("SEEC_NODE_COUNTRIES", [])
 # How long a message may wait for delivery before it expires into the dead letters.
 SEEC_EXCHANGE_MESSAGE_HOURS = int(os.environ.get("SEEC_EXCHANGE_MESSAGE_HOURS", "72"))
 # Retries: the first after RETRY_BASE seconds, doubling up to RETRY_MAX (with jitter).

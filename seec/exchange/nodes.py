@@ -13,6 +13,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc import jws
@@ -43,10 +44,16 @@ def node_id() -> str:
 
 
 def hosted_organisations():
-    """The organisations this node hosts: every active one not hosted by a peer."""
-    return Organisation.objects.filter(is_active=True, remote__isnull=True).select_related(
-        "country"
-    )
+    """The organisations this node hosts: every active one not hosted by a peer (of the
+    countries in SEEC_NODE_COUNTRIES, where the node names them)."""
+    hosted = Organisation.objects.filter(is_active=True, remote__isnull=True)
+    countries = [code.upper() for code in settings.SEEC_NODE_COUNTRIES]
+    if countries:
+        scope = Q(country_id__in=[c for c in countries if c != "INT"])
+        if "INT" in countries:
+            scope |= Q(country__isnull=True)
+        hosted = hosted.filter(scope)
+    return hosted.select_related("country")
 
 
 def is_hosted_here(organisation: Organisation) -> bool:
@@ -318,7 +325,11 @@ def _sync_organisations(peer: Peer, document: dict) -> None:
         if link is not None:
             continue
         organisation = Organisation.objects.filter(name=name, country=country).first()
-        if organisation is not None and hasattr(organisation, "remote"):
+        if organisation is not None and (
+            hasattr(organisation, "remote")
+            or hosted_organisations().filter(pk=organisation.pk).exists()
+        ):
+            # Never let a peer's document claim an organisation this node hosts.
             continue
         if organisation is None:
             kind = entry.get("kind") or "national_centre"

@@ -6,10 +6,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from seec.cases.models import Case
@@ -100,6 +101,33 @@ def refer(request, case_pk):
     return render(request, "exchange/refer.html", {"case": case, "form": form})
 
 
+PREVIEW_LABELS = {
+    "age": _lazy("age"),
+    "country": _lazy("country"),
+    "last_seen_on": _lazy("last seen on"),
+}
+
+
+def labelled(data: dict) -> list[tuple[str, object]]:
+    """A case's fields as they travel (a preview or a copy), with the case's own labels and
+    choices' words, leaving out what is empty."""
+    rows = []
+    for name, value in data.items():
+        if value in (None, "", False):
+            continue
+        try:
+            field = Case._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = field.verbose_name if field is not None else PREVIEW_LABELS.get(name, name)
+        if field is not None and field.choices:
+            value = dict(field.choices).get(value, value)
+        if value is True:
+            value = _("yes")
+        rows.append((label, value))
+    return rows
+
+
 def _referral(request, pk) -> Referral:
     return policy.get_visible_or_404(
         request.user, Referral.objects.select_related("partner", "case"), pk=pk
@@ -115,6 +143,8 @@ def referral_detail(request, pk, forms=None):
         "exchange/referral.html",
         {
             "referral": referral,
+            "preview": labelled(referral.preview),
+            "copy": labelled(referral.copy),
             "updates": referral.updates.all(),
             "answer_form": forms.get("answer") or AnswerReferralForm(),
             "update_form": forms.get("update") or ReferralUpdateForm(),

@@ -520,3 +520,9 @@ def cancel_alert(username, reference):
     alert_services.cancel_alert(
         Alert.objects.get(reference=reference), origin=_as(username), reason="Child found."
     )
+
+
+def case_pk(number):
+    from seec.cases.models import Case
+
+    return Case.objects.get(number=number).pk
