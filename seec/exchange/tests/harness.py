@@ -56,7 +56,12 @@ def _psql(sql: str) -> None:
 
 
 class Node:
-    def __init__(self, name: str, country: str, *, postgres: str | None = None, **env):
+    def __init__(
+        self, name: str, country: str, *, postgres: str | None = None, server_workers=1,
+        server_threads=4, deliver_threads=2, **env,
+    ):  # fmt: skip
+        self.server_workers, self.server_threads = server_workers, server_threads
+        self.deliver_threads = deliver_threads
         self.name = name
         self.country = country
         self.postgres = postgres
@@ -156,7 +161,8 @@ class Node:
         self.server = self._spawn(
             [
                 PYTHON, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{self.port}",
-                "--workers", "1", "--threads", "4", "--worker-class", "gthread",
+                "--workers", str(self.server_workers), "--threads", str(self.server_threads),
+                "--worker-class", "gthread",
                 "--timeout", "60", "--graceful-timeout", "2",
             ],
             "server.log",
@@ -175,7 +181,15 @@ class Node:
 
     def start_worker(self) -> None:
         self.worker = self._spawn(
-            [PYTHON, "manage.py", "exchange_deliver", "--threads", "2", "--idle", "0.05"],
+            [
+                PYTHON,
+                "manage.py",
+                "exchange_deliver",
+                "--threads",
+                str(self.deliver_threads),
+                "--idle",
+                "0.05",
+            ],
             "worker.log",
         )
 

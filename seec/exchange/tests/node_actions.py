@@ -526,3 +526,59 @@ def case_pk(number):
     from seec.cases.models import Case
 
     return Case.objects.get(number=number).pk
+
+
+# --- For bench/exchange_throughput -------------------------------------------------------------
+
+
+def produce(to, rate, seconds, note="", batch=10, size=600):
+    """Write messages to the outbox at `rate` a second for `seconds`, `batch` per transaction
+    (as many steps commit at once on a busy node); returns their distribution ids."""
+    import time as clock
+
+    from django.db import transaction
+
+    origin = _admin()
+    recipient = Organisation.objects.get(name=to)
+    ids, start, made = [], clock.monotonic(), 0
+    filler = "x" * size
+    while clock.monotonic() - start < seconds:
+        with transaction.atomic():
+            for _ in range(batch):
+                sent = services.send(
+                    recipient, "exchange.ping",
+                    {"written_at": timezone.now().isoformat(), "note": f"{note}{made} {filler}"},
+                    sender=origin.actor.organisation, origin=origin, status="Test",
+                )  # fmt: skip
+                ids.append(sent.message.distribution_id)
+                made += 1
+        ahead = made / rate - (clock.monotonic() - start)
+        if ahead > 0:
+            clock.sleep(ahead)
+    return ids
+
+
+def delivery_figures(ids):
+    """Per delivered message, outbox→receipt seconds; and the span of deliveries."""
+    rows = list(
+        OutboundMessage.objects.filter(distribution_id__in=ids, state="delivered").values_list(
+            "created_at", "delivered_at"
+        )
+    )
+    latencies = [(done - made).total_seconds() for made, done in rows]
+    first = min((made for made, _done in rows), default=None)
+    last = max((done for _made, done in rows), default=None)
+    return {
+        "delivered": len(rows),
+        "latencies": latencies,
+        "span": (last - first).total_seconds() if rows else 0,
+    }
+
+
+def received_notes_count(prefix):
+    """How many distinct notes with `prefix` arrived, and how many inbox rows hold them."""
+    rows = InboundMessage.objects.filter(
+        payload_type="exchange.ping", payload__note__startswith=prefix
+    )
+    notes = [m.payload["note"].split(" ", 1)[0] for m in rows.only("payload")]
+    return {"rows": len(notes), "distinct": len(set(notes))}
