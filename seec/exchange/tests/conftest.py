@@ -30,3 +30,16 @@ def two_nodes():
         yield gr, rs
     finally:
         stop_all(gr, rs)
+
+
+@pytest.fixture(scope="session")
+def regional_and_macedonian_nodes(two_nodes):
+    """The regional centre's node (PostgreSQL) and North Macedonia's (SQLite), beside the
+    two: three and four real nodes."""
+    seec = Node("seec", "INT", postgres="seec_exchange_b")
+    mk = Node("mk", "MK")
+    try:
+        start_all(seec, mk)
+        yield seec, mk
+    finally:
+        stop_all(seec, mk)

@@ -29,6 +29,8 @@ def _user(username, organisation, *roles):
 
 
 def setup_node(country):
+    if country == "INT":
+        return _setup_regional_node()
     cc = country.lower()
     hotline, _ = Organisation.objects.get_or_create(
         name=HOTLINE[country], country=Country.objects.get(code=country),
@@ -44,6 +46,29 @@ def setup_node(country):
     _user(f"police.{cc}", police, RoleCode.LIAISON_OFFICER, RoleCode.ALERT_AUTHORITY)
     keys.ensure_keys()
     return {"hotline": hotline.pk, "police": police.pk}
+
+
+def _setup_regional_node():
+    seec, _ = Organisation.objects.get_or_create(
+        name="SEEC", country=None, defaults={"kind": OrganisationKind.INTERNATIONAL}
+    )
+    _user("admin.seec", seec, RoleCode.ADMINISTRATOR)
+    keys.ensure_keys()
+    return {"seec": seec.pk}
+
+
+def import_directory(node_id):
+    from seec.exchange.models import Peer
+
+    added = nodes.import_directory(Peer.objects.get(node_id=node_id), origin=_admin())
+    return sorted(peer.node_id for peer in added if peer.is_trusted)
+
+
+def revoke_peer_signing_key(node_id):
+    from seec.exchange.models import PeerKey
+
+    for key in PeerKey.objects.filter(peer__node_id=node_id, use="sig", revoked_at=None):
+        nodes.revoke_peer_key(key, origin=_admin(), reason="Reported stolen.")
 
 
 def _as(username):
