@@ -298,6 +298,8 @@ def _answer(referral, origin, *, accepted, reason, note) -> Referral:
         handling=referral.handling,
         kind="Ack",
     )
+    # On one node the answer's consequences (the case sent, a copy kept) are already done.
+    referral.refresh_from_db()
     return referral
 
 

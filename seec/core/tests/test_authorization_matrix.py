@@ -542,6 +542,34 @@ MATRIX = [
     Check("requesting cooperation", lambda w: "/exchange/cooperation/new/", LINKERS, api=False),
     Check("encodings through the exchange", lambda w: "/exchange/encodings/", LINKERS, api=False),
     Check("PFIF import and export", lambda w: "/exchange/pfif/", LINKERS, api=False),
+    Check(
+        "own referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['referral'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign referral in the list (API)",
+        lambda w: "/api/exchange/referrals/",
+        NOBODY,
+        marker=lambda w: (
+            f'"conversation":"{w.extras["foreign_referral"].conversation}","side":"received"'
+        ),
+    ),
+    Check(
+        "own request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['cooperation'].pk}/",
+        {RoleCode.LIAISON_OFFICER},
+    ),
+    Check(
+        "foreign request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['foreign_cooperation'].pk}/",
+        NOBODY,
+    ),
     Check("PFIF export", lambda w: "/exchange/pfif/export.xml", LINKERS, api=False),
     Check(
         "own request for cooperation",
@@ -749,6 +777,16 @@ COVERED_ROUTES = {
     # Publishing a case (POST only) follows the case's share right: seec/exchange/tests/
     # test_pfif.py.
     "exchange:pfif-publish",
+    "referral-list",
+    "referral-detail",
+    "cooperation-request-list",
+    "cooperation-request-detail",
+    # The API's steps (POST only) call the same services as the pages: seec/exchange/tests/
+    # test_api.py proves that another organisation gets 404 and changes nothing.
+    "referral-answer",
+    "referral-update-note",
+    "referral-withdraw",
+    "cooperation-request-answer",
     # POST-only: sending and comparing act on the user's own agreement and encodings:
     # seec/exchange/tests/test_private_matching_through_the_envelope.py.
     "exchange:encodings-send",
