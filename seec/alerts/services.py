@@ -186,6 +186,11 @@ def _area_problems(description, polygon, circle) -> dict[str, str]:
     return {"area": " ".join(problems)} if problems else {}
 
 
+# An authority hosted by another installation is reached through the exchange, which registers
+# a carrier here: it returns what it sent, or None when the country's authority is hosted here.
+cross_border_carriers: list = []
+
+
 @transaction.atomic
 def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reason: str) -> Alert:
     """Ask the alert authority of another country to alert there too, when the child may be in
@@ -193,6 +198,10 @@ def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reaso
     the receiving authority, and its CAP messages); the receiving authority accepts by approving
     it (its own alert, in its own languages, linked to the original) or declines with a reason.
     The case's managers or the issuing authority may send it."""
+    for carrier in cross_border_carriers:
+        carried = carrier(alert, origin=origin, country_id=country_id, reason=reason)
+        if carried is not None:
+            return carried
     user = origin.actor
     may = policy.can(user, AlertAct.REQUEST, alert) or policy.can(user, AlertAct.DECIDE, alert)
     if not may:

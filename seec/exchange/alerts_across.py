@@ -33,7 +33,7 @@ from seec.cases import services as case_services
 from seec.cases.models import Case
 from seec.core import audit, notices, policy
 from seec.core.audit import Origin
-from seec.core.models import Organisation, RoleCode, User
+from seec.core.models import Organisation, OrganisationKind, RoleCode, User
 
 from . import payloads, services
 from .models import CrossBorderAlert, CrossBorderStatus, ReferralSide, RemoteOrganisation
@@ -147,6 +147,24 @@ def request_alert_across(alert: Alert, to_organisation: Organisation, *, origin:
         handling="H0",
     )
     return across
+
+
+def carry_to_peer(alert: Alert, *, origin: Origin, country_id: str, reason: str):
+    """The alerts app's carrier: a country whose alert authority a peer hosts is asked through
+    the exchange; None lets the alerts app ask an authority hosted here."""
+    authority = (
+        Organisation.objects.filter(
+            country_id=(country_id or "").upper(),
+            kind=OrganisationKind.POLICE,
+            is_active=True,
+            remote__isnull=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if authority is None:
+        return None
+    return request_alert_across(alert, authority, origin=origin, reason=reason)
 
 
 def node_user(peer) -> User:
@@ -365,6 +383,7 @@ def national(organisation: Organisation) -> bool:
 
 
 def register() -> None:
+    alert_services.cross_border_carriers.append(carry_to_peer)
     step = {
         "action": SHORT_TEXT, "status": {"enum": AlertStatus.values}, "reason": TEXT,
         "reference": SHORT_TEXT, "cap": CAP_TEXT,

@@ -505,13 +505,14 @@ def issue_alert(manager, authority):
     return alert.reference
 
 
-def alert_across(username, reference, to):
+def alert_across(username, reference, country):
+    """The alerts app's own cross-border request, as its page makes it."""
+    from seec.alerts import services as alert_services
     from seec.alerts.models import Alert
-    from seec.exchange import alerts_across
 
-    across = alerts_across.request_alert_across(
-        Alert.objects.get(reference=reference), Organisation.objects.get(name=to),
-        origin=_as(username), reason="The car was seen heading to the Serbian border.",
+    across = alert_services.request_cross_border(
+        Alert.objects.get(reference=reference), origin=_as(username), country_id=country,
+        reason="The car was seen heading to the Serbian border.",
     )  # fmt: skip
     return across.conversation
 

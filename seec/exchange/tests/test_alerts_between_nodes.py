@@ -9,7 +9,7 @@ def test_a_cross_border_alert_accepted_there_and_cancelled_here(two_nodes):
     gr, rs = two_nodes
     original = gr.call("issue_alert", manager="manager.gr", authority="police.gr")
     conversation = gr.call("alert_across", username="police.gr", reference=original,
-                           to="Police of Serbia")  # fmt: skip
+                           country="RS")  # fmt: skip
     theirs = rs.wait_for("crossborder", lambda a: a is not None, conversation=conversation)
     assert theirs["alert_status"] == "requested" and theirs["their_cap"]
     assert theirs["child"] == "Ελένη"
@@ -29,7 +29,7 @@ def test_a_request_not_yet_decided_is_withdrawn_when_the_original_ends(two_nodes
     gr, rs = two_nodes
     original = gr.call("issue_alert", manager="manager.gr", authority="police.gr")
     conversation = gr.call("alert_across", username="police.gr", reference=original,
-                           to="Police of Serbia")  # fmt: skip
+                           country="RS")  # fmt: skip
     rs.wait_for("crossborder", lambda a: a is not None, conversation=conversation)
     gr.call("cancel_alert", username="police.gr", reference=original)
     ended = rs.wait_for("crossborder", lambda a: a["status"] == "ended",
