@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import secrets
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -27,7 +28,8 @@ from seec.core import audit
 
 from . import envelope, httpsig, keys, nodes
 from .audit_actions import ExchangeAction
-from .models import KeyUse, OutboundMessage, OutboxState, PeerKey, RemoteOrganisation
+from .briefly import Briefly
+from .models import KeyUse, OutboundMessage, OutboxState, PeerKey
 
 logger = logging.getLogger(__name__)
 
@@ -63,19 +65,30 @@ def claim(limit: int) -> tuple[str, list[OutboundMessage]]:
     return token, list(claimed)
 
 
+_addresses = Briefly()
+_recipient_keys = Briefly()
+_receipt_keys = Briefly()
+
+
 def _recipient_key(message: OutboundMessage) -> PeerKey | None:
-    return (
-        PeerKey.objects.filter(
-            peer=message.peer, use=KeyUse.ENCRYPTION, retired_at=None, revoked_at=None
-        )
-        .order_by("-first_seen_at", "-pk")
-        .first()
+    return _recipient_keys.get(
+        message.peer_id,
+        lambda: (
+            PeerKey.objects.filter(
+                peer=message.peer, use=KeyUse.ENCRYPTION, retired_at=None, revoked_at=None
+            )
+            .order_by("-first_seen_at", "-pk")
+            .first()
+        ),
     )
+
+
+def _address(organisation) -> str:
+    return _addresses.get(organisation.pk, lambda: nodes.address_of(organisation))
 
 
 def seal_request(message: OutboundMessage) -> tuple[bytes, dict]:
     """The message's distribution as a signed HTTP request body and headers."""
-    recipient = RemoteOrganisation.objects.get(organisation=message.recipient_organisation)
     routing = envelope.Routing(
         distribution_id=message.distribution_id,
         sender_node=nodes.node_id(),
@@ -87,8 +100,8 @@ def seal_request(message: OutboundMessage) -> tuple[bytes, dict]:
         payload_type=message.payload_type,
         conversation=message.conversation,
         sequence=message.sequence,
-        sender_address=nodes.address_of(message.sender_organisation),
-        recipient_address=recipient.address,
+        sender_address=_address(message.sender_organisation),
+        recipient_address=_address(message.recipient_organisation),
     )
     encryption = _recipient_key(message)
     if encryption is None:
@@ -128,11 +141,18 @@ class Round:
         self.token = token
         self.unreachable: dict[int, tuple[timedelta, str]] = {}
         self.deferred: dict[int, list[int]] = {}
+        self.delivered: list = []
+        self.lock = threading.Lock()
 
 
 def _peer_signing_key(peer, kid: str):
-    key = PeerKey.objects.filter(peer=peer, kid=kid, use=KeyUse.SIGNING, revoked_at=None).first()
-    return OKPKey.import_key(key.public_jwk) if key else None
+    def look_up():
+        key = PeerKey.objects.filter(
+            peer=peer, kid=kid, use=KeyUse.SIGNING, revoked_at=None
+        ).first()
+        return OKPKey.import_key(key.public_jwk) if key else None
+
+    return _receipt_keys.get((peer.pk, kid), look_up)
 
 
 def _read_receipt(message: OutboundMessage, answer: dict) -> dict:
@@ -143,6 +163,7 @@ def _read_receipt(message: OutboundMessage, answer: dict) -> dict:
     def by_kid(kid):
         key = _peer_signing_key(message.peer, kid)
         if key is None and nodes.refresh_peer(message.peer):
+            _recipient_keys.clear()
             key = _peer_signing_key(message.peer, kid)
         return key
 
@@ -182,6 +203,7 @@ def post(message: OutboundMessage, client: httpx.Client) -> dict:
         raise DeliveryProblem(detail, retry=True, code=code)
     if code in STALE_KEY_CODES:
         nodes.refresh_peer(message.peer, force=True)
+        _recipient_keys.clear()
         raise DeliveryProblem(detail, retry=True, code=code)
     raise DeliveryProblem(detail, retry=False, code=code)
 
@@ -234,31 +256,55 @@ def deliver_one(message: OutboundMessage, round_: Round, client: httpx.Client) -
                     details={"state": OutboxState.DEAD, "peer": message.peer.node_id},
                 )
         return OutboxState.DEAD
+    round_.delivered.append((message, delivered, timezone.now()))
+    if len(round_.delivered) >= RECORD_EVERY:
+        _record_delivered(round_)
+    return OutboxState.DELIVERED
+
+
+# Receipts are recorded a few at a time, each batch one transaction and one audit event that
+# names every distribution in it (as an import's batch names its cases).
+RECORD_EVERY = 20
+
+
+def _record_delivered(round_: "Round") -> None:
+    with round_.lock:
+        batch, round_.delivered = round_.delivered, []
+    if not batch:
+        return
     with transaction.atomic():
-        if _finish(
-            message,
-            token,
-            state=OutboxState.DELIVERED,
-            delivered_at=timezone.now(),
-            receipt=delivered["receipt"],
-            last_error="",
-        ):
+        recorded = [
+            (message, delivered)
+            for message, delivered, at in batch
+            if _finish(
+                message,
+                round_.token,
+                state=OutboxState.DELIVERED,
+                delivered_at=at,
+                receipt=delivered["receipt"],
+                last_error="",
+            )
+        ]
+        if recorded:
             audit.record(
                 ExchangeAction.DELIVERED,
-                obj=message,
+                obj=recorded[0][0] if len(recorded) == 1 else None,
                 details={
-                    "peer": message.peer.node_id,
-                    "receipt_state": delivered["claims"].get("state"),
-                    "received_at": delivered["claims"].get("receivedAt"),
+                    "peer": recorded[0][0].peer.node_id,
+                    "distributions": [
+                        [m.distribution_id, d["claims"].get("state"), d["claims"].get("receivedAt")]
+                        for m, d in recorded
+                    ],
                 },
             )
-    return OutboxState.DELIVERED
 
 
 def _deliver_lane(messages, round_: Round) -> list[str]:
     try:
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            return [deliver_one(message, round_, client) for message in messages]
+            outcomes = [deliver_one(message, round_, client) for message in messages]
+        _record_delivered(round_)
+        return outcomes
     finally:
         # A thread's connection ends with it (the worker's own thread keeps its own).
         connection.close()
@@ -288,6 +334,7 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
     if threads <= 1 or len(messages) == 1:
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
             outcomes = [deliver_one(message, round_, client) for message in messages]
+        _record_delivered(round_)
     else:
         # Messages of one conversation stay in one thread, in order.
         lanes: dict[int, list] = {}

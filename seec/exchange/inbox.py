@@ -23,6 +23,7 @@ from seec.core import audit
 
 from . import envelope, httpsig, keys, nodes, payloads
 from .audit_actions import ExchangeAction
+from .briefly import Briefly
 from .models import (
     Conversation,
     InboundMessage,
@@ -55,11 +56,22 @@ class Answer:
     body: dict
 
 
+# Keys and organisations read for every message, remembered for a second (a revocation or a
+# suspension is heard within it).
+_peer_keys = Briefly()
+_node_keys = Briefly()
+_recipients = Briefly()
+_senders = Briefly()
+
+
 def _signing_key_of(kid: str, claimed_node: str | None) -> PeerKey | None:
-    key = (
-        PeerKey.objects.select_related("peer")
-        .filter(kid=kid, use=KeyUse.SIGNING, revoked_at=None, peer__status=PeerStatus.TRUSTED)
-        .first()
+    key = _peer_keys.get(
+        ("http", kid),
+        lambda: (
+            PeerKey.objects.select_related("peer")
+            .filter(kid=kid, use=KeyUse.SIGNING, revoked_at=None, peer__status=PeerStatus.TRUSTED)
+            .first()
+        ),
     )
     if key is not None or not claimed_node:
         return key
@@ -109,14 +121,23 @@ def _organisations(routing: envelope.Routing, peer: Peer):
     if node != nodes.node_id():
         raise Refusal(422, "not_hosted", "The addressee is not on this node.")
     recipient = (
-        nodes.hosted_organisations().filter(pk=local_id).first() if local_id.isdigit() else None
+        _recipients.get(local_id, lambda: nodes.hosted_organisations().filter(pk=local_id).first())
+        if local_id.isdigit()
+        else None
     )
     if recipient is None:
         raise Refusal(
             422, "not_hosted", f"This node hosts no organisation {routing.recipient_address}."
         )
     node, _sep, remote_id = routing.sender_address.partition(":")
-    sender = RemoteOrganisation.objects.filter(peer=peer, remote_id=remote_id).first()
+    sender = _senders.get(
+        (peer.pk, remote_id),
+        lambda: (
+            RemoteOrganisation.objects.select_related("organisation")
+            .filter(peer=peer, remote_id=remote_id)
+            .first()
+        ),
+    )
     if node != peer.node_id or sender is None:
         nodes.refresh_peer(peer)  # an organisation added there since we last looked
         sender = RemoteOrganisation.objects.filter(peer=peer, remote_id=remote_id).first()
@@ -130,16 +151,21 @@ def _organisations(routing: envelope.Routing, peer: Peer):
 def _open(document: dict, routing: envelope.Routing, peer: Peer) -> dict:
     encrypted = envelope.encrypted_content(document)
     kid = envelope.recipient_kid(encrypted)
-    node_key = NodeKey.objects.filter(kid=kid, use=KeyUse.ENCRYPTION, revoked_at=None).first()
+    node_key = _node_keys.get(
+        kid, lambda: NodeKey.objects.filter(kid=kid, use=KeyUse.ENCRYPTION, revoked_at=None).first()
+    )
     if node_key is None:
         raise Refusal(
             422, "stale_key", "The content is encrypted to a key this node no longer holds."
         )
     signed = envelope.decrypt(encrypted, keys.private_key(node_key))
     signer = envelope.signer_kid(signed)
-    peer_key = PeerKey.objects.filter(
-        peer=peer, kid=signer, use=KeyUse.SIGNING, revoked_at=None
-    ).first()
+    peer_key = _peer_keys.get(
+        ("content", peer.pk, signer),
+        lambda: PeerKey.objects.filter(
+            peer=peer, kid=signer, use=KeyUse.SIGNING, revoked_at=None
+        ).first(),
+    )
     if peer_key is None:
         raise Refusal(401, "bad_signature", "The content is signed by a key the sender lacks.")
     return envelope.verify(signed, OKPKey.import_key(peer_key.public_jwk), routing)

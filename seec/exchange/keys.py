@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from joserfc.jwk import OKPKey
 
+from .briefly import Briefly
 from .models import KeyUse, NodeKey
 
 _LABEL = b"seec-exchange node key v1:"
@@ -98,11 +99,17 @@ def ensure_keys() -> None:
                     _new_key(use)
 
 
+_current = Briefly()
+
+
 def current(use: str) -> NodeKey:
-    key = (
-        NodeKey.objects.filter(use=use, retired_at=None, revoked_at=None)
-        .order_by("-created_at")
-        .first()
+    key = _current.get(
+        use,
+        lambda: (
+            NodeKey.objects.filter(use=use, retired_at=None, revoked_at=None)
+            .order_by("-created_at")
+            .first()
+        ),
     )
     if key is None:
         ensure_keys()
@@ -129,6 +136,7 @@ def rotate() -> list[NodeKey]:
     """New current keys of both uses; the old ones are retired, still published."""
     now = timezone.now()
     NodeKey.objects.filter(retired_at=None, revoked_at=None).update(retired_at=now)
+    _current.clear()
     return [_new_key(use) for use in KeyUse.values]
 
 
@@ -138,4 +146,5 @@ def revoke(node_key: NodeKey, reason: str) -> None:
     node_key.revoke_reason = reason
     node_key.save(update_fields=["revoked_at", "revoke_reason"])
     _opened.pop(node_key.kid, None)
+    _current.clear()
     ensure_keys()
