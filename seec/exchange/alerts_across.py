@@ -297,21 +297,10 @@ def tell_the_other_node(sender, alert, action, reason, **kwargs):
             across.save(update_fields=["status", "updated_at"])
 
 
-def _side(delivered, side) -> CrossBorderAlert:
-    across = (
-        CrossBorderAlert.objects.select_for_update()
-        .filter(conversation=delivered.conversation, side=side, organisation=delivered.recipient)
-        .first()
-    )
-    if across is None or across.partner_id != delivered.sender.pk:
-        raise ValidationError(_("No such cross-border alert between these organisations."))
-    return across
-
-
 def on_answer(delivered: payloads.Delivered) -> None:
     """The other node's authority decided (or its alert changed): recorded, and told to the
     original alert's requester and approver."""
-    across = _side(delivered, ReferralSide.SENT)
+    across = payloads.our_side(CrossBorderAlert, delivered, ReferralSide.SENT)
     p = delivered.payload
     if "cap" in p:
         across.their_cap = _checked_cap(p["cap"])
@@ -344,7 +333,7 @@ def on_answer(delivered: payloads.Delivered) -> None:
 def on_update(delivered: payloads.Delivered) -> None:
     """The original alert changed. A cancellation withdraws a request still waiting here; an
     alert issued here is the authority's to end, who is told."""
-    across = _side(delivered, ReferralSide.RECEIVED)
+    across = payloads.our_side(CrossBorderAlert, delivered, ReferralSide.RECEIVED)
     p = delivered.payload
     if "cap" in p:
         across.their_cap = _checked_cap(p["cap"])

@@ -309,17 +309,6 @@ def escalate_overdue(now=None) -> int:
 # --- Handlers ---------------------------------------------------------------------------------
 
 
-def _side(delivered, side) -> CooperationRequest:
-    request = (
-        CooperationRequest.objects.select_for_update()
-        .filter(conversation=delivered.conversation, side=side, organisation=delivered.recipient)
-        .first()
-    )
-    if request is None or request.partner_id != delivered.sender.pk:
-        raise ValidationError(_("No such request between these organisations."))
-    return request
-
-
 def on_request(delivered: payloads.Delivered) -> None:
     p = delivered.payload
     if CooperationRequest.objects.filter(
@@ -350,7 +339,7 @@ def on_request(delivered: payloads.Delivered) -> None:
 
 
 def on_answer(delivered: payloads.Delivered) -> None:
-    request = _side(delivered, ReferralSide.SENT)
+    request = payloads.our_side(CooperationRequest, delivered, ReferralSide.SENT)
     if request.status == CooperationStatus.ANSWERED:
         raise ValidationError(_("The request was already answered."))
     p = delivered.payload
@@ -362,7 +351,7 @@ def on_answer(delivered: payloads.Delivered) -> None:
 
 
 def on_escalation(delivered: payloads.Delivered) -> None:
-    request = _side(delivered, ReferralSide.RECEIVED)
+    request = payloads.our_side(CooperationRequest, delivered, ReferralSide.RECEIVED)
     if request.status == CooperationStatus.ANSWERED:
         return
     request.status = CooperationStatus.ESCALATED

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 from seec.core.models import Organisation
@@ -37,6 +38,21 @@ class Delivered:
     @property
     def is_remote(self) -> bool:
         return self.peer is not None
+
+
+def our_side(model, delivered: Delivered, side: str | None = None):
+    """The record of the matter a message is about, on the receiving organisation's side
+    (`model` has conversation, side, organisation and partner), locked; refused if the sender
+    is not the other party."""
+    rows = model.objects.select_for_update().filter(
+        conversation=delivered.conversation, organisation=delivered.recipient
+    )
+    record = (rows.filter(side=side) if side else rows).first()
+    if record is None or record.partner_id != delivered.sender.pk:
+        raise ValidationError(
+            _("No such %(what)s between these organisations.") % {"what": model._meta.verbose_name}
+        )
+    return record
 
 
 def anyone(_organisation: Organisation) -> bool:

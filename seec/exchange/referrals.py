@@ -372,21 +372,6 @@ def withdraw_referral(referral: Referral, *, origin: Origin, reason: str) -> Ref
 # --- Handlers: what arrives ------------------------------------------------------------------
 
 
-def _side(delivered: payloads.Delivered, side: str) -> Referral:
-    referral = (
-        Referral.objects.select_for_update()
-        .filter(conversation=delivered.conversation, side=side, organisation=delivered.recipient)
-        .first()
-    )
-    if referral is None or referral.partner_id != delivered.sender.pk:
-        raise ValidationError(_("No such referral between these organisations."))
-    return referral
-
-
-def _origin_of(delivered: payloads.Delivered) -> Origin:
-    return Origin(actor=None)
-
-
 def on_offer(delivered: payloads.Delivered) -> None:
     p = delivered.payload
     if Referral.objects.filter(
@@ -420,7 +405,7 @@ def on_offer(delivered: payloads.Delivered) -> None:
 
 
 def on_answer(delivered: payloads.Delivered) -> None:
-    referral = _side(delivered, ReferralSide.SENT)
+    referral = payloads.our_side(Referral, delivered, ReferralSide.SENT)
     if referral.status != ReferralStatus.OFFERED:
         raise ValidationError(_("The referral was not waiting for an answer."))
     accepted = delivered.payload["decision"] == "accepted"
@@ -462,7 +447,7 @@ def on_answer(delivered: payloads.Delivered) -> None:
 
 
 def on_case(delivered: payloads.Delivered) -> None:
-    referral = _side(delivered, ReferralSide.RECEIVED)
+    referral = payloads.our_side(Referral, delivered, ReferralSide.RECEIVED)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError(_("The referral was not accepted."))
     copy = delivered.payload["case"]
@@ -500,13 +485,7 @@ def _open_handed_over(referral: Referral, copy: dict) -> Case:
 
 
 def on_update(delivered: payloads.Delivered) -> None:
-    referral = (
-        Referral.objects.select_for_update()
-        .filter(conversation=delivered.conversation, organisation=delivered.recipient)
-        .first()
-    )
-    if referral is None or referral.partner_id != delivered.sender.pk:
-        raise ValidationError(_("No such referral between these organisations."))
+    referral = payloads.our_side(Referral, delivered)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError(_("The referral is not accepted, or it was withdrawn."))
     p = delivered.payload
@@ -536,7 +515,7 @@ def on_update(delivered: payloads.Delivered) -> None:
 
 
 def on_withdraw(delivered: payloads.Delivered) -> None:
-    referral = _side(delivered, ReferralSide.RECEIVED)
+    referral = payloads.our_side(Referral, delivered, ReferralSide.RECEIVED)
     if referral.status == ReferralStatus.WITHDRAWN:
         return
     referral.status = ReferralStatus.WITHDRAWN
