@@ -66,7 +66,7 @@ class UpdateSerializer(serializers.Serializer):
     include_case = serializers.BooleanField(default=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -123,11 +123,11 @@ class ReferralViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         referrals.send_referral_update(referral, origin=Origin.of(request), **data.validated_data)
         return Response(ReferralSerializer(referral).data)
 
-    @extend_schema(request=ReasonSerializer, responses=ReferralSerializer)
+    @extend_schema(request=WithdrawSerializer, responses=ReferralSerializer)
     @decorators.action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a referral you sent: their copy is sealed."""
-        data = ReasonSerializer(data=request.data)
+        data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         referral = referrals.withdraw_referral(
             self.get_object(), origin=Origin.of(request), reason=data.validated_data["reason"]
