@@ -99,6 +99,12 @@ def run(engine: str) -> dict:
         say(f"  {figures['delivered']} delivered at {rate:.0f}/s, latency {latency}")
 
         say("baseline: plain unsigned JSON posts")
+        import psycopg
+
+        with psycopg.connect(PG_URL + "seec_exchange_c", autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS bench_plain_inbox (id text PRIMARY KEY, body jsonb)"
+            )
         port = free_port()
         plain = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
