@@ -20,3 +20,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405
 # database on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 SEEC_DELIVERY_THREADS = 1  # in-process tests: other threads would not see the test transaction
+# No anchor file shared between test runs: the tests that anchor give their own.
+SEEC_AUDIT_ANCHOR_FILE = ""
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The audit tables refuse TRUNCATE unless a session says so: the suite's flush between
+    # transactional tests does (see core migration 0006).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c seec.audit_truncate=allowed"  # noqa: F405
