@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export SEEC_EMAIL_GATEWAY_URL ?= http://127.0.0.1:$(GATEWAY_PORT)
 export SEEC_SMS_GATEWAY_URL ?= http://127.0.0.1:$(GATEWAY_PORT)
 
-.PHONY: run test bench lint format messages setup db clean browser
+.PHONY: run test bench lint format messages setup db clean browser nodes
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,15 @@ run: $(STAMP)
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
 	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
+	$(BIN)/python manage.py exchange_deliver & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Two demo nodes (Greece, Serbia) that trust each other, with databases of their own under
+# var/nodes/ and a referral and a request for cooperation waiting in Serbia (docs/exchange.md).
+NODE_GR_PORT ?= 8141
+NODE_RS_PORT ?= 8142
+nodes: $(STAMP)
+	$(BIN)/python -m seec.exchange.demo_nodes --gr-port $(NODE_GR_PORT) --rs-port $(NODE_RS_PORT)
 
 # Browser tests drive the system's Chromium; install it where this machine can.
 browser:

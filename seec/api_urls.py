@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
+from seec.exchange import api as exchange_api
 from seec.linkage import api as linkage_api
 from seec.stats import api as stats_api
 
@@ -25,6 +26,10 @@ router.register(
 )
 router.register(
     "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
+)
+router.register("exchange/referrals", exchange_api.ReferralViewSet, basename="referral")
+router.register(
+    "exchange/cooperation", exchange_api.CooperationRequestViewSet, basename="cooperation-request"
 )
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 router.register(

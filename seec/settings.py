@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "seec.alerts",
     "seec.linkage",
     "seec.stats",
+    "seec.exchange",
 ]
 
 MIDDLEWARE = [
@@ -408,6 +409,37 @@ SEEC_CLAMD_HOST = os.environ.get("SEEC_CLAMD_HOST", "")
 SEEC_CLAMD_PORT = int(os.environ.get("SEEC_CLAMD_PORT", "3310"))
 SEEC_CLAMD_TIMEOUT = float(os.environ.get("SEEC_CLAMD_TIMEOUT", "30"))
 
+# --- Exchange between installations (seec/exchange, docs/exchange.md) ---------------------------
+# This node's identifier (unique in the network: it prefixes every distribution id), its name
+# and the address its peers reach it at.
+SEEC_NODE_ID = os.environ.get("SEEC_NODE_ID", "seec-local")
+SEEC_NODE_NAME = os.environ.get("SEEC_NODE_NAME", "SEEC Platform")
+SEEC_NODE_URL = os.environ.get("SEEC_NODE_URL", SEEC_PUBLIC_URL)
+# The countries whose organisations this node hosts (comma-separated ISO codes; INT for the
+# international bodies); empty: every organisation in its database.
+SEEC_NODE_COUNTRIES = env_list("SEEC_NODE_COUNTRIES", [])
+# How long a message may wait for delivery before it expires into the dead letters.
+SEEC_EXCHANGE_MESSAGE_HOURS = int(os.environ.get("SEEC_EXCHANGE_MESSAGE_HOURS", "72"))
+# Retries: the first after RETRY_BASE seconds, doubling up to RETRY_MAX (with jitter).
+SEEC_EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_BASE_SECONDS", "2"))
+SEEC_EXCHANGE_RETRY_MAX_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_MAX_SECONDS", "120"))
+# A worker's hold on the messages it is delivering; a killed worker's messages wait this long.
+SEEC_EXCHANGE_LEASE_SECONDS = int(os.environ.get("SEEC_EXCHANGE_LEASE_SECONDS", "60"))
+# A signed request older (or newer) than this is refused; the same window bounds replays.
+SEEC_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SEEC_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
+# The largest message body the inbox reads (private matching's encodings are the largest).
+SEEC_EXCHANGE_MAX_BODY_BYTES = int(
+    os.environ.get(
+        "SEEC_EXCHANGE_MAX_BODY_BYTES",
+        int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024,
+    )
+)
+# The domain of this node's PFIF record ids (`domain/case-number`), and the largest PFIF file read.
+SEEC_PFIF_DOMAIN = os.environ.get("SEEC_PFIF_DOMAIN", f"{SEEC_NODE_ID}.seec.example").lower()
+SEEC_PFIF_MAX_BYTES = int(os.environ.get("SEEC_PFIF_MAX_MB", "20")) * 1024 * 1024
+# Peers reached over plain http (closed networks, the demo nodes); production wants https.
+SEEC_EXCHANGE_ALLOW_HTTP = env_bool("SEEC_EXCHANGE_ALLOW_HTTP", not PRODUCTION)
+
 # --- Static files ------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -519,6 +551,9 @@ SPECTACULAR_SETTINGS = {
         "FileKindEnum": "seec.cases.models.FileKind",
         "CategoryEnum": "seec.cases.models.Category",
         "LinkageRunKindEnum": "seec.linkage.models.RunKind",
+        "CooperationKindEnum": "seec.exchange.models.CooperationKind",
+        "SourceReliabilityEnum": "seec.exchange.models.SourceReliability",
+        "InformationAccuracyEnum": "seec.exchange.models.InformationAccuracy",
         "LinkageRunStatusEnum": "seec.linkage.models.RunStatus",
         "PairStatusEnum": "seec.linkage.models.PairStatus",
     },

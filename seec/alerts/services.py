@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -190,6 +190,11 @@ def _area_problems(description, polygon, circle) -> dict[str, str]:
     return {"area": " ".join(problems)} if problems else {}
 
 
+# An authority hosted by another installation is reached through the exchange, which registers
+# a carrier here: it returns what it sent, or None when the country's authority is hosted here.
+cross_border_carriers: list = []
+
+
 @transaction.atomic
 def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reason: str) -> Alert:
     """Ask the alert authority of another country to alert there too, when the child may be in
@@ -197,6 +202,10 @@ def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reaso
     the receiving authority, and its CAP messages); the receiving authority accepts by approving
     it (its own alert, in its own languages, linked to the original) or declines with a reason.
     The case's managers or the issuing authority may send it."""
+    for carrier in cross_border_carriers:
+        carried = carrier(alert, origin=origin, country_id=country_id, reason=reason)
+        if carried is not None:
+            return carried
     user = origin.actor
     may = policy.can(user, AlertAct.REQUEST, alert) or policy.can(user, AlertAct.DECIDE, alert)
     if not may:
@@ -663,6 +672,10 @@ def _photo_resource(alert: Alert):
 # --- Notices and the audit trail -------------------------------------------------------------
 
 
+# Sent after every step of an alert (the exchange tells the other node of a cross-border one).
+alert_step = Signal()
+
+
 def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **details) -> None:
     """The step in the audit trail, on the case (so that the case timeline shows every step of
     its alerts), and told to those it concerns, in the platform and by e-mail."""
@@ -674,6 +687,7 @@ def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **detai
         details={"alert": alert.reference, "country": alert.country_id, **details},
     )
     _tell(action, alert, origin, reason)
+    alert_step.send(sender=Alert, alert=alert, action=action, reason=reason)
 
 
 def _authorities(country_id: str):

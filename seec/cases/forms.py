@@ -219,9 +219,10 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, exclude_organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
-            pk=exclude_organisation
-        )
+        # An organisation hosted on another installation is reached by a referral (exchange).
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            is_active=True, remote__isnull=True
+        ).exclude(pk=exclude_organisation)
         if not self.is_bound:
             self.fields["organisation"].choices = cached_choices(
                 self.fields["organisation"].queryset

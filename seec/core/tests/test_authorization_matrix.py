@@ -505,6 +505,88 @@ MATRIX = [
         NOBODY,
         marker=lambda w: f'"case_number":"{w.extras["foreign_case"].number}"',
     ),
+    # Exchange between installations: nodes for administrators; referrals and requests for
+    # cooperation for their own side's staff who share records.
+    Check("exchange nodes", lambda w: "/exchange/nodes/", ADMINS, api=False),
+    Check("exchange node", lambda w: f"/exchange/nodes/{w.extras['peer'].pk}/", ADMINS, api=False),
+    Check("exchange node adding", lambda w: "/exchange/nodes/add/", ADMINS, api=False),
+    Check("exchange messages", lambda w: "/exchange/messages/?box=outbox", ADMINS, api=False),
+    Check("referrals", lambda w: "/exchange/referrals/", LINKERS, api=False),
+    Check(
+        "own referral",
+        lambda w: f"/exchange/referrals/{w.extras['referral'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "own referral in the list",
+        lambda w: "/exchange/referrals/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        marker=lambda w: f'href="/exchange/referrals/{w.extras["referral"].pk}/"',
+        api=False,
+    ),
+    Check(
+        "foreign referral",
+        lambda w: f"/exchange/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "referring an own case",
+        lambda w: f"/exchange/referrals/new/{w.extras['case'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "referring a foreign case",
+        lambda w: f"/exchange/referrals/new/{w.extras['foreign_case'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check("requesting cooperation", lambda w: "/exchange/cooperation/new/", LINKERS, api=False),
+    Check("encodings through the exchange", lambda w: "/exchange/encodings/", LINKERS, api=False),
+    Check("PFIF import and export", lambda w: "/exchange/pfif/", LINKERS, api=False),
+    Check(
+        "own referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['referral'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign referral in the list (API)",
+        lambda w: "/api/exchange/referrals/",
+        NOBODY,
+        marker=lambda w: (
+            f'"conversation":"{w.extras["foreign_referral"].conversation}","side":"received"'
+        ),
+    ),
+    Check(
+        "own request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['cooperation'].pk}/",
+        {RoleCode.LIAISON_OFFICER},
+    ),
+    Check(
+        "foreign request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['foreign_cooperation'].pk}/",
+        NOBODY,
+    ),
+    Check("PFIF export", lambda w: "/exchange/pfif/export.xml", LINKERS, api=False),
+    Check(
+        "own request for cooperation",
+        lambda w: f"/exchange/cooperation/{w.extras['cooperation'].pk}/",
+        {RoleCode.LIAISON_OFFICER},
+        api=False,
+    ),
+    Check(
+        "foreign request for cooperation",
+        lambda w: f"/exchange/cooperation/{w.extras['foreign_cooperation'].pk}/",
+        NOBODY,
+        api=False,
+    ),
     # Statistics: aggregates only; a national supervisor sees their own country's.
     Check("statistics dashboard", lambda w: "/stats/", AGGREGATES, api=False),
     Check(
@@ -588,6 +670,11 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "api-token",
+    # Node to node: the key document and directory are public by design (keys, not data);
+    # the inbox hears only requests signed by a trusted node (seec/exchange/tests).
+    "exchange:inbox",
+    "exchange-well-known",
+    "exchange-directory",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
@@ -694,6 +781,47 @@ COVERED_ROUTES = {
     "stats:submission-template",
     "stats:computed",
     "stats:computed-set",
+    "exchange:nodes",
+    "exchange:node",
+    "exchange:node-add",
+    "exchange:messages",
+    "exchange:referrals",
+    "exchange:referral",
+    "exchange:refer",
+    "exchange:cooperation-new",
+    "exchange:cooperation",
+    "exchange:encodings",
+    "exchange:pfif",
+    "exchange:pfif-export",
+    # Publishing a case (POST only) follows the case's share right: seec/exchange/tests/
+    # test_pfif.py.
+    "exchange:pfif-publish",
+    "referral-list",
+    "referral-detail",
+    "cooperation-request-list",
+    "cooperation-request-detail",
+    # The API's steps (POST only) call the same services as the pages: seec/exchange/tests/
+    # test_api.py proves that another organisation gets 404 and changes nothing.
+    "referral-answer",
+    "referral-update-note",
+    "referral-withdraw",
+    "cooperation-request-answer",
+    # POST-only: sending and comparing act on the user's own agreement and encodings:
+    # seec/exchange/tests/test_private_matching_through_the_envelope.py.
+    "exchange:encodings-send",
+    "exchange:encodings-compare",
+    # POST-only steps on nodes, keys, dead letters and referrals: refused to everyone else in
+    # seec/exchange/tests/test_pages.py.
+    "exchange:node-confirm",
+    "exchange:node-suspend",
+    "exchange:node-refresh",
+    "exchange:node-ping",
+    "exchange:node-directory",
+    "exchange:key-revoke",
+    "exchange:message-retry",
+    "exchange:referral-answer",
+    "exchange:referral-update",
+    "exchange:referral-withdraw",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -771,6 +899,7 @@ def build_cases(region) -> dict:
         "shared_photo": photo(shared, Origin(gr_operator)),
         "foreign_photo": photo(foreign_case, rs),
         **build_alerts(region, case, foreign_case),
+        **build_exchange(region, case, foreign_case),
         **build_linkage(region, case, shared, foreign_case),
         **build_submissions(region),
     }
@@ -912,6 +1041,45 @@ def build_submissions(region) -> dict:
         "foreign_submission": serbian,
         "computed_set": greek_set,
         "foreign_computed_set": serbian_set,
+    }
+
+
+def build_exchange(region, case, foreign_case) -> dict:
+    """A Greek referral to Serbia (both sides on this node), a Serbian one to Greece's police,
+    a Greek police request for cooperation, and a peer node."""
+    from seec.core.tests.factories import make_organisation
+    from seec.exchange import cooperation, referrals
+    from seec.exchange.models import Peer
+    from seec.exchange.tests.test_cooperation_on_one_node import YELLOW
+
+    consent = {"reason": "Seen in Belgrade.", "consent_basis": "parent", "consent_note": "Yes."}
+    sent = referrals.refer_case(
+        case, region.rs_hotline, origin=Origin(region.users[RoleCode.CASE_MANAGER]),
+        mode="copy", pseudonymise=False, **consent,
+    )  # fmt: skip
+    foreign = referrals.refer_case(
+        foreign_case, region.gr_police, origin=Origin(region.foreign_manager),
+        mode="copy", pseudonymise=False, **consent,
+    )  # fmt: skip
+    rs_police = make_organisation("RS", "police", name="Police of Serbia")
+    request = cooperation.request_cooperation(
+        rs_police, origin=Origin(region.users[RoleCode.LIAISON_OFFICER]), kind="yellow_notice",
+        question="Did she cross?", facts=YELLOW, handling="H2", reliability="B", accuracy="2",
+        deadline=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    peer = Peer.objects.create(
+        node_id="rs-node", name="Serbia", base_url="http://127.0.0.1:9", fingerprint="AAAA"
+    )
+    return {
+        "referral": sent,
+        "foreign_referral": foreign.__class__.objects.get(
+            conversation=sent.conversation, side="received"
+        ),
+        "cooperation": request,
+        "foreign_cooperation": request.__class__.objects.get(
+            conversation=request.conversation, side="received"
+        ),
+        "peer": peer,
     }
 
 
