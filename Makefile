@@ -72,9 +72,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # Refresh the message catalogues after changing user-facing strings (needs GNU gettext).
+# Every folder of seec/locale/ is a language but the glossary's.
+LOCALES := $(filter-out glossary,$(notdir $(wildcard seec/locale/*)))
 messages: $(STAMP)
-	cd seec && ../$(BIN)/python ../manage.py makemessages --all --no-obsolete --ignore 'tests/*'
-	cd seec && ../$(BIN)/python ../manage.py compilemessages
+	cd seec && ../$(BIN)/python ../manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) \
+	  --no-obsolete --ignore 'tests/*'
+	cd seec && ../$(BIN)/python ../manage.py compilemessages $(foreach l,$(LOCALES),-l $(l))
 
 clean:
 	rm -rf $(VENV) var
