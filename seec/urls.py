@@ -8,5 +8,7 @@ urlpatterns = [
     path("alerts/", include("seec.alerts.urls")),
     path("linkage/", include("seec.linkage.urls")),
     path("stats/", include("seec.stats.urls")),
+    path("contact-centre/", include("seec.contactcentre.urls")),
+    path("help/chat/", include("seec.contactcentre.public_urls")),
     path("", include("seec.core.urls")),
 ]
