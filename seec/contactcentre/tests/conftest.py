@@ -31,7 +31,7 @@ def sms_line(region):
 
 
 @pytest.fixture
-def available(operator):
+def available(operator):  # noqa: F811 — the fixture imported above
     """The Greek operator, available at extension PJSIP/201."""
     return OperatorPresence.objects.create(
         user=operator, organisation=operator.organisation, status="available", extension="PJSIP/201"

@@ -10,7 +10,6 @@ from django.utils import timezone
 from seec.cases.models import Case, Contact
 from seec.cases.tests.conftest import case_fields
 from seec.contactcentre import services
-from seec.contactcentre.models import Conversation
 from seec.core.audit import Origin
 
 pytestmark = pytest.mark.django_db
