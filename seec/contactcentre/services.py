@@ -441,6 +441,10 @@ def add_message(
     body = check_message(body)
     if sender == Sender.OPERATOR:
         _require(author, Act.CHANGE, conversation)
+        if conversation.operator_id != author.pk and not policy.can(
+            author, Act.MANAGE, conversation
+        ):
+            raise ValidationError({"conversation": _("This conversation is a colleague's.")})
     if not conversation.is_live:
         raise ValidationError({"conversation": _("This conversation has ended.")})
     message = ConversationMessage.objects.create(
