@@ -71,7 +71,7 @@ class AsgiServer:
 
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
-        self.url = "http://127.0.0.1:%d" % self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
         config = uvicorn.Config(
             application, lifespan="off", log_level="warning", ws="websockets-sansio",
             access_log=False,

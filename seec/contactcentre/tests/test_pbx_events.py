@@ -115,7 +115,7 @@ def test_ami_event_headers_are_checked():
     assert withheld.caller == ""
 
 
-def run_connector(line, asterisk, events, *, secret="amisecret", expect=None):
+def run_connector(line, asterisk, events, *, secret="amisecret", expect=None):  # noqa: S107
     """Connect to the fake Asterisk, let it send `events`, and return the connector."""
 
     async def session():
