@@ -21,19 +21,21 @@ db: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
-# The web server and the task worker run in one process group: Ctrl-C stops both.
+# The web server (uvicorn: HTTP and the contact centre's WebSockets) and the task worker run in
+# one process group: Ctrl-C stops both.
 run: db
 	@echo ""
 	@echo "  SEEC Platform: http://127.0.0.1:$(PORT)/  (sign in as operator.gr / seec-demo; see README.md)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	export SEEC_PUBLIC_URL=http://127.0.0.1:$(PORT); \
+	export SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
+	export SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
-	SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
-	SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) \
-	  $(BIN)/python manage.py deliver_alerts --verbosity 0 & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
+	$(BIN)/uvicorn seec.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+	  --ws websockets-sansio --reload --reload-dir seec
 
 # Browser tests drive the system's Chromium; install it where this machine can.
 browser:
