@@ -64,9 +64,8 @@ def test_call_metrics_of_a_day(supervisor):
     assert by_hour[("call", 9)] == 4 and by_hour[("call", 14)] == 1
     assert sum(by_hour.values()) == 10
     # The next day has nothing.
-    assert (
-        metrics.answered_share(organisation, metrics.Period.of("day", DAY + timedelta(1))) is None
-    )
+    next_day = metrics.Period.of("day", DAY + timedelta(1))
+    assert metrics.answered_share(organisation, next_day) is None
 
 
 def test_the_same_file_twice_adds_nothing(supervisor):
@@ -77,10 +76,8 @@ def test_the_same_file_twice_adds_nothing(supervisor):
 
 
 def test_a_bad_row_imports_nothing_and_is_named(supervisor):
-    content = (
-        day_of_calls() + b'"",+3069,116000,x,x,x,x,x,x,2026-03-10 25:00:00,,x,1,1,ANSWERED,x,1.2,\n'
-    )
-    content += b"short,row\n"
+    bad_time = b'"",+3069,116000,x,x,x,x,x,x,2026-03-10 25:00:00,,x,1,1,ANSWERED,x,1.2,\n'
+    content = day_of_calls() + bad_time + b"short,row\n"
     result = import_day(supervisor, content)
     assert Conversation.objects.count() == 0
     assert any("Line 12" in e and "YYYY-MM-DD" in e for e in result.errors)
