@@ -113,6 +113,23 @@
     });
   }
 
+  // --- Shortcuts: Alt+<letter> activates the element marked data-shortcut="<letter>" (the
+  // first visible one: the oldest offer, the form's Save). Handled here rather than by
+  // accesskey, whose modifier differs by browser and system.
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.key.length !== 1) return;
+    var letter = event.key.toLowerCase();
+    var targets = document.querySelectorAll('[data-shortcut="' + letter + '"]');
+    for (var i = 0; i < targets.length; i++) {
+      if (targets[i].offsetParent !== null) {
+        event.preventDefault();
+        targets[i].focus();
+        targets[i].click();
+        return;
+      }
+    }
+  });
+
   // --- The timer: from when the contact was taken until it ends or is saved. ---
   var timer = document.getElementById("call-timer");
   var ticking = null;
