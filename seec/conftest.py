@@ -139,6 +139,6 @@ def chromium(monkeypatch):
 def new_page(browser, base_url, **options):
     """A page in a context of its own (its own cookies: one signed-in user); `options` go to
     `new_context` (a phone's viewport, say)."""
-    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
+    context = browser.new_context(base_url=base_url, **{"locale": "en-GB", **options})
     context.set_default_timeout(15_000)
     return context.new_page()

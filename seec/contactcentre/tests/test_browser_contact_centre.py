@@ -140,7 +140,9 @@ def test_screen_pop_to_an_opened_case_on_one_screen(demo_region, asgi_url, monke
             keys.press("Alt+s")
         page.wait_for_url(CASE_PAGE)
         saved = time.monotonic()
-        expect(page.get_by_text(re.compile(r"Contact recorded and case GR-\d{4}-\d{6} opened"))).to_be_visible()
+        expect(
+            page.get_by_text(re.compile(r"Contact recorded and case GR-\d{4}-\d{6} opened"))
+        ).to_be_visible()
         expect(heading).to_contain_text("Δανάη Παππά")
         page.screenshot(path=SCREENSHOTS / "contact-centre-case-opened.png", full_page=True)
 
@@ -191,7 +193,7 @@ def test_public_chat_answered_transferred_ended_with_its_transcript(
 
         # Transferred to the case manager.
         operator.get_by_text("Transfer to a colleague").click()
-        operator.get_by_label("Transfer to").select_option(label=re.compile("Case Manager GR"))
+        operator.get_by_label("Transfer to").select_option(label="Case Manager GR (Available)")
         operator.get_by_role("button", name="Transfer", exact=True).click()
         expect(operator.get_by_text(re.compile("Transferred to"))).to_be_visible()
         manager.locator(".offer").get_by_role("button", name="Take it").click()
