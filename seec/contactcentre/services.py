@@ -45,6 +45,7 @@ class ConversationAction:
     PRESENCE = "operator.presence"
     REFUSED = "contactcentre.refused"
     CDR_IMPORT = "conversation.cdr_import"
+    TRANSCRIPTS_PURGED = "conversation.transcripts_purged"
 
 
 audit.ACTION_LABELS.update(
@@ -57,6 +58,7 @@ audit.ACTION_LABELS.update(
         ConversationAction.PRESENCE: gettext_lazy("Availability changed"),
         ConversationAction.REFUSED: gettext_lazy("Input refused"),
         ConversationAction.CDR_IMPORT: gettext_lazy("Call records imported"),
+        ConversationAction.TRANSCRIPTS_PURGED: gettext_lazy("Transcripts past retention deleted"),
     }
 )
 

@@ -100,3 +100,30 @@ def test_another_hotlines_operator_finds_nothing(client, region):
     assert (
         client.get(reverse("contactcentre:conversation", args=[conversation.pk])).status_code == 404
     )
+
+
+def test_transcripts_go_when_their_retention_ends_and_a_cases_stay(region, operator, open_case):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from seec.contactcentre.calls import record_call
+
+    old, with_case, recent = (
+        arrive(region.gr_hotline, "sms", f"+30690000000{n}") for n in range(3)
+    )
+    for conversation in (old, with_case, recent):
+        services.add_message(conversation, sender="caller", body="hello")
+        services.end(conversation, origin=Origin())
+    record_call(
+        origin=Origin(operator), contact_data={"channel": "sms", "subject": "advice"},
+        case=open_case(), conversation=with_case,
+    )  # fmt: skip
+    long_ago = timezone.now() - timedelta(days=400)
+    Conversation.objects.filter(pk__in=[old.pk, with_case.pk]).update(ended_at=long_ago)
+    call_command("purge_transcripts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = {c.pk: c.messages.count() for c in Conversation.objects.all()}
+    assert counts == {old.pk: 0, with_case.pk: 1, recent.pk: 1}
+    old.refresh_from_db()
+    assert old.caller_number == "" and old.state == "abandoned"
