@@ -224,7 +224,7 @@ def case_detail(request, pk):
         "sightings": case.sightings.all()[:20],
         "tasks": case.tasks.select_related("assigned_to").all(),
         "notes": case.notes.select_related("author").all()[:50],
-        "contacts": case.contacts.select_related("operator").all()[:20],
+        "contacts": case.contacts.select_related("operator", "conversation").all()[:20],
         "files": case.files.all(),
         "timeline": selectors.timeline(case),
         "may_change": may_change,
