@@ -590,6 +590,39 @@ MATRIX = [
         api=False,
         marker=lambda w: w.extras["foreign_conversation"].caller_number,
     ),
+    Check(
+        "own conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/",
+        HOTLINE,
+    ),
+    Check(
+        "own conversation's transcript (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/messages/",
+        HOTLINE,
+    ),
+    Check(
+        "foreign conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['foreign_conversation'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_conversation"].caller_number,
+    ),
+    Check(
+        "own conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        HOTLINE,
+        marker=lambda w: w.extras["conversation"].caller_number,
+    ),
+    Check("new messages on me (API)", lambda w: "/api/contact-centre/messages/?after=0", ALL),
+    Check(
+        "call metrics (API)",
+        lambda w: "/api/contact-centre/metrics/?first=2026-01-01&last=2026-01-02",
+        SUPERVISORS,
+    ),
     Check("call metrics", lambda w: "/contact-centre/metrics/", SUPERVISORS, api=False),
     Check("call metrics (CSV)", lambda w: "/contact-centre/metrics.csv", SUPERVISORS, api=False),
 ]
@@ -729,6 +762,11 @@ COVERED_ROUTES = {
     "contactcentre:supervisor-live",
     "contactcentre:metrics",
     "contactcentre:metrics-download",
+    "conversation-list",
+    "conversation-detail",
+    "conversation-messages",
+    "api-contact-centre-messages",
+    "api-contact-centre-metrics",
     # Steps on a conversation (POST only): seec/contactcentre/tests/test_conversation_steps.py
     # tries each as every role outside the hotline.
     "contactcentre:presence",
