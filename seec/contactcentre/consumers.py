@@ -19,6 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from seec.core import policy
@@ -116,6 +117,11 @@ class RefusingConsumer(AsyncWebsocketConsumer):
         if self.refusals >= 20:
             await self.close(code=4008)  # policy violation: a client that will not stop
 
+    async def push_all(self, pushes):
+        """Send a stored message on to the other side's group, from the event loop."""
+        for group, payload in pushes:
+            await self.channel_layer.group_send(group, {"type": "push", "payload": payload})
+
     async def send_json(self, payload: dict):
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))
 
@@ -182,7 +188,8 @@ class OperatorConsumer(RefusingConsumer):
             await database_sync_to_async(services.touch_presence)(self.user)
             await self.send_json({"kind": "pong"})
         elif kind == "message":
-            answer = await database_sync_to_async(self._reply)(frame)
+            answer, pushes = await database_sync_to_async(self._reply)(frame)
+            await self.push_all(pushes)
             await self.send_json(answer)
 
     def _reply(self, frame) -> dict:
@@ -195,21 +202,19 @@ class OperatorConsumer(RefusingConsumer):
                 sender=Sender.OPERATOR,
                 body=str(frame.get("body", "")),
                 author=self.user,
+                push=False,
             )
-        except (ValidationError, PermissionDenied, ValueError, TypeError) as error:
+        except (ValidationError, PermissionDenied, ValueError, TypeError, Http404) as error:
             text = " ".join(getattr(error, "messages", [])) or _("This message was not sent.")
-            return {"kind": "refused", "code": "invalid", "text": text}
-        except Exception as error:  # Http404: the conversation is not the operator's
-            if type(error).__name__ != "Http404":
-                raise
-            return {"kind": "refused", "code": "invalid", "text": _("This message was not sent.")}
-        return {
+            return {"kind": "refused", "code": "invalid", "text": text}, []
+        answer = {
             "kind": "sent",
             "id": message.pk,
             "conversation": conversation.pk,
             "body": message.body,
             "ref": frame.get("ref"),
         }
+        return answer, services.message_pushes(conversation, message)
 
 
 class VisitorChatConsumer(RefusingConsumer):
@@ -242,7 +247,8 @@ class VisitorChatConsumer(RefusingConsumer):
             )
             await self.send_json({"kind": "hello", "state": state, "transcript": transcript})
         elif kind == "message":
-            answer = await database_sync_to_async(self._message)(frame)
+            answer, pushes = await database_sync_to_async(self._message)(frame)
+            await self.push_all(pushes)
             await self.send_json(answer)
         elif kind == "leave":
             await database_sync_to_async(self._leave)()
@@ -259,15 +265,19 @@ class VisitorChatConsumer(RefusingConsumer):
         ]
         return conversation.pk, conversation.state, transcript
 
-    def _message(self, frame) -> dict:
-        conversation = Conversation.objects.get(pk=self.conversation_id)
+    def _message(self, frame):
+        # Read afresh each time: a transfer changes whose screen the message goes to.
+        conversation = Conversation.objects.only(
+            "pk", "channel", "state", "operator_id", "organisation_id"
+        ).get(pk=self.conversation_id)
         try:
             message = services.add_message(
-                conversation, sender=Sender.CALLER, body=str(frame.get("body", ""))
+                conversation, sender=Sender.CALLER, body=str(frame.get("body", "")), push=False
             )
         except ValidationError as error:
-            return {"kind": "refused", "code": "invalid", "text": " ".join(error.messages)}
-        return {"kind": "sent", "id": message.pk, "ref": frame.get("ref")}
+            return {"kind": "refused", "code": "invalid", "text": " ".join(error.messages)}, []
+        answer = {"kind": "sent", "id": message.pk, "ref": frame.get("ref")}
+        return answer, services.message_pushes(conversation, message)
 
     def _leave(self):
         conversation = Conversation.objects.get(pk=self.conversation_id)

@@ -437,9 +437,16 @@ def check_message(body: str) -> str:
 
 @transaction.atomic
 def add_message(
-    conversation: Conversation, *, sender: str, body: str, author: User | None = None
+    conversation: Conversation,
+    *,
+    sender: str,
+    body: str,
+    author: User | None = None,
+    push: bool = True,
 ) -> ConversationMessage:
-    """One chat or SMS message, stored with the conversation and pushed to the other side."""
+    """One chat or SMS message, stored with the conversation and pushed to the other side
+    (`push=False`: the caller pushes `message_pushes` itself, as the WebSockets do from their
+    event loop, so that the database's thread never waits on Redis)."""
     body = check_message(body)
     if sender == Sender.OPERATOR:
         _require(author, Act.CHANGE, conversation)
@@ -452,24 +459,36 @@ def add_message(
     message = ConversationMessage.objects.create(
         conversation=conversation, sender=sender, author=author, body=body
     )
-    payload = {
-        "kind": "message",
-        "conversation": conversation.pk,
-        "sender": sender,
-        "body": body,
-        "id": message.pk,
-        "sent": message.sent_at.timestamp(),
-    }
-    if sender == Sender.CALLER:
-        if conversation.operator_id:
-            notify.send(notify.operator_group(conversation.operator_id), payload)
-    elif conversation.channel == Channel.CHAT:
-        notify.send(notify.chat_group(conversation.pk), payload)
+    if push:
+        for group, payload in message_pushes(conversation, message):
+            notify.send(group, payload)
     if sender == Sender.OPERATOR and conversation.channel == Channel.SMS:
         from .sms import send_sms_reply
 
         transaction.on_commit(lambda: send_sms_reply.enqueue(message.pk))
     return message
+
+
+def message_pushes(
+    conversation: Conversation, message: ConversationMessage
+) -> list[tuple[str, dict]]:
+    """Where a message goes: a caller's to the operator on the conversation, an operator's to
+    the visitor's chat (an SMS goes out through the gateway instead)."""
+    payload = {
+        "kind": "message",
+        "conversation": conversation.pk,
+        "sender": message.sender,
+        "body": message.body,
+        "id": message.pk,
+        "sent": message.sent_at.timestamp(),
+    }
+    if message.sender == Sender.CALLER:
+        if conversation.operator_id:
+            return [(notify.operator_group(conversation.operator_id), payload)]
+        return []
+    if conversation.channel == Channel.CHAT:
+        return [(notify.chat_group(conversation.pk), payload)]
+    return []
 
 
 def refused(what: str, *, reason: str, origin: Origin | None = None, details=None) -> None:
