@@ -158,6 +158,8 @@ def run(engine: str) -> dict:
         "baseline_polling_every_second": poll,
         "goals": [
             goal("chat message p95 sender→operator (ms), 500 chats", push["p95_ms"], "<=", 100),
-            goal("every message reached its operator", len(pushed) / (SESSIONS * MESSAGES), ">=", 1.0),
+            goal(
+                "every message reached its operator", len(pushed) / (SESSIONS * MESSAGES), ">=", 1.0
+            ),
         ],
     }

@@ -101,14 +101,17 @@ def handle_event(line: ContactLine, event: PbxEvent) -> Conversation | None:
     origin = Origin()
     at = event.at or timezone.now()
     operator = _operator_at(line, event.agent)
-    conversation = Conversation.objects.filter(
-        organisation_id=line.organisation_id, channel=Channel.CALL, external_id=event.call_id
-    ).first()
+    conversation = None
+    if event.kind != "ringing":  # a ringing call is looked up by contact_arrived itself
+        conversation = Conversation.objects.filter(
+            organisation_id=line.organisation_id, channel=Channel.CALL, external_id=event.call_id
+        ).first()
+    created = False
     if conversation is None:
         if event.kind == "ended" and not event.caller:
             return None  # the end of a call we never heard of (an operator's own leg)
         arrived = at - timedelta(seconds=event.wait_seconds or 0)
-        conversation, _created = services.contact_arrived(
+        conversation, created = services.contact_arrived(
             organisation=line.organisation,
             channel=Channel.CALL,
             caller_number=event.caller,
@@ -117,7 +120,10 @@ def handle_event(line: ContactLine, event: PbxEvent) -> Conversation | None:
             arrived_at=arrived if event.kind != "ringing" else at,
             operator=operator,
         )
-    if event.kind == "answered":
+    if event.kind == "ringing" and not created and operator is not None:
+        # The PBX rings an operator's phone (Asterisk's AgentCalled): their screen pops up.
+        services.offer_to(conversation, operator)
+    elif event.kind == "answered":
         services.answer(conversation, origin=origin, at=at, operator=operator)
     elif event.kind in ("ended", "abandoned"):
         services.end(conversation, origin=origin, at=at)

@@ -166,6 +166,24 @@ def _offer(conversation: Conversation, presence: OperatorPresence, *, pop: bool 
         screen_pop(conversation, presence.user)
 
 
+@transaction.atomic
+def offer_to(conversation: Conversation, operator: User) -> None:
+    """Offer a waiting contact to this operator (the PBX rang their phone), whatever routing
+    had chosen."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    presence = _presence_of(operator, conversation.organisation)
+    if presence is None or conversation.operator_id == operator.pk:
+        return
+    if conversation.state not in (ConversationState.WAITING, ConversationState.OFFERED):
+        return
+    previous = conversation.operator_id
+    _offer(conversation, presence)
+    if previous:
+        notify.send(
+            notify.operator_group(previous), {"kind": "gone", "conversation": conversation.pk}
+        )
+
+
 def route(conversation: Conversation) -> bool:
     """Offer a waiting contact to a free operator; False if nobody is free (it stays queued)."""
     presence = free_operator(conversation.organisation_id, conversation.channel)
@@ -248,7 +266,10 @@ def contact_arrived(
         line=line,
         arrived_at=arrived_at or timezone.now(),
     )
-    conversation.full_clean(exclude=["operator", "contact", "line", "organisation"])
+    # The row's fields; its uniqueness is the database's to enforce (looked up just above).
+    conversation.full_clean(
+        exclude=["operator", "contact", "line", "organisation"], validate_constraints=False
+    )
     conversation.save()
     audit.record(
         ConversationAction.ARRIVED,

@@ -164,6 +164,23 @@ def test_asterisk_queue_call_answered_then_completed(line, available):
     assert conversation.state == "ended"
 
 
+def test_asterisk_rings_an_operators_phone_and_their_screen_pops_up(line, region, available):
+    from seec.contactcentre.models import OperatorPresence
+    from seec.core.models import RoleCode
+    from seec.core.tests.factories import make_user
+
+    colleague = make_user(region.gr_hotline, RoleCode.HOTLINE_OPERATOR)
+    OperatorPresence.objects.create(
+        user=colleague, organisation=region.gr_hotline, status="away", extension="PJSIP/207"
+    )
+    called = {"Event": "AgentCalled", "Uniqueid": "1733000000.104", "CallerIDNum": "+306900000003",
+              "Interface": "PJSIP/207", "AgentCalled": "PJSIP/207", "Queue": "116000"}  # fmt: skip
+    with FakeAsterisk() as asterisk:
+        run_connector(line, asterisk, [*queue_call("1733000000.104", "+306900000003"), called])
+    conversation = Conversation.objects.get()
+    assert conversation.state == "offered" and conversation.operator == colleague
+
+
 def test_asterisk_abandoned_call(line):
     with FakeAsterisk() as asterisk:
         run_connector(line, asterisk, [
