@@ -197,7 +197,9 @@ def duplicates(request):
         given_names=request.GET.get("given_names", "")[:150],
         family_name=request.GET.get("family_name", "")[:150],
     )
-    return render(request, "contactcentre/_duplicates.html", {"duplicates": hits})
+    return render(
+        request, "cases/_duplicates.html", {"duplicates": hits, "attach_to_form": "call-form"}
+    )
 
 
 @needs(Capability.SUPERVISE)
