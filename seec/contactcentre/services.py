@@ -416,6 +416,12 @@ def end(conversation: Conversation, *, origin: Origin, at=None) -> Conversation:
     conversation = _locked(conversation)
     if not conversation.is_live:
         return conversation  # ended already: a hang-up told by the PBX and the screen
+    if (
+        user is not None
+        and conversation.operator_id not in (None, user.pk)
+        and not policy.can(user, Act.MANAGE, conversation)
+    ):
+        raise PermissionDenied(_("Only the operator on the contact or a supervisor ends it."))
     now = at or timezone.now()
     answered = conversation.state == ConversationState.ANSWERED
     conversation.state = ConversationState.ENDED if answered else ConversationState.ABANDONED

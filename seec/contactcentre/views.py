@@ -76,9 +76,11 @@ def take(request, pk):
 @require_POST
 def end(request, pk):
     conversation = selectors.conversation_for(request.user, pk, Act.CHANGE)
-    services.end(conversation, origin=Origin.of(request))
-    if request.htmx:
-        return render(request, "contactcentre/_ended.html", {"conversation": conversation})
+    try:
+        services.end(conversation, origin=Origin.of(request))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("contactcentre:console")
     messages.success(request, _("The contact has ended."))
     return redirect("contactcentre:conversation", pk=conversation.pk)
 

@@ -127,3 +127,15 @@ def test_transcripts_go_when_their_retention_ends_and_a_cases_stay(region, opera
     assert counts == {old.pk: 0, with_case.pk: 1, recent.pk: 1}
     old.refresh_from_db()
     assert old.caller_number == "" and old.state == "abandoned"
+
+
+def test_only_the_operator_on_it_or_a_supervisor_ends_a_contact(
+    region, operator, available, supervisor
+):
+    conversation = arrive(region.gr_hotline)
+    colleague = make_user(region.gr_hotline, RoleCode.HOTLINE_OPERATOR)
+    with pytest.raises(PermissionDenied):
+        services.end(conversation, origin=Origin(colleague))
+    services.end(conversation, origin=Origin(supervisor))
+    conversation.refresh_from_db()
+    assert conversation.state == "abandoned"
