@@ -160,6 +160,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "SEEC_DATABASE_POOL", True
+):
+    # Under the ASGI server each request's synchronous work runs in a thread of its own: a
+    # persistent connection per thread would pile up until PostgreSQL refuses more clients.
+    # A pool shared by the process's threads instead (Django's psycopg pool).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("SEEC_DATABASE_POOL_SIZE", "10")),
+        "timeout": 20,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -19,6 +19,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405
 # Persistent connections would outlive the live server's threads and block dropping the test
 # database on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Nor a pool: its idle connections would too.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
 SEEC_DELIVERY_THREADS = 1  # in-process tests: other threads would not see the test transaction
 # The contact centre's channel layer on Redis, as in production (CI starts Redis; .ci/run).
 CHANNEL_LAYERS = {

@@ -14,7 +14,7 @@ logged (and audited once per connection), and nothing of it is stored.
 import json
 import time
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +28,16 @@ from seec.core.policy import Act, Capability
 
 from . import notify, services
 from .models import Conversation, Sender
+
+
+def database(function):
+    """`function` run from the event loop with the database. On PostgreSQL in the thread pool,
+    each thread with a connection of the process's pool, so that one socket's write does not
+    wait for another's; on SQLite, which writes one at a time anyway, in the single thread that
+    Django's synchronous code shares."""
+    from django.db import connection
+
+    return DatabaseSyncToAsync(function, thread_sensitive=connection.vendor == "sqlite")
 
 
 class FloodLimit:
@@ -108,7 +118,7 @@ class RefusingConsumer(AsyncWebsocketConsumer):
         self.refusals += 1
         await self.send_json({"kind": "refused", "code": code, "text": text})
         if self.refusals == 1:
-            await database_sync_to_async(services.refused)(
+            await database(services.refused)(
                 self.what,
                 reason=code,
                 origin=Origin(ip_address=client_address(self.scope) or None),
@@ -158,7 +168,7 @@ class OperatorConsumer(RefusingConsumer):
 
     async def open(self):
         user = self.scope.get("user")
-        allowed = await database_sync_to_async(self._allowed)()
+        allowed = await database(self._allowed)()
         if not allowed:
             await self.close(code=4003)
             return
@@ -169,7 +179,7 @@ class OperatorConsumer(RefusingConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(services.touch_presence)(user)
+        await database(services.touch_presence)(user)
 
     def _allowed(self) -> bool:
         user = self.scope.get("user")
@@ -185,10 +195,10 @@ class OperatorConsumer(RefusingConsumer):
     async def on_frame(self, frame):
         kind = frame.get("type")
         if kind == "ping":
-            await database_sync_to_async(services.touch_presence)(self.user)
+            await database(services.touch_presence)(self.user)
             await self.send_json({"kind": "pong"})
         elif kind == "message":
-            answer, pushes = await database_sync_to_async(self._reply)(frame)
+            answer, pushes = await database(self._reply)(frame)
             await self.push_all(pushes)
             await self.send_json(answer)
 
@@ -236,7 +246,7 @@ class VisitorChatConsumer(RefusingConsumer):
             if kind != "hello":
                 await self.refuse("no_key", _("This chat could not be found."))
                 return
-            found = await database_sync_to_async(self._find)(str(frame.get("key", ""))[:100])
+            found = await database(self._find)(str(frame.get("key", ""))[:100])
             if found is None:
                 await self.send_json({"kind": "unknown"})
                 await self.close(code=4004)
@@ -247,11 +257,11 @@ class VisitorChatConsumer(RefusingConsumer):
             )
             await self.send_json({"kind": "hello", "state": state, "transcript": transcript})
         elif kind == "message":
-            answer, pushes = await database_sync_to_async(self._message)(frame)
+            answer, pushes = await database(self._message)(frame)
             await self.push_all(pushes)
             await self.send_json(answer)
         elif kind == "leave":
-            await database_sync_to_async(self._leave)()
+            await database(self._leave)()
 
     def _find(self, key: str):
         if not key:

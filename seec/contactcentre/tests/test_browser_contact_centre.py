@@ -90,7 +90,9 @@ class Keyboard:
         assert chosen.startswith(option), (label, chosen)
 
 
-def test_screen_pop_to_an_opened_case_then_an_abandoned_call_counted(demo_region, asgi_url, monkeypatch):
+def test_screen_pop_to_an_opened_case_then_an_abandoned_call_counted(
+    demo_region, asgi_url, monkeypatch
+):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium(monkeypatch) as browser:
         page = new_page(browser, asgi_url)
