@@ -246,7 +246,14 @@ MATRIX = [
         lambda w: f"/api/case-files/{w.extras['photo'].pk}/content/",
         HOTLINE,
     ),
-    Check("new contact page", lambda w: "/cases/contact/", HOTLINE, api=False),
+    # /cases/contact/ leads to the contact centre's one screen (checked below).
+    Check(
+        "follow-up contact on a case",
+        lambda w: f"/contact-centre/call/?case={w.extras['case'].number}",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
     Check("open case page", lambda w: "/cases/new/", HOTLINE, api=False),
     Check("my tasks", lambda w: "/cases/tasks/", PERSONAL, api=False),
     Check("team board", lambda w: "/cases/board/", {RoleCode.SUPERVISOR}, api=False),
