@@ -21,10 +21,12 @@
     connection.dataset.state = online ? "online" : "offline";
   }
 
-  function appendMessage(sender, label, body) {
+  function appendMessage(sender, label, body, id) {
     if (!transcript) return;
+    if (id && transcript.querySelector('[data-id="' + id + '"]')) return;  // shown already
     var item = document.createElement("li");
     item.className = "msg msg-" + sender;
+    if (id) item.dataset.id = id;
     var who = document.createElement("span");
     who.className = "who";
     who.textContent = label;
@@ -63,11 +65,11 @@
       }
     } else if (data.kind === "message") {
       if (transcript && String(data.conversation) === transcript.dataset.conversation) {
-        appendMessage(data.sender, data.sender === "caller" ? "⟵" : "⟶", data.body);
+        appendMessage(data.sender, data.sender === "caller" ? "⟵" : "⟶", data.body, data.id);
       }
     } else if (data.kind === "sent") {
       if (transcript && String(data.conversation) === transcript.dataset.conversation) {
-        appendMessage("operator", "⟶", data.body);
+        appendMessage("operator", "⟶", data.body, data.id);
       }
     } else if (data.kind === "refused") {
       window.alert(data.text);
@@ -79,10 +81,28 @@
     }
   }
 
+  // Messages stored between the page's rendering and the socket's opening (or while it was
+  // down) were pushed to nobody: read them from the API.
+  function catchUp() {
+    if (!transcript) return;
+    var last = 0;
+    transcript.querySelectorAll("[data-id]").forEach(function (item) {
+      last = Math.max(last, Number(item.dataset.id));
+    });
+    fetch("/api/contact-centre/conversations/" + transcript.dataset.conversation + "/messages/?after=" + last,
+          {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (found) {
+        found.forEach(function (m) {
+          if (m.sender !== "system") appendMessage(m.sender, m.sender === "caller" ? "⟵" : "⟶", m.body, m.id);
+        });
+      });
+  }
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/contact-centre/");
-    socket.onopen = function () { retry = 500; setConnected(true); };
+    socket.onopen = function () { retry = 500; setConnected(true); catchUp(); };
     socket.onmessage = function (event) { onPush(JSON.parse(event.data)); };
     socket.onclose = function () {
       setConnected(false);
