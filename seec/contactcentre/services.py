@@ -85,18 +85,19 @@ def set_presence(*, origin: Origin, status: str, chat_capacity: int | None = Non
         raise ValidationError({"status": _("Choose a status from the list.")})
     if chat_capacity is not None and not 1 <= chat_capacity <= 10:
         raise ValidationError({"chat_capacity": _("Between 1 and 10 chats at once.")})
-    presence, _created = OperatorPresence.objects.select_for_update().get_or_create(
+    presence, _created = OperatorPresence.objects.get_or_create(
         user=user, defaults={"organisation_id": user.organisation_id}
     )
-    changed = presence.status != status
+    # The audit trail's lock first, then the presence row's, as every step here takes them:
+    # two steps taking them in the other order would deadlock.
+    if presence.status != status:
+        audit.record(ConversationAction.PRESENCE, origin=origin, obj=user, details={"to": status})
     presence.status, presence.changed_at = status, timezone.now()
     if chat_capacity is not None:
         presence.chat_capacity = chat_capacity
     presence.save()
-    if changed:
-        audit.record(ConversationAction.PRESENCE, origin=origin, obj=user, details={"to": status})
     if status == PresenceStatus.AVAILABLE:
-        route_waiting(user.organisation_id)
+        route_waiting_after_commit(user.organisation_id)
     notify.send(notify.supervisors_group(user.organisation_id), {"kind": "refresh"})
     return presence
 
@@ -193,17 +194,26 @@ def route(conversation: Conversation) -> bool:
     return True
 
 
+@transaction.atomic
 def route_waiting(organisation_id: int) -> int:
-    """Offer the organisation's waiting contacts, oldest first, while someone is free."""
+    """Offer the organisation's waiting contacts, oldest first, while someone is free. A
+    contact that another step holds (it is being answered or ended) is left to that step."""
     routed = 0
     waiting = Conversation.objects.filter(
         organisation_id=organisation_id, state=ConversationState.WAITING
     ).order_by("arrived_at", "pk")
-    for conversation in waiting.select_for_update()[:50]:
+    for conversation in waiting.select_for_update(skip_locked=True)[:50]:
         if not route(conversation):
             break
         routed += 1
     return routed
+
+
+def route_waiting_after_commit(organisation_id: int) -> None:
+    """Route the queue in a transaction of its own once the current one commits: routing locks
+    waiting contacts, and a step that holds one of them and waits for the audit trail's lock
+    must not wait on this step too."""
+    transaction.on_commit(lambda: route_waiting(organisation_id))
 
 
 def screen_pop(conversation: Conversation, operator: User) -> None:
@@ -382,12 +392,9 @@ def transfer(
     if to.pk == conversation.operator_id:
         raise ValidationError({"to": _("This colleague has the contact already.")})
     previous = conversation.operator_id
-    presence = _presence_of(to, conversation.organisation)
     # The colleague takes it over as it is: a call in progress stays answered.
     conversation.operator = to
     conversation.save(update_fields=["operator"])
-    presence.last_routed_at = timezone.now()
-    presence.save(update_fields=["last_routed_at"])
     if note.strip():
         ConversationMessage.objects.create(
             conversation=conversation, sender=Sender.SYSTEM, author=user, body=note[:2000]
@@ -398,6 +405,9 @@ def transfer(
         obj=conversation,
         details={"from": previous, "to": to.pk},
     )
+    presence = _presence_of(to, conversation.organisation)  # after the audit's lock (see above)
+    presence.last_routed_at = timezone.now()
+    presence.save(update_fields=["last_routed_at"])
     screen_pop(conversation, to)
     if previous:
         notify.send(
@@ -443,7 +453,7 @@ def end(conversation: Conversation, *, origin: Origin, at=None) -> Conversation:
     if conversation.channel == Channel.CHAT:
         notify.send(notify.chat_group(conversation.pk), {"kind": "ended"})
     notify.send(notify.supervisors_group(conversation.organisation_id), {"kind": "refresh"})
-    route_waiting(conversation.organisation_id)
+    route_waiting_after_commit(conversation.organisation_id)
     return conversation
 
 

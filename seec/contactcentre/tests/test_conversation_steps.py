@@ -21,21 +21,27 @@ def arrive(organisation, channel="call", number="+306900000001"):
     )[0]
 
 
-def test_nobody_available_the_contact_waits_then_goes_to_whoever_becomes_available(operator):
+def test_nobody_available_the_contact_waits_then_goes_to_whoever_becomes_available(
+    operator, django_capture_on_commit_callbacks
+):
     conversation = arrive(operator.organisation)
     assert conversation.state == "waiting" and conversation.operator is None
-    services.set_presence(origin=Origin(operator), status="available")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_presence(origin=Origin(operator), status="available")
     conversation.refresh_from_db()
     assert conversation.state == "offered" and conversation.operator == operator
 
 
-def test_a_call_fills_an_operator_chats_fill_them_up_to_their_capacity(region, operator):
+def test_a_call_fills_an_operator_chats_fill_them_up_to_their_capacity(
+    region, operator, django_capture_on_commit_callbacks
+):
     services.set_presence(origin=Origin(operator), status="available", chat_capacity=2)
     chats = [arrive(region.gr_hotline, "chat", "") for _ in range(3)]
     assert [c.state for c in chats] == ["offered", "offered", "waiting"]
     call = arrive(region.gr_hotline)
     assert call.state == "waiting"  # an operator in chats is not given a call
-    services.end(chats[0], origin=Origin(operator))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.end(chats[0], origin=Origin(operator))
     chats[2].refresh_from_db()
     assert chats[2].operator == operator  # the freed place goes to the oldest waiting chat
 
