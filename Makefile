@@ -16,21 +16,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Migrate and load the demo region (seed_demo only creates what is missing).
+# Migrate and load the whole demo region (seed_demo only creates what is missing).
 db: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
 # The web server (uvicorn: HTTP and the contact centre's WebSockets) and the task worker run in
-# one process group: Ctrl-C stops both.
-run: db
+# one process group: Ctrl-C stops both. The server starts as soon as the database is migrated and
+# the demo users exist; the demo's records load in the background meanwhile (progress on the
+# dashboard; a stopped load resumes next time).
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --region-only
 	@echo ""
 	@echo "  SEEC Platform: http://127.0.0.1:$(PORT)/  (sign in as operator.gr / seec-demo; see README.md)"
+	@echo "  The demo region loads in the background (progress on the dashboard; var/demo-loading.log)."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	export SEEC_PUBLIC_URL=http://127.0.0.1:$(PORT); \
 	export SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
 	export SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
+	$(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
 	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \

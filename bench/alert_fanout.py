@@ -21,9 +21,9 @@ import sys
 import time
 import urllib.request
 
-from harness import ROOT, goal, say, stopwatch
+from harness import ROOT, goal, say, seed_region, size, stopwatch
 
-SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000000"))
+SUBSCRIBERS = size("BENCH_SUBSCRIBERS", 1_000_000, smoke=300)
 WEBHOOKS = 100
 BASELINE_SAMPLE = 2000
 PORT = int(os.environ.get("BENCH_GATEWAY_PORT", "8725"))
@@ -113,7 +113,6 @@ def worker_env() -> dict:
 
 
 def run(engine: str) -> dict:
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
@@ -122,7 +121,7 @@ def run(engine: str) -> dict:
     from seec.alerts.models import Delivery, DeliveryBatch, DeliveryStatus, FanOut
     from seec.core.audit import Origin
 
-    call_command("seed_demo", verbosity=0)
+    seed_region("alerts")
     # The demo's own alerts are not part of the measure: their fan-outs count as done.
     FanOut.objects.update(finished_at=timezone.now())
     connection.close()

@@ -10,16 +10,14 @@ out (status and audit only), to show what signing and validation cost.
 Goal (issue 4): p95 ≤ 200 ms.
 """
 
-import os
 from unittest import mock
 
-from harness import goal, latency_summary, say, stopwatch
+from harness import goal, latency_summary, say, seed_region, size, stopwatch
 
-ALERTS = int(os.environ.get("BENCH_ALERTS", "100"))
+ALERTS = size("BENCH_ALERTS", 100, smoke=3)
 
 
 def run(engine: str) -> dict:
-    from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
 
@@ -29,7 +27,7 @@ def run(engine: str) -> dict:
     from seec.core.audit import Origin
     from seec.core.models import User
 
-    call_command("seed_demo", verbosity=0)
+    seed_region("alerts")
     operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
     answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
 

@@ -9,13 +9,12 @@ Goal (issue 3): p95 ≤ 150 ms server time for both pages at 1,000,000 cases; qu
 constant. BENCH_CASES sets the size.
 """
 
-import os
 import random
 
-from harness import goal, latency_summary, say, stopwatch
+from harness import goal, latency_summary, say, size, stopwatch
 
-CASES = int(os.environ.get("BENCH_CASES", "1000000"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+CASES = size("BENCH_CASES", 1_000_000, smoke=200)
+REQUESTS = size("BENCH_REQUESTS", 200, smoke=10)
 LISTS = [
     "/cases/",
     "/cases/?status=open_any",
@@ -38,7 +37,7 @@ def run(engine: str) -> dict:
     from seec.cases.models import Case
     from seec.core.models import User
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--region-only", verbosity=0)
     with stopwatch() as elapsed:
         load(CASES)
     say(f"   {CASES:,} cases loaded in {elapsed():.0f} s")

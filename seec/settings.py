@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "seec.core.sessions.SessionRenewalMiddleware",  # instead of SESSION_SAVE_EVERY_REQUEST
     "seec.core.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "seec.core.middleware.SecondFactorMiddleware",
@@ -196,7 +197,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: it refuses locked-out accounts and addresses.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "seec.core.backends.UserBackend",  # Django's ModelBackend, the organisation read with the user
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -229,12 +230,13 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SEEC_PROXY_COUNT", "0")) or None
 SEEC_REQUIRE_SECOND_FACTOR = env_bool("SEEC_REQUIRE_SECOND_FACTOR", PRODUCTION)
 OTP_TOTP_ISSUER = "SEEC Platform"
 
-# Sessions: an idle limit (renewed by every request) and an absolute limit since sign-in.
+# Sessions: an idle limit (renewed while in use) and an absolute limit since sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = (
     int(os.environ.get("SEEC_SESSION_IDLE_MINUTES", "15" if PRODUCTION else "120")) * 60
 )
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute (seec/core/sessions.py), not saved by every page view.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SEEC_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SEEC_SESSION_ABSOLUTE_HOURS", "10")) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -403,6 +405,12 @@ TASKS = {
         "BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Tasks on Redis (issue 17): TASK_BACKEND=django_tasks_rq.RQBackend and TASK_REDIS_URL; workers
+# are `manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job`, as
+# many as needed on as many machines (docs/operations.md, "Workers").
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASK_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # --- Cache (rate limits) -----------------------------------------------------------------------
 
@@ -520,6 +528,13 @@ SEEC_PBX_SIGNATURE_MAX_AGE_SECONDS = int(os.environ.get("SEEC_PBX_SIGNATURE_MAX_
 SEEC_TRANSCRIPT_RETENTION_DAYS = int(os.environ.get("SEEC_TRANSCRIPT_RETENTION_DAYS", "365"))
 # The centre's targets (minutes): a new disappearance passed to police, a follow-up call made.
 SEEC_POLICE_NOTIFIED_WITHIN_MINUTES = int(os.environ.get("SEEC_POLICE_WITHIN_MINUTES", "60"))
+
+# --- Audit trail (issue 16/17) ----------------------------------------------------------------
+# Where `manage.py anchor_audit` (daily) appends the chain head, signed: keep it on another disk
+# or machine than the database (docs/operations.md, "The audit trail").
+SEEC_AUDIT_ANCHOR_FILE = os.environ.get(
+    "SEEC_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log")
+)
 
 SEEC_DEMO_CASES = int(os.environ.get("SEEC_DEMO_CASES", "2000"))
 SEEC_DEMO_PASSWORD = "seec-demo"  # noqa: S105 — the published password of the demo users only

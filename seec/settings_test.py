@@ -33,3 +33,10 @@ CHANNEL_LAYERS = {
         },
     }
 }
+
+# No anchor file shared between test runs: the tests that anchor give their own.
+SEEC_AUDIT_ANCHOR_FILE = ""
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The audit tables refuse TRUNCATE unless a session says so: the suite's flush between
+    # transactional tests does (see core migration 0006).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c seec.audit_truncate=allowed"  # noqa: F405

@@ -8,32 +8,44 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from seec.core import demo_progress
 from seec.core.audit import Origin
 from seec.core.models import Organisation, OrganisationKind, User
 
 from . import generator, services
 from .models import Case
 
+# Demo cases are numbered by their place in the generator's sequence, so that a load stopped
+# half-way (Ctrl-C during the first `make run`) goes on where it stopped.
+DEMO_REFERENCE = "DEMO-CASE-"
+
 
 def seed(stdout, count: int | None = None) -> None:
     count = settings.SEEC_DEMO_CASES if count is None else count
-    if Case.objects.exists() or count == 0:
-        return
+    made = Case.objects.filter(external_reference__startswith=DEMO_REFERENCE).count()
+    if made >= count or (made == 0 and Case.objects.exists()):
+        return  # loaded already, or a database with cases of its own
     hotlines = {
         org.country_id: org
         for org in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
     }
     staff = {user.username: user for user in User.objects.filter(username__contains=".")}
-    made = 0
-    for item in tqdm(generator.generate(count), total=count, desc="Demo cases", unit="case"):
+    items = generator.generate(count)
+    for _skipped in range(made):
+        next(items)
+    progress = tqdm(items, initial=made, total=count, desc="Demo cases", unit="case")
+    for index, item in enumerate(progress, start=made):
         cc = item.country.lower()
         operator, manager = staff.get(f"operator.{cc}"), staff.get(f"manager.{cc}")
         if item.country not in hotlines or operator is None or manager is None:
             continue
+        item.fields["external_reference"] = f"{DEMO_REFERENCE}{index + 1}"
         with transaction.atomic():
             play(item, Origin(operator), Origin(manager))
-        made += 1
-    stdout.write(f"Demo cases ready ({made} created).")
+        if index % 10 == 0:
+            demo_progress.report("cases", index + 1, count)
+    demo_progress.report("cases", count, count)
+    stdout.write(f"Demo cases ready ({count} in all).")
 
 
 def play(item: generator.GeneratedCase, operator: Origin, manager: Origin) -> Case:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from . import name_pools
+
 # Given names (female, male) and family names (male form, female form) per country.
 NAMES = {
     "GR": (
@@ -223,12 +225,17 @@ def _weighted(rng: random.Random, weights: dict) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def generate_case(rng: random.Random, country: str, now: datetime, years: int = 4) -> GeneratedCase:
-    given_f, given_m, families = NAMES[country]
+def generate_case(
+    rng: random.Random, country: str, now: datetime, years: int = 4, *, long_tail: bool = False
+) -> GeneratedCase:
     sex = rng.choice(["female", "male"])
-    given = rng.choice(given_f if sex == "female" else given_m)
-    male_family, female_family = rng.choice(families)
-    family = female_family if sex == "female" else male_family
+    if long_tail:  # a registry's thousands of names, Zipf-distributed (benchmarks)
+        given, family = name_pools.pool(country).draw(rng, sex)
+    else:  # the few familiar names of the demo
+        given_f, given_m, families = NAMES[country]
+        given = rng.choice(given_f if sex == "female" else given_m)
+        male_family, female_family = rng.choice(families)
+        family = female_family if sex == "female" else male_family
     category = _weighted(rng, CATEGORY_WEIGHTS)
     age = rng.choices(
         range(1, 18), weights=[1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 6, 8, 10, 12, 12, 10, 8]
@@ -316,11 +323,21 @@ def generate_case(rng: random.Random, country: str, now: datetime, years: int = 
 
 
 def generate(
-    count: int, *, seed: int = 116000, countries=None, now: datetime | None = None, years: int = 4
+    count: int,
+    *,
+    seed: int = 116000,
+    countries=None,
+    now: datetime | None = None,
+    years: int = 4,
+    long_tail: bool = False,
 ):
-    """`count` cases spread over the countries (by default all 14), over the last `years`."""
+    """`count` cases spread over the countries (by default all 14), over the last `years`.
+
+    `long_tail`: names drawn from each country's thousands (seec/cases/name_pools.py) with a
+    registry's Zipf-like frequencies, as benchmarks need; otherwise the demo's few familiar
+    names per country (every demo user recognises Марија Јовановић)."""
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     countries = list(countries or NAMES)
     for _ in range(count):
-        yield generate_case(rng, rng.choice(countries), now, years)
+        yield generate_case(rng, rng.choice(countries), now, years, long_tail=long_tail)

@@ -1,22 +1,38 @@
 """The audit trail: who did what to which object, when, from where and why.
 
-Every event is written in the caller's transaction (`record` requires one to be open, or opens
+Every change is written in the caller's transaction (`record` requires one to be open, or opens
 its own), so an action and its event exist together or not at all. Events form a hash chain:
 each event's hash covers its own fields and the previous event's hash. `verify_chain` recomputes
 it and names the first event that does not match.
+
+A read of personal data (`record_read`) does not take the chain's lock in the request: it is
+staged (one INSERT) and the worker chains staged reads in batches within seconds
+(`chain_staged_reads`, enqueued after the read). `verify_staged` checks what waits.
+
+The chain's head is anchored outside the database (`anchor`, daily): a signed line in a file
+and the log, so that removing or rewriting the trail, head and all, is still found by
+`verify_anchors`.
 """
 
 import hashlib
 import ipaddress
 import json
+import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditChainHead, AuditEvent, User
+from .models import AuditChainHead, AuditEvent, StagedRead, User
+
+logger = logging.getLogger("seec.audit")
 
 GENESIS_HASH = "0" * 64
 
@@ -113,6 +129,24 @@ def client_ip(request) -> str | None:
         return None
 
 
+def _event_fields(action, origin, obj, reason, details, actor_username) -> dict:
+    origin = origin or Origin()
+    actor = origin.actor
+    return {
+        "occurred_at": timezone.now(),
+        "actor": actor,
+        "actor_username": actor.get_username() if actor else actor_username,
+        "organisation_id": actor.organisation_id if actor else None,
+        "ip_address": origin.ip_address,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "reason": reason,
+        "details": details or {},
+    }
+
+
 def record(
     action: str,
     *,
@@ -128,30 +162,109 @@ def record(
     holds what changed, as JSON, never a child's personal data in clear beyond what the
     object's own record holds.
     """
-    origin = origin or Origin()
-    actor = origin.actor
+    fields = _event_fields(action, origin, obj, reason, details, actor_username)
     with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        event = AuditEvent(
-            sequence=head.sequence + 1,
-            occurred_at=timezone.now(),
-            actor=actor,
-            actor_username=actor.get_username() if actor else actor_username,
-            organisation_id=actor.organisation_id if actor else None,
-            ip_address=origin.ip_address,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
-            reason=reason,
-            details=details or {},
-            previous_hash=head.hash,
-        )
+        head = _locked_head()
+        event = AuditEvent(sequence=head.sequence + 1, previous_hash=head.hash, **fields)
         event.hash = event_hash(event)
         event.save()
         head.sequence, head.hash = event.sequence, event.hash
         head.save(update_fields=["sequence", "hash"])
     return event
+
+
+def _locked_head() -> AuditChainHead:
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    return head
+
+
+def record_read(
+    action: str,
+    *,
+    origin: Origin | None = None,
+    obj=None,
+    reason: str = "",
+    details: dict | None = None,
+) -> StagedRead:
+    """Record that someone read personal data, without queueing behind the chain's writers.
+
+    The read is staged (one INSERT, no lock held on the chain) and chained by the worker
+    within seconds; until then `verify_audit` checks it as staged. Same arguments as `record`.
+    """
+    fields = _event_fields(action, origin, obj, reason, details, "")
+    staged = StagedRead(**fields)
+    staged.digest = staged_digest(staged)
+    staged.save()
+    transaction.on_commit(schedule_chaining)
+    return staged
+
+
+# When this process last asked the worker to chain staged reads, and for when: one task covers
+# every read staged before it runs, so a busy page does not enqueue a task per view.
+_chaining_due_at = 0.0
+CHAIN_DELAY_SECONDS = 1.0
+
+
+def schedule_chaining() -> None:
+    """Ask the task worker to chain the staged reads, at most once a second per process."""
+    global _chaining_due_at
+    from django_tasks import default_task_backend
+
+    from .tasks import chain_staged_reads
+
+    if not default_task_backend.supports_defer:  # run at once (tests): nothing to gather
+        chain_staged_reads.enqueue()
+        return
+    now = time.time()
+    # A task already due after this moment will see this read (it is committed): no other.
+    if now < _chaining_due_at:
+        return
+    _chaining_due_at = now + CHAIN_DELAY_SECONDS
+    due = timezone.now() + timedelta(seconds=CHAIN_DELAY_SECONDS)
+    chain_staged_reads.using(run_after=due).enqueue()
+
+
+CHAIN_BATCH = 1000
+
+
+def chain_staged_reads(batch_size: int = CHAIN_BATCH) -> int:
+    """Move every staged read into the chain, oldest first, a batch per transaction (the
+    chain's lock is held for one batch at a time). Returns how many were chained.
+
+    A staged read whose digest no longer matches its fields is left where it is and logged:
+    chaining it would launder the change; `verify_audit` names it.
+    """
+    chained = 0
+    while True:
+        with transaction.atomic():
+            head = _locked_head()
+            rows = list(StagedRead.objects.order_by("id")[:batch_size])
+            sound = []
+            for row in rows:
+                if staged_digest(row) == row.digest:
+                    sound.append(row)
+                else:
+                    logger.error("Staged audit read %s does not match its digest", row.pk)
+            events = []
+            sequence, previous = head.sequence, head.hash
+            for row in sound:
+                sequence += 1
+                event = AuditEvent(
+                    sequence=sequence,
+                    previous_hash=previous,
+                    staged_read=row.pk,
+                    **{name: getattr(row, name) for name in STAGED_FIELDS},
+                )
+                event.hash = previous = event_hash(event)
+                events.append(event)
+            if events:
+                AuditEvent.objects.bulk_create(events)
+                StagedRead.objects.filter(pk__in=[row.pk for row in sound]).delete()
+                head.sequence, head.hash = sequence, previous
+                head.save(update_fields=["sequence", "hash"])
+        chained += len(events)
+        if len(rows) < batch_size or not events:
+            return chained
 
 
 HASHED_FIELDS = (
@@ -169,6 +282,14 @@ HASHED_FIELDS = (
     "details",
     "previous_hash",
 )
+
+
+# A staged read's digest covers what its event will hold, less its place in the chain.
+STAGED_FIELDS = tuple(name for name in HASHED_FIELDS if name not in ("sequence", "previous_hash"))
+
+
+def staged_digest(staged: StagedRead) -> str:
+    return hash_of({name: getattr(staged, name) for name in STAGED_FIELDS})
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -227,3 +348,94 @@ def verify_chain(batch_size: int = 5000) -> Iterator[int | ChainBreak]:
         )
         return
     yield checked
+
+
+# A staged read older than this means the worker is not chaining: `verify_audit` says so.
+STAGED_READ_LIMIT = timedelta(minutes=10)
+
+
+def verify_staged() -> tuple[int, list[str]]:
+    """Check the reads waiting to be chained: each still matches its digest, none was chained
+    already and left behind, none waits past STAGED_READ_LIMIT. Returns the count and the
+    problems found (empty when all is well)."""
+    problems = []
+    count = 0
+    oldest = None
+    for row in StagedRead.objects.order_by("id").iterator(chunk_size=5000):
+        count += 1
+        oldest = oldest or row.occurred_at
+        if staged_digest(row) != row.digest:
+            problems.append(f"staged read {row.pk} does not match its digest")
+    chained_twice = AuditEvent.objects.filter(
+        staged_read__in=StagedRead.objects.values("pk")
+    ).values_list("staged_read", flat=True)
+    problems += [f"staged read {pk} is chained already but still staged" for pk in chained_twice]
+    if oldest is not None and timezone.now() - oldest > STAGED_READ_LIMIT:
+        problems.append(
+            f"{count} reads wait to be chained, the oldest since {oldest:%Y-%m-%d %H:%M} UTC: "
+            "is the task worker running?"
+        )
+    return count, problems
+
+
+# --- Anchors: the chain's head kept outside the database -------------------------------------
+
+ANCHOR_SALT = "seec.core.audit.anchor"
+
+
+def anchor_path() -> Path | None:
+    location = getattr(settings, "SEEC_AUDIT_ANCHOR_FILE", "")
+    return Path(location) if location else None
+
+
+def anchor() -> dict:
+    """Write the chain head, signed with the installation's SECRET_KEY, to the anchor file and
+    the log. Run daily (cron): whoever can rewrite the database cannot forge the line, so
+    `verify_anchors` finds a trail that was removed or rewritten before the last anchor."""
+    head = AuditChainHead.objects.filter(id=1).first()
+    content = {
+        "sequence": head.sequence if head else 0,
+        "hash": head.hash if head else GENESIS_HASH,
+        "at": timezone.now().isoformat(timespec="seconds"),
+    }
+    # Readable in the log and the file: the JSON, a colon, its signature.
+    line = signing.Signer(salt=ANCHOR_SALT).sign(
+        json.dumps(content, sort_keys=True, separators=(",", ":"))
+    )
+    path = anchor_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="ascii") as handle:
+            handle.write(line + "\n")
+    logger.warning("audit anchor %s", line)
+    return content
+
+
+def verify_anchors(path: Path | None = None) -> tuple[int, list[str]]:
+    """Check the chain against every anchor in the file: each line signed by this
+    installation, and the event it names present with the anchored hash. Returns the number of
+    anchors read and the problems found."""
+    path = path or anchor_path()
+    if path is None or not path.exists():
+        return 0, []
+    signer = signing.Signer(salt=ANCHOR_SALT)
+    anchors, problems = [], []
+    for number, line in enumerate(path.read_text(encoding="ascii").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            anchors.append(json.loads(signer.unsign(line.strip())))
+        except (signing.BadSignature, ValueError):
+            problems.append(f"anchor line {number} is not signed by this installation")
+    anchored = {item["sequence"]: item for item in anchors if item["sequence"]}
+    found = dict(AuditEvent.objects.filter(sequence__in=anchored).values_list("sequence", "hash"))
+    for sequence, item in sorted(anchored.items()):
+        if sequence not in found:
+            problems.append(
+                f"event #{sequence}, anchored on {item['at']}, is missing: the trail was cut"
+            )
+        elif found[sequence] != item["hash"]:
+            problems.append(
+                f"event #{sequence} differs from its anchor of {item['at']}: it was rewritten"
+            )
+    return len(anchors), problems

@@ -296,7 +296,19 @@ class AuditTrailIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """A row written once: saving it again is refused (the audit trail's tables)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(AppendOnly):
     """One entry of the append-only, hash-chained audit trail (see core/audit.py).
 
     `hash` covers every other field and the previous event's hash, so changing any event
@@ -326,6 +338,9 @@ class AuditEvent(models.Model):
     # Not unique-indexed: the chain itself proves each hash, and an index of random digests is a
     # random page write per event.
     hash = models.CharField(max_length=64)
+    # The staged read this event chained (see StagedRead); unique, so a read is chained once.
+    # On PostgreSQL a staged read may be deleted only once an event names it.
+    staged_read = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -337,14 +352,16 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor", "occurred_at"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staged_read"],
+                condition=models.Q(staged_read__isnull=False),
+                name="core_auditevent_staged_read_once",
+            )
+        ]
 
     def __str__(self):
         return f"#{self.sequence} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly(_("Audit events cannot be deleted."))
@@ -354,6 +371,50 @@ class AuditEvent(models.Model):
         from .audit import action_label
 
         return action_label(self.action)
+
+
+class StagedReadQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly(_("Audit events cannot be changed."))
+
+
+class StagedRead(AppendOnly):
+    """A read of personal data, recorded in the request without taking the chain's lock.
+
+    A page that shows a child's case must not queue behind every write for the audit chain's
+    head: the request only inserts this row (one statement, no lock held), and the worker
+    chains staged reads into the trail in batches within seconds (`audit.chain_staged_reads`),
+    deleting each once its event exists. `digest` covers the row's fields, so `verify_audit`
+    finds a staged read changed before it was chained.
+    """
+
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    digest = models.CharField(max_length=64)
+
+    objects = StagedReadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("staged read")
+        verbose_name_plural = _("staged reads")
+
+    def __str__(self):
+        return f"staged {self.action} {self.object_type} {self.object_id}"
 
 
 class AuditChainHead(models.Model):

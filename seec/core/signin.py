@@ -23,11 +23,19 @@ def second_factor_required(user) -> bool:
 def second_factor_state(user) -> SecondFactor:
     if getattr(user, "is_verified", None) and user.is_verified():
         return SecondFactor.VERIFIED
-    if user_has_device(user, confirmed=True):
+    if has_confirmed_device(user):
         return SecondFactor.NEEDS_VERIFICATION
     if second_factor_required(user):
         return SecondFactor.NEEDS_ENROLMENT
     return SecondFactor.NOT_NEEDED
+
+
+def has_confirmed_device(user) -> bool:
+    """Asked by the middleware and again by the page's navigation: read once per user object
+    (each request loads its own; enrolling or removing a device ends in a redirect)."""
+    if not hasattr(user, "_has_confirmed_device"):
+        user._has_confirmed_device = user_has_device(user, confirmed=True)
+    return user._has_confirmed_device
 
 
 def fully_signed_in(user) -> bool:

@@ -51,7 +51,7 @@ def partner_list_for_reading(user, pk, *, origin: Origin) -> PartnerList:
     )
     from .services import LinkageAction
 
-    audit.record(LinkageAction.LIST_VIEWED, origin=origin, obj=partner_list)
+    audit.record_read(LinkageAction.LIST_VIEWED, origin=origin, obj=partner_list)
     return partner_list
 
 

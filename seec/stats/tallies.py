@@ -18,6 +18,7 @@ repeat), in one place. Months are numbered year × 12 + month − 1 in UTC, the 
 clock for periods; 0 stands for "not found / not closed".
 """
 
+import logging
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from .models import (
 )
 
 TALLIES = (NewCaseTally, FoundCaseTally, CaseCourseTally, ContactTally)
+logger = logging.getLogger(__name__)
 
 
 def month_number(moment: datetime) -> int:
@@ -429,8 +431,31 @@ def rebuild() -> TallyBuild:
 
 
 def ensure_built() -> None:
-    if not TallyBuild.objects.exists():
+    """Count from scratch before summing when the tallies were never built, or when the rows
+    no longer add up to them: a bulk load, a partial restore or SQL that went round the
+    application (issue 17: a report once counted 8 of 3,008 cases)."""
+    if not TallyBuild.objects.exists() or not rows_add_up():
+        if TallyBuild.objects.exists():
+            logger.warning("The statistics tallies no longer add up to the rows: rebuilding")
         rebuild()
+
+
+def rows_add_up() -> bool:
+    """Do the tallies hold as many cases and contacts, with the same sums of ids, as the
+    tables? Four aggregates: a missed insert or delete changes a count, a missed change of
+    which row is where leaves both alone (`verify` finds those, cell by cell)."""
+    zero = Value(0)
+    cases = Case.objects.aggregate(n=Count("pk"), ids=Coalesce(Sum("pk"), zero))
+    tallied = CaseCourseTally.objects.aggregate(
+        n=Coalesce(Sum("cases"), zero), ids=Coalesce(Sum("id_sum"), zero)
+    )
+    if (cases["n"], cases["ids"]) != (tallied["n"], tallied["ids"]):
+        return False
+    contacts = Contact.objects.aggregate(n=Count("pk"), ids=Coalesce(Sum("pk"), zero))
+    tallied = ContactTally.objects.aggregate(
+        n=Coalesce(Sum("contacts"), zero), ids=Coalesce(Sum("id_sum"), zero)
+    )
+    return (contacts["n"], contacts["ids"]) == (tallied["n"], tallied["ids"])
 
 
 def differences() -> list[tuple[str, tuple, tuple[int, int], tuple[int, int]]]:

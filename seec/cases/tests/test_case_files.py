@@ -11,7 +11,7 @@ from PIL import Image
 from seec.cases import files, services
 from seec.cases.models import CaseFile
 from seec.cases.services import CaseAction
-from seec.core.audit import Origin
+from seec.core.audit import Origin, chain_staged_reads
 from seec.core.models import AuditEvent, RoleCode
 
 
@@ -99,6 +99,7 @@ def test_file_is_served_to_the_owner_audited_and_hidden_from_others(case, operat
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, no-store"
+    chain_staged_reads()  # what the worker does within seconds of the read
     assert AuditEvent.objects.filter(action=CaseAction.FILE_VIEW, actor=operator).exists()
 
     client.force_login(region.foreign_manager)

@@ -1,9 +1,10 @@
 """The signed-in user's start page."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .. import policy
+from .. import demo_progress, policy
 from ..audit import Action
 from ..models import AuditEvent
 from ..signin import second_factor_state
@@ -29,5 +30,7 @@ def dashboard(request):
             "second_factor": second_factor_state(user),
             "recent_sign_ins": recent_sign_ins,
             "panels": [panel for make in PANELS if (panel := make(user))],
+            # The first `make run` loads the demo's records in the background (issue 17).
+            "demo_loading": None if settings.PRODUCTION else demo_progress.current(),
         },
     )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from seec.core.audit import chain_staged_reads
 from seec.core.models import AuditEvent, RoleCode
 from seec.linkage import held_uploads, services
 from seec.linkage.models import PartnerList, PartnerRecord
@@ -296,6 +297,7 @@ def test_the_upload_pages_read_map_check_and_store_a_list(gr_manager, media):
     assert held_files(media) == []  # the file is not kept once the list is stored
     page = browser.get(response.url).content.decode()
     assert "ΠΕΤΡΟΒΙΤΣ" in page and "Reception centre register" in page
+    chain_staged_reads()  # what the worker does within seconds of the read
     assert AuditEvent.objects.filter(
         action=LinkageAction.LIST_VIEWED, object_id=str(partner_list.pk)
     ).exists()

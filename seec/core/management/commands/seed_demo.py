@@ -1,6 +1,10 @@
-"""Create the demo region: organisations and users of the 14 countries and the regional centre.
+"""Create the demo region: organisations and users of the 14 countries and the regional centre,
+then each app's demo records.
 
-Creates only what is missing, so `make run` can call it every time. Refuses production mode.
+Creates only what is missing, so `make run` can call it every time (an interrupted load goes on
+where it stopped). Refuses production mode. `--region-only` makes the organisations and users
+alone (a second); `make run` then serves at once and loads the rest in a second process, its
+progress on the dashboard (seec/core/demo_progress.py).
 """
 
 from importlib import import_module
@@ -10,8 +14,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import module_has_submodule
 
+from seec.core import demo_progress
 from seec.core.models import Country, Organisation, OrganisationKind, Role, RoleCode, User
 
 SEEC_NAME = "SEEC – Southeastern European Center for Missing and Exploited Children"
@@ -30,13 +36,21 @@ SEEC_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo region (organisations and users); only what is missing."
+    help = "Create the demo region (organisations and users) and its records; only what is missing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--region-only",
+            action="store_true",
+            help="only the organisations and users (the records follow in a later run)",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production mode (SEEC_ENV=production).")
         # One hash for every demo user: Argon2 is slow on purpose, and the password is public.
-        password = make_password(settings.SEEC_DEMO_PASSWORD)
+        # Hashed only if a user is missing: every `make run` calls this, and Argon2 is slow.
+        password = SimpleLazyObject(lambda: make_password(settings.SEEC_DEMO_PASSWORD))
         roles = {role.code: role for role in Role.objects.all()}
         created = 0
         with transaction.atomic():
@@ -71,10 +85,14 @@ class Command(BaseCommand):
                         roles,
                     )
         self.stdout.write(f"Demo region ready ({created} users created).")
+        if options["region_only"]:
+            return
         # Each app may add its demo data in a `demo.py` with `seed(stdout)`.
         for app in apps.get_app_configs():
             if app.name.startswith("seec.") and module_has_submodule(app.module, "demo"):
+                demo_progress.report(app.label, 0, 0)
                 import_module(f"{app.name}.demo").seed(self.stdout)
+        demo_progress.report("", 0, 0, finished=True)
 
     @staticmethod
     def hotline_name(country: Country) -> str:
@@ -91,7 +109,7 @@ class Command(BaseCommand):
                 "first_name": first,
                 "last_name": last,
                 "email": f"{username}@demo.seec.invalid",
-                "password": password,
+                "password": lambda: str(password),  # hashed only when created
                 # The demo administrator also manages the libraries' own admin pages.
                 "is_staff": username == "admin",
                 "is_superuser": username == "admin",

@@ -1,16 +1,20 @@
-"""Check the audit trail's hash chain; name the first broken event."""
+"""Check the audit trail: the hash chain, the reads still staged, and the anchors kept outside
+the database; name the first problem."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from seec.core.audit import ChainBreak, verify_chain
+from seec.core.audit import ChainBreak, verify_anchors, verify_chain, verify_staged
 from seec.core.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain and name the first event that breaks it."
+    help = (
+        "Verify the audit trail's hash chain, the reads waiting to be chained and the chain "
+        "head's anchors (SEEC_AUDIT_ANCHOR_FILE); name the first problem."
+    )
 
     def handle(self, *args, **options):
         total = AuditEvent.objects.count()
@@ -26,13 +30,33 @@ class Command(BaseCommand):
             progress.update(step - checked)
             checked = step
         progress.close()
+        staged, staged_problems = verify_staged()
+        anchors, anchor_problems = verify_anchors()
+        problems = staged_problems + anchor_problems
+        if problems:
+            raise CommandError(
+                _("The audit trail is not intact: %(problems)s.")
+                % {"problems": "; ".join(problems)}
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext(
-                    "The audit trail is intact: %(count)d event.",
-                    "The audit trail is intact: %(count)d events.",
+                    "The audit trail is intact: %(count)d event",
+                    "The audit trail is intact: %(count)d events",
                     checked,
                 )
                 % {"count": checked}
+                + ngettext(
+                    ", %(staged)d read waiting to be chained",
+                    ", %(staged)d reads waiting to be chained",
+                    staged,
+                )
+                % {"staged": staged}
+                + ngettext(
+                    ", %(anchors)d anchor matched.",
+                    ", %(anchors)d anchors matched.",
+                    anchors,
+                )
+                % {"anchors": anchors}
             )
         )
