@@ -29,8 +29,7 @@ def demo_secret(kind: str, country: str) -> str:
 
 
 def seed(stdout) -> None:
-    if ContactLine.objects.exists():
-        return
+    """Only what is missing: a load stopped half-way goes on where it stopped."""
     hotlines = Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE).exclude(
         country=None
     )
@@ -39,14 +38,11 @@ def seed(stdout) -> None:
     calls = 0
     for hotline in hotlines:
         cc = hotline.country_id
-        ContactLine.objects.create(
-            organisation=hotline, name=f"PBX {cc} (demo)", kind=ContactLineKind.PBX_WEBHOOK,
-            secret=demo_secret("pbx", cc),
-        )  # fmt: skip
-        ContactLine.objects.create(
-            organisation=hotline, name=f"SMS {cc} (demo)", kind=ContactLineKind.SMS,
-            secret=demo_secret("sms", cc),
-        )  # fmt: skip
+        for kind, name in ((ContactLineKind.PBX_WEBHOOK, "pbx"), (ContactLineKind.SMS, "sms")):
+            ContactLine.objects.get_or_create(
+                organisation=hotline, name=f"{name.upper()} {cc} (demo)",
+                defaults={"kind": kind, "secret": demo_secret(name, cc)},
+            )  # fmt: skip
         for prefix, extension in (("operator", "PJSIP/201"), ("manager", "PJSIP/202")):
             user = staff.get(f"{prefix}.{cc.lower()}")
             if user is not None:
@@ -93,7 +89,12 @@ def past_calls(rng: random.Random, country: str) -> bytes:
 
 def returning_caller(operator) -> None:
     """A mother who called about her son's case a few days ago."""
-    if operator is None:
+    from seec.cases.models import Contact, digits_of
+
+    if (
+        operator is None
+        or Contact.objects.filter(caller_phone_digits=digits_of(RETURNING_CALLER)).exists()
+    ):
         return
     case = (
         Case.objects.filter(organisation_id=operator.organisation_id)
