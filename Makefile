@@ -25,9 +25,10 @@ db: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
-# The web server and the task worker run in one process group: Ctrl-C stops both. The server
-# starts as soon as the database is migrated and the demo users exist; the demo's records load
-# in the background meanwhile (progress on the dashboard; a stopped load resumes next time).
+# The web server (uvicorn: HTTP and the contact centre's WebSockets) and the task worker run in
+# one process group: Ctrl-C stops both. The server starts as soon as the database is migrated and
+# the demo users exist; the demo's records load in the background meanwhile (progress on the
+# dashboard; a stopped load resumes next time).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --region-only
@@ -37,12 +38,15 @@ run: $(STAMP)
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	export SEEC_PUBLIC_URL=http://127.0.0.1:$(PORT); \
+	export SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
+	export SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
 	$(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
 	$(BIN)/python manage.py db_worker --interval 1 & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
 	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
 	$(BIN)/python manage.py exchange_deliver & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/uvicorn seec.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+	  --ws websockets-sansio --reload --reload-dir seec
 
 # Two demo nodes (Greece, Serbia) that trust each other, with databases of their own under
 # var/nodes/ and a referral and a request for cooperation waiting in Serbia (docs/exchange.md).

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
+from seec.contactcentre import api as contactcentre_api
 from seec.core import api as core_api
 from seec.exchange import api as exchange_api
 from seec.linkage import api as linkage_api
@@ -19,6 +20,9 @@ router.register("audit-events", core_api.AuditEventViewSet, basename="auditevent
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("contacts", cases_api.ContactViewSet, basename="contact")
 router.register("alerts", alerts_api.AlertViewSet, basename="alert")
+router.register(
+    "contact-centre/conversations", contactcentre_api.ConversationViewSet, basename="conversation"
+)
 router.register("linkage/runs", linkage_api.LinkageRunViewSet, basename="linkage-run")
 router.register("linkage/pairs", linkage_api.CandidatePairViewSet, basename="candidate-pair")
 router.register(
@@ -46,6 +50,16 @@ urlpatterns = [
         "case-files/<int:pk>/content/",
         cases_api.CaseFileContentView.as_view(),
         name="api-case-file-content",
+    ),
+    path(
+        "contact-centre/messages/",
+        contactcentre_api.MessagesSinceView.as_view(),
+        name="api-contact-centre-messages",
+    ),
+    path(
+        "contact-centre/metrics/",
+        contactcentre_api.MetricsView.as_view(),
+        name="api-contact-centre-metrics",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "seec.linkage",
     "seec.stats",
     "seec.exchange",
+    "channels",
+    "seec.contactcentre",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "SEEC_DATABASE_POOL", True
+):
+    # Under the ASGI server each request's synchronous work runs in a thread of its own: a
+    # persistent connection per thread would pile up until PostgreSQL refuses more clients.
+    # A pool shared by the process's threads instead (Django's psycopg pool).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("SEEC_DATABASE_POOL_SIZE", "10")),
+        "timeout": 20,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -576,6 +590,41 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},  # announces its logging bridge at INFO on import
     },
 }
+
+# --- Contact centre ----------------------------------------------------------------------------
+# WebSockets (chat, screen pop, the live queue) pass through a channel layer: in one process
+# (`make run`) an in-memory one; with several processes or a PBX connector beside the server, Redis
+# (SEEC_CHANNEL_LAYER_URL=redis://127.0.0.1:6379/0), where pub/sub names start with the prefix.
+SEEC_CHANNEL_LAYER_URL = os.environ.get("SEEC_CHANNEL_LAYER_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [SEEC_CHANNEL_LAYER_URL],
+                "prefix": os.environ.get("SEEC_CHANNEL_LAYER_PREFIX", "seec"),
+            },
+        }
+        if SEEC_CHANNEL_LAYER_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+# A chat or SMS message: at most this many characters; a client sending faster than these
+# limits is refused (per connection, and per address across connections).
+SEEC_CHAT_MAX_MESSAGE_CHARS = int(os.environ.get("SEEC_CHAT_MAX_MESSAGE_CHARS", "2000"))
+SEEC_CHAT_MESSAGES_PER_10_SECONDS = int(os.environ.get("SEEC_CHAT_MESSAGES_PER_10_SECONDS", "8"))
+SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS = int(
+    os.environ.get("SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "120")
+)
+# Web chats a visitor's address may open per hour.
+SEEC_CHAT_STARTS_PER_HOUR = int(os.environ.get("SEEC_CHAT_STARTS_PER_HOUR", "10"))
+# A signed PBX or SMS event older than this (or from the future) is refused: no replays.
+SEEC_PBX_SIGNATURE_MAX_AGE_SECONDS = int(os.environ.get("SEEC_PBX_SIGNATURE_MAX_AGE", "300"))
+# Transcripts of chats and SMS without a case are kept this long after the conversation ended;
+# those of a case until the case has been closed this long (`manage.py purge_transcripts`).
+SEEC_TRANSCRIPT_RETENTION_DAYS = int(os.environ.get("SEEC_TRANSCRIPT_RETENTION_DAYS", "365"))
+# The centre's targets (minutes): a new disappearance passed to police, a follow-up call made.
+SEEC_POLICE_NOTIFIED_WITHIN_MINUTES = int(os.environ.get("SEEC_POLICE_WITHIN_MINUTES", "60"))
 
 # --- Audit trail (issue 16/17) ----------------------------------------------------------------
 # Where `manage.py anchor_audit` (daily) appends the chain head, signed: keep it on another disk

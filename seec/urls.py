@@ -17,5 +17,7 @@ urlpatterns = [
         exchange_protocol.directory,
         name="exchange-directory",
     ),
+    path("contact-centre/", include("seec.contactcentre.urls")),
+    path("help/chat/", include("seec.contactcentre.public_urls")),
     path("", include("seec.core.urls")),
 ]

@@ -15,7 +15,6 @@ from .models import (
     Case,
     CasePerson,
     Category,
-    Contact,
     FileKind,
     FoundHow,
     Outcome,
@@ -91,29 +90,6 @@ class CaseForm(FieldsOnlyModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
-
-
-class QuickContactForm(FieldsOnlyModelForm):
-    """Everything an operator records about a call, in the order the call goes."""
-
-    case_number = forms.CharField(
-        label=_("Case number (if about an existing case)"), required=False, max_length=20
-    )
-
-    class Meta:
-        model = Contact
-        fields = [
-            "channel", "subject", "case_number", "anonymous", "caller_relation", "caller_name",
-            "caller_phone", "caller_language", "summary", "referred_to", "started_at",
-            "duration_seconds",
-        ]  # fmt: skip
-        field_classes = {"started_at": LocalDateTimeField}
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channel"].widget.attrs["autofocus"] = True
-        self.initial.setdefault("started_at", timezone.localtime().replace(second=0))
 
 
 class RiskForm(forms.Form):

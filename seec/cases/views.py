@@ -28,14 +28,13 @@ from .forms import (
     FoundForm,
     NoteForm,
     PersonForm,
-    QuickContactForm,
     ReasonForm,
     RiskForm,
     ShareForm,
     SightingForm,
     TaskForm,
 )
-from .models import Case, CaseTask, Contact, ContactSubject
+from .models import Case, CaseTask, Contact
 
 PAGE_SIZE = 25
 # Deeper than this, filters find a case faster than paging (and each page costs its offset).
@@ -106,31 +105,10 @@ def search(request):
 
 @needs(Capability.RECORD_CONTACTS)
 def quick_contact(request):
-    """Record a call in under a minute: keyboard first, one screen, Enter saves."""
-    form = QuickContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "case_number"}
-        case = None
-        number = form.cleaned_data.get("case_number", "").strip()
-        if number:
-            hits = selectors.search_cases(request.user, number)
-            if not hits or hits[0].matched_on != "number":
-                form.add_error("case_number", _("No case with this number that you may see."))
-            else:
-                case = hits[0].case
-        if form.is_valid():
-            try:
-                contact = services.record_contact(origin=Origin.of(request), data=data, case=case)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                if contact.subject == ContactSubject.NEW_DISAPPEARANCE and case is None:
-                    messages.success(request, _("Contact recorded. Now open the case."))
-                    return redirect(f"{reverse('cases:open')}?contact={contact.pk}")
-                messages.success(request, _("Contact recorded."))
-                return redirect(case_url(case) if case else reverse("cases:contact"))
-    recent = policy.visible_to(request.user, Contact).filter(operator=request.user)[:10]
-    return render(request, "cases/quick_contact.html", {"form": form, "recent": recent})
+    """The contact screen grew into the contact centre's one screen (the caller, the child,
+    duplicates, the case, the timer): old links and bookmarks land there."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("contactcentre:call") + (f"?{query}" if query else ""))
 
 
 # --- Opening and editing a case ----------------------------------------------------------------
@@ -235,7 +213,7 @@ def case_detail(request, pk):
         "sightings": case.sightings.all()[:20],
         "tasks": case.tasks.select_related("assigned_to").all(),
         "notes": case.notes.select_related("author").all()[:50],
-        "contacts": case.contacts.select_related("operator").all()[:20],
+        "contacts": case.contacts.select_related("operator", "conversation").all()[:20],
         "files": case.files.all(),
         "timeline": selectors.timeline(case),
         "may_change": may_change,

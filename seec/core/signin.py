@@ -5,7 +5,7 @@ import time
 from enum import StrEnum
 
 from django.conf import settings
-from django_otp import user_has_device
+from django_otp import device_classes
 
 from .models import RoleCode
 from .policy import PERSONAL_DATA_ROLES
@@ -48,7 +48,13 @@ def has_confirmed_device(user) -> bool:
     """Asked by the middleware and again by the page's navigation: read once per user object
     (each request loads its own; enrolling or removing a device ends in a redirect)."""
     if not hasattr(user, "_has_confirmed_device"):
-        user._has_confirmed_device = user_has_device(user, confirmed=True)
+        # One query for every kind of factor (authenticator apps, passkeys), not one per kind:
+        # this runs on every page of a user without a verified factor.
+        first, *others = [
+            model.objects.devices_for_user(user, confirmed=True).values("pk")
+            for model in device_classes()
+        ]
+        user._has_confirmed_device = first.union(*others).exists()
     return user._has_confirmed_device
 
 

@@ -41,6 +41,7 @@ LINKERS = frozenset({RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR, RoleCode.LIAISO
 # Aggregate figures: the regional centre for every country, a supervisor for their own.
 AGGREGATES = frozenset({RoleCode.SUPERVISOR, RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
 REGIONAL = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
+SUPERVISORS = frozenset({RoleCode.SUPERVISOR})
 
 
 @dataclass
@@ -249,7 +250,14 @@ MATRIX = [
         lambda w: f"/api/case-files/{w.extras['photo'].pk}/content/",
         HOTLINE,
     ),
-    Check("new contact page", lambda w: "/cases/contact/", HOTLINE, api=False),
+    # /cases/contact/ leads to the contact centre's one screen (checked below).
+    Check(
+        "follow-up contact on a case",
+        lambda w: f"/contact-centre/call/?case={w.extras['case'].number}",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
     Check("open case page", lambda w: "/cases/new/", HOTLINE, api=False),
     Check("my tasks", lambda w: "/cases/tasks/", PERSONAL, api=False),
     Check("team board", lambda w: "/cases/board/", {RoleCode.SUPERVISOR}, api=False),
@@ -637,7 +645,79 @@ MATRIX = [
         lambda w: f"/stats/computed/{w.extras['foreign_computed_set'].pk}/",
         REGIONAL,
         api=False,
+    ),  # The contact centre: the hotline's staff who take contacts; the live queue and the call
+    # metrics for its supervisors; nothing of another country's, nothing through a share.
+    Check("contact centre console", lambda w: "/contact-centre/", HOTLINE, api=False),
+    Check("one-screen contact", lambda w: "/contact-centre/call/", HOTLINE, api=False),
+    Check(
+        "own waiting conversation",
+        lambda w: f"/contact-centre/conversations/{w.extras['conversation'].pk}/",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["conversation"].caller_number,
     ),
+    Check(
+        "foreign conversation",
+        lambda w: f"/contact-centre/conversations/{w.extras['foreign_conversation'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "duplicates while typing",
+        lambda w: "/contact-centre/duplicates/?given_names=Marija&family_name=Djordjevic",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "live queue",
+        lambda w: "/contact-centre/supervisor/live/",
+        SUPERVISORS,
+        api=False,
+        marker=lambda w: w.extras["conversation"].caller_number,
+    ),
+    Check(
+        "foreign conversation in the live queue",
+        lambda w: "/contact-centre/supervisor/",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["foreign_conversation"].caller_number,
+    ),
+    Check(
+        "own conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/",
+        HOTLINE,
+    ),
+    Check(
+        "own conversation's transcript (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/messages/",
+        HOTLINE,
+    ),
+    Check(
+        "foreign conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['foreign_conversation'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_conversation"].caller_number,
+    ),
+    Check(
+        "own conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        HOTLINE,
+        marker=lambda w: w.extras["conversation"].caller_number,
+    ),
+    Check("new messages on me (API)", lambda w: "/api/contact-centre/messages/?after=0", ALL),
+    Check(
+        "call metrics (API)",
+        lambda w: "/api/contact-centre/metrics/?first=2026-01-01&last=2026-01-02",
+        SUPERVISORS,
+    ),
+    Check("call metrics", lambda w: "/contact-centre/metrics/", SUPERVISORS, api=False),
+    Check("call metrics (CSV)", lambda w: "/contact-centre/metrics.csv", SUPERVISORS, api=False),
 ]
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
@@ -675,6 +755,12 @@ PUBLIC_ROUTES = {
     "exchange:inbox",
     "exchange-well-known",
     "exchange-directory",
+    # The public web chat (a chat's key is its only access) and what the PBX and the SMS
+    # gateway post, signed with their line's secret: seec/contactcentre/tests.
+    "helpchat:chat",
+    "helpchat:start",
+    "contactcentre:pbx-webhook",
+    "contactcentre:sms-inbound",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
@@ -822,6 +908,26 @@ COVERED_ROUTES = {
     "exchange:referral-answer",
     "exchange:referral-update",
     "exchange:referral-withdraw",
+    "contactcentre:console",
+    "contactcentre:call",
+    "contactcentre:conversation",
+    "contactcentre:duplicates",
+    "contactcentre:supervisor",
+    "contactcentre:supervisor-live",
+    "contactcentre:metrics",
+    "contactcentre:metrics-download",
+    "conversation-list",
+    "conversation-detail",
+    "conversation-messages",
+    "api-contact-centre-messages",
+    "api-contact-centre-metrics",
+    # Steps on a conversation (POST only): seec/contactcentre/tests/test_conversation_steps.py
+    # tries each as every role outside the hotline.
+    "contactcentre:presence",
+    "contactcentre:take",
+    "contactcentre:end",
+    "contactcentre:transfer",
+    "contactcentre:reply",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -902,6 +1008,7 @@ def build_cases(region) -> dict:
         **build_exchange(region, case, foreign_case),
         **build_linkage(region, case, shared, foreign_case),
         **build_submissions(region),
+        **build_contact_centre(region),
     }
 
 
@@ -1017,6 +1124,22 @@ def build_private_matching(region, case, foreign_case) -> dict:
         "foreign_agreement": rs[0],
         "foreign_exchange": rs[1],
         "foreign_private_match": rs[2],
+    }
+
+
+def build_contact_centre(region) -> dict:
+    """A call waiting at the Greek hotline and one at the Serbian hotline."""
+    from seec.contactcentre import services as cc_services
+
+    def waiting(organisation, number):
+        conversation, _created = cc_services.contact_arrived(
+            organisation=organisation, channel="call", caller_number=number
+        )
+        return conversation
+
+    return {
+        "conversation": waiting(region.gr_hotline, "+306900116000"),
+        "foreign_conversation": waiting(region.rs_hotline, "+381600116000"),
     }
 
 
