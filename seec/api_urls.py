@@ -8,6 +8,7 @@ from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
 from seec.linkage import api as linkage_api
+from seec.network import api as network_api
 from seec.stats import api as stats_api
 
 router = DefaultRouter()
@@ -26,6 +27,10 @@ router.register(
 router.register(
     "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
 )
+router.register("network/agreements", network_api.AgreementViewSet, basename="network-agreement")
+router.register(
+    "network/liaison-officers", network_api.LiaisonOfficerViewSet, basename="liaison-officer"
+)
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 router.register(
     "public/stats/indicators", stats_api.PublicIndicatorViewSet, basename="public-indicator"
@@ -40,6 +45,18 @@ urlpatterns = [
         cases_api.CaseFileContentView.as_view(),
         name="api-case-file-content",
     ),
+    path("network/profiles/", network_api.CountryProfileView.as_view(), name="network-profiles"),
+    path(
+        "network/profiles/<str:code>/",
+        network_api.CountryProfileView.as_view(),
+        name="network-profile",
+    ),
+    path(
+        "network/hotline-directory/",
+        network_api.HotlineDirectoryView.as_view(),
+        name="network-hotline-directory",
+    ),
+    path("network/facts/", network_api.FactView.as_view(), name="network-facts"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

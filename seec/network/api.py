@@ -1,0 +1,142 @@
+"""The network's REST API: the same reads and steps as the pages, through the same
+selectors and services."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, views, viewsets
+from rest_framework.response import Response
+
+from seec.core.api import PolicyScopedMixin
+from seec.core.audit import Origin
+from seec.core.models import Country
+
+from . import models as m
+from . import profiles, selectors, services
+from .forms import AtDateForm, DirectorySearchForm, fact_form_class
+from .rules import is_coordinator, works_on_cases
+
+AT = OpenApiParameter("at", str, description="The date of the picture (YYYY-MM-DD); today if none.")
+
+
+def _day(request):
+    form = AtDateForm(request.query_params)
+    if request.query_params.get("at") and not form.is_valid():
+        raise exceptions.ValidationError(form.errors)
+    return form.day()
+
+
+def as_api_error(error: ValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+class CountryProfileView(views.APIView):
+    """The region's country profiles on a date (every signed-in user)."""
+
+    @extend_schema(parameters=[AT], responses=dict)
+    def get(self, request, code=None):
+        day = _day(request)
+        if code is None:
+            found = profiles.region_profiles(day)
+            return Response([profiles.profile_as_dict(p) for p in found.values()])
+        if not Country.objects.filter(code=code.upper(), in_region=True).exists():
+            raise exceptions.NotFound
+        return Response(profiles.profile_as_dict(profiles.country_profile(code.upper(), day)))
+
+
+class HotlineDirectoryView(views.APIView):
+    """The 116 000 services of the region on a date: what the public site shows."""
+
+    @extend_schema(parameters=[AT], responses=dict)
+    def get(self, request):
+        return Response(profiles.hotline_directory(_day(request)))
+
+
+class FactInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(services.FACT_MODELS))
+    country = serializers.SlugRelatedField(
+        slug_field="code", queryset=Country.objects.filter(in_region=True)
+    )
+
+
+class FactView(views.APIView):
+    """Record a dated fact of a country's profile (regional coordinators). The body holds
+    `kind`, `country` and the fields of that kind of fact (as on the page's form)."""
+
+    @extend_schema(request=FactInputSerializer, responses={201: dict})
+    def post(self, request):
+        head = FactInputSerializer(data=request.data)
+        head.is_valid(raise_exception=True)
+        if not is_coordinator(request.user):
+            raise exceptions.PermissionDenied
+        kind, country = head.validated_data["kind"], head.validated_data["country"]
+        form = fact_form_class(services.FACT_MODELS[kind], country)(request.data)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        try:
+            fact = services.record_fact(
+                kind, origin=Origin.of(request), data={**form.cleaned_data, "country": country}
+            )
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return Response(
+            {"id": fact.pk, "kind": kind, "country": country.code}, status=status.HTTP_201_CREATED
+        )
+
+
+class PartyField(serializers.RelatedField):
+    def to_representation(self, value):
+        return {"id": value.partner_id, "name": value.partner.name}
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    parties = PartyField(many=True, read_only=True)
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Agreement
+        fields = [
+            "id", "title", "kind", "scope", "countries", "parties", "signed_on", "valid_from",
+            "valid_until", "terminated_on", "state",
+        ]  # fmt: skip
+
+    def get_state(self, agreement) -> str:
+        return selectors.agreement_state(agreement)
+
+
+class AgreementViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Agreements the user may see: coordinators all, a party's staff their own."""
+
+    serializer_class = AgreementSerializer
+    base_queryset = m.Agreement.objects.prefetch_related("parties__partner", "countries")
+
+
+class LiaisonOfficerSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    counterparts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = m.LiaisonOfficer
+        fields = [
+            "id", "name", "institution", "country", "function", "counterparts", "topics",
+            "languages", "phone", "phone_24_7", "email", "appointed_on", "until",
+        ]  # fmt: skip
+
+
+class LiaisonOfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The directory of liaison officers in post (police, centres and coordinators):
+    `?q=` any spelling of a name, institution or topic; `?country=`, `?liaises_with=`,
+    `?language=`."""
+
+    serializer_class = LiaisonOfficerSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (is_coordinator(user) or works_on_cases(user)):
+            raise PermissionDenied
+        form = DirectorySearchForm(self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        return selectors.liaison_officers(user, form.cleaned_data)

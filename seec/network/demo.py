@@ -1,0 +1,390 @@
+"""The demo region's network, from the centre's Action Plan 2015 (the seed document):
+
+- the 116 000 hotline live in Serbia since July 2012, in Croatia since May 2013 and in Ukraine
+  on mobile networks only since October 2014; implementation ongoing in Montenegro, North
+  Macedonia, Bosnia and Herzegovina, Moldova and Turkey; child alert systems being
+  established in Serbia and Croatia;
+- the partners (The Smile of the Child, ICMEC, Missing Children Europe, EPLO, the French
+  Ministry of Foreign and European Affairs, ASTRA, Magnolia, ICC, …) and their agreements;
+- the study visits of 2012–2013, the Thessaloniki forum of May 2014 (more than 90
+  participants from about 50 organisations) and its recommendations, VICTOR info-desks;
+- the Action Plan 2015 with its objectives and planned activities, and the MCE–SEEC common
+  plan 2015.
+
+Facts the seed does not give are marked in their `source` as the demo's, to be checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from seec.core.audit import Origin
+from seec.core.models import Country, Organisation, OrganisationKind, User
+
+from . import models as m
+from . import reference, services
+
+D = datetime.date
+SEED = "SEEC Action Plan 2015 (January 2015)"
+SEED_OVERVIEW = "SEEC Action Plan 2015, overview of achievements 2011–2014"
+BEFORE_2011 = (
+    "Operational before the centre's first action plan (2011); the start date is not recorded here."
+)
+DEMO_CHECK = "Demo value: check against the depositary's status table before relying on it"
+
+
+def seed(stdout) -> None:
+    reference.load()
+    coordinator = User.objects.filter(username="coordinator.seec").first()
+    if coordinator is None or m.HotlineFact.objects.exists():
+        return
+    origin = Origin(coordinator)
+    with transaction.atomic():
+        seed_profiles(origin)
+        partners = seed_partners(origin)
+        seed_agreements(origin, partners)
+        seed_liaison_officers(origin, partners)
+    for step in EXTRA_STEPS:
+        step(origin)
+    stdout.write("Regional network: the Action Plan 2015's region, partners and plan loaded.")
+
+
+EXTRA_STEPS: list = []
+
+
+# --- Country profiles ------------------------------------------------------------------------
+
+# (country, from, stage, operator, hours, landline, mobile, source, note)
+HOTLINE = [
+    ("GR", D(2011, 1, 1), "operational", "The Smile of the Child", "24/7", True, True,
+     SEED, BEFORE_2011),
+    ("RO", D(2011, 1, 1), "operational", "FOCUS – Romanian Centre for Missing Children", "",
+     True, True, "Platform reference data", BEFORE_2011),
+    ("BG", D(2011, 1, 1), "operational", "Nadja Centre Foundation", "", True, True,
+     "Platform reference data", BEFORE_2011),
+    ("RS", D(2011, 1, 1), "in_progress", "", "", False, False, SEED_OVERVIEW,
+     "SEEC advocacy, consultations and on-site visits."),
+    ("RS", D(2012, 7, 1), "operational", "ASTRA – Anti Trafficking Action", "", True, True,
+     SEED_OVERVIEW, "Study visit and training in Athens, February 2012."),
+    ("HR", D(2011, 1, 1), "in_progress", "", "", False, False, SEED_OVERVIEW, ""),
+    ("HR", D(2013, 5, 1), "operational", "Center for Missing and Exploited Children", "",
+     True, True, SEED_OVERVIEW, "Study visit and training in Athens, September 2013."),
+    ("UA", D(2011, 1, 1), "in_progress", "", "", False, False, SEED_OVERVIEW, ""),
+    ("UA", D(2014, 10, 1), "operational", "Magnolia", "", False, True, SEED_OVERVIEW,
+     "Through mobile networks only; the 2015 plan works to extend it to landlines."),
+    ("CY", D(2011, 1, 1), "in_progress", "", "", False, False, SEED_OVERVIEW,
+     "Study visit for a consortium of two NGOs from Cyprus, July 2012."),
+    ("CY", D(2015, 1, 1), "operational", "Hope For Children CRC Policy Center", "", True, True,
+     SEED, "Not among the ongoing processes in January 2015; launch date not recorded here."),
+    *[
+        (code, D(2011, 1, 1), "in_progress", "", "", False, False, SEED,
+         "Ongoing implementation upon SEEC initiative (Action Plan 2015).")
+        for code in ("ME", "MK", "BA", "MD", "TR")
+    ],
+]  # fmt: skip
+
+# (country, from, stage, authority, source, note)
+CHILD_ALERT = [
+    ("GR", D(2011, 1, 1), "operational", "Hellenic Police with The Smile of the Child",
+     "Demo value", "AMBER Alert Hellas; in place before 2011."),
+    ("RS", D(2015, 1, 1), "being_established", "", SEED,
+     "On-site visits with national stakeholders planned for 2015."),
+    ("HR", D(2015, 1, 1), "being_established", "", SEED,
+     "On-site visits with national stakeholders planned for 2015."),
+]  # fmt: skip
+
+# Hague 1980 in force, Lanzarote ratified (demo values, to be checked).
+RATIFICATIONS = [
+    ("GR", "hague1980", "in_force", D(1993, 6, 1)),
+    ("RO", "hague1980", "in_force", D(1993, 2, 1)),
+    ("SI", "hague1980", "in_force", D(1994, 6, 1)),
+    ("CY", "hague1980", "in_force", D(1995, 2, 1)),
+    ("MD", "hague1980", "in_force", D(1998, 7, 1)),
+    ("TR", "hague1980", "in_force", D(2000, 8, 1)),
+    ("BG", "hague1980", "in_force", D(2003, 8, 1)),
+    ("UA", "hague1980", "in_force", D(2006, 9, 1)),
+    ("AL", "hague1980", "in_force", D(2007, 8, 1)),
+    ("AL", "lanzarote", "ratified", D(2009, 2, 14)),
+    ("GR", "lanzarote", "signed", D(2007, 10, 25)),
+    ("RS", "lanzarote", "ratified", D(2010, 7, 29)),
+    ("HR", "lanzarote", "ratified", D(2011, 3, 21)),
+    ("UA", "budapest", "ratified", D(2006, 3, 10)),
+]
+
+# (country, topic, gap, reference, [(from, status)], source)
+GAPS = [
+    ("UA", "116 000", "The 116 000 number is not reachable from landlines", "",
+     [(D(2014, 10, 1), "identified"), (D(2015, 1, 1), "advocated")], SEED),
+    ("RS", "Child alerts", "No legal and institutional basis for child alert broadcasts", "",
+     [(D(2014, 5, 9), "identified"), (D(2015, 1, 1), "in_progress")], SEED),
+    ("HR", "Child alerts", "No legal and institutional basis for child alert broadcasts", "",
+     [(D(2014, 5, 9), "identified"), (D(2015, 1, 1), "in_progress")], SEED),
+    ("HR", "116 000", "The 116 000 service is not fully recognised by government authorities",
+     "", [(D(2015, 1, 1), "advocated")], SEED),
+    ("MD", "Repatriation", "No bilateral agreement for the safe repatriation of children",
+     "", [(D(2013, 10, 9), "identified")], "Demo value"),
+]  # fmt: skip
+
+BORDER_PROTOCOL = (
+    "border-control-thb",
+    "Border-control protocol to interdict child trafficking",
+    "Trafficking",
+    "Procedures at border crossings to identify children at risk of trafficking and refer "
+    "them, as the centre's objectives promote.",
+)
+
+
+def seed_profiles(origin) -> None:
+    country = {c.code: c for c in Country.objects.filter(in_region=True)}
+    for code, day, stage, operator, hours, landline, mobile, source, note in HOTLINE:
+        services.record_fact(
+            "hotline",
+            origin=origin,
+            data={
+                "country": country[code],
+                "effective_from": day,
+                "stage": stage,
+                "operator": operator,
+                "hours": hours,
+                "channels": "Phone" if stage == "operational" else "",
+                "landline": landline,
+                "mobile": mobile,
+                "source": source,
+                "note": note,
+            },
+        )
+    for code, day, stage, authority, source, note in CHILD_ALERT:
+        services.record_fact(
+            "child_alert",
+            origin=origin,
+            data={
+                "country": country[code],
+                "effective_from": day,
+                "stage": stage,
+                "authority": authority,
+                "source": source,
+                "note": note,
+            },
+        )
+    services.record_fact(
+        "national_centre",
+        origin=origin,
+        data={
+            "country": country["GR"],
+            "effective_from": D(2011, 1, 1),
+            "stage": "established",
+            "name": "The Smile of the Child (hub of SEEC)",
+            "source": SEED,
+        },
+    )
+    conventions = {c.code: c for c in m.Convention.objects.all()}
+    for code, convention, stage, day in RATIFICATIONS:
+        services.record_fact(
+            "ratification",
+            origin=origin,
+            data={
+                "country": country[code],
+                "convention": conventions[convention],
+                "stage": stage,
+                "effective_from": day,
+                "source": DEMO_CHECK,
+            },
+        )
+    for code, topic, title, ref, steps, source in GAPS:
+        (first_day, first_status), *later = steps
+        gap = services.add_legal_gap(
+            origin=origin,
+            data={"country": country[code], "topic": topic, "title": title, "reference": ref},
+            status=first_status,
+            effective_from=first_day,
+        )
+        for day, status in later:
+            services.record_fact(
+                "legal_gap",
+                origin=origin,
+                data={
+                    "gap": gap,
+                    "country": country[code],
+                    "status": status,
+                    "effective_from": day,
+                    "source": source,
+                },
+            )
+    code, title, topic, description = BORDER_PROTOCOL
+    protocol = services.save_record(
+        m.ModelProtocol(),
+        origin=origin,
+        data={"code": code, "title": title, "topic": topic, "description": description},
+    )
+    for cc in ("AL", "BA", "HR", "MD", "ME", "MK", "RS"):
+        services.record_fact(
+            "protocol",
+            origin=origin,
+            data={
+                "country": country[cc],
+                "protocol": protocol,
+                "stage": "promoted",
+                "effective_from": D(2015, 1, 1),
+                "source": SEED,
+            },
+        )
+
+
+# --- Partners, agreements, liaison officers ------------------------------------------------------
+
+# key: (name, kind, country, website)
+PARTNERS = {
+    "smile": ("The Smile of the Child", "ngo", "GR", "https://www.hamogelo.gr"),
+    "icmec": ("International Centre for Missing & Exploited Children (ICMEC)", "international",
+              None, "https://www.icmec.org"),
+    "mce": ("Missing Children Europe (MCE)", "international", None,
+            "https://missingchildreneurope.eu"),
+    "eplo": ("European Public Law Organization (EPLO)", "international", None, ""),
+    "france": ("French Ministry of Foreign and European Affairs", "government", None, ""),
+    "astra": ("ASTRA – Anti Trafficking Action", "ngo", "RS", ""),
+    "cnzd": ("Center for Missing and Exploited Children", "ngo", "HR", ""),
+    "magnolia": ("Magnolia", "ngo", "UA", ""),
+    "icc": ("International Children's Center (ICC)", "ngo", "TR", ""),
+    "us_embassy": ("US Embassy in Athens", "government", "GR", ""),
+}  # fmt: skip
+
+
+def seed_partners(origin) -> dict[str, m.Partner]:
+    partners = {}
+    hotlines = {
+        o.country_id: o for o in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
+    }
+    for key, (name, kind, code, website) in PARTNERS.items():
+        partners[key] = services.save_record(
+            m.Partner(),
+            origin=origin,
+            data={
+                "name": name,
+                "kind": kind,
+                "country_id": code,
+                "website": website,
+                # Where the demo's platform organisation of the country is this partner.
+                "organisation": hotlines.get(code)
+                if key in ("smile", "astra", "cnzd", "magnolia")
+                else None,
+                "partner_since": D(2011, 1, 1),
+            },
+        )
+    services.save_record(
+        m.PartnerPerson(partner=partners["smile"]),
+        origin=origin,
+        data={
+            "name": "Olgica Cekic",
+            "position": "Coordinator of SEEC",
+            "email": "seec@hamogelo.gr",
+        },
+    )
+    return partners
+
+
+def seed_agreements(origin, partners) -> None:
+    region = {c.code: c for c in Country.objects.filter(in_region=True)}
+    today = datetime.date.today()
+    agreements = [
+        (
+            "Cooperation agreement: The Smile of the Child – EPLO",
+            "cooperation",
+            "Strengthening cooperation against trafficking in children in the region, within "
+            "the scope of SEEC's further development.",
+            [partners["smile"], partners["eplo"]],
+            D(2013, 1, 1),
+            None,
+            list(region.values()),
+        ),
+        (
+            "Cooperation agreement: The Smile of the Child – French Ministry of Foreign and "
+            "European Affairs",
+            "cooperation",
+            "Support for the further development of SEEC.",
+            [partners["smile"], partners["france"]],
+            D(2013, 1, 1),
+            None,
+            list(region.values()),
+        ),
+        (
+            "MCE–SEEC common action plan 2015",
+            "common_action_plan",
+            "Common activities of Missing Children Europe and SEEC in 2015.",
+            [partners["smile"], partners["mce"]],
+            D(2015, 1, 1),
+            D(2015, 12, 31),
+            [region["UA"], region["HR"], region["MD"]],
+        ),
+        # A cooperation on 116 000 cases between two hotlines, lapsing soon: the demo's
+        # reminder shows on the coordinator's notices.
+        (
+            "Memorandum on cross-border 116 000 cases: ASTRA – Center for Missing and "
+            "Exploited Children",
+            "mou",
+            "Passing reports of missing children between the Serbian and Croatian 116 000 "
+            "hotlines, and joint follow-up of cross-border cases.",
+            [partners["astra"], partners["cnzd"]],
+            D(2014, 6, 1),
+            today + datetime.timedelta(days=25),
+            [region["RS"], region["HR"]],
+        ),
+    ]
+    for title, kind, scope, parties, start, end, countries in agreements:
+        services.save_agreement(
+            None,
+            origin=origin,
+            data={
+                "title": title,
+                "kind": kind,
+                "scope": scope,
+                "signed_on": start,
+                "valid_from": start,
+                "valid_until": end,
+            },
+            parties=parties,
+            countries=countries,
+        )
+    services.remind_lapsing_agreements()
+
+
+# (name, institution, country, counterparts, languages, phone 24/7, e-mail, partner key)
+LIAISON = [
+    ("Nikos Papadopoulos", "Hellenic Police – Missing Persons Unit", "GR", ["AL", "MK", "BG"],
+     "el, en", "+302106476000", "liaison.gr@demo.seec.invalid", None),
+    ("Јелена Ђорђевић", "Ministry of Interior of Serbia – Border Police", "RS", ["HR", "BA", "ME"],
+     "sr, en", "+381113061000", "liaison.rs@demo.seec.invalid", None),
+    ("Ana Kovačević", "Center for Missing and Exploited Children", "HR", ["RS", "BA", "SI"],
+     "hr, en", "+38531272555", "liaison.hr@demo.seec.invalid", "cnzd"),
+    ("Олена Коваленко", "Magnolia – 116 000 Ukraine", "UA", ["MD", "RO"], "uk, ru, en",
+     "+380442000000", "liaison.ua@demo.seec.invalid", "magnolia"),
+]  # fmt: skip
+
+
+def seed_liaison_officers(origin, partners) -> None:
+    region = {c.code: c for c in Country.objects.filter(in_region=True)}
+    for name, institution, code, counterparts, languages, phone, email, partner in LIAISON:
+        officer = m.LiaisonOfficer()
+        services.save_record(
+            officer,
+            origin=origin,
+            data={
+                "name": name,
+                "institution": institution,
+                "country": region[code],
+                "function": "Liaison officer for missing and trafficked children",
+                "topics": "Missing children, child trafficking",
+                "languages": languages,
+                "phone_24_7": phone,
+                "email": email,
+                "appointed_on": D(2014, 5, 9),
+                "partner": partners.get(partner) if partner else None,
+            },
+            m2m={"counterparts": [region[c] for c in counterparts]},
+        )
+
+
+def decimal(value) -> Decimal:
+    return Decimal(str(value))

@@ -1,0 +1,378 @@
+"""Every write of the regional network: transactional, checked against the policy, audited.
+
+Views, the API, imports and the demo call these; none of them saves a model itself. A service
+validates the whole record (`full_clean`) before writing, so a refused step changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from seec.cases import files as sealed_files
+from seec.cases.models import FileKind
+from seec.cases.names import latin_forms
+from seec.core import audit, notices, policy
+from seec.core.audit import Origin
+from seec.core.models import RoleCode, User
+from seec.core.policy import Act
+
+from . import models as m
+from .rules import is_coordinator
+
+
+class NetworkAction:
+    FACT_RECORDED = "network.fact_recorded"
+    FACT_WITHDRAWN = "network.fact_withdrawn"
+    RECORD_SAVED = "network.record_saved"
+    RECORD_DELETED = "network.record_deleted"
+    AGREEMENT_DOCUMENT_ADDED = "network.agreement_document_added"
+    AGREEMENT_DOCUMENT_READ = "network.agreement_document_read"
+    AGREEMENT_REMINDED = "network.agreement_reminded"
+    AGREEMENT_TERMINATED = "network.agreement_terminated"
+    PARTICIPANTS_IMPORTED = "network.participants_imported"
+    PARTICIPANTS_READ = "network.participants_read"
+    CERTIFICATES_ISSUED = "network.certificates_issued"
+    DESK_CONTACTS_LOGGED = "network.desk_contacts_logged"
+    REVIEW_RECORDED = "network.monthly_review"
+    PLAN_EVALUATED = "network.plan_evaluated"
+    EVALUATION_STARTED = "network.evaluation_started"
+    SELF_ASSESSED = "network.self_assessed"
+    SELF_ASSESSMENT_SUBMITTED = "network.self_assessment_submitted"
+    INDICATORS_COMPUTED = "network.indicators_computed"
+    EVALUATION_REVIEWED = "network.evaluation_reviewed"
+    EVALUATION_COMPLETED = "network.evaluation_completed"
+    IMPROVEMENT_ADDED = "network.improvement_added"
+    IMPROVEMENT_DONE = "network.improvement_done"
+    CATALOGUE_VERSIONED = "network.catalogue_versioned"
+
+
+ACTION_LABELS = {
+    NetworkAction.FACT_RECORDED: gettext_lazy("Country profile fact recorded"),
+    NetworkAction.FACT_WITHDRAWN: gettext_lazy("Country profile fact withdrawn"),
+    NetworkAction.RECORD_SAVED: gettext_lazy("Network record saved"),
+    NetworkAction.RECORD_DELETED: gettext_lazy("Network record deleted"),
+    NetworkAction.AGREEMENT_DOCUMENT_ADDED: gettext_lazy("Signed agreement added"),
+    NetworkAction.AGREEMENT_DOCUMENT_READ: gettext_lazy("Signed agreement opened"),
+    NetworkAction.AGREEMENT_REMINDED: gettext_lazy("Reminded of an agreement's end"),
+    NetworkAction.AGREEMENT_TERMINATED: gettext_lazy("Agreement terminated"),
+    NetworkAction.PARTICIPANTS_IMPORTED: gettext_lazy("Participants imported"),
+    NetworkAction.PARTICIPANTS_READ: gettext_lazy("Participants' list read"),
+    NetworkAction.CERTIFICATES_ISSUED: gettext_lazy("Certificates issued"),
+    NetworkAction.DESK_CONTACTS_LOGGED: gettext_lazy("Info-desk contacts logged"),
+    NetworkAction.REVIEW_RECORDED: gettext_lazy("Monthly review of the action plan"),
+    NetworkAction.PLAN_EVALUATED: gettext_lazy("Action plan evaluated"),
+    NetworkAction.EVALUATION_STARTED: gettext_lazy("Service evaluation started"),
+    NetworkAction.SELF_ASSESSED: gettext_lazy("Self-assessment saved"),
+    NetworkAction.SELF_ASSESSMENT_SUBMITTED: gettext_lazy("Self-assessment submitted"),
+    NetworkAction.INDICATORS_COMPUTED: gettext_lazy("Service indicators computed"),
+    NetworkAction.EVALUATION_REVIEWED: gettext_lazy("Service evaluation reviewed"),
+    NetworkAction.EVALUATION_COMPLETED: gettext_lazy("Service evaluation completed"),
+    NetworkAction.IMPROVEMENT_ADDED: gettext_lazy("Improvement action added"),
+    NetworkAction.IMPROVEMENT_DONE: gettext_lazy("Improvement action done"),
+    NetworkAction.CATALOGUE_VERSIONED: gettext_lazy("Criteria catalogue versioned"),
+}
+
+DOCUMENT_FOLDER = "network-documents"
+
+
+def require_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only the regional centre's coordinators keep these records."))
+
+
+def _validated_save(instance: models.Model, exclude=None) -> models.Model:
+    instance.full_clean(exclude=exclude)
+    instance.save()
+    return instance
+
+
+def _changed_fields(instance: models.Model, data: dict) -> list[str]:
+    return sorted(k for k, v in data.items() if getattr(instance, k, None) != v)
+
+
+# --- Country profiles --------------------------------------------------------------------------
+
+FACT_MODELS: dict[str, type[m.DatedFact]] = {
+    "hotline": m.HotlineFact,
+    "child_alert": m.ChildAlertFact,
+    "national_centre": m.NationalCentreFact,
+    "ratification": m.RatificationFact,
+    "legal_gap": m.LegalGapFact,
+    "protocol": m.ProtocolAdoptionFact,
+}
+
+
+@transaction.atomic
+def record_fact(kind: str, *, origin: Origin, data: dict) -> m.DatedFact:
+    """A dated fact of a country's profile: holds from `effective_from` until the next one."""
+    require_coordinator(origin.actor)
+    model = FACT_MODELS.get(kind)
+    if model is None:
+        raise ValidationError({"kind": _("Unknown kind of fact.")})
+    fact = model(**data, recorded_by=origin.actor)
+    if fact.effective_from and fact.effective_from > timezone.localdate():
+        raise ValidationError({"effective_from": _("A fact cannot hold from a future date.")})
+    _validated_save(fact, exclude=["recorded_by"])
+    audit.record(
+        NetworkAction.FACT_RECORDED,
+        origin=origin,
+        obj=fact,
+        details={"kind": kind, "country": fact.country_id, "from": str(fact.effective_from)},
+    )
+    return fact
+
+
+@transaction.atomic
+def withdraw_fact(fact: m.DatedFact, *, origin: Origin, reason: str) -> None:
+    """Remove a fact entered in error (the audit trail keeps what it said and why)."""
+    require_coordinator(origin.actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the fact is withdrawn.")})
+    audit.record(
+        NetworkAction.FACT_WITHDRAWN,
+        origin=origin,
+        obj=fact,
+        reason=reason,
+        details={"country": fact.country_id, "from": str(fact.effective_from)},
+    )
+    fact.delete()
+
+
+@transaction.atomic
+def add_legal_gap(*, origin: Origin, data: dict, status: str, effective_from) -> m.LegalGap:
+    """A gap found by the review of a country's laws and policies, with its first status."""
+    require_coordinator(origin.actor)
+    gap = _validated_save(m.LegalGap(**data))
+    audit.record(NetworkAction.RECORD_SAVED, origin=origin, obj=gap, details={"created": True})
+    record_fact(
+        "legal_gap",
+        origin=origin,
+        data={
+            "gap": gap,
+            "country": gap.country,
+            "status": status,
+            "effective_from": effective_from,
+        },
+    )
+    return gap
+
+
+# --- Generic records kept by the coordinators -------------------------------------------------
+
+
+@transaction.atomic
+def save_record(instance: models.Model, *, origin: Origin, data: dict, m2m: dict | None = None):
+    """Create or change a coordinator-kept record (partner, person, liaison officer, plan,
+    activity, project, …) from validated data; many-to-many fields in `m2m`."""
+    require_coordinator(origin.actor)
+    created = instance.pk is None
+    changed = _changed_fields(instance, data)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    if isinstance(instance, m.LiaisonOfficer):
+        instance.search_text = liaison_search_text(instance)
+    for name in ("created_by",):
+        if created and hasattr(instance, f"{name}_id") and getattr(instance, f"{name}_id") is None:
+            setattr(instance, name, origin.actor)
+    _validated_save(instance)
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+        changed.append(name)
+    audit.record(
+        NetworkAction.RECORD_SAVED,
+        origin=origin,
+        obj=instance,
+        details={"created": created, "fields": sorted(set(changed))},
+    )
+    return instance
+
+
+@transaction.atomic
+def delete_record(instance: models.Model, *, origin: Origin, reason: str) -> None:
+    require_coordinator(origin.actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the record is deleted.")})
+    audit.record(NetworkAction.RECORD_DELETED, origin=origin, obj=instance, reason=reason)
+    try:
+        instance.delete()
+    except models.ProtectedError as error:
+        raise ValidationError(
+            {"__all__": _("Other records still refer to it; change them first.")}
+        ) from error
+
+
+def liaison_search_text(officer: m.LiaisonOfficer) -> str:
+    """Every Latin spelling of the officer's name, institution and languages, lower-cased:
+    the directory then finds Ђорђевић by "djordjevic" and Παπαδόπουλος by "papadopoulos"."""
+    forms = set()
+    for text in (officer.name, officer.institution, officer.function, officer.topics):
+        if text:
+            forms |= latin_forms(text)
+            forms.add(text.lower())
+    return " ".join(sorted(forms))
+
+
+# --- Agreements --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_agreement(
+    agreement: m.Agreement | None,
+    *,
+    origin: Origin,
+    data: dict,
+    parties: list[m.Partner],
+    countries=(),
+) -> m.Agreement:
+    """An agreement with its parties (at least two, or one besides the centre's own host)."""
+    require_coordinator(origin.actor)
+    if len({p.pk for p in parties}) < 2:
+        raise ValidationError({"parties": _("An agreement has at least two parties.")})
+    kind = data.get("kind") or (agreement.kind if agreement else "")
+    if kind == m.AgreementKind.BILATERAL_REPATRIATION and len({p.pk for p in parties}) != 2:
+        raise ValidationError({"parties": _("A bilateral agreement has exactly two parties.")})
+    agreement = save_record(
+        agreement or m.Agreement(created_by=origin.actor),
+        origin=origin,
+        data=data,
+        m2m={"countries": countries},
+    )
+    agreement.parties.exclude(partner__in=parties).delete()
+    for partner in parties:
+        m.AgreementParty.objects.get_or_create(agreement=agreement, partner=partner)
+    return agreement
+
+
+@transaction.atomic
+def terminate_agreement(agreement: m.Agreement, *, origin: Origin, on, reason: str):
+    require_coordinator(origin.actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the agreement ends.")})
+    if on < agreement.valid_from:
+        raise ValidationError({"on": _("An agreement cannot end before it starts.")})
+    agreement.terminated_on = on
+    agreement.save(update_fields=["terminated_on"])
+    audit.record(
+        NetworkAction.AGREEMENT_TERMINATED,
+        origin=origin,
+        obj=agreement,
+        reason=reason,
+        details={"on": on.isoformat()},
+    )
+    return agreement
+
+
+def _binding(document_agreement_id: int) -> str:
+    return f"agreement:{document_agreement_id}"
+
+
+def add_agreement_document(
+    agreement: m.Agreement, *, origin: Origin, upload, description: str = ""
+) -> m.AgreementDocument:
+    """The signed text: a real PDF (checked by its content), stored encrypted and bound to
+    the agreement, so that a blob copied onto another record does not decrypt."""
+    require_coordinator(origin.actor)
+    checked = sealed_files.check_upload(upload, FileKind.DOCUMENT)
+    storage_name, digest = sealed_files.seal(
+        DOCUMENT_FOLDER, _binding(agreement.pk), checked.content
+    )
+    try:
+        with transaction.atomic():
+            document = m.AgreementDocument.objects.create(
+                agreement=agreement,
+                description=description[:200],
+                original_name=(getattr(upload, "name", "") or "agreement.pdf")[:200],
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=digest,
+                storage_name=storage_name,
+                uploaded_by=origin.actor,
+            )
+            audit.record(
+                NetworkAction.AGREEMENT_DOCUMENT_ADDED,
+                origin=origin,
+                obj=agreement,
+                details={"document": document.pk, "sha256": digest, "size": document.size},
+            )
+    except Exception:
+        # Nothing half-written: no row, so no encrypted blob either.
+        default_storage.delete(f"{DOCUMENT_FOLDER}/{storage_name}")
+        raise
+    return document
+
+
+def read_agreement_document(document: m.AgreementDocument, *, origin: Origin) -> bytes:
+    """The signed text, for a user the policy lets see it; every read is audited."""
+    if not policy.can(origin.actor, Act.VIEW, document):
+        raise PermissionDenied
+    content = sealed_files.unseal(
+        DOCUMENT_FOLDER, _binding(document.agreement_id), document.storage_name
+    )
+    with transaction.atomic():
+        audit.record(
+            NetworkAction.AGREEMENT_DOCUMENT_READ,
+            origin=origin,
+            obj=document.agreement,
+            details={"document": document.pk},
+        )
+    return content
+
+
+def reminder_days() -> list[int]:
+    return sorted(settings.SEEC_AGREEMENT_REMINDER_DAYS, reverse=True)
+
+
+def coordinators() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, roles__code=RoleCode.REGIONAL_COORDINATOR).distinct()
+    )
+
+
+def remind_lapsing_agreements(today: datetime.date | None = None) -> list[m.AgreementReminder]:
+    """Tell the coordinators of every agreement that lapses within a reminder's lead time
+    (90, 30 and 7 days by default), once per agreement, end date and lead time: running it
+    twice, or daily, sends nothing twice, and a renewed agreement is reminded of again."""
+    today = today or timezone.localdate()
+    longest = max(reminder_days())
+    due = m.Agreement.objects.filter(
+        valid_until__isnull=False,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=longest),
+        terminated_on__isnull=True,
+    )
+    sent = []
+    for agreement in due:
+        left = (agreement.valid_until - today).days
+        lead = min(d for d in reminder_days() if d >= left)
+        with transaction.atomic():
+            reminder, created = m.AgreementReminder.objects.get_or_create(
+                agreement=agreement, valid_until=agreement.valid_until, days_before=lead
+            )
+            if not created:
+                continue
+            link = f"/network/agreements/{agreement.pk}/"
+            reminder.recipients = notices.notify(
+                coordinators(),
+                lambda a=agreement, n=left: (
+                    _("The agreement “%(title)s” lapses on %(date)s (in %(days)d days).")
+                    % {"title": a.title, "date": a.valid_until.isoformat(), "days": n}
+                ),
+                link,
+            )
+            reminder.save(update_fields=["recipients"])
+            audit.record(
+                NetworkAction.AGREEMENT_REMINDED,
+                obj=agreement,
+                actor_username="system",
+                details={"days_before": lead, "days_left": left},
+            )
+        sent.append(reminder)
+    return sent

@@ -1,0 +1,252 @@
+"""The regional network's part of the authorisation matrix
+(seec/core/tests/test_authorization_matrix.py imports CHECKS, ROUTES and build).
+
+The world: the Greek hotline is a party to one agreement, hosts an info-desk and is evaluated;
+a Serbian agreement, desk and evaluation are foreign to every Greek user. Activities: one in
+Greece, one in Serbia, each with a participant."""
+
+import datetime
+
+from seec.core.audit import Origin
+from seec.core.models import Country, RoleCode
+
+ALL = frozenset([*RoleCode.values, "no_role"])
+SIGNED_IN_WITH_ROLE = ALL - {"no_role"}
+COORD = frozenset({RoleCode.REGIONAL_COORDINATOR})
+ANALYSTS = COORD | {RoleCode.ANALYST}
+HOTLINE = frozenset({RoleCode.HOTLINE_OPERATOR, RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR})
+POLICE = frozenset({RoleCode.ALERT_AUTHORITY, RoleCode.LIAISON_OFFICER})
+PERSONAL = HOTLINE | POLICE
+# Greek organisations' staff (the hotline and the police) and the regional centre's analyst.
+GREEK = PERSONAL
+SUPERVISORS = frozenset({RoleCode.SUPERVISOR})
+NOBODY = frozenset()
+
+
+def checks(Check):
+    """The checks, built with the matrix's own Check class."""
+
+    def page(name, url, allowed, marker=None):
+        return Check(name, url, frozenset(allowed), marker=marker, api=False)
+
+    def api(name, url, allowed, marker=None):
+        return Check(name, url, frozenset(allowed), marker=marker)
+
+    def x(key):
+        return lambda w: w.extras["network"][key]
+
+    return [
+        # Country profiles and the map: the region's reference, every signed-in user.
+        page("network: map", lambda w: "/network/?topic=child_alert&at=2015-06-01", ALL),
+        page("network: map as SVG", lambda w: "/network/map.svg?topic=hotline", ALL),
+        page("network: country profile", lambda w: "/network/countries/RS/?at=2013-01-01", ALL),
+        page("network: recorded facts", lambda w: "/network/countries/RS/facts/", COORD),
+        page("network: new fact", lambda w: "/network/countries/RS/facts/new/hotline/", COORD),
+        page("network: new gap", lambda w: "/network/countries/RS/gaps/new/", COORD),
+        api("network: profiles (API)", lambda w: "/api/network/profiles/?at=2015-01-01", ALL),
+        api("network: profile (API)", lambda w: "/api/network/profiles/RS/", ALL),
+        api("network: hotline directory (API)", lambda w: "/api/network/hotline-directory/", ALL),
+        # Partners: the coordinators; a partner on the platform sees its own entry.
+        page("network: partners", lambda w: "/network/partners/", COORD),
+        page("network: new partner", lambda w: "/network/partners/new/", COORD),
+        page(
+            "network: own partner entry",
+            lambda w: f"/network/partners/{x('gr_partner')(w).pk}/",
+            COORD | HOTLINE,
+        ),
+        page(
+            "network: foreign partner entry",
+            lambda w: f"/network/partners/{x('rs_partner')(w).pk}/",
+            COORD,
+        ),
+        page(
+            "network: partner's contact person",
+            lambda w: f"/network/partners/{x('gr_partner')(w).pk}/",
+            COORD,
+            marker=lambda w: "person.gr@partner.invalid",
+        ),
+        page(
+            "network: edit partner",
+            lambda w: f"/network/partners/{x('gr_partner')(w).pk}/edit/",
+            COORD,
+        ),
+        # Agreements: the coordinators, and the staff of a party.
+        page("network: agreements", lambda w: "/network/agreements/", ALL),
+        page(
+            "network: own agreement in the list",
+            lambda w: "/network/agreements/",
+            COORD | HOTLINE,
+            marker=lambda w: f'href="/network/agreements/{x("agreement")(w).pk}/"',
+        ),
+        page(
+            "network: foreign agreement in the list",
+            lambda w: "/network/agreements/",
+            COORD,
+            marker=lambda w: f'href="/network/agreements/{x("foreign_agreement")(w).pk}/"',
+        ),
+        page(
+            "network: own agreement",
+            lambda w: f"/network/agreements/{x('agreement')(w).pk}/",
+            COORD | HOTLINE,
+        ),
+        page(
+            "network: foreign agreement",
+            lambda w: f"/network/agreements/{x('foreign_agreement')(w).pk}/",
+            COORD,
+        ),
+        page("network: new agreement", lambda w: "/network/agreements/new/", COORD),
+        page(
+            "network: edit agreement",
+            lambda w: f"/network/agreements/{x('agreement')(w).pk}/edit/",
+            COORD,
+        ),
+        page(
+            "network: own signed agreement",
+            lambda w: f"/network/agreements/documents/{x('document')(w).pk}/",
+            COORD | HOTLINE,
+        ),
+        page(
+            "network: foreign signed agreement",
+            lambda w: f"/network/agreements/documents/{x('foreign_document')(w).pk}/",
+            COORD,
+        ),
+        api(
+            "network: own agreement (API)",
+            lambda w: f"/api/network/agreements/{x('agreement')(w).pk}/",
+            COORD | HOTLINE,
+        ),
+        api(
+            "network: foreign agreement (API)",
+            lambda w: f"/api/network/agreements/{x('foreign_agreement')(w).pk}/",
+            COORD,
+        ),
+        api(
+            "network: foreign agreement in the list (API)",
+            lambda w: "/api/network/agreements/",
+            COORD,
+            marker=lambda w: f'"id":{x("foreign_agreement")(w).pk},',
+        ),
+        # The liaison officers' directory: police, centres and the coordinators.
+        page(
+            "network: liaison officers",
+            lambda w: "/network/liaison-officers/?q=djordjevic",
+            COORD | PERSONAL,
+            marker=lambda w: "Ђорђевић",
+        ),
+        page("network: new liaison officer", lambda w: "/network/liaison-officers/new/", COORD),
+        page(
+            "network: edit liaison officer",
+            lambda w: f"/network/liaison-officers/{x('officer')(w).pk}/edit/",
+            COORD,
+        ),
+        api(
+            "network: liaison officers (API)",
+            lambda w: "/api/network/liaison-officers/?q=Djordjevic",
+            COORD | PERSONAL,
+            marker=lambda w: "Ђорђевић",
+        ),
+    ]
+
+
+# Named routes covered by the checks above, or by tests of their own (POST-only steps).
+ROUTES = {
+    "network:home",
+    "network:map-svg",
+    "network:country",
+    "network:country-facts",
+    "network:fact-new",
+    "network:gap-new",
+    "network:partners",
+    "network:partner-new",
+    "network:partner",
+    "network:partner-edit",
+    "network:agreements",
+    "network:agreement-new",
+    "network:agreement",
+    "network:agreement-edit",
+    "network:agreement-document",
+    "network:directory",
+    "network:officer-new",
+    "network:officer-edit",
+    "network-profiles",
+    "network-profile",
+    "network-hotline-directory",
+    "network-agreement-list",
+    "network-agreement-detail",
+    "liaison-officer-list",
+    # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
+    "network:fact-withdraw",
+    "network:agreement-terminate",
+    "network-facts",
+}
+
+
+def build(region) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seec.network import models as m
+    from seec.network import services
+
+    coordinator = region.users[RoleCode.REGIONAL_COORDINATOR]
+    origin = Origin(coordinator)
+    region_countries = {c.code: c for c in Country.objects.filter(in_region=True)}
+
+    def partner(name, organisation, code):
+        return services.save_record(
+            m.Partner(),
+            origin=origin,
+            data={"name": name, "kind": "ngo", "country_id": code, "organisation": organisation},
+        )
+
+    gr_partner = partner("Greek hotline (partner)", region.gr_hotline, "GR")
+    rs_partner = partner("Serbian hotline (partner)", region.rs_hotline, "RS")
+    mce = partner("Missing Children Europe", None, None)
+    services.save_record(
+        m.PartnerPerson(partner=gr_partner),
+        origin=origin,
+        data={"name": "Eleni", "email": "person.gr@partner.invalid"},
+    )
+
+    def agreement(title, parties):
+        return services.save_agreement(
+            None,
+            origin=origin,
+            data={
+                "title": title,
+                "kind": "mou",
+                "scope": "x",
+                "valid_from": datetime.date(2024, 1, 1),
+            },
+            parties=parties,
+        )
+
+    own = agreement("GR–MCE memorandum", [gr_partner, mce])
+    foreign = agreement("RS–MCE memorandum", [rs_partner, mce])
+    pdf = b"%PDF-1.4\n%%EOF\n"
+
+    def document(on):
+        return services.add_agreement_document(
+            on, origin=origin, upload=SimpleUploadedFile("a.pdf", pdf)
+        )
+
+    officer = services.save_record(
+        m.LiaisonOfficer(),
+        origin=origin,
+        data={
+            "name": "Јелена Ђорђевић",
+            "institution": "Border police",
+            "country": region_countries["RS"],
+            "phone_24_7": "+381113061000",
+            "email": "j@example.org",
+            "appointed_on": datetime.date(2024, 1, 1),
+        },
+    )
+    return {
+        "gr_partner": gr_partner,
+        "rs_partner": rs_partner,
+        "agreement": own,
+        "foreign_agreement": foreign,
+        "document": document(own),
+        "foreign_document": document(foreign),
+        "officer": officer,
+    }
