@@ -28,6 +28,7 @@ router.register(
     "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
 )
 router.register("network/agreements", network_api.AgreementViewSet, basename="network-agreement")
+router.register("network/plans", network_api.ActionPlanViewSet, basename="action-plan")
 router.register(
     "network/liaison-officers", network_api.LiaisonOfficerViewSet, basename="liaison-officer"
 )

@@ -140,3 +140,67 @@ class LiaisonOfficerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         return selectors.liaison_officers(user, form.cleaned_data)
+
+
+class PlanIndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.PlanIndicator
+        fields = ["id", "text", "unit", "baseline", "target", "actual"]
+
+
+class PlannedActivitySerializer(serializers.ModelSerializer):
+    indicators = PlanIndicatorSerializer(many=True, read_only=True)
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    objective = serializers.IntegerField(source="objective.number", allow_null=True)
+
+    class Meta:
+        model = m.PlannedActivity
+        fields = [
+            "id", "number", "objective", "title", "countries", "starts", "ends", "status",
+            "progress", "indicators",
+        ]  # fmt: skip
+
+
+class MonthlyReviewSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.MonthlyReview
+        fields = ["id", "month", "held_on", "summary", "issues", "decisions", "progress"]
+
+    def get_progress(self, review) -> list[dict]:
+        return [
+            {"activity": p.activity.number, "status": p.status, "progress": p.progress}
+            for p in review.progress.select_related("activity")
+        ]
+
+
+class ActionPlanSerializer(serializers.ModelSerializer):
+    objectives = serializers.SerializerMethodField()
+    activities = PlannedActivitySerializer(many=True, read_only=True)
+    reviews = MonthlyReviewSerializer(many=True, read_only=True)
+    partner = serializers.StringRelatedField()
+    evaluated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.ActionPlan
+        fields = [
+            "id", "year", "title", "partner", "status", "adopted_on", "objectives", "activities",
+            "reviews", "evaluated",
+        ]  # fmt: skip
+
+    def get_objectives(self, plan) -> list[dict]:
+        return [{"number": o.number, "text": o.text} for o in plan.objectives.all()]
+
+    def get_evaluated(self, plan) -> bool:
+        return hasattr(plan, "evaluation")
+
+
+class ActionPlanViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Action plans with their activities, indicators and monthly reviews (coordinators and
+    analysts)."""
+
+    serializer_class = ActionPlanSerializer
+    base_queryset = m.ActionPlan.objects.select_related("partner").prefetch_related(
+        "objectives", "activities__indicators", "activities__countries", "reviews"
+    )

@@ -52,7 +52,16 @@ def seed(stdout) -> None:
     stdout.write("Regional network: the Action Plan 2015's region, partners and plan loaded.")
 
 
-EXTRA_STEPS: list = []
+def seed_plans(origin) -> None:
+    if m.ActionPlan.objects.exists():
+        return
+    with transaction.atomic():
+        plan = seed_plan_2015(origin)
+        seed_common_plan_2015(origin)
+        seed_reviews_and_evaluation(origin, plan)
+
+
+EXTRA_STEPS: list = [seed_plans]
 
 
 # --- Country profiles ------------------------------------------------------------------------
@@ -384,6 +393,192 @@ def seed_liaison_officers(origin, partners) -> None:
             },
             m2m={"counterparts": [region[c] for c in counterparts]},
         )
+
+
+# --- The Action Plan 2015 ------------------------------------------------------------------------
+
+OBJECTIVES_2015 = [
+    "Applying common and effective approaches to the problems of missing and exploited "
+    "children and child trafficking, and mechanisms to improve cross-border cooperation and "
+    "coordination.",
+    "Supporting the incorporation of the 116 000 hotline and of emergency public broadcasting "
+    "systems (on the AMBER Alert model) in all SEE countries, and cooperation between them.",
+    "Encouraging the establishment of national centres for missing and exploited children.",
+    "Playing a leading role and advocating the protection of children's rights in the region.",
+]
+
+# (number, objective, title, countries, [(indicator, unit, baseline, target)])
+ACTIVITIES_2015 = [
+    ("1", 2, "Follow up the 116 000 implementation processes in North Macedonia, Montenegro, "
+     "Bosnia and Herzegovina, Moldova and Turkey", ["MK", "ME", "BA", "MD", "TR"],
+     [("Countries where the 116 000 is launched", "countries", 0, 2)]),
+    ("2", 2, "Work with national stakeholders to extend the 116 000 in Ukraine to landlines",
+     ["UA"], [("Landline networks carrying the 116 000", "networks", 0, 1)]),
+    ("3", 2, "On-site visits: the 116 000 in Bosnia and Herzegovina and Moldova; a child alert "
+     "system in Serbia and Croatia", ["BA", "MD", "RS", "HR"],
+     [("On-site visits held", "visits", 0, 4)]),
+    ("4", 1, "Three study visits with trainings for partner NGOs (Slovenia, Montenegro, North "
+     "Macedonia) on the operational aspects of the 116 000", ["SI", "ME", "MK"],
+     [("Study visits held", "visits", 0, 3), ("NGO staff trained", "people", 0, 12)]),
+    ("5", 1, "Work with governments, law enforcement and NGOs to fulfil the Thessaloniki "
+     "Forum Recommendations", [], [("Countries reporting follow-up", "countries", 0, 7)]),
+    ("6", 4, "Expand the VICTOR info-desks in South-East Europe and at European level", [],
+     [("Info-desks operating", "desks", 4, 6)]),
+    ("7", 1, "Implement the MCE–SEEC common activities (Ukraine; round table in Croatia; the "
+     "116 000 in Moldova)", ["UA", "HR", "MD"], [("Common activities carried out", "", 0, 3)]),
+    ("8", 4, "Final phase of the VICTOR project (ends 31 March 2015)", [],
+     [("Final report submitted", "", 0, 1)]),
+    ("9", 1, "Associate partner in ICC's project in Turkey: strengthening child rights "
+     "networks (from January 2015, 30 months)", ["TR"], []),
+    ("10", 4, "ICMEC's Missing Children Research Project: draft and verify the SEE regional "
+     "report", [], [("Regional report verified", "", 0, 1)]),
+    ("11", 1, "Develop established and initiate new partnerships at regional and European "
+     "level", [], [("New partnerships", "partners", 0, 3)]),
+    ("12", 4, "Explore EU and other funding and submit project proposals", [],
+     [("Project proposals submitted", "proposals", 0, 2)]),
+]  # fmt: skip
+
+
+def seed_plan_2015(origin) -> m.ActionPlan:
+    region = {c.code: c for c in Country.objects.filter(in_region=True)}
+    plan = services.save_record(
+        m.ActionPlan(),
+        origin=origin,
+        data={
+            "year": 2015,
+            "title": "SEEC Action Plan 2015",
+            "summary": "The fifth annual action plan: continuation of the activities of the "
+            "last four years and further development of SEEC. Specific emphasis on finalising "
+            "the 116 000 in Montenegro and North Macedonia, and on expanding the VICTOR "
+            "info-desks.",
+            "prepared_by": "Olgica Cekic, Coordinator for SEEC",
+            "status": m.PlanStatus.ADOPTED,
+            "adopted_on": D(2015, 1, 15),
+        },
+    )
+    objectives = {}
+    for number, text in enumerate(OBJECTIVES_2015, start=1):
+        objectives[number] = services.save_record(
+            m.Objective(plan=plan), origin=origin, data={"number": number, "text": text}
+        )
+    for number, objective, title, codes, indicators in ACTIVITIES_2015:
+        activity = services.save_record(
+            m.PlannedActivity(plan=plan),
+            origin=origin,
+            data={
+                "number": number,
+                "objective": objectives[objective],
+                "title": title,
+                "owner": origin.actor,
+                "starts": D(2015, 1, 1),
+                "ends": D(2015, 3, 31) if number == "8" else D(2015, 12, 31),
+            },
+            m2m={"countries": [region[c] for c in codes]},
+        )
+        for text, unit, baseline, target in indicators:
+            services.save_record(
+                m.PlanIndicator(activity=activity),
+                origin=origin,
+                data={
+                    "text": text,
+                    "unit": unit,
+                    "baseline": Decimal(baseline),
+                    "target": Decimal(target),
+                },
+            )
+    return plan
+
+
+def seed_common_plan_2015(origin) -> None:
+    mce = m.Partner.objects.get(name__startswith="Missing Children Europe")
+    region = {c.code: c for c in Country.objects.filter(in_region=True)}
+    plan = services.save_record(
+        m.ActionPlan(),
+        origin=origin,
+        data={
+            "year": 2015,
+            "title": "MCE–SEEC common action plan 2015",
+            "partner": mce,
+            "status": m.PlanStatus.ADOPTED,
+            "adopted_on": D(2015, 1, 15),
+        },
+    )
+    objective = services.save_record(
+        m.Objective(plan=plan),
+        origin=origin,
+        data={"number": 1, "text": "Common activities of MCE and SEEC in 2015."},
+    )
+    for number, title, codes in (
+        ("C1", "Assistance to and work with actors in Ukraine on missing children, child "
+         "exploitation and child trafficking", ["UA"]),
+        ("C2", "Round table in Croatia on the existence and services of the 116 000, towards its "
+         "full recognition by the government authorities", ["HR"]),
+        ("C3", "Joint efforts to implement the 116 000 in Moldova", ["MD"]),
+    ):  # fmt: skip
+        services.save_record(
+            m.PlannedActivity(plan=plan),
+            origin=origin,
+            data={"number": number, "objective": objective, "title": title, "owner": origin.actor},
+            m2m={"countries": [region[c] for c in codes]},
+        )
+
+
+# The demo's reviews and evaluation are illustrations written for the demo, not the centre's.
+REVIEWS_2015 = [
+    (1, "Demo review. Plan adopted; work started on the 116 000 follow-up and the VICTOR final "
+     "phase.", "Timing of the on-site visits depends on the national processes.",
+     "Contact the Moldovan and Bosnian stakeholders to fix the visits.",
+     {"1": ("on_track", 5), "8": ("on_track", 40), "9": ("on_track", 5)}),
+    (2, "Demo review. First study visit being prepared; VICTOR workshops held.", "",
+     "Host the first study visit in April.",
+     {"1": ("on_track", 10), "4": ("on_track", 10), "8": ("on_track", 75)}),
+    (3, "Demo review. VICTOR ended on 31 March; final report in preparation.",
+     "The Ukrainian landline operators have not answered yet.",
+     "Ask MCE to support the Ukrainian contacts (common activity C1).",
+     {"1": ("on_track", 20), "2": ("delayed", 5), "8": ("done", 100)}),
+]  # fmt: skip
+
+
+def seed_reviews_and_evaluation(origin, plan) -> None:
+    activities = {a.number: a for a in plan.activities.all()}
+    for month, summary, issues, decisions, progress in REVIEWS_2015:
+        services.record_monthly_review(
+            plan,
+            origin=origin,
+            data={
+                "month": D(2015, month, 1),
+                "held_on": D(2015, month, 28),
+                "summary": summary,
+                "issues": issues,
+                "decisions": decisions,
+            },
+            progress=[
+                {"activity": activities[n], "status": status, "progress": share}
+                for n, (status, share) in progress.items()
+            ],
+            actuals={
+                indicator: Decimal(1)
+                for indicator in m.PlanIndicator.objects.filter(activity=activities["8"])
+            }
+            if month == 3
+            else None,
+        )
+    ratings = {"8": "achieved", "2": "not_achieved", "1": "partly", "4": "partly"}
+    services.evaluate_plan(
+        plan,
+        origin=origin,
+        data={
+            "evaluated_on": D(2016, 1, 20),
+            "summary": "Demo evaluation, written to show the document: the VICTOR project "
+            "closed on time; the 116 000 processes advanced but were not finalised.",
+            "lessons": "National processes set the pace of the 116 000 implementation.",
+            "recommendations": "Keep the Montenegro and North Macedonia processes first in 2016.",
+        },
+        ratings=[
+            {"activity": a, "rating": ratings.get(n, "partly"), "comment": ""}
+            for n, a in activities.items()
+        ],
+    )
 
 
 def decimal(value) -> Decimal:

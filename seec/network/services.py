@@ -376,3 +376,98 @@ def remind_lapsing_agreements(today: datetime.date | None = None) -> list[m.Agre
             )
         sent.append(reminder)
     return sent
+
+
+# --- The action plan ---------------------------------------------------------------------------
+
+
+def _plan_activity(plan: m.ActionPlan, activity) -> m.PlannedActivity:
+    if activity.plan_id != plan.pk:
+        raise ValidationError({"activity": _("The activity belongs to another plan.")})
+    return activity
+
+
+@transaction.atomic
+def record_monthly_review(
+    plan: m.ActionPlan,
+    *,
+    origin: Origin,
+    data: dict,
+    progress: list[dict],
+    actuals: dict | None = None,
+) -> m.MonthlyReview:
+    """The month's internal review: each activity's status and progress, the indicators'
+    values, issues and decisions. The activities and indicators then show the latest word."""
+    require_coordinator(origin.actor)
+    month = data["month"].replace(day=1)
+    if month.year != plan.year:
+        raise ValidationError({"month": _("The month is not in the plan's year.")})
+    if m.MonthlyReview.objects.filter(plan=plan, month=month).exists():
+        raise ValidationError({"month": _("This month is already reviewed.")})
+    review = _validated_save(
+        m.MonthlyReview(plan=plan, reviewed_by=origin.actor, **{**data, "month": month})
+    )
+    seen = set()
+    for row in progress:
+        activity = _plan_activity(plan, row["activity"])
+        if activity.pk in seen:
+            raise ValidationError({"progress": _("An activity is reported twice.")})
+        seen.add(activity.pk)
+        _validated_save(
+            m.ActivityProgress(
+                review=review,
+                activity=activity,
+                status=row["status"],
+                progress=row["progress"],
+                note=row.get("note", ""),
+            )
+        )
+        # An older month's review does not overwrite a newer one's word.
+        if not plan.reviews.filter(month__gt=month).exists():
+            activity.status, activity.progress = row["status"], row["progress"]
+            activity.save(update_fields=["status", "progress"])
+    for indicator, value in (actuals or {}).items():
+        if indicator.activity.plan_id != plan.pk:
+            raise ValidationError({"actuals": _("The indicator belongs to another plan.")})
+        indicator.actual = value
+        _validated_save(indicator)
+    audit.record(
+        NetworkAction.REVIEW_RECORDED,
+        origin=origin,
+        obj=plan,
+        details={"review": review.pk, "month": month.isoformat(), "activities": len(seen)},
+    )
+    return review
+
+
+@transaction.atomic
+def evaluate_plan(
+    plan: m.ActionPlan, *, origin: Origin, data: dict, ratings: list[dict]
+) -> m.AnnualEvaluation:
+    """The evaluation "taken upon its completion": a rating of every planned activity."""
+    require_coordinator(origin.actor)
+    if m.AnnualEvaluation.objects.filter(plan=plan).exists():
+        raise ValidationError({"plan": _("The plan is already evaluated.")})
+    rated = {r["activity"].pk for r in ratings}
+    missing = plan.activities.exclude(pk__in=rated)
+    if missing.exists():
+        raise ValidationError(
+            {
+                "ratings": _("Rate every activity of the plan; missing: %(list)s")
+                % {"list": ", ".join(a.number for a in missing)}
+            }
+        )
+    evaluation = _validated_save(m.AnnualEvaluation(plan=plan, evaluated_by=origin.actor, **data))
+    for row in ratings:
+        _validated_save(
+            m.ActivityRating(
+                evaluation=evaluation,
+                activity=_plan_activity(plan, row["activity"]),
+                rating=row["rating"],
+                comment=row.get("comment", ""),
+            )
+        )
+    plan.status = m.PlanStatus.EVALUATED
+    plan.save(update_fields=["status"])
+    audit.record(NetworkAction.PLAN_EVALUATED, origin=origin, obj=plan)
+    return evaluation

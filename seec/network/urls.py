@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_partners
+from . import views, views_partners, views_plans
 
 app_name = "network"
 
@@ -30,6 +30,14 @@ urlpatterns = [
         views_partners.agreement_document,
         name="agreement-document",
     ),
+    path("plans/", views_plans.plans, name="plans"),
+    path("plans/<int:pk>/", views_plans.plan, name="plan"),
+    path("plans/<int:pk>/add/<slug:part>/", views_plans.plan_part, name="plan-part"),
+    path("plans/<int:pk>/reviews/new/", views_plans.review_new, name="review-new"),
+    path("plans/<int:pk>/evaluation/new/", views_plans.evaluation_new, name="evaluation-new"),
+    path("plans/<int:pk>/evaluation.pdf", views_plans.evaluation_pdf, name="evaluation-pdf"),
+    path("reviews/<int:pk>/", views_plans.review, name="review"),
+    path("reviews/<int:pk>/review.pdf", views_plans.review_pdf, name="review-pdf"),
     path("liaison-officers/", views_partners.directory, name="directory"),
     path("liaison-officers/new/", views_partners.officer_edit, name="officer-new"),
     path("liaison-officers/<int:pk>/edit/", views_partners.officer_edit, name="officer-edit"),

@@ -145,6 +145,49 @@ def checks(Check):
             COORD | PERSONAL,
             marker=lambda w: "Ђорђевић",
         ),
+        # The action plan: coordinators write; analysts read; nobody else.
+        page("network: action plans", lambda w: "/network/plans/", ANALYSTS),
+        page("network: action plan", lambda w: f"/network/plans/{x('plan')(w).pk}/", ANALYSTS),
+        page(
+            "network: add to a plan",
+            lambda w: f"/network/plans/{x('plan')(w).pk}/add/objective/",
+            COORD,
+        ),
+        page(
+            "network: new monthly review",
+            lambda w: f"/network/plans/{x('plan')(w).pk}/reviews/new/",
+            COORD,
+        ),
+        page(
+            "network: new annual evaluation",
+            lambda w: f"/network/plans/{x('plan')(w).pk}/evaluation/new/",
+            COORD,
+        ),
+        page(
+            "network: monthly review", lambda w: f"/network/reviews/{x('review')(w).pk}/", ANALYSTS
+        ),
+        page(
+            "network: monthly review (PDF)",
+            lambda w: f"/network/reviews/{x('review')(w).pk}/review.pdf",
+            ANALYSTS,
+        ),
+        page(
+            "network: annual evaluation (PDF)",
+            lambda w: f"/network/plans/{x('plan')(w).pk}/evaluation.pdf",
+            ANALYSTS,
+        ),
+        api("network: action plans (API)", lambda w: "/api/network/plans/", ALL),
+        api(
+            "network: action plan in the list (API)",
+            lambda w: "/api/network/plans/",
+            ANALYSTS,
+            marker=lambda w: f'"id":{x("plan")(w).pk},',
+        ),
+        api(
+            "network: action plan (API)",
+            lambda w: f"/api/network/plans/{x('plan')(w).pk}/",
+            ANALYSTS,
+        ),
     ]
 
 
@@ -174,6 +217,16 @@ ROUTES = {
     "network-agreement-list",
     "network-agreement-detail",
     "liaison-officer-list",
+    "network:plans",
+    "network:plan",
+    "network:plan-part",
+    "network:review-new",
+    "network:evaluation-new",
+    "network:review",
+    "network:review-pdf",
+    "network:evaluation-pdf",
+    "action-plan-list",
+    "action-plan-detail",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
     "network:agreement-terminate",
@@ -241,7 +294,27 @@ def build(region) -> dict:
             "appointed_on": datetime.date(2024, 1, 1),
         },
     )
+    plan = services.save_record(
+        m.ActionPlan(), origin=origin, data={"year": 2015, "title": "Action Plan 2015"}
+    )
+    activity = services.save_record(
+        m.PlannedActivity(plan=plan), origin=origin, data={"number": "1", "title": "Visits"}
+    )
+    review = services.record_monthly_review(
+        plan,
+        origin=origin,
+        data={"month": datetime.date(2015, 1, 1), "held_on": datetime.date(2015, 1, 30)},
+        progress=[{"activity": activity, "status": "on_track", "progress": 10}],
+    )
+    services.evaluate_plan(
+        plan,
+        origin=origin,
+        data={"evaluated_on": datetime.date(2016, 1, 10), "summary": "Done"},
+        ratings=[{"activity": activity, "rating": "achieved"}],
+    )
     return {
+        "plan": plan,
+        "review": review,
         "gr_partner": gr_partner,
         "rs_partner": rs_partner,
         "agreement": own,
