@@ -7,6 +7,7 @@ validates the whole record (`full_clean`) before writing, so a refused step chan
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -471,3 +472,264 @@ def evaluate_plan(
     plan.save(update_fields=["status"])
     audit.record(NetworkAction.PLAN_EVALUATED, origin=origin, obj=plan)
     return evaluation
+
+
+# --- Evaluation of hotline and NGO services ------------------------------------------------------
+
+
+def _require(user, action: str, obj) -> None:
+    if not policy.can(user, action, obj):
+        raise PermissionDenied(_("You may not take this step."))
+
+
+@transaction.atomic
+def start_evaluation(*, origin: Origin, organisation, catalogue, year: int):
+    """A year's evaluation of a service against a published catalogue version; the
+    indicators are computed from the platform's records at once."""
+    require_coordinator(origin.actor)
+    if catalogue.published_on is None:
+        raise ValidationError({"catalogue": _("Evaluate only against a published version.")})
+    if m.ServiceEvaluation.objects.filter(
+        organisation=organisation, catalogue=catalogue, year=year
+    ).exists():
+        raise ValidationError({"year": _("This service is already evaluated for that year.")})
+    evaluation = _validated_save(
+        m.ServiceEvaluation(
+            organisation=organisation,
+            catalogue=catalogue,
+            year=year,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+            started_by=origin.actor,
+        )
+    )
+    m.CriterionAssessment.objects.bulk_create(
+        m.CriterionAssessment(evaluation=evaluation, criterion=c) for c in catalogue.criteria.all()
+    )
+    audit.record(
+        NetworkAction.EVALUATION_STARTED,
+        origin=origin,
+        obj=evaluation,
+        details={"organisation": organisation.pk, "catalogue": catalogue.pk, "year": year},
+    )
+    compute_evaluation_indicators(evaluation, origin=origin)
+    return evaluation
+
+
+def compute_evaluation_indicators(evaluation, *, origin: Origin) -> list[m.IndicatorValue]:
+    """Every registered indicator for the evaluation's period, from the platform's records
+    (cases, contacts, trainings, and whatever another app registered); replaces the last
+    computation."""
+    from . import indicators
+
+    if not (is_coordinator(origin.actor) or policy.can(origin.actor, "self_assess", evaluation)):
+        raise PermissionDenied
+    measures = indicators.compute_all(
+        evaluation.organisation, evaluation.period_start, evaluation.period_end
+    )
+    with transaction.atomic():
+        evaluation.indicator_values.all().delete()
+        values = [
+            m.IndicatorValue(
+                evaluation=evaluation,
+                code=code,
+                value=None if measure is None else measure.value,
+                unit=indicators.provider(code).unit,
+                numerator=None if measure is None else measure.numerator,
+                denominator=None if measure is None else measure.denominator,
+                details={} if measure is None else measure.details,
+            )
+            for code, measure in measures.items()
+        ]
+        m.IndicatorValue.objects.bulk_create(values)
+        audit.record(
+            NetworkAction.INDICATORS_COMPUTED,
+            origin=origin,
+            obj=evaluation,
+            details={"indicators": sorted(measures)},
+        )
+    return values
+
+
+def indicator_meets(criterion, value) -> bool | None:
+    """Whether an indicator's value meets its criterion's threshold (None: nothing to say)."""
+    if criterion.threshold is None or value is None or value.value is None:
+        return None
+    if criterion.higher_is_better:
+        return value.value >= criterion.threshold
+    return value.value <= criterion.threshold
+
+
+@transaction.atomic
+def self_assess(evaluation, *, origin: Origin, answers: dict, submit: bool = False):
+    """The service's own scores, comments and evidence per criterion; `submit` hands them to
+    the centre (every criterion answered)."""
+    from .rules import NetworkAct
+
+    _require(origin.actor, NetworkAct.SELF_ASSESS, evaluation)
+    if evaluation.stage != m.EvaluationStage.SELF_ASSESSMENT:
+        raise ValidationError({"stage": _("The self-assessment is already submitted.")})
+    rows = {a.criterion_id: a for a in evaluation.assessments.all()}
+    for criterion_id, answer in answers.items():
+        row = rows.get(criterion_id)
+        if row is None:
+            raise ValidationError({"criterion": _("Unknown criterion.")})
+        row.self_score = answer.get("score")
+        row.self_comment = answer.get("comment", "")
+        row.evidence = answer.get("evidence", "")
+        _validated_save(row)
+    if submit:
+        unanswered = [r.criterion.code for r in rows.values() if r.self_score is None]
+        if unanswered:
+            raise ValidationError(
+                {"self_score": _("Score every criterion first: %(codes)s")
+                 % {"codes": ", ".join(sorted(unanswered))}}
+            )  # fmt: skip
+        evaluation.stage = m.EvaluationStage.UNDER_REVIEW
+        evaluation.self_assessed_at = timezone.now()
+        evaluation.self_assessed_by = origin.actor
+        evaluation.save(update_fields=["stage", "self_assessed_at", "self_assessed_by"])
+        notices.notify(
+            coordinators(),
+            lambda: (
+                _("%(org)s submitted its self-assessment for %(year)s.")
+                % {"org": evaluation.organisation.name, "year": evaluation.year}
+            ),
+            f"/network/evaluations/{evaluation.pk}/",
+        )
+    audit.record(
+        NetworkAction.SELF_ASSESSMENT_SUBMITTED if submit else NetworkAction.SELF_ASSESSED,
+        origin=origin,
+        obj=evaluation,
+        details={"criteria": len(answers)},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def review_evaluation(evaluation, *, origin: Origin, scores: dict):
+    """The centre's score and finding per criterion, with the evidence in view."""
+    require_coordinator(origin.actor)
+    if evaluation.stage != m.EvaluationStage.UNDER_REVIEW:
+        raise ValidationError({"stage": _("The evaluation is not under review.")})
+    rows = {a.criterion_id: a for a in evaluation.assessments.all()}
+    for criterion_id, (score, comment) in scores.items():
+        row = rows.get(criterion_id)
+        if row is None:
+            raise ValidationError({"criterion": _("Unknown criterion.")})
+        row.review_score, row.review_comment = score, comment
+        _validated_save(row)
+    audit.record(
+        NetworkAction.EVALUATION_REVIEWED, origin=origin, obj=evaluation,
+        details={"criteria": len(scores)},
+    )  # fmt: skip
+    return evaluation
+
+
+@transaction.atomic
+def add_improvement(evaluation, *, origin: Origin, data: dict) -> m.ImprovementAction:
+    require_coordinator(origin.actor)
+    action = _validated_save(m.ImprovementAction(evaluation=evaluation, **data))
+    audit.record(NetworkAction.IMPROVEMENT_ADDED, origin=origin, obj=evaluation,
+                 details={"action": action.pk})  # fmt: skip
+    return action
+
+
+@transaction.atomic
+def mark_improvement_done(action: m.ImprovementAction, *, origin: Origin, on=None):
+    require_coordinator(origin.actor)
+    action.status, action.done_on = m.ActionStatus.DONE, on or timezone.localdate()
+    action.save(update_fields=["status", "done_on"])
+    audit.record(NetworkAction.IMPROVEMENT_DONE, origin=origin, obj=action.evaluation,
+                 details={"action": action.pk})  # fmt: skip
+    return action
+
+
+# The result from the weighted score (the share of the points the criteria can give):
+MEETS_FROM = Decimal("80")
+CONDITIONS_FROM = Decimal("50")
+
+
+def evaluation_result(evaluation) -> tuple[Decimal, str]:
+    """The weighted score (%) and the resulting status. A criterion of the highest weight
+    that is not at least largely met keeps a service from "meets", whatever its score."""
+    rows = list(evaluation.assessments.select_related("criterion"))
+    total = sum(r.criterion.weight * m.MAX_SCORE for r in rows)
+    points = sum(r.criterion.weight * (r.review_score or 0) for r in rows)
+    score = (
+        (Decimal(points) * 100 / Decimal(total)).quantize(Decimal("0.1")) if total else Decimal(0)
+    )
+    heaviest = max((r.criterion.weight for r in rows), default=0)
+    weak_core = any(r.criterion.weight == heaviest and (r.review_score or 0) < 2 for r in rows)
+    if score >= MEETS_FROM and not weak_core:
+        return score, m.ServiceStatus.MEETS
+    if score >= CONDITIONS_FROM:
+        return score, m.ServiceStatus.MEETS_WITH_CONDITIONS
+    return score, m.ServiceStatus.DOES_NOT_MEET
+
+
+@transaction.atomic
+def complete_evaluation(evaluation, *, origin: Origin, summary: str):
+    """Close the review: score, result (what the public site shows), findings. A service
+    that does not fully meet the standards needs an improvement plan with deadlines."""
+    require_coordinator(origin.actor)
+    if evaluation.stage != m.EvaluationStage.UNDER_REVIEW:
+        raise ValidationError({"stage": _("The evaluation is not under review.")})
+    unscored = evaluation.assessments.filter(review_score__isnull=True)
+    if unscored.exists():
+        raise ValidationError(
+            {"review_score": _("Score every criterion first: %(codes)s")
+             % {"codes": ", ".join(unscored.values_list("criterion__code", flat=True))}}
+        )  # fmt: skip
+    if not summary.strip():
+        raise ValidationError({"summary": _("Write the summary of the findings.")})
+    score, result = evaluation_result(evaluation)
+    if result != m.ServiceStatus.MEETS and not evaluation.improvements.exists():
+        raise ValidationError(
+            {"summary": _("Add the improvement plan (actions with deadlines) first.")}
+        )
+    evaluation.score, evaluation.result, evaluation.summary = score, result, summary
+    evaluation.stage = m.EvaluationStage.COMPLETED
+    evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), origin.actor
+    evaluation.save()
+    notices.notify(
+        evaluation.organisation.members.filter(roles__code=RoleCode.SUPERVISOR),
+        lambda: (
+            _("The evaluation of your service for %(year)s is completed.")
+            % {"year": evaluation.year}
+        ),
+        f"/network/evaluations/{evaluation.pk}/",
+    )
+    audit.record(
+        NetworkAction.EVALUATION_COMPLETED,
+        origin=origin,
+        obj=evaluation,
+        details={"score": str(score), "result": result},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def new_catalogue_version(catalogue, *, origin: Origin, publish_on=None):
+    """The next version of a catalogue, its criteria copied (to be changed before it is
+    published); evaluations made under the old version keep it."""
+    require_coordinator(origin.actor)
+    latest = m.CriteriaCatalogue.objects.filter(kind=catalogue.kind).order_by("-version").first()
+    copy = m.CriteriaCatalogue.objects.create(
+        kind=catalogue.kind, version=latest.version + 1, title=catalogue.title,
+        published_on=publish_on,
+    )  # fmt: skip
+    for criterion in catalogue.criteria.all():
+        criterion.pk, criterion.catalogue = None, copy
+        criterion.save()
+    audit.record(NetworkAction.CATALOGUE_VERSIONED, origin=origin, obj=copy)
+    return copy
+
+
+def year_on_year(organisation, kind: str) -> list[m.ServiceEvaluation]:
+    """The organisation's completed evaluations of one kind of catalogue, oldest first."""
+    return list(
+        m.ServiceEvaluation.objects.filter(
+            organisation=organisation, catalogue__kind=kind, stage=m.EvaluationStage.COMPLETED
+        ).order_by("year")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_partners, views_plans
+from . import views, views_evaluations, views_partners, views_plans
 
 app_name = "network"
 
@@ -38,6 +38,14 @@ urlpatterns = [
     path("plans/<int:pk>/evaluation.pdf", views_plans.evaluation_pdf, name="evaluation-pdf"),
     path("reviews/<int:pk>/", views_plans.review, name="review"),
     path("reviews/<int:pk>/review.pdf", views_plans.review_pdf, name="review-pdf"),
+    path("evaluations/", views_evaluations.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/", views_evaluations.evaluation, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/<slug:step>/",
+        views_evaluations.evaluation_step,
+        name="evaluation-step",
+    ),
+    path("criteria/<int:pk>/", views_evaluations.catalogue, name="catalogue"),
     path("liaison-officers/", views_partners.directory, name="directory"),
     path("liaison-officers/new/", views_partners.officer_edit, name="officer-new"),
     path("liaison-officers/<int:pk>/edit/", views_partners.officer_edit, name="officer-edit"),

@@ -46,3 +46,8 @@ def network_nav(context):
             continue
         links.append({"label": label, "url": url, "current": request.path == url})
     return {"links": links}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -188,6 +188,32 @@ def checks(Check):
             lambda w: f"/api/network/plans/{x('plan')(w).pk}/",
             ANALYSTS,
         ),
+        # Service evaluations: the evaluated service's supervisors and the coordinators;
+        # analysts read the region's summary.
+        page("network: evaluations", lambda w: "/network/evaluations/", ANALYSTS | SUPERVISORS),
+        page(
+            "network: own evaluation in the list",
+            lambda w: "/network/evaluations/",
+            COORD | SUPERVISORS,
+            marker=lambda w: f'href="/network/evaluations/{x("evaluation")(w).pk}/"',
+        ),
+        page(
+            "network: foreign evaluation in the list",
+            lambda w: "/network/evaluations/",
+            COORD,
+            marker=lambda w: f'href="/network/evaluations/{x("foreign_evaluation")(w).pk}/"',
+        ),
+        page(
+            "network: own evaluation",
+            lambda w: f"/network/evaluations/{x('evaluation')(w).pk}/",
+            COORD | SUPERVISORS,
+        ),
+        page(
+            "network: foreign evaluation",
+            lambda w: f"/network/evaluations/{x('foreign_evaluation')(w).pk}/",
+            COORD,
+        ),
+        page("network: criteria", lambda w: f"/network/criteria/{x('catalogue')(w).pk}/", ALL),
     ]
 
 
@@ -226,6 +252,10 @@ ROUTES = {
     "network:review-pdf",
     "network:evaluation-pdf",
     "action-plan-list",
+    "network:evaluations",
+    "network:evaluation",
+    "network:catalogue",
+    "network:evaluation-step",
     "action-plan-detail",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
@@ -312,7 +342,17 @@ def build(region) -> dict:
         data={"evaluated_on": datetime.date(2016, 1, 10), "summary": "Done"},
         ratings=[{"activity": activity, "rating": "achieved"}],
     )
+    catalogue = m.CriteriaCatalogue.objects.get(kind="decision_116000", version=1)
+
+    def evaluation(organisation):
+        return services.start_evaluation(
+            origin=origin, organisation=organisation, catalogue=catalogue, year=2024
+        )
+
     return {
+        "catalogue": catalogue,
+        "evaluation": evaluation(region.gr_hotline),
+        "foreign_evaluation": evaluation(region.rs_hotline),
         "plan": plan,
         "review": review,
         "gr_partner": gr_partner,

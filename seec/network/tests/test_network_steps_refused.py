@@ -35,6 +35,8 @@ def steps(world):
             f"/network/agreements/{world['agreement'].pk}/terminate/",
             {"reason": "x", "on": "2025-01-01"},
         ),
+        (f"/network/evaluations/{world['evaluation'].pk}/complete/", {"summary": "x"}),
+        (f"/network/evaluations/{world['evaluation'].pk}/indicators/", {}),
         ("/api/network/facts/", {"kind": "hotline", "country": "RS", "stage": "none",
                                  "effective_from": "2015-01-01"}),
     ]  # fmt: skip
@@ -45,6 +47,8 @@ def snapshot():
         list(m.ChildAlertFact.objects.values()),
         list(m.HotlineFact.objects.values()),
         list(m.Agreement.objects.values()),
+        list(m.ServiceEvaluation.objects.values()),
+        list(m.IndicatorValue.objects.values("pk")),
         AuditEvent.objects.exclude(action__in=["view", "auth.sign_in"]).count(),
     )
 
