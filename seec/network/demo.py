@@ -61,7 +61,81 @@ def seed_plans(origin) -> None:
         seed_reviews_and_evaluation(origin, plan)
 
 
-EXTRA_STEPS: list = [seed_plans]
+# The hotline minimum standards as the centre enters them (demo wording); the calls.*
+# indicators come from the contact centre's call records where that app is installed.
+MINIMUM_STANDARDS = [
+    ("M1", "A written cooperation agreement with the police on passing reports.", 3, "", None),
+    ("M2", "Every operator trained before answering, and yearly after.", 2, "staff.trained", "1"),
+    ("M3", "A follow-up call to the family after every return.", 2, "cases.follow_up_in_time",
+     "0.900"),
+    ("M4", "Cross-border cases passed through the network's liaison officers.", 1,
+     "cases.cross_border", None),
+    ("M5", "At least 90 % of calls answered.", 3, "calls.answered_share", "0.900"),
+    ("M6", "Reachable from every fixed and mobile network in the country.", 2, "", None),
+    ("M7", "A data protection policy applied and audited.", 2, "", None),
+]  # fmt: skip
+
+
+def seed_evaluations(origin) -> None:
+    if m.ServiceEvaluation.objects.exists():
+        return
+    with transaction.atomic():
+        standards = m.CriteriaCatalogue.objects.create(
+            kind=m.CatalogueKind.MINIMUM_STANDARDS,
+            version=1,
+            title="Hotline minimum standards (SEEC)",
+            published_on=D(2015, 1, 15),
+        )
+        for code, text, weight, indicator, threshold in MINIMUM_STANDARDS:
+            m.Criterion.objects.create(
+                catalogue=standards, code=code, text=text, weight=weight,
+                indicator=indicator, threshold=threshold,
+            )  # fmt: skip
+        decision = m.CriteriaCatalogue.objects.get(kind="decision_116000", version=1)
+        hotlines = {
+            o.country_id: o
+            for o in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
+        }
+        year = datetime.date.today().year
+        # Serbia, last year: completed, with an improvement plan.
+        serbia = services.start_evaluation(
+            origin=origin, organisation=hotlines["RS"], catalogue=decision, year=year - 1
+        )
+        manager = User.objects.get(username="manager.rs")
+        services.self_assess(
+            serbia,
+            origin=Origin(manager),
+            answers={c.pk: {"score": 3, "comment": "", "evidence": "Demo"}
+                     for c in decision.criteria.all()},
+            submit=True,
+        )  # fmt: skip
+        scores = {c.pk: (3, "") for c in decision.criteria.all()}
+        d4 = decision.criteria.get(code="D4")
+        scores[d4.pk] = (2, "Night hours covered by a forwarding line only (demo finding).")
+        services.review_evaluation(serbia, origin=origin, scores=scores)
+        services.add_improvement(
+            serbia,
+            origin=origin,
+            data={"criterion": d4, "finding": "Night hours forwarded",
+                  "action": "Staff the night shift", "deadline": D(year, 6, 30)},
+        )  # fmt: skip
+        services.complete_evaluation(
+            serbia, origin=origin, summary="Demo evaluation: the service meets the conditions."
+        )
+        # Greece, this year: its self-assessment waits for the centre's review.
+        greece = services.start_evaluation(
+            origin=origin, organisation=hotlines["GR"], catalogue=decision, year=year
+        )
+        services.self_assess(
+            greece,
+            origin=Origin(User.objects.get(username="manager.gr")),
+            answers={c.pk: {"score": 3, "comment": "", "evidence": "Demo"}
+                     for c in decision.criteria.all()},
+            submit=True,
+        )  # fmt: skip
+
+
+EXTRA_STEPS: list = [seed_plans, seed_evaluations]
 
 
 # --- Country profiles ------------------------------------------------------------------------
