@@ -135,7 +135,167 @@ def seed_evaluations(origin) -> None:
         )  # fmt: skip
 
 
-EXTRA_STEPS: list = [seed_plans, seed_evaluations]
+# (kind, title, start, end, place, countries, partner keys, participants, organisations, text)
+ACTIVITIES = [
+    ("study_visit", "Study visit and 116 000 training for ASTRA", D(2012, 2, 1), D(2012, 2, 3),
+     "Athens", ["RS"], ["astra", "smile"], None, None,
+     "Introductory training on the operational aspects of the 116 000 hotline, given by the "
+     "116 000 team of The Smile of the Child."),
+    ("study_visit", "Study visit and 116 000 training for a consortium of two Cypriot NGOs",
+     D(2012, 7, 1), D(2012, 7, 3), "Athens", ["CY"], ["smile"], None, None, ""),
+    ("study_visit", "Study visit and 116 000 training for the Center for Missing and "
+     "Exploited Children", D(2013, 9, 1), D(2013, 9, 3), "Athens", ["HR"], ["cnzd", "smile"],
+     None, None, ""),
+    ("study_visit", "Study visit and 116 000 training for Magnolia", D(2013, 12, 1),
+     D(2013, 12, 3), "Athens", ["UA"], ["magnolia", "smile"], None, None, ""),
+    ("on_site_visit", "On-site visits on the 116 000 (9 visits, 2011–2014)", D(2011, 1, 1),
+     D(2014, 12, 31), "", ["RS", "HR", "BG", "MK", "ME", "BA"], [], None, None,
+     "Joint meetings with government institutions and leading NGOs in six countries."),
+    ("conference", "Regional Conference Combating THB in SEE: for a better protection of "
+     "children", D(2013, 10, 8), D(2013, 10, 9), "Chisinau", ["MD"], ["france"], None, None,
+     "Jointly organised by the French and Moldovan authorities."),
+    ("conference", "Global Missing Children Network Conference", D(2014, 12, 1),
+     D(2014, 12, 3), "Warnsveld", [], ["icmec"], None, None, ""),
+]  # fmt: skip
+
+FORUM_RECOMMENDATIONS = [
+    "Address the vulnerability of children who run away from home or institutions to traffickers.",
+    "Treat missing unaccompanied migrant minors as victims or potential victims of "
+    "trafficking, and search for them across borders.",
+    "Expand the 116 000 hotline to every SEE country and carry its services into the fight "
+    "against child trafficking.",
+    "Strengthen regional cooperation and involve all relevant actors across the region.",
+]
+
+# The demo's 2015 training (participants are fictional).
+TRAINEES = [
+    ("Marko Vuković", "116 000 Montenegro (NGO)", "hotline", "ME", 55, 85),
+    ("Ana Petrovska", "NGO partner, Skopje", "ngo", "MK", 60, 90),
+    ("Bojan Stojanovski", "Police, Skopje", "law_enforcement", "MK", 48, 70),
+    ("Maja Novak", "NGO partner, Ljubljana", "ngo", "SI", 62, 88),
+]
+
+
+def seed_activities(origin) -> None:
+    if m.Activity.objects.exists():
+        return
+    region = {c.code: c for c in Country.objects.filter(in_region=True)}
+    partners = {
+        key: m.Partner.objects.filter(name=name).first() for key, (name, *_rest) in PARTNERS.items()
+    }
+    with transaction.atomic():
+        for kind, title, start, end, place, codes, keys, n, orgs, text in ACTIVITIES:
+            services.save_record(
+                m.Activity(created_by=origin.actor),
+                origin=origin,
+                data={"kind": kind, "title": title, "starts_on": start, "ends_on": end,
+                      "place": place, "participants_count": n, "organisations_count": orgs,
+                      "description": text},
+                m2m={"countries": [region[c] for c in codes],
+                     "partners": [partners[k] for k in keys if partners.get(k)]},
+            )  # fmt: skip
+        forum = services.save_record(
+            m.Activity(created_by=origin.actor),
+            origin=origin,
+            data={
+                "kind": "forum",
+                "title": "SEE Forum “Missing Children in the Context of Child Trafficking”",
+                "starts_on": D(2014, 5, 8),
+                "ends_on": D(2014, 5, 9),
+                "place": "Thessaloniki",
+                "participants_count": 90,
+                "organisations_count": 50,
+                "description": "Organised by SEEC and The Smile of the Child under the auspices "
+                "of the Hellenic Presidency of the Council of the EU, with the support of ICMEC "
+                "and the US Embassy in Athens; OSCE, CoE and IOM took part.",
+                "outcomes": "The Thessaloniki Forum Recommendations (part of the Action Plan "
+                "2015).",
+            },
+            m2m={"countries": list(region.values()),
+                 "partners": [partners["smile"], partners["icmec"], partners["us_embassy"]]},
+        )  # fmt: skip
+        for number, text in enumerate(FORUM_RECOMMENDATIONS, start=1):
+            recommendation = services.save_record(
+                m.Recommendation(activity=forum),
+                origin=origin,
+                data={"number": number, "text": text},
+            )
+            if number == 3:
+                for code, status in (
+                    ("ME", "in_progress"),
+                    ("MK", "in_progress"),
+                    ("UA", "in_progress"),
+                ):
+                    services.save_record(
+                        m.RecommendationFollowUp(recommendation=recommendation),
+                        origin=origin,
+                        data={"country": region[code], "status": status,
+                              "updated_on": D(2015, 3, 31), "note": "Demo follow-up"},
+                    )  # fmt: skip
+        plan_activity = m.PlannedActivity.objects.filter(
+            plan__year=2015, plan__partner__isnull=True, number="4"
+        ).first()
+        training = services.save_record(
+            m.Activity(created_by=origin.actor),
+            origin=origin,
+            data={"kind": "training", "title": "116 000 operations: study visit and training",
+                  "starts_on": D(2015, 4, 20), "ends_on": D(2015, 4, 22), "place": "Athens",
+                  "plan_activity": plan_activity,
+                  "description": "Demo training: the 2015 plan's first study visit."},
+            m2m={"countries": [region["ME"], region["MK"], region["SI"]],
+                 "partners": [partners["smile"]]},
+        )  # fmt: skip
+        for name, org, sector, code, pre, post in TRAINEES:
+            services.save_record(
+                m.Participant(activity=training),
+                origin=origin,
+                data={"name": name, "organisation_name": org, "sector": sector,
+                      "country": region[code], "pre_test": decimal(pre),
+                      "post_test": decimal(post), "completed": True},
+            )  # fmt: skip
+        services.issue_certificates(training, origin=origin)
+        desk = services.save_record(
+            m.InfoDesk(),
+            origin=origin,
+            data={"name": "VICTOR info-desk, Athens (demo)", "host": partners["smile"],
+                  "country": region["GR"], "place": "Athens", "opens_on": D(2014, 9, 1),
+                  "closes_on": D(2015, 2, 28),
+                  "materials": "Leaflets on child trafficking; posters for schools"},
+        )  # fmt: skip
+        for day, kind, count in ((D(2014, 9, 15), "information", 12),
+                                 (D(2014, 9, 15), "materials", 30),
+                                 (D(2014, 10, 2), "referral", 1)):  # fmt: skip
+            services.log_desk_contacts(desk, origin=origin, data={"day": day, "kind": kind,
+                                                                  "count": count})  # fmt: skip
+        for title, donor, role, coordinator, status, start, end, text in PROJECTS:
+            project = services.save_record(
+                m.Project(),
+                origin=origin,
+                data={"title": title, "donor": donor, "role": role, "coordinator": coordinator,
+                      "status": status, "starts_on": start, "ends_on": end, "description": text},
+            )  # fmt: skip
+            if status == "running":
+                services.save_record(
+                    m.ProjectReport(project=project),
+                    origin=origin,
+                    data={"title": "Final report", "due_on": end + datetime.timedelta(days=60)},
+                )
+
+
+PROJECTS = [
+    ("VICTOR – Victims of Child Trafficking: Our Responsibility", "European Union",
+     "Partner (SEEC); coordinated by The Smile of the Child", "The Smile of the Child",
+     "running", D(2013, 6, 1), D(2015, 3, 31),
+     "15 stakeholders from 7 SEE countries: trainings, pilot info-desks in four countries, "
+     "workshops, awareness campaigns, networking."),
+    ("Strengthening existing child rights networks to act as a movement to amplify the voices "
+     "of children", "Not recorded in the plan", "Associate partner",
+     "ICC – International Children's Center",
+     "running", D(2015, 1, 1), D(2017, 6, 30), "30 months, in Turkey."),
+]  # fmt: skip
+
+
+EXTRA_STEPS: list = [seed_plans, seed_evaluations, seed_activities]
 
 
 # --- Country profiles ------------------------------------------------------------------------

@@ -11,10 +11,17 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from . import models as m
 
@@ -219,3 +226,52 @@ def evaluation_pdf(plan: m.ActionPlan) -> bytes:
         sheet,
     )
     return _build(story, title=title)
+
+
+def certificates_pdf(activity: m.Activity, participants) -> bytes:
+    """One page per participant who holds a certificate number."""
+    sheet = styles()
+    big = ParagraphStyle("Name", parent=sheet["Title"], fontSize=26, leading=32, spaceBefore=8)
+    centred = ParagraphStyle(
+        "Centred", parent=sheet["Normal"], alignment=1, fontSize=12, leading=16
+    )
+    story = []
+    kind = activity.get_kind_display().lower()
+
+    def issued(participant) -> str:
+        return timezone.localtime(participant.certificate_issued_at).date().isoformat()
+
+    period = (
+        activity.starts_on.isoformat()
+        if activity.starts_on == activity.ends_on
+        else f"{activity.starts_on.isoformat()} – {activity.ends_on.isoformat()}"
+    )
+    for participant in participants:
+        if not participant.certificate_number:
+            continue
+        if story:
+            story.append(PageBreak())
+        story += [
+            Spacer(1, 18 * mm),
+            Paragraph(text(_("Certificate of completion")), sheet["Title"]),
+            Paragraph(text(_("This is to certify that")), centred),
+            Paragraph(text(participant.name), big),
+            Paragraph(text(participant.organisation_name), centred),
+            Spacer(1, 6 * mm),
+            Paragraph(text(_("completed the %(kind)s") % {"kind": kind}), centred),
+            Paragraph(f"<b>{text(activity.title)}</b>", centred),
+            Paragraph(text(", ".join(p for p in (activity.place, period) if p)), centred),
+            Spacer(1, 14 * mm),
+            Paragraph(
+                text(_("Southeastern European Center for Missing and Exploited Children (SEEC)")),
+                centred,
+            ),
+            Spacer(1, 4 * mm),
+            Paragraph(
+                text(_("Certificate No. %(n)s, issued on %(day)s")
+                     % {"n": participant.certificate_number, "day": issued(participant)}),
+                sheet["Small"],
+            ),
+        ]  # fmt: skip
+    title = _("Certificates: %(title)s") % {"title": activity.title}
+    return _build(story, title=title, pagesize=landscape(A4))

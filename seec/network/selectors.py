@@ -82,3 +82,28 @@ def liaison_officers(user, filters: dict):
     if filters.get("language"):
         rows = rows.filter(languages__icontains=filters["language"].strip())
     return rows.order_by("country__name", "name").distinct()
+
+
+def training_summary(activity: m.Activity) -> dict:
+    """What anyone who sees a training may read: counts by sector and country, the mean
+    scores before and after, certificates issued; never a name."""
+    from django.db.models import Avg, Count
+
+    participants = m.Participant.objects.filter(activity=activity)
+    by_sector = {
+        m.Sector(row["sector"]).label: row["n"]
+        for row in participants.values("sector").annotate(n=Count("pk")).order_by("sector")
+    }
+    by_country = dict(
+        participants.values_list("country").annotate(n=Count("pk")).order_by("country")
+    )
+    scores = participants.aggregate(pre=Avg("pre_test"), post=Avg("post_test"))
+    return {
+        "participants": participants.count(),
+        "completed": participants.filter(completed=True).count(),
+        "certificates": participants.exclude(certificate_number="").count(),
+        "by_sector": by_sector,
+        "by_country": by_country,
+        "pre_test": scores["pre"],
+        "post_test": scores["post"],
+    }

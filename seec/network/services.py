@@ -733,3 +733,93 @@ def year_on_year(organisation, kind: str) -> list[m.ServiceEvaluation]:
             organisation=organisation, catalogue__kind=kind, stage=m.EvaluationStage.COMPLETED
         ).order_by("year")
     )
+
+
+# --- Activities: participants, certificates, info-desks -----------------------------------------
+
+
+def read_participants(activity: m.Activity, *, origin: Origin):
+    """A training's participants (personal data): the regional centre's alone, each read of
+    the list audited."""
+    rows = policy.visible_to(origin.actor, m.Participant).filter(activity=activity)
+    if not is_coordinator(origin.actor):
+        return rows.none()
+    with transaction.atomic():
+        audit.record(NetworkAction.PARTICIPANTS_READ, origin=origin, obj=activity)
+    return rows.select_related("country")
+
+
+@transaction.atomic
+def import_participants(activity: m.Activity, *, origin: Origin, upload) -> int:
+    """Participants from a CSV or XLSX file: every row checked first; one problem refuses the
+    whole file, every problem named by row and column."""
+    from .participants import parse_participants
+
+    require_coordinator(origin.actor)
+    rows, errors = parse_participants(upload)
+    if errors:
+        raise ValidationError({"file": errors})
+    created = m.Participant.objects.bulk_create(
+        m.Participant(activity=activity, **row) for row in rows
+    )
+    audit.record(
+        NetworkAction.PARTICIPANTS_IMPORTED,
+        origin=origin,
+        obj=activity,
+        details={"rows": len(created), "file": getattr(upload, "name", "")[:100]},
+    )
+    return len(created)
+
+
+@transaction.atomic
+def issue_certificates(activity: m.Activity, *, origin: Origin) -> list[m.Participant]:
+    """A numbered certificate for every participant who completed the training and has none
+    yet; numbers are never reused (SEEC-<year>-<activity>-<n>)."""
+    require_coordinator(origin.actor)
+    if activity.kind not in (m.ActivityKind.TRAINING, m.ActivityKind.STUDY_VISIT):
+        raise ValidationError({"kind": _("Certificates are for trainings and study visits.")})
+    if activity.ends_on > timezone.localdate():
+        raise ValidationError({"ends_on": _("Certificates are issued once the training ends.")})
+    participants = list(
+        m.Participant.objects.select_for_update()
+        .filter(activity=activity, completed=True, certificate_number="")
+        .order_by("name", "pk")
+    )
+    issued = m.Participant.objects.filter(activity=activity).exclude(certificate_number="").count()
+    now = timezone.now()
+    for n, participant in enumerate(participants, start=issued + 1):
+        participant.certificate_number = f"SEEC-{activity.ends_on.year}-{activity.pk:04d}-{n:03d}"
+        participant.certificate_issued_at = now
+        participant.save(update_fields=["certificate_number", "certificate_issued_at"])
+    audit.record(
+        NetworkAction.CERTIFICATES_ISSUED,
+        origin=origin,
+        obj=activity,
+        details={"issued": len(participants)},
+    )
+    return participants
+
+
+@transaction.atomic
+def log_desk_contacts(desk: m.InfoDesk, *, origin: Origin, data: dict) -> m.InfoDeskContacts:
+    """A day's count of one kind of contact at an info-desk: its host's staff log it (or a
+    coordinator); a count, never who came. A second entry for the same day and kind adds."""
+    from .rules import NetworkAct
+
+    _require(origin.actor, NetworkAct.LOG_CONTACTS, desk)
+    if data["day"] > timezone.localdate():
+        raise ValidationError({"day": _("The day is in the future.")})
+    if data["day"] < desk.opens_on or (desk.closes_on and data["day"] > desk.closes_on):
+        raise ValidationError({"day": _("The desk was not open on that day.")})
+    entry, created = m.InfoDeskContacts.objects.select_for_update().get_or_create(
+        desk=desk,
+        day=data["day"],
+        kind=data["kind"],
+        defaults={"count": data["count"], "logged_by": origin.actor},
+    )
+    if not created:
+        entry.count += data["count"]
+        entry.save(update_fields=["count"])
+    audit.record(NetworkAction.DESK_CONTACTS_LOGGED, origin=origin, obj=desk, details=data | {
+        "day": data["day"].isoformat()})  # fmt: skip
+    return entry

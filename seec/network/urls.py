@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_evaluations, views_partners, views_plans
+from . import views, views_activities, views_evaluations, views_partners, views_plans
 
 app_name = "network"
 
@@ -46,6 +46,29 @@ urlpatterns = [
         name="evaluation-step",
     ),
     path("criteria/<int:pk>/", views_evaluations.catalogue, name="catalogue"),
+    path("activities/", views_activities.activities, name="activities"),
+    path("activities/new/", views_activities.activity_edit, name="activity-new"),
+    path("activities/<int:pk>/", views_activities.activity, name="activity"),
+    path("activities/<int:pk>/edit/", views_activities.activity_edit, name="activity-edit"),
+    path(
+        "activities/<int:pk>/certificates/issue/",
+        views_activities.certificates_issue,
+        name="certificates-issue",
+    ),
+    path(
+        "activities/<int:pk>/certificates.pdf",
+        views_activities.certificates_pdf,
+        name="certificates-pdf",
+    ),
+    path("recommendations/<int:pk>/follow-up/", views_activities.follow_up, name="follow-up"),
+    path("info-desks/", views_activities.desks, name="desks"),
+    path("info-desks/new/", views_activities.desk_edit, name="desk-new"),
+    path("info-desks/<int:pk>/", views_activities.desk, name="desk"),
+    path("info-desks/<int:pk>/edit/", views_activities.desk_edit, name="desk-edit"),
+    path("projects/", views_activities.projects, name="projects"),
+    path("projects/new/", views_activities.project_edit, name="project-new"),
+    path("projects/<int:pk>/", views_activities.project, name="project"),
+    path("projects/<int:pk>/edit/", views_activities.project_edit, name="project-edit"),
     path("liaison-officers/", views_partners.directory, name="directory"),
     path("liaison-officers/new/", views_partners.officer_edit, name="officer-new"),
     path("liaison-officers/<int:pk>/edit/", views_partners.officer_edit, name="officer-edit"),

@@ -214,6 +214,69 @@ def checks(Check):
             COORD,
         ),
         page("network: criteria", lambda w: f"/network/criteria/{x('catalogue')(w).pk}/", ALL),
+        # Activities: the staff of the countries concerned and analysts; participants (personal
+        # data) the coordinators alone.
+        page("network: activities", lambda w: "/network/activities/", ALL),
+        page(
+            "network: own country's activity",
+            lambda w: f"/network/activities/{x('activity')(w).pk}/",
+            ANALYSTS | PERSONAL,
+        ),
+        page(
+            "network: foreign activity",
+            lambda w: f"/network/activities/{x('foreign_activity')(w).pk}/",
+            ANALYSTS,
+        ),
+        page(
+            "network: participants' names",
+            lambda w: f"/network/activities/{x('activity')(w).pk}/",
+            COORD,
+            marker=lambda w: "Participant Eleni",
+        ),
+        page(
+            "network: foreign activity in the list",
+            lambda w: "/network/activities/",
+            ANALYSTS,
+            marker=lambda w: f'href="/network/activities/{x("foreign_activity")(w).pk}/"',
+        ),
+        page("network: new activity", lambda w: "/network/activities/new/", COORD),
+        page(
+            "network: edit activity",
+            lambda w: f"/network/activities/{x('activity')(w).pk}/edit/",
+            COORD,
+        ),
+        page(
+            "network: certificates (PDF)",
+            lambda w: f"/network/activities/{x('activity')(w).pk}/certificates.pdf",
+            COORD,
+        ),
+        # Info-desks: the host's staff (who log), coordinators and analysts.
+        page("network: info-desks", lambda w: "/network/info-desks/", ALL),
+        page(
+            "network: own info-desk",
+            lambda w: f"/network/info-desks/{x('desk')(w).pk}/",
+            ANALYSTS | HOTLINE,
+        ),
+        page(
+            "network: foreign info-desk",
+            lambda w: f"/network/info-desks/{x('foreign_desk')(w).pk}/",
+            ANALYSTS,
+        ),
+        page("network: new info-desk", lambda w: "/network/info-desks/new/", COORD),
+        page(
+            "network: edit info-desk",
+            lambda w: f"/network/info-desks/{x('desk')(w).pk}/edit/",
+            COORD,
+        ),
+        # Projects and funding proposals: the coordinators.
+        page("network: projects", lambda w: "/network/projects/", COORD),
+        page("network: new project", lambda w: "/network/projects/new/", COORD),
+        page("network: project", lambda w: f"/network/projects/{x('project')(w).pk}/", COORD),
+        page(
+            "network: edit project",
+            lambda w: f"/network/projects/{x('project')(w).pk}/edit/",
+            COORD,
+        ),
     ]
 
 
@@ -256,6 +319,21 @@ ROUTES = {
     "network:evaluation",
     "network:catalogue",
     "network:evaluation-step",
+    "network:activities",
+    "network:activity",
+    "network:activity-new",
+    "network:activity-edit",
+    "network:certificates-pdf",
+    "network:desks",
+    "network:desk",
+    "network:desk-new",
+    "network:desk-edit",
+    "network:projects",
+    "network:project",
+    "network:project-new",
+    "network:project-edit",
+    "network:certificates-issue",
+    "network:follow-up",
     "action-plan-detail",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
@@ -349,7 +427,50 @@ def build(region) -> dict:
             origin=origin, organisation=organisation, catalogue=catalogue, year=2024
         )
 
+    def activity(code):
+        found = services.save_record(
+            m.Activity(created_by=coordinator),
+            origin=origin,
+            data={
+                "kind": "training",
+                "title": f"Training {code}",
+                "starts_on": datetime.date(2024, 3, 1),
+                "ends_on": datetime.date(2024, 3, 2),
+            },
+            m2m={"countries": [region_countries[code]]},
+        )
+        services.save_record(
+            m.Participant(activity=found),
+            origin=origin,
+            data={"name": f"Participant Eleni {code}", "organisation_name": "x",
+                  "sector": "ngo", "country": region_countries[code], "completed": True},
+        )  # fmt: skip
+        services.issue_certificates(found, origin=origin)
+        return found
+
+    def desk(host, code):
+        return services.save_record(
+            m.InfoDesk(),
+            origin=origin,
+            data={"name": f"Desk {code}", "host": host, "country": region_countries[code],
+                  "place": "x", "opens_on": datetime.date(2024, 1, 1)},
+        )  # fmt: skip
+
+    own_activity = activity("GR")
+    recommendation = services.save_record(
+        m.Recommendation(activity=own_activity), origin=origin, data={"number": 1, "text": "x"}
+    )
     return {
+        "activity": own_activity,
+        "recommendation": recommendation,
+        "foreign_activity": activity("RS"),
+        "desk": desk(gr_partner, "GR"),
+        "foreign_desk": desk(rs_partner, "RS"),
+        "project": services.save_record(
+            m.Project(),
+            origin=origin,
+            data={"title": "VICTOR", "donor": "EU", "role": "Partner", "status": "running"},
+        ),
         "catalogue": catalogue,
         "evaluation": evaluation(region.gr_hotline),
         "foreign_evaluation": evaluation(region.rs_hotline),

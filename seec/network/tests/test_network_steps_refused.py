@@ -37,6 +37,11 @@ def steps(world):
         ),
         (f"/network/evaluations/{world['evaluation'].pk}/complete/", {"summary": "x"}),
         (f"/network/evaluations/{world['evaluation'].pk}/indicators/", {}),
+        (f"/network/activities/{world['activity'].pk}/certificates/issue/", {}),
+        (
+            f"/network/recommendations/{world['recommendation'].pk}/follow-up/",
+            {"f-country": "GR", "f-status": "done", "f-updated_on": "2025-01-01"},
+        ),
         ("/api/network/facts/", {"kind": "hotline", "country": "RS", "stage": "none",
                                  "effective_from": "2015-01-01"}),
     ]  # fmt: skip
@@ -48,6 +53,8 @@ def snapshot():
         list(m.HotlineFact.objects.values()),
         list(m.Agreement.objects.values()),
         list(m.ServiceEvaluation.objects.values()),
+        list(m.Participant.objects.values()),
+        m.RecommendationFollowUp.objects.count(),
         list(m.IndicatorValue.objects.values("pk")),
         AuditEvent.objects.exclude(action__in=["view", "auth.sign_in"]).count(),
     )
