@@ -30,6 +30,10 @@ router.register(
 router.register("network/agreements", network_api.AgreementViewSet, basename="network-agreement")
 router.register("network/plans", network_api.ActionPlanViewSet, basename="action-plan")
 router.register(
+    "network/evaluations", network_api.ServiceEvaluationViewSet, basename="service-evaluation"
+)
+router.register("network/activities", network_api.ActivityViewSet, basename="network-activity")
+router.register(
     "network/liaison-officers", network_api.LiaisonOfficerViewSet, basename="liaison-officer"
 )
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
@@ -46,7 +50,9 @@ urlpatterns = [
         cases_api.CaseFileContentView.as_view(),
         name="api-case-file-content",
     ),
-    path("network/profiles/", network_api.CountryProfileView.as_view(), name="network-profiles"),
+    path(
+        "network/profiles/", network_api.CountryProfileListView.as_view(), name="network-profiles"
+    ),
     path(
         "network/profiles/<str:code>/",
         network_api.CountryProfileView.as_view(),
@@ -58,6 +64,11 @@ urlpatterns = [
         name="network-hotline-directory",
     ),
     path("network/facts/", network_api.FactView.as_view(), name="network-facts"),
+    path(
+        "network/indicators/",
+        network_api.IndicatorProviderView.as_view(),
+        name="network-indicators",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -2,7 +2,7 @@
 selectors and services."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, views, viewsets
 from rest_framework.response import Response
 
@@ -31,17 +31,23 @@ def as_api_error(error: ValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
-class CountryProfileView(views.APIView):
+class CountryProfileListView(views.APIView):
     """The region's country profiles on a date (every signed-in user)."""
 
+    @extend_schema(parameters=[AT], responses=dict, operation_id="network_profiles_list")
+    def get(self, request):
+        found = profiles.region_profiles(_day(request))
+        return Response([profiles.profile_as_dict(p) for p in found.values()])
+
+
+class CountryProfileView(views.APIView):
+    """One country's profile on a date (every signed-in user)."""
+
     @extend_schema(parameters=[AT], responses=dict)
-    def get(self, request, code=None):
-        day = _day(request)
-        if code is None:
-            found = profiles.region_profiles(day)
-            return Response([profiles.profile_as_dict(p) for p in found.values()])
+    def get(self, request, code):
         if not Country.objects.filter(code=code.upper(), in_region=True).exists():
             raise exceptions.NotFound
+        day = _day(request)
         return Response(profiles.profile_as_dict(profiles.country_profile(code.upper(), day)))
 
 
@@ -85,6 +91,9 @@ class FactView(views.APIView):
         )
 
 
+@extend_schema_field(
+    {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+)
 class PartyField(serializers.RelatedField):
     def to_representation(self, value):
         return {"id": value.partner_id, "name": value.partner.name}
@@ -204,3 +213,98 @@ class ActionPlanViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
     base_queryset = m.ActionPlan.objects.select_related("partner").prefetch_related(
         "objectives", "activities__indicators", "activities__countries", "reviews"
     )
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.IndicatorValue
+        fields = ["code", "value", "unit", "numerator", "denominator", "details", "computed_at"]
+
+
+class CriterionAssessmentSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.code")
+
+    class Meta:
+        model = m.CriterionAssessment
+        fields = [
+            "criterion", "self_score", "self_comment", "evidence", "review_score",
+            "review_comment",
+        ]  # fmt: skip
+
+
+class ImprovementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.ImprovementAction
+        fields = ["id", "finding", "action", "deadline", "status", "done_on"]
+
+
+class ServiceEvaluationSerializer(serializers.ModelSerializer):
+    organisation = serializers.StringRelatedField()
+    catalogue = serializers.StringRelatedField()
+    assessments = CriterionAssessmentSerializer(many=True, read_only=True)
+    indicator_values = IndicatorValueSerializer(many=True, read_only=True)
+    improvements = ImprovementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = m.ServiceEvaluation
+        fields = [
+            "id", "organisation", "catalogue", "year", "period_start", "period_end", "stage",
+            "score", "result", "summary", "assessments", "indicator_values", "improvements",
+        ]  # fmt: skip
+
+
+class ServiceEvaluationViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Service evaluations: the evaluated organisation's supervisors and the coordinators."""
+
+    serializer_class = ServiceEvaluationSerializer
+    base_queryset = m.ServiceEvaluation.objects.select_related(
+        "organisation", "catalogue"
+    ).prefetch_related("assessments__criterion", "indicator_values", "improvements")
+
+
+class IndicatorProviderView(views.APIView):
+    """The indicators this installation computes from its own records (code, label, unit,
+    source): the contact centre's appear here once that app is installed."""
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        from . import indicators
+
+        return Response(
+            [
+                {"code": p.code, "label": str(p.label), "unit": p.unit, "source": str(p.source),
+                 "description": str(p.description)}
+                for p in indicators.providers()
+            ]
+        )  # fmt: skip
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    countries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Activity
+        fields = [
+            "id", "kind", "title", "starts_on", "ends_on", "place", "countries", "description",
+            "outcomes", "participants_count", "organisations_count", "target_groups", "reach",
+            "summary",
+        ]  # fmt: skip
+
+    def get_summary(self, activity) -> dict:
+        """Counts by sector and country and mean scores: never a participant's name."""
+        summary = selectors.training_summary(activity)
+        summary["by_sector"] = {str(k): v for k, v in summary["by_sector"].items()}
+        return summary
+
+
+class ActivityViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Activities (visits, trainings, forums, campaigns) the user may see; `?kind=`."""
+
+    serializer_class = ActivitySerializer
+    base_queryset = m.Activity.objects.prefetch_related("countries")
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        kind = self.request.query_params.get("kind")
+        return rows.filter(kind=kind) if kind else rows

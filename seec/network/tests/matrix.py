@@ -277,6 +277,39 @@ def checks(Check):
             lambda w: f"/network/projects/{x('project')(w).pk}/edit/",
             COORD,
         ),
+        api(
+            "network: own evaluation (API)",
+            lambda w: f"/api/network/evaluations/{x('evaluation')(w).pk}/",
+            COORD | SUPERVISORS,
+        ),
+        api(
+            "network: foreign evaluation (API)",
+            lambda w: f"/api/network/evaluations/{x('foreign_evaluation')(w).pk}/",
+            COORD,
+        ),
+        api(
+            "network: foreign evaluation in the list (API)",
+            lambda w: "/api/network/evaluations/",
+            COORD,
+            marker=lambda w: f'"id":{x("foreign_evaluation")(w).pk},',
+        ),
+        api("network: indicators (API)", lambda w: "/api/network/indicators/", ALL),
+        api(
+            "network: own country's activity (API)",
+            lambda w: f"/api/network/activities/{x('activity')(w).pk}/",
+            ANALYSTS | PERSONAL,
+        ),
+        api(
+            "network: foreign activity (API)",
+            lambda w: f"/api/network/activities/{x('foreign_activity')(w).pk}/",
+            ANALYSTS,
+        ),
+        api(
+            "network: no participant's name in the API",
+            lambda w: "/api/network/activities/",
+            NOBODY,
+            marker=lambda w: "Participant Eleni",
+        ),
     ]
 
 
@@ -334,6 +367,11 @@ ROUTES = {
     "network:project-edit",
     "network:certificates-issue",
     "network:follow-up",
+    "service-evaluation-list",
+    "service-evaluation-detail",
+    "network-indicators",
+    "network-activity-list",
+    "network-activity-detail",
     "action-plan-detail",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
