@@ -1286,3 +1286,8 @@ class ImprovementAction(models.Model):
 
     def __str__(self):
         return self.action[:80]
+
+    @property
+    def done_step(self) -> str:
+        """The evaluation step that marks this action done (network:evaluation-step)."""
+        return f"done-{self.pk}"
