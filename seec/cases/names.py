@@ -26,6 +26,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
+from seec import transliteration
+
 CONVENTIONS: tuple[str, ...] = ("sr", "mk", "bg", "uk", "ru", "el", "el-phonetic")
 
 # Limits that keep a pasted paragraph from producing thousands of index rows. The key limit
@@ -35,95 +37,22 @@ MAX_TOKENS = 8
 MAX_FORMS = 12
 MAX_KEY_CHARS = 24
 
-# --- Cyrillic ------------------------------------------------------------------------------
+# --- Scripts -------------------------------------------------------------------------------
 
-# What any convention does with a letter outside its own alphabet (a Ukrainian є in a name
-# read as Russian, a Serbian ђ read as Bulgarian): the nearest usual spelling. Diacritics are
-# kept so that latin_forms spells them both ways, as it does for Latin input.
-_CYRILLIC_ANY = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "ѓ": "gj", "е": "e",
-    "ё": "e", "є": "ye", "ж": "zh", "з": "z", "ѕ": "dz", "и": "i", "і": "i", "ї": "yi",
-    "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "ќ": "kj", "у": "u",
-    "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dž", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ґ": "g",
-}  # fmt: skip
-
-# Serbian official Latin script: one letter for one letter.
-_SR = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž",
-    "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
-    "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u",
-    "ф": "f", "х": "h", "ц": "c", "ч": "č", "џ": "dž", "ш": "š",
-    # Russian and Ukrainian letters as Serbian writes them in foreign names (Jurij, Šćukin).
-    "й": "j", "я": "ja", "ю": "ju", "ё": "jo", "є": "je", "ї": "ji", "щ": "šč",
-}  # fmt: skip
-
-# Macedonian official Latin script (the one with diacritics; passports use zh/ch/sh, which
-# latin_forms adds as the digraph spelling of ž/č/š).
-_MK = {
-    **_SR,
-    "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
-}  # fmt: skip
-
-# Bulgarian, the Transliteration Act of 2009.
-_BG = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
-}  # fmt: skip
-
-# Ukrainian national system (Cabinet of Ministers resolution 55, 2010); є ї й ю я have a
-# second spelling inside a word, see _UK_INSIDE.
-_UK = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
-    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l",
-    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "yu",
-    "я": "ya",
-}  # fmt: skip
-_UK_INSIDE = {"є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia"}
-
-# Russian, BGN/PCGN-like without its apostrophes (ё as e: most Russian text omits the dots,
-# so Артём and Артем must come out alike).
-_RU = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya",
-}  # fmt: skip
-
-_CYRILLIC_TABLES = {
-    "sr": {**_CYRILLIC_ANY, **_SR},
-    "mk": {**_CYRILLIC_ANY, **_MK},
-    "bg": {**_CYRILLIC_ANY, **_BG},
-    "uk": {**_CYRILLIC_ANY, **_UK},
-    "ru": {**_CYRILLIC_ANY, **_RU},
+# The transliteration standards live in seec.transliteration, the one place that search,
+# linkage, private matching and the alerts' wording share. Here each convention a name is
+# spelt by for search is one of its standards.
+_CONVENTION_STANDARDS = {
+    "sr": "sr",  # Serbian Latin (Gaj)
+    "mk": "mk",  # Macedonian official romanisation (2008, passports)
+    "bg": "bg",  # Bulgarian Transliteration Act (2009)
+    "uk": "uk",  # Ukrainian national system (2010)
+    # Russian as passports wrote it before 2013 (Yuliya, Khrushchev): what older documents
+    # and foreign databases use for every Cyrillic name, Ukrainian ones included (Sergiy).
+    "ru": "ru-passport-1997",
+    "el": "elot743",  # ELOT 743
+    "el-phonetic": "el-phonetic",  # how Greeks commonly write their names (Yiorgos)
 }
-
-
-def _translation(table: dict[str, str]) -> dict[int, str]:
-    mapping = {}
-    for low, latin in table.items():
-        mapping[ord(low)] = latin
-        mapping[ord(low.upper())] = latin[:1].upper() + latin[1:]
-    return mapping
-
-
-# Most names need nothing but a letter-for-letter table, which str.translate does fast; text
-# that needs more (see _NEEDS_CARE) goes letter by letter.
-_CYRILLIC_TRANSLATIONS = {c: _translation(t) for c, t in _CYRILLIC_TABLES.items()}
-_CAPITAL_WORD = "[A-Z\u00c0-\u00de\u0400-\u042f\u0490]{2}"  # Ж in ЖЕЛЬКО is ZH, not Zh
-_NEEDS_CARE = {
-    convention: re.compile("|".join(filter(None, ["['’ʼ`´ʹ‘]", _CAPITAL_WORD, extra])))
-    for convention, extra in {
-        "sr": "", "mk": "", "ru": "",
-        "bg": "(?i:ия)",
-        "uk": "[єїйюяЄЇЙЮЯ]|(?i:зг)",
-    }.items()
-}  # fmt: skip
 
 # The letters of each alphabet: a convention applies to a Cyrillic name only if it has all
 # of the name's letters (ђ rules out everything but Serbian; і, ї, є, ґ mean Ukrainian).
@@ -139,54 +68,13 @@ _CYRILLIC_CONVENTIONS = ("sr", "mk", "bg", "uk", "ru")
 # Cyrillic name (Ukrainian ones included: Сергій → Sergiy), so it is always one of the forms.
 _GENERIC_CYRILLIC = "ru"
 
-# Ukrainian and Belarusian write an apostrophe inside words (Мар'яна); it is no separator.
-_APOSTROPHES = frozenset("'’ʼ`´ʹ‘")
-
 _CYRILLIC = re.compile("[\u0400-\u052f]")
 _GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
-
-# --- Greek ---------------------------------------------------------------------------------
-
-_GREEK_VOWELS = frozenset("αεηιουω")
-# Before these (and before vowels) αυ/ευ/ηυ are read av/ev/iv; otherwise af/ef/if.
-_GREEK_VOICED = frozenset("βγδζλμνρ")
-
-# ELOT 743 letter by letter; the digraph rules are in _greek_letters.
-_ELOT = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
-    "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
-    "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
-    "ω": "o",
-}  # fmt: skip
-# How Greeks commonly write their own names (Hatzidakis, Yiannis, Babis): by sound.
-_EL_PHONETIC = {**_ELOT, "υ": "i", "χ": "h"}
-# Pairs read as one vowel in the common spelling (ου stays ou in both systems).
-_EL_PHONETIC_VOWEL_PAIRS = {"αι": "e", "ει": "i", "οι": "i", "υι": "i"}
-
-
-def _greek_letter_table() -> dict[str, tuple[str, bool]]:
-    """Every Greek character, monotonic or polytonic, as (base letter, has a diaeresis)."""
-    table = {}
-    for code in (*range(0x370, 0x400), *range(0x1F00, 0x2000)):
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        base = decomposed[0].lower()
-        if base in _ELOT:
-            table[chr(code)] = (base, "\u0308" in decomposed)
-    return table
-
-
-_GREEK_LETTERS = _greek_letter_table()
-_NOT_GREEK = ("", False)
 
 
 def script_of(text: str) -> str:
     """ "Cyrl", "Grek" or "Latn": the script of a name's letters (Latin when it has none)."""
-    for ch in text:
-        if _CYRILLIC.match(ch):
-            return "Cyrl"
-        if _GREEK.match(ch):
-            return "Grek"
-    return "Latn"
+    return transliteration.script_of(text)
 
 
 # --- Latin ---------------------------------------------------------------------------------
@@ -278,15 +166,11 @@ _MAX_EXTRA_PENALISED = 3
 
 
 def transliterate(text: str, convention: str) -> str:
-    """Cyrillic/Greek text to Latin by one named convention (sr: Serbian official Latin ђ→đ etc.;
-    mk: Macedonian official (ѓ→gj, ќ→kj, ѕ→dz, џ→dž...); bg: Bulgarian official 2009
-    (ж→zh, ц→ts, щ→sht, ъ→a, ю→yu, я→ya); uk: Ukrainian national 2010 (г→h, ґ→g, и→y, і→i,
-    ї→yi/i, є→ye/ie, й→y/i, х→kh, щ→shch, ю→yu/iu, я→ya/ia, initial vs other positions);
-    ru: Russian (ISO 9/BGN-like, ж→zh, х→kh, щ→shch); el: ELOT 743 (Greek → Latin, with the
-    digraph rules: ου→ou, αυ/ευ→av/ev or af/ef by the next letter, γγ→ng, γκ→gk, μπ→mp, ντ→nt,
-    χ→ch, θ→th, ψ→ps, ξ→x, η→i, υ→y, ω→o, final ς); el-phonetic: how Greeks commonly write
-    their names in Latin (χ→h, υ→i, ου→ou, γι before vowel→y/gi, β→v, μπ→b at word start, ντ→d at
-    word start, αι→e, ει/οι→i, ...)). Latin letters pass through unchanged (diacritics kept).
+    """Cyrillic/Greek text to Latin by one named convention, a standard of
+    seec.transliteration (`_CONVENTION_STANDARDS`: sr Serbian Latin; mk Macedonian 2008;
+    bg Bulgarian 2009; uk Ukrainian 2010; ru Russian passports before 2013; el ELOT 743;
+    el-phonetic the everyday Greek spelling). Latin letters pass through unchanged
+    (diacritics kept).
 
     Letters of the other script are transliterated too (Greek in a Cyrillic convention by
     ELOT 743, Cyrillic in a Greek one by the Russian table), so that a name typed in mixed
@@ -296,122 +180,13 @@ def transliterate(text: str, convention: str) -> str:
         raise ValueError(f"Unknown convention {convention!r}; expected one of {CONVENTIONS}")
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    cyrillic = convention if convention in _CYRILLIC_TABLES else _GENERIC_CYRILLIC
-    text = _transliterate_cyrillic(text, cyrillic)
-    return _transliterate_greek(text, phonetic=convention == "el-phonetic")
-
-
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u052f"
-
-
-def _at_word_start(text: str, i: int) -> bool:
-    if i == 0:
-        return True
-    before = text[i - 1]
-    if before in _APOSTROPHES:  # Мар'яна: the я after the apostrophe is inside the word
-        return not (i >= 2 and text[i - 2].isalpha())
-    return not before.isalpha()
-
-
-def _cased(latin: str, text: str, i: int) -> str:
-    """`latin` in the case of text[i]: capitalised, or all capitals inside a capital word."""
-    if not latin or not text[i].isupper():
-        return latin
-    after = text[i + 1] if i + 1 < len(text) else ""
-    before = text[i - 1] if i > 0 else ""
-    neighbour = after if after.isalpha() else before
-    if neighbour.isalpha() and neighbour.isupper():
-        return latin.upper()
-    return latin[0].upper() + latin[1:]
-
-
-def _transliterate_cyrillic(text: str, convention: str) -> str:
-    if _NEEDS_CARE[convention].search(text) is None:
-        return text.translate(_CYRILLIC_TRANSLATIONS[convention])
-    table = _CYRILLIC_TABLES[convention]
-    out = []
-    last = len(text) - 1
-    for i, ch in enumerate(text):
-        low = ch.lower()
-        latin = table.get(low)
-        if latin is None:
-            inside_word = 0 < i < last and _is_cyrillic(text[i - 1]) and _is_cyrillic(text[i + 1])
-            if not (ch in _APOSTROPHES and inside_word):
-                out.append(ch)
-            continue
-        if convention == "uk":
-            latin = _ukrainian_position(text, i, low, latin)
-        elif convention == "bg" and low == "я" and _ends_in_iya(text, i):
-            latin = "a"  # the 2009 act writes a final -ия as -ia (Мария → Maria)
-        out.append(_cased(latin, text, i))
-    return "".join(out)
-
-
-def _ends_in_iya(text: str, i: int) -> bool:
-    at_end = i == len(text) - 1 or not text[i + 1].isalpha()
-    return at_end and i > 0 and text[i - 1].lower() == "и"
-
-
-def _ukrainian_position(text: str, i: int, low: str, latin: str) -> str:
-    if low in _UK_INSIDE and not _at_word_start(text, i):
-        return _UK_INSIDE[low]
-    if low == "г" and i > 0 and text[i - 1].lower() == "з":
-        return "gh"  # зг → zgh, so that it is not read as ж (zh)
-    return latin
-
-
-def _transliterate_greek(text: str, *, phonetic: bool) -> str:
-    if _GREEK.search(text) is None:
-        return text
-    # Two empty places at the end spare the look-ahead its bounds checks.
-    letters = [_GREEK_LETTERS.get(ch, _NOT_GREEK) for ch in text] + [_NOT_GREEK] * 2
-    out = []
-    i = 0
-    while i < len(text):
-        if not letters[i][0]:
-            out.append(text[i])
-            i += 1
-            continue
-        latin, used = _greek_letters(letters, i, _at_word_start(text, i), phonetic)
-        out.append(_cased(latin, text, i))
-        i += used
-    return "".join(out)
-
-
-def _greek_letters(
-    letters: list[tuple[str, bool]], i: int, start: bool, phonetic: bool
-) -> tuple[str, int]:
-    """The Latin for the Greek letter at i, and how many letters that used (1 or 2)."""
-    table = _EL_PHONETIC if phonetic else _ELOT
-    this = letters[i][0]
-    following, following_diaeresis = letters[i + 1]
-    after = letters[i + 2][0]
-    pair = this + following
-    # A diaeresis on the second letter keeps the two apart (Προϊστάμενος, Ταΰγετος).
-    joins = bool(following) and not following_diaeresis
-    if pair == "ου" and joins:
-        return "ou", 2
-    if this in "αεη" and following == "υ" and joins:
-        voiced = after in _GREEK_VOWELS or after in _GREEK_VOICED
-        return table[this] + ("v" if voiced else "f"), 2
-    if pair in ("γγ", "γξ", "γχ"):
-        return "n" + table[following], 2
-    if phonetic:
-        if pair in _EL_PHONETIC_VOWEL_PAIRS and joins:
-            return _EL_PHONETIC_VOWEL_PAIRS[pair], 2
-        # γι is a glide at the start or between vowels (Yiannis, Panayiotis), not in Georgios.
-        glide = start or (i > 0 and letters[i - 1][0] in _GREEK_VOWELS)
-        if pair == "γι" and joins and after in _GREEK_VOWELS and glide:
-            return "yi", 2
-        if pair == "μπ":
-            return ("b" if start else "mb"), 2
-        if pair == "ντ":
-            return ("d" if start else "nt"), 2
-        if pair == "γκ":
-            return ("g" if start else "ng"), 2
-    return table[this], 1
+    standards = transliteration.STANDARDS
+    if convention.startswith("el"):
+        if _CYRILLIC.search(text):
+            text = standards[_CONVENTION_STANDARDS["ru"]](text)
+        return standards[_CONVENTION_STANDARDS[convention]](text)
+    text = standards[_CONVENTION_STANDARDS[convention]](text)
+    return standards["elot743"](text) if _GREEK.search(text) else text
 
 
 # --- Latin forms ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Pure Python: no database, no Django (run with `-p no:django`).
 
 import itertools
 import string
-import time
 
 import pytest
 
@@ -305,7 +304,7 @@ def test_serbian_cyrillic_letters():
 
 def test_macedonian_cyrillic_letters():
     assert names.transliterate("Ѓорѓи Ќосев Ѕвезда Џеладин", "mk") == (
-        "Gjorgji Kjosev Dzvezda Dželadin"
+        "Gjorgji Kjosev Dzvezda Dzheladin"
     )
     assert names.latin_forms("Ѓорѓиев") == {"gjorgjiev"}
 
@@ -429,7 +428,9 @@ def test_similarity_accepts_forms_that_are_not_normalised():
     assert names.name_similarity("Marija Djordjevic", ["Марија Ђорђевић"]) == 1.0
 
 
-# --- 6. Speed ------------------------------------------------------------------------------
+# --- 6. Index size ------------------------------------------------------------------------
+# Speed is measured by bench/case_search.py; what a test can hold is that a name's keys stay
+# few enough to store one row per key per case for a million cases.
 
 
 def three_token_names(count):
@@ -448,40 +449,11 @@ def three_token_names(count):
     return [" ".join(parts) for parts in itertools.islice(combos, count)]
 
 
-def mean_seconds(function, sample, *, cold):
-    """Mean time of function over sample; cold: with the module's caches emptied each time."""
-    names.latin_forms.cache_clear()
-    names.phonetic_key.cache_clear()
-    total = 0.0
-    for item in sample:
-        if cold:
-            names.latin_forms.cache_clear()
-            names.phonetic_key.cache_clear()
-        start = time.perf_counter()
-        function(item)
-        total += time.perf_counter() - start
-    return total / len(sample)
-
-
-def test_name_keys_of_a_three_token_name_takes_well_under_a_millisecond(capsys):
-    sample = three_token_names(10_000)
-    assert len(set(sample)) == 10_000
-    # The best of three passes: the machine may be busy with other work.
-    warm = min(mean_seconds(names.name_keys, sample, cold=False) for _ in range(3))
-    cold = min(mean_seconds(names.name_keys, sample[:2_000], cold=True) for _ in range(3))
-    keys = sum(len(names.name_keys(name)) for name in sample) / len(sample)
-    with capsys.disabled():
-        print(
-            f"\nname_keys of a 3-token name: {warm * 1e6:.0f} µs "
-            f"({cold * 1e6:.0f} µs with no cache), {keys:.1f} keys"
-        )
-    assert warm < 0.0005
-    assert cold < 0.0005
-
-
-def test_name_similarity_is_fast_enough_to_rank_two_hundred_candidates():
-    stored = [names.latin_forms(name) for name in three_token_names(200)]
-    start = time.perf_counter()
-    for forms in stored:
-        names.name_similarity("Marija Jovanovic Petrova", forms)
-    assert time.perf_counter() - start < 0.5
+def test_a_three_token_name_has_a_bounded_number_of_keys():
+    sample = three_token_names(2_000)
+    counts = [len(names.name_keys(name)) for name in sample]
+    assert min(counts) > 0
+    assert sum(counts) / len(counts) < 60
+    assert all(
+        len(key) <= names.MAX_KEY_CHARS for name in sample[:200] for key in names.name_keys(name)
+    )

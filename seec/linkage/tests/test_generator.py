@@ -3,7 +3,6 @@
 Pure Python: no database.
 """
 
-import time
 from collections import defaultdict
 
 from seec.cases import names
@@ -86,9 +85,6 @@ def test_each_country_has_its_name_pools():
         assert evaluation_names.PLACES[country], country
 
 
-def test_fifty_thousand_records_are_generated_in_well_under_a_minute():
-    # A generous bound, not a benchmark: it runs in a few seconds on the 2-core machine.
-    started = time.perf_counter()
+def test_fifty_thousand_records_are_generated():
     records = generator.generate(50_000, seed=9)
     assert len(records) == 50_000
-    assert time.perf_counter() - started < 30
