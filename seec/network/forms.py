@@ -23,7 +23,10 @@ class AtDateForm(forms.Form):
 
     def __init__(self, data, topics=None):
         super().__init__(data)
-        self.fields["topic"].choices = [(k, t.label) for k, t in (topics or {}).items()]
+        if topics is None:
+            del self.fields["topic"]
+        else:
+            self.fields["topic"].choices = [(k, t.label) for k, t in topics.items()]
 
     def clean_at(self):
         at = self.cleaned_data.get("at")

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from seec.core.models import Country
 
@@ -64,7 +65,8 @@ class HotlineState:
 
     @property
     def stage(self) -> str:
-        return self.fact.stage if self.fact else HotlineStage.NONE
+        """The stage, or "" where nothing is recorded for the country by that date."""
+        return self.fact.stage if self.fact else ""
 
 
 @dataclass
@@ -126,12 +128,16 @@ def _convention_states(day, countries) -> dict[str, list[ConventionState]]:
     return out
 
 
-def _latest_evaluations(countries) -> dict[str, ServiceEvaluation]:
-    """The latest completed evaluation of each country's hotline operator."""
+def _latest_evaluations(day, countries) -> dict[str, ServiceEvaluation]:
+    """The latest evaluation of each country's services completed by `day`."""
     found = {}
+    zone = timezone.get_current_timezone()
+    by_day = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, zone)
     evaluations = (
         ServiceEvaluation.objects.filter(
-            stage=EvaluationStage.COMPLETED, organisation__country__in=countries
+            stage=EvaluationStage.COMPLETED,
+            organisation__country__in=countries,
+            reviewed_at__lt=by_day,
         )
         .select_related("organisation", "catalogue")
         .order_by("year", "reviewed_at")
@@ -174,7 +180,7 @@ def region_profiles(at: datetime.date | None = None, countries=None) -> dict[str
         day,
         lambda f: (f.country_id, f.protocol_id),
     )
-    evaluations = _latest_evaluations(codes)
+    evaluations = _latest_evaluations(day, codes)
     return {
         country.code: CountryProfile(
             country=country,
@@ -213,7 +219,11 @@ def hotline_directory(at: datetime.date | None = None) -> list[dict]:
                 "country_name": str(profile.country),
                 "number": "116 000",
                 "stage": profile.hotline.stage,
-                "stage_label": str(HotlineStage(profile.hotline.stage).label),
+                "stage_label": str(
+                    HotlineStage(profile.hotline.stage).label
+                    if profile.hotline.stage
+                    else NOT_RECORDED.label
+                ),
                 "operational": profile.hotline.stage == HotlineStage.OPERATIONAL,
                 "operator": fact.operator if fact else "",
                 "hours": fact.hours if fact else "",
@@ -246,7 +256,7 @@ class Category:
     colour: str
 
 
-NOT_RECORDED = Category("none", "—", "#d9dde3")
+NOT_RECORDED = Category("", gettext_lazy("Not recorded"), "#ffffff")
 
 
 @dataclass(frozen=True)
@@ -259,6 +269,12 @@ class MapTopic:
     def category_of(self, profile: CountryProfile) -> Category:
         key = self.classify(profile)
         return next((c for c in self.categories if c.key == key), NOT_RECORDED)
+
+    @property
+    def legend(self) -> tuple[Category, ...]:
+        if any(c.key == NOT_RECORDED.key for c in self.categories):
+            return self.categories
+        return (*self.categories, NOT_RECORDED)
 
 
 # A sequential scale from "nothing" to "done", readable by the colour-blind.
@@ -453,7 +469,7 @@ def profile_as_dict(profile: CountryProfile) -> dict:
         "country_name": str(profile.country),
         "at": profile.at,
         "hotline": {
-            "stage": profile.hotline.stage,
+            "stage": profile.hotline.stage or None,
             "operational_since": profile.hotline.operational_since,
             "operator": hotline.operator if hotline else "",
             "hours": hotline.hours if hotline else "",

@@ -102,7 +102,7 @@ def test_hotline_directory_on_a_date_is_the_public_selector(serbia):
     assert len(rows) == 14
     assert rows["RS"]["operational"] and rows["RS"]["operator"] == "ASTRA"
     assert rows["RS"]["operational_since"] == D(2012, 7, 1)
-    assert rows["HR"]["stage"] == "none"
+    assert rows["HR"]["stage"] == "" and rows["HR"]["stage_label"] == "Not recorded"
     assert set(rows["RS"]) >= {"number", "hours", "channels", "landline", "mobile", "evaluation"}
 
 
