@@ -36,9 +36,6 @@ class DatedFact(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    # The fields that name the subject a fact is about, besides the country.
-    subject_fields: tuple[str, ...] = ()
-
     class Meta:
         abstract = True
         ordering = ["country", "effective_from", "pk"]
@@ -182,8 +179,6 @@ class RatificationFact(DatedFact):
     )
     stage = models.CharField(_("step"), max_length=20, choices=TreatyStage.choices)
 
-    subject_fields = ("convention",)
-
     class Meta(DatedFact.Meta):
         verbose_name = _("ratification step")
         verbose_name_plural = _("ratification steps")
@@ -237,8 +232,6 @@ class LegalGapFact(DatedFact):
     gap = models.ForeignKey(LegalGap, on_delete=models.CASCADE, related_name="facts")
     status = models.CharField(_("status"), max_length=20, choices=GapStatus.choices)
 
-    subject_fields = ("gap",)
-
     class Meta(DatedFact.Meta):
         verbose_name = _("gap status")
         verbose_name_plural = _("gap statuses")
@@ -283,8 +276,6 @@ class ProtocolAdoptionFact(DatedFact):
         ModelProtocol, verbose_name=_("protocol"), on_delete=models.PROTECT, related_name="facts"
     )
     stage = models.CharField(_("stage"), max_length=30, choices=AdoptionStage.choices)
-
-    subject_fields = ("protocol",)
 
     class Meta(DatedFact.Meta):
         verbose_name = _("protocol adoption")

@@ -180,9 +180,9 @@ def save_record(instance: models.Model, *, origin: Origin, data: dict, m2m: dict
         setattr(instance, name, value)
     if isinstance(instance, m.LiaisonOfficer):
         instance.search_text = liaison_search_text(instance)
-    for name in ("created_by",):
-        if created and hasattr(instance, f"{name}_id") and getattr(instance, f"{name}_id") is None:
-            setattr(instance, name, origin.actor)
+    # Records that keep their author (agreements, activities) are the acting coordinator's.
+    if created and getattr(instance, "created_by_id", False) is None:
+        instance.created_by = origin.actor
     _validated_save(instance)
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
