@@ -331,7 +331,26 @@ def map_topics() -> dict[str, MapTopic]:
             lambda p: "0" if not p.open_gaps else "1" if p.open_gaps == 1 else "2+",
         ),
     ]
-    from .models import CentreStage
+    from .models import CentreStage, ServiceStatus
+
+    topics.append(
+        MapTopic(
+            "evaluation",
+            _("116 000 service evaluation"),
+            (
+                Category(ServiceStatus.MEETS, str(ServiceStatus.MEETS.label), SCALE[4]),
+                Category(
+                    ServiceStatus.MEETS_WITH_CONDITIONS,
+                    str(ServiceStatus.MEETS_WITH_CONDITIONS.label),
+                    SCALE[1],
+                ),
+                Category(
+                    ServiceStatus.DOES_NOT_MEET, str(ServiceStatus.DOES_NOT_MEET.label), SCALE[2]
+                ),
+            ),
+            lambda p: p.evaluation.result if p.evaluation else None,
+        )
+    )
 
     topics.append(
         _stage_topic(

@@ -137,6 +137,11 @@ def test_an_ngo_evaluation_from_start_to_public_status(region, records, catalogu
 
     row = next(r for r in profiles.hotline_directory() if r["country"] == "GR")
     assert row["evaluation"]["result"] == "conditions" and row["evaluation"]["year"] == YEAR
+    topic = profiles.map_topics()["evaluation"]
+    assert topic.category_of(profiles.country_profile("GR")).key == "conditions"
+    # The picture before the evaluation was completed does not show it.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert profiles.country_profile("GR", yesterday).evaluation is None
 
 
 def test_evaluation_pages(region, records, catalogue, origin, coordinator, client):
