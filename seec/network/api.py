@@ -223,6 +223,9 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
 class CriterionAssessmentSerializer(serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion.code")
+    # Scores 0 (not met) to 3 (fully met), as plain numbers: one scale, not two enums.
+    self_score = serializers.IntegerField(read_only=True, allow_null=True)
+    review_score = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.CriterionAssessment
