@@ -10,6 +10,7 @@ from seec.contactcentre import api as contactcentre_api
 from seec.core import api as core_api
 from seec.exchange import api as exchange_api
 from seec.linkage import api as linkage_api
+from seec.network import api as network_api
 from seec.stats import api as stats_api
 
 router = DefaultRouter()
@@ -34,6 +35,15 @@ router.register(
 router.register("exchange/referrals", exchange_api.ReferralViewSet, basename="referral")
 router.register(
     "exchange/cooperation", exchange_api.CooperationRequestViewSet, basename="cooperation-request"
+)
+router.register("network/agreements", network_api.AgreementViewSet, basename="network-agreement")
+router.register("network/plans", network_api.ActionPlanViewSet, basename="action-plan")
+router.register(
+    "network/evaluations", network_api.ServiceEvaluationViewSet, basename="service-evaluation"
+)
+router.register("network/activities", network_api.ActivityViewSet, basename="network-activity")
+router.register(
+    "network/liaison-officers", network_api.LiaisonOfficerViewSet, basename="liaison-officer"
 )
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 router.register(
@@ -60,6 +70,25 @@ urlpatterns = [
         "contact-centre/metrics/",
         contactcentre_api.MetricsView.as_view(),
         name="api-contact-centre-metrics",
+    ),
+    path(
+        "network/profiles/", network_api.CountryProfileListView.as_view(), name="network-profiles"
+    ),
+    path(
+        "network/profiles/<str:code>/",
+        network_api.CountryProfileView.as_view(),
+        name="network-profile",
+    ),
+    path(
+        "network/hotline-directory/",
+        network_api.HotlineDirectoryView.as_view(),
+        name="network-hotline-directory",
+    ),
+    path("network/facts/", network_api.FactView.as_view(), name="network-facts"),
+    path(
+        "network/indicators/",
+        network_api.IndicatorProviderView.as_view(),
+        name="network-indicators",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

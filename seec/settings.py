@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "seec.exchange",
     "channels",
     "seec.contactcentre",
+    "seec.network",
 ]
 
 MIDDLEWARE = [
@@ -400,6 +401,10 @@ SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITION
 
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
+# The regional network: how many days before an agreement lapses its coordinators are reminded.
+SEEC_AGREEMENT_REMINDER_DAYS = [
+    int(days) for days in os.environ.get("SEEC_AGREEMENT_REMINDER_DAYS", "90,30,7").split(",")
+]
 # A partner's privacy-preserving encodings file (about 800 bytes a record): 64 MB is some
 # 83 000 records.
 SEEC_MAX_PPRL_FILE_BYTES = int(os.environ.get("SEEC_MAX_PPRL_FILE_MB", "64")) * 1024 * 1024

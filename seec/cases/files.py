@@ -113,23 +113,31 @@ def _cipher() -> AESGCM:
     return AESGCM(base64.b64decode(settings.SEEC_FILE_KEY))
 
 
-def _associated(case_id: int, storage_name: str) -> bytes:
-    return f"case:{case_id}:{storage_name}".encode()
+def seal(folder: str, binding: str, content: bytes) -> tuple[str, str]:
+    """Encrypt `content` bound to `binding` (the record it belongs to) and store it under
+    `folder`; returns (storage name, SHA-256 of the plain content). Other apps' documents
+    (the network's signed agreements) are kept the same way as case files."""
+    storage_name = f"{secrets.token_hex(16)}.bin"
+    nonce = secrets.token_bytes(12)
+    associated = f"{binding}:{storage_name}".encode()
+    blob = nonce + _cipher().encrypt(nonce, content, associated)
+    default_storage.save(f"{folder}/{storage_name}", ContentFile(blob))
+    return storage_name, hashlib.sha256(content).hexdigest()
+
+
+def unseal(folder: str, binding: str, storage_name: str) -> bytes:
+    with default_storage.open(f"{folder}/{storage_name}", "rb") as handle:
+        blob = handle.read()
+    return _cipher().decrypt(blob[:12], blob[12:], f"{binding}:{storage_name}".encode())
 
 
 def store(case_id: int, content: bytes) -> tuple[str, str]:
     """Encrypt and store; returns (storage name, SHA-256 of the plain content)."""
-    storage_name = f"{secrets.token_hex(16)}.bin"
-    nonce = secrets.token_bytes(12)
-    blob = nonce + _cipher().encrypt(nonce, content, _associated(case_id, storage_name))
-    default_storage.save(f"{FOLDER}/{storage_name}", ContentFile(blob))
-    return storage_name, hashlib.sha256(content).hexdigest()
+    return seal(FOLDER, f"case:{case_id}", content)
 
 
 def load(case_id: int, storage_name: str) -> bytes:
-    with default_storage.open(f"{FOLDER}/{storage_name}", "rb") as handle:
-        blob = handle.read()
-    return _cipher().decrypt(blob[:12], blob[12:], _associated(case_id, storage_name))
+    return unseal(FOLDER, f"case:{case_id}", storage_name)
 
 
 def discard(storage_name: str) -> None:

@@ -17,6 +17,7 @@ from seec.core import audit
 from seec.core.audit import Action, Origin
 from seec.core.models import RoleCode
 from seec.core.tests.factories import make_user
+from seec.network.tests import matrix as network_matrix
 
 ALL = frozenset([*RoleCode.values, "no_role"])
 DIRECTORY = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ADMINISTRATOR})
@@ -720,6 +721,9 @@ MATRIX = [
     Check("call metrics (CSV)", lambda w: "/contact-centre/metrics.csv", SUPERVISORS, api=False),
 ]
 
+# The regional network's checks live beside its code (seec/network/tests/matrix.py).
+MATRIX += network_matrix.checks(Check)
+
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
 PUBLIC_ROUTES = {
     "healthz",
@@ -1009,6 +1013,7 @@ def build_cases(region) -> dict:
         **build_linkage(region, case, shared, foreign_case),
         **build_submissions(region),
         **build_contact_centre(region),
+        "network": network_matrix.build(region),
     }
 
 
@@ -1428,5 +1433,6 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(ALERT_POST_ROUTES)
         | set(STATS_POST_ROUTES)
         | {"stats:publish-computed"}
+        | network_matrix.ROUTES
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"
