@@ -8,4 +8,6 @@ class ContactCentreConfig(AppConfig):
     verbose_name = _("116 000 contact centre")
 
     def ready(self):
-        from . import rules, services  # noqa: F401 — access rules; audit action labels
+        from . import indicators, rules, services  # noqa: F401 — access rules; audit labels
+
+        indicators.register()

@@ -147,3 +147,24 @@ def test_metrics_page_and_downloads(client, supervisor, operator):
     assert bad.status_code == 400 and "The end comes before the start." in bad.content.decode()
     client.force_login(operator)
     assert client.get(reverse("contactcentre:metrics")).status_code == 403
+
+
+def test_the_call_records_measure_a_hotlines_service_evaluation(supervisor):
+    from seec.network import indicators
+
+    import_day(supervisor)
+    measures = indicators.compute_all(
+        supervisor.organisation,
+        DAY,
+        DAY,
+        codes=["calls.answered_share", "calls.seconds_to_answer", "calls.hours_answered"],
+    )
+    answered = measures["calls.answered_share"]
+    assert (answered.numerator, answered.denominator) == (8, 10)
+    assert float(measures["calls.seconds_to_answer"].value) == 22.5
+    # Eight answered calls at 09:00, 10:00 and 11:00 (plus their waits): three hours of 168.
+    assert measures["calls.hours_answered"].numerator == 3
+    assert indicators.compute_all(
+        supervisor.organisation, DAY + timedelta(days=1), DAY + timedelta(days=1),
+        codes=["calls.answered_share"],
+    ) == {"calls.answered_share": None}  # fmt: skip

@@ -9,6 +9,7 @@ import datetime
 
 from seec.core.audit import Origin
 from seec.core.models import Country, RoleCode
+from seec.network.tests.test_agreements import a_pdf
 
 ALL = frozenset([*RoleCode.values, "no_role"])
 SIGNED_IN_WITH_ROLE = ALL - {"no_role"}
@@ -421,7 +422,7 @@ def build(region) -> dict:
 
     own = agreement("GR–MCE memorandum", [gr_partner, mce])
     foreign = agreement("RS–MCE memorandum", [rs_partner, mce])
-    pdf = b"%PDF-1.4\n%%EOF\n"
+    pdf = a_pdf()
 
     def document(on):
         return services.add_agreement_document(

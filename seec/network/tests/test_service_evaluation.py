@@ -78,7 +78,7 @@ def test_indicators_come_from_the_contact_and_case_records(region, records):
 
 
 def test_another_app_plugs_its_indicator_in(region, records, catalogue):
-    calls = "calls.answered_share"
+    calls = "test.calls_answered"
     indicators.register(calls, label="Calls answered", unit="share", source="test")(
         lambda organisation, first, last: indicators.share(9, 10)
     )
