@@ -8,6 +8,7 @@ from seec.alerts import api as alerts_api
 from seec.cases import api as cases_api
 from seec.core import api as core_api
 from seec.linkage import api as linkage_api
+from seec.protection import api as protection_api
 from seec.stats import api as stats_api
 
 router = DefaultRouter()
@@ -25,6 +26,23 @@ router.register(
 )
 router.register(
     "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
+)
+router.register("protection/victims", protection_api.ChildVictimViewSet, basename="child-victim")
+router.register(
+    "protection/providers", protection_api.ServiceProviderViewSet, basename="service-provider"
+)
+router.register("protection/referrals", protection_api.ReferralViewSet, basename="referral")
+router.register(
+    "protection/plans", protection_api.RepatriationPlanViewSet, basename="repatriation-plan"
+)
+router.register(
+    "protection/assignments", protection_api.StepAssignmentViewSet, basename="step-assignment"
+)
+router.register(
+    "protection/persons", protection_api.PersonOfInterestViewSet, basename="person-of-interest"
+)
+router.register(
+    "protection/identifiers", protection_api.TraceIdentifierViewSet, basename="trace-identifier"
 )
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")
 router.register(

@@ -8,5 +8,6 @@ urlpatterns = [
     path("alerts/", include("seec.alerts.urls")),
     path("linkage/", include("seec.linkage.urls")),
     path("stats/", include("seec.stats.urls")),
+    path("protection/", include("seec.protection.urls")),
     path("", include("seec.core.urls")),
 ]
