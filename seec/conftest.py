@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
 
@@ -103,6 +105,13 @@ def demo_region(transactional_db):
 @pytest.fixture
 def browser_page(live_url, monkeypatch):
     """A page in the system's headless Chromium, driven by Playwright, against a live server."""
+    with chromium(monkeypatch) as browser:
+        yield new_page(browser, live_url)
+
+
+@contextmanager
+def chromium(monkeypatch):
+    """The system's headless Chromium, driven by Playwright (pages: `new_page`)."""
     import os
 
     if not os.path.exists(CHROMIUM):
@@ -116,14 +125,20 @@ def browser_page(live_url, monkeypatch):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(base_url=live_url, locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        # ORM calls made while Playwright's loop ran got connections of their own context;
-        # close them, or PostgreSQL refuses to drop the test database.
-        from django.db import connections
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # ORM calls made while Playwright's loop ran got connections of their own context;
+            # close them, or PostgreSQL refuses to drop the test database.
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
+
+
+def new_page(browser, base_url, **options):
+    """A page in a context of its own (its own cookies: one signed-in user); `options` go to
+    `new_context` (a phone's viewport, say)."""
+    context = browser.new_context(base_url=base_url, **{"locale": "en-GB", **options})
+    context.set_default_timeout(15_000)
+    return context.new_page()

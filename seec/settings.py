@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,9 +58,11 @@ def local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    from seec.secret_key import weakness
+
+    if reason := weakness(SECRET_KEY):
         raise ImproperlyConfigured(
-            "Production mode needs a real SECRET_KEY: at least 50 random characters "
+            f"Production mode needs a real SECRET_KEY ({reason}): at least 50 random characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
 elif not SECRET_KEY:
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys beside TOTP (seec/core/passkeys.py)
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -107,6 +111,10 @@ INSTALLED_APPS = [
     "seec.alerts",
     "seec.linkage",
     "seec.stats",
+    "seec.exchange",
+    "channels",
+    "seec.contactcentre",
+    "seec.network",
     "seec.protection",
 ]
 
@@ -124,6 +132,7 @@ MIDDLEWARE = [
     "seec.core.middleware.SecondFactorMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "seec.core.middleware.UserLanguageMiddleware",
+    "seec.core.middleware.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out raised by the backend into its response.
@@ -160,6 +169,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "SEEC_DATABASE_POOL", True
+):
+    # Under the ASGI server each request's synchronous work runs in a thread of its own: a
+    # persistent connection per thread would pile up until PostgreSQL refuses more clients.
+    # A pool shared by the process's threads instead (Django's psycopg pool).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("SEEC_DATABASE_POOL_SIZE", "10")),
+        "timeout": 20,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -187,7 +208,7 @@ AUTHENTICATION_BACKENDS = [
     "seec.core.backends.UserBackend",  # Django's ModelBackend, the organisation read with the user
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "seec.core.hashers.OwaspArgon2PasswordHasher",  # Argon2id, OWASP's m=19 MiB, t=2, p=1
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -204,18 +225,46 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
-# Lock-out: per account and, separately, per address.
+# Lock-out of an account from one address (both together: one person's typos lock neither
+# the whole office behind a proxy nor, from elsewhere, the account's owner), for a time that
+# doubles with each further round of failures in a day (seec/core/lockout.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("SEEC_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+SEEC_LOCKOUT_BASE = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MINUTES", "5")))
+SEEC_LOCKOUT_LONGEST = timedelta(minutes=int(os.environ.get("SEEC_LOCKOUT_MAX_MINUTES", "1440")))
+AXES_COOLOFF_TIME = "seec.core.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures of the day, which the delay grows with
+# Each attempt expires by the delay of its own account and address, not the last request's.
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Retrying while locked neither counts nor prolongs the lock: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "seec.core.views.accounts.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SEEC_PROXY_COUNT", "0")) or None
+# The reverse proxies in front (addresses or networks, comma-separated), whose X-Forwarded-For
+# is believed: seec/core/client_address.py, docs/operations.md (nginx).
+SEEC_TRUSTED_PROXIES = env_list("SEEC_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "seec.core.client_address.client_address"
 
 # Two-factor sign-in (TOTP): required in production for roles that see a child's personal data.
 SEEC_REQUIRE_SECOND_FACTOR = env_bool("SEEC_REQUIRE_SECOND_FACTOR", PRODUCTION)
 OTP_TOTP_ISSUER = "SEEC Platform"
+# Passkeys (WebAuthn) as the second factor beside TOTP, never instead of the password. The
+# relying party is the host the platform is reached under (ALLOWED_HOSTS), the origin its own.
+OTP_WEBAUTHN_RP_NAME = "SEEC Platform"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "seec.core.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SEEC_WEBAUTHN_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS]
+    if PRODUCTION
+    else [os.environ.get("SEEC_PUBLIC_URL", "http://127.0.0.1:8000")],
+)
+if not PRODUCTION:
+    # Browsers allow passkeys on http://localhost and 127.0.0.1, which the package's check
+    # refuses; production's origins are https (from ALLOWED_HOSTS).
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
+OTP_WEBAUTHN_HELPER_CLASS = "seec.core.passkeys.Helper"
 
 # Sessions: an idle limit (renewed while in use) and an absolute limit since sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -231,6 +280,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # API tokens expire; a new one is asked for with the password (and second factor).
 SEEC_API_TOKEN_HOURS = int(os.environ.get("SEEC_API_TOKEN_HOURS", "8"))
+# ... and end sooner when unused this long (a token left in a forgotten script or laptop).
+SEEC_API_TOKEN_IDLE_MINUTES = int(os.environ.get("SEEC_API_TOKEN_IDLE_MINUTES", "60"))
+# A change of password, e-mail or second factor asks again for the password and the current
+# factor ("Confirm it's you"); the proof holds this long, for the next change or two.
+SEEC_FRESH_PROOF_SECONDS = int(os.environ.get("SEEC_FRESH_PROOF_MINUTES", "5")) * 60
 
 # --- Security headers --------------------------------------------------------------------------
 
@@ -254,21 +308,32 @@ if PRODUCTION:
 # --- Languages ---------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# Every official language of the 14 countries, in its own name (seec/core/languages.py maps
+# these interface codes to the BCP 47 tags of alerts: "sr" is sr-Cyrl, "sr-latn" sr-Latn).
 LANGUAGES = [
     ("en", "English"),
+    ("sq", "Shqip"),
+    ("bs", "Bosanski"),
+    ("bg", "Български"),
+    ("hr", "Hrvatski"),
     ("el", "Ελληνικά"),
+    ("mk", "Македонски"),
+    ("cnr", "Crnogorski"),
+    ("ro", "Română"),
     ("sr", "Српски"),
     ("sr-latn", "Srpski (latinica)"),
-    ("uk", "Українська"),
-    ("tr", "Türkçe"),
-    ("ro", "Română"),
-    ("bg", "Български"),
-    ("sq", "Shqip"),
-    ("mk", "Македонски"),
-    ("hr", "Hrvatski"),
-    ("bs", "Bosanski"),
     ("sl", "Slovenščina"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
 ]
+# Montenegrin (ISO 639-3 cnr) is not among Django's languages: its facts are added here, its
+# formats are in seec/formats/cnr/, its catalogue in seec/locale/cnr/, and where that has no
+# translation (Django's own messages among them) it falls back to Serbian in Latin script
+# before English (seec/core/montenegrin.py).
+LANG_INFO.setdefault(
+    "cnr",
+    {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"},
+)
 # The languages whose translation is complete; the others fall back to English where missing.
 SEEC_COMPLETE_LANGUAGES = ["en", "el", "uk"]
 LOCALE_PATHS = [BASE_DIR / "seec" / "locale"]
@@ -313,6 +378,9 @@ SEEC_GATEWAYS = {
 SEEC_SMS_SENDER = os.environ.get("SEEC_SMS_SENDER", "116000")
 # Sending threads per delivery worker: one batch's database writes overlap another's request.
 SEEC_DELIVERY_THREADS = int(os.environ.get("SEEC_DELIVERY_THREADS", "2"))
+# A worker's hold on a batch, renewed by its heartbeat: a dead worker's batch is taken over by
+# another within this (plus the other's half-second look).
+SEEC_DELIVERY_LEASE_SECONDS = int(os.environ.get("SEEC_DELIVERY_LEASE_SECONDS", "5"))
 # Webhook hosts allowed over plain http and on private addresses: the local fakes only.
 SEEC_WEBHOOK_ALLOWED_HOSTS = [
     host for host in os.environ.get("SEEC_WEBHOOK_ALLOWED_HOSTS", "" if PRODUCTION else
@@ -334,6 +402,10 @@ SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITION
 
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
+# The regional network: how many days before an agreement lapses its coordinators are reminded.
+SEEC_AGREEMENT_REMINDER_DAYS = [
+    int(days) for days in os.environ.get("SEEC_AGREEMENT_REMINDER_DAYS", "90,30,7").split(",")
+]
 # A partner's privacy-preserving encodings file (about 800 bytes a record): 64 MB is some
 # 83 000 records.
 SEEC_MAX_PPRL_FILE_BYTES = int(os.environ.get("SEEC_MAX_PPRL_FILE_MB", "64")) * 1024 * 1024
@@ -347,6 +419,46 @@ SEEC_LINKAGE_UPLOAD_MAX_RETENTION_DAYS = int(
 # this long after it was uploaded, if the upload was left unfinished.
 SEEC_LINKAGE_UPLOAD_HOLD_HOURS = int(os.environ.get("SEEC_LINKAGE_UPLOAD_HOLD_HOURS", "12"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A photo's pixels, read from its header before any decoding: a small file that would expand
+# to gigapixels (a decompression bomb) is refused. 40 MP is more than any phone's camera.
+SEEC_MAX_PHOTO_PIXELS = int(os.environ.get("SEEC_MAX_PHOTO_MEGAPIXELS", "40")) * 1_000_000
+# Optional virus scan of uploads by a ClamAV daemon (seec/core/virus_scan.py): a Unix socket,
+# or a host and port. Off when neither is set; when on, a file that cannot be scanned is refused.
+SEEC_CLAMD_SOCKET = os.environ.get("SEEC_CLAMD_SOCKET", "")
+SEEC_CLAMD_HOST = os.environ.get("SEEC_CLAMD_HOST", "")
+SEEC_CLAMD_PORT = int(os.environ.get("SEEC_CLAMD_PORT", "3310"))
+SEEC_CLAMD_TIMEOUT = float(os.environ.get("SEEC_CLAMD_TIMEOUT", "30"))
+
+# --- Exchange between installations (seec/exchange, docs/exchange.md) ---------------------------
+# This node's identifier (unique in the network: it prefixes every distribution id), its name
+# and the address its peers reach it at.
+SEEC_NODE_ID = os.environ.get("SEEC_NODE_ID", "seec-local")
+SEEC_NODE_NAME = os.environ.get("SEEC_NODE_NAME", "SEEC Platform")
+SEEC_NODE_URL = os.environ.get("SEEC_NODE_URL", SEEC_PUBLIC_URL)
+# The countries whose organisations this node hosts (comma-separated ISO codes; INT for the
+# international bodies); empty: every organisation in its database.
+SEEC_NODE_COUNTRIES = env_list("SEEC_NODE_COUNTRIES", [])
+# How long a message may wait for delivery before it expires into the dead letters.
+SEEC_EXCHANGE_MESSAGE_HOURS = int(os.environ.get("SEEC_EXCHANGE_MESSAGE_HOURS", "72"))
+# Retries: the first after RETRY_BASE seconds, doubling up to RETRY_MAX (with jitter).
+SEEC_EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_BASE_SECONDS", "2"))
+SEEC_EXCHANGE_RETRY_MAX_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_MAX_SECONDS", "120"))
+# A worker's hold on the messages it is delivering; a killed worker's messages wait this long.
+SEEC_EXCHANGE_LEASE_SECONDS = int(os.environ.get("SEEC_EXCHANGE_LEASE_SECONDS", "60"))
+# A signed request older (or newer) than this is refused; the same window bounds replays.
+SEEC_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SEEC_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
+# The largest message body the inbox reads (private matching's encodings are the largest).
+SEEC_EXCHANGE_MAX_BODY_BYTES = int(
+    os.environ.get(
+        "SEEC_EXCHANGE_MAX_BODY_BYTES",
+        int(os.environ.get("SEEC_EXCHANGE_MAX_BODY_MB", "16")) * 1024 * 1024,
+    )
+)
+# The domain of this node's PFIF record ids (`domain/case-number`), and the largest PFIF file read.
+SEEC_PFIF_DOMAIN = os.environ.get("SEEC_PFIF_DOMAIN", f"{SEEC_NODE_ID}.seec.example").lower()
+SEEC_PFIF_MAX_BYTES = int(os.environ.get("SEEC_PFIF_MAX_MB", "20")) * 1024 * 1024
+# Peers reached over plain http (closed networks, the demo nodes); production wants https.
+SEEC_EXCHANGE_ALLOW_HTTP = env_bool("SEEC_EXCHANGE_ALLOW_HTTP", not PRODUCTION)
 
 # --- Static files ------------------------------------------------------------------------------
 
@@ -459,6 +571,9 @@ SPECTACULAR_SETTINGS = {
         "FileKindEnum": "seec.cases.models.FileKind",
         "CategoryEnum": "seec.cases.models.Category",
         "LinkageRunKindEnum": "seec.linkage.models.RunKind",
+        "CooperationKindEnum": "seec.exchange.models.CooperationKind",
+        "SourceReliabilityEnum": "seec.exchange.models.SourceReliability",
+        "InformationAccuracyEnum": "seec.exchange.models.InformationAccuracy",
         "LinkageRunStatusEnum": "seec.linkage.models.RunStatus",
         "PairStatusEnum": "seec.linkage.models.PairStatus",
     },
@@ -478,8 +593,44 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "splink": {"level": "WARNING"},
         "py4j": {"level": "WARNING"},  # the Python side of Spark's bridge, chatty at INFO
+        "pikepdf": {"level": "WARNING"},  # announces its logging bridge at INFO on import
     },
 }
+
+# --- Contact centre ----------------------------------------------------------------------------
+# WebSockets (chat, screen pop, the live queue) pass through a channel layer: in one process
+# (`make run`) an in-memory one; with several processes or a PBX connector beside the server, Redis
+# (SEEC_CHANNEL_LAYER_URL=redis://127.0.0.1:6379/0), where pub/sub names start with the prefix.
+SEEC_CHANNEL_LAYER_URL = os.environ.get("SEEC_CHANNEL_LAYER_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [SEEC_CHANNEL_LAYER_URL],
+                "prefix": os.environ.get("SEEC_CHANNEL_LAYER_PREFIX", "seec"),
+            },
+        }
+        if SEEC_CHANNEL_LAYER_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+# A chat or SMS message: at most this many characters; a client sending faster than these
+# limits is refused (per connection, and per address across connections).
+SEEC_CHAT_MAX_MESSAGE_CHARS = int(os.environ.get("SEEC_CHAT_MAX_MESSAGE_CHARS", "2000"))
+SEEC_CHAT_MESSAGES_PER_10_SECONDS = int(os.environ.get("SEEC_CHAT_MESSAGES_PER_10_SECONDS", "8"))
+SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS = int(
+    os.environ.get("SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "120")
+)
+# Web chats a visitor's address may open per hour.
+SEEC_CHAT_STARTS_PER_HOUR = int(os.environ.get("SEEC_CHAT_STARTS_PER_HOUR", "10"))
+# A signed PBX or SMS event older than this (or from the future) is refused: no replays.
+SEEC_PBX_SIGNATURE_MAX_AGE_SECONDS = int(os.environ.get("SEEC_PBX_SIGNATURE_MAX_AGE", "300"))
+# Transcripts of chats and SMS without a case are kept this long after the conversation ended;
+# those of a case until the case has been closed this long (`manage.py purge_transcripts`).
+SEEC_TRANSCRIPT_RETENTION_DAYS = int(os.environ.get("SEEC_TRANSCRIPT_RETENTION_DAYS", "365"))
+# The centre's targets (minutes): a new disappearance passed to police, a follow-up call made.
+SEEC_POLICE_NOTIFIED_WITHIN_MINUTES = int(os.environ.get("SEEC_POLICE_WITHIN_MINUTES", "60"))
 
 # --- Audit trail (issue 16/17) ----------------------------------------------------------------
 # Where `manage.py anchor_audit` (daily) appends the chain head, signed: keep it on another disk

@@ -19,7 +19,21 @@ INSTALLED_APPS = [*INSTALLED_APPS, "seec.core.tests.dossiers"]  # noqa: F405
 # Persistent connections would outlive the live server's threads and block dropping the test
 # database on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Nor a pool: its idle connections would too.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
 SEEC_DELIVERY_THREADS = 1  # in-process tests: other threads would not see the test transaction
+# The contact centre's channel layer on Redis, as in production (CI starts Redis; .ci/run).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [os.environ.get("SEEC_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")],
+            # Pub/sub names are server-wide (not per database): a prefix of the test run's own.
+            "prefix": f"seec-test-{os.getpid()}",
+        },
+    }
+}
+
 # No anchor file shared between test runs: the tests that anchor give their own.
 SEEC_AUDIT_ANCHOR_FILE = ""
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405

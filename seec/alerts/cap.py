@@ -100,6 +100,7 @@ class CapInfo:
     resources: tuple[CapResource, ...] = ()
     areas: tuple[CapArea, ...] = ()
     parameters: tuple[tuple[str, str], ...] = ()
+    onset: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,8 @@ def _message_problems(message: CapMessage) -> list[str]:
         if not info.headline.strip():
             problems.append(f"{label} headline: must not be empty")
         problems += _time_problems(f"{label} expires", info.expires)
+        if info.onset is not None:
+            problems += _time_problems(f"{label} onset", info.onset)
         for resource in info.resources:
             where = f"{label} resource '{resource.description}'"
             if not (resource.description.strip() and resource.mime_type.strip()):
@@ -322,6 +325,8 @@ def build(message: CapMessage) -> etree._Element:
         _sub(block, "severity", "Severe")
         _sub(block, "certainty", info.certainty)
         _pair(block, "eventCode", "SAME", "CAE")
+        if info.onset is not None:
+            _sub(block, "onset", cap_datetime(info.onset))
         _sub(block, "expires", cap_datetime(info.expires))
         _optional(block, "senderName", info.sender_name)
         _sub(block, "headline", info.headline)

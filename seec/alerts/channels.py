@@ -16,7 +16,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from seec.core.languages import interface_language, tag_of
+
 from .models import Alert, CapMessage, Channel
+from .sms import fit
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,9 @@ class GatewayChannel:
     def send(self, message: CapMessage, recipients: list[Recipient]) -> dict[int, Outcome]:
         texts = texts_of(message)
         payload = self.payload(message, texts, recipients)
+        headers = {"Idempotency-Key": idempotency_key(self.channel, message, recipients)}
         try:
-            response = self.client.post(self.base_url() + self.path, json=payload)
+            response = self.client.post(self.base_url() + self.path, json=payload, headers=headers)
         except httpx.HTTPError as error:
             return {
                 r.delivery_id: Outcome(False, f"{type(error).__name__}", True) for r in recipients
@@ -78,6 +82,14 @@ class GatewayChannel:
         return out
 
 
+def idempotency_key(channel: str, message: CapMessage, recipients: list[Recipient]) -> str:
+    """One request's key, as e-mail and SMS providers take it (`Idempotency-Key`): the same
+    message to the same deliveries is the same request, so the one a killed worker sent is
+    answered again by the gateway, not sent again."""
+    refs = ",".join(str(r.delivery_id) for r in sorted(recipients, key=lambda r: r.delivery_id))
+    return hashlib.sha256(f"{channel}|{message.identifier}|{refs}".encode()).hexdigest()[:40]
+
+
 class EmailChannel(GatewayChannel):
     """An e-mail sending API: one request per batch, a subject and body per language."""
 
@@ -89,14 +101,18 @@ class EmailChannel(GatewayChannel):
             "message": message.identifier,
             "from": settings.DEFAULT_FROM_EMAIL,
             "content": {
-                language: {"subject": text["headline"], "text": text["body"]}
+                language: {
+                    "subject": text["headline"],
+                    "text": text["body"],
+                    "unsubscribe_label": text["unsubscribe_label"],
+                }
                 for language, text in texts.items()
             },
             "messages": [
                 {
                     "ref": str(r.delivery_id),
                     "to": r.address,
-                    "language": r.language,
+                    "language": text_language(r.language, texts),
                     # Shown under the text and sent as List-Unsubscribe (RFC 8058).
                     "unsubscribe": unsubscribe_url(r),
                 }
@@ -123,7 +139,11 @@ class SmsChannel(GatewayChannel):
             "sender": settings.SEEC_SMS_SENDER,
             "texts": {language: text["sms"] for language, text in texts.items()},
             "messages": [
-                {"ref": str(r.delivery_id), "to": r.address, "language": r.language}
+                {
+                    "ref": str(r.delivery_id),
+                    "to": r.address,
+                    "language": text_language(r.language, texts),
+                }
                 for r in recipients
             ],
         }
@@ -146,6 +166,7 @@ class WebhookChannel:
             headers = {
                 "Content-Type": "application/cap+xml",
                 "X-SEEC-Delivery": str(recipient.delivery_id),
+                "Idempotency-Key": idempotency_key(self.channel, message, [recipient]),
                 "X-SEEC-Message": message.identifier,
                 "X-SEEC-Signature": f"sha256={signature}",
             }
@@ -164,6 +185,22 @@ class WebhookChannel:
 CHANNELS = {Channel.EMAIL: EmailChannel, Channel.SMS: SmsChannel, Channel.WEBHOOK: WebhookChannel}
 
 
+def text_language(subscriber_language: str, texts: dict) -> str:
+    """Which of the alert's texts a subscriber gets: the one in the language they chose
+    (an interface code, "sr-latn"), else English, else the country's first."""
+    for tag in (tag_of(subscriber_language), "en"):
+        if tag in texts:
+            return tag
+    return next(iter(texts))
+
+
+def alert_sms(alert: Alert, text) -> str:
+    """The SMS of an alert's text as subscribers will get it (shown to the authority)."""
+    from .services import public_url
+
+    return fit(text.headline, public_url(f"/alerts/public/{alert.reference}/?lang={text.language}"))
+
+
 def texts_of(message: CapMessage) -> dict[str, dict]:
     """What e-mail and SMS say, per language of the alert: its headline, instruction and link
     (worked out once per message: a fan-out sends a thousand batches of it)."""
@@ -178,8 +215,8 @@ def _texts(message: CapMessage) -> dict[str, dict]:
     alert: Alert = message.alert
     page = public_url(f"/alerts/public/{alert.reference}/")
     out = {}
-    for text in alert.texts.all():
-        with translation.override(text.language):
+    for text in alert.texts.order_by("pk"):
+        with translation.override(interface_language(text.language)):
             if message.msg_type == CapMessage.Type.CANCEL:
                 headline = _("Child alert cancelled")
                 body = _("The child alert %(ref)s is cancelled. Thank you.") % {
@@ -188,6 +225,14 @@ def _texts(message: CapMessage) -> dict[str, dict]:
             else:
                 headline = text.headline
                 body = f"{text.description}\n\n{text.instruction}\n\n{page}?lang={text.language}"
-            sms = f"{headline}. {page}?lang={text.language}"
-        out[text.language] = {"headline": headline, "body": body, "sms": sms[:300]}
+            # Shown under the text with the subscriber's own link, in the text's language.
+            unsubscribe_label = _("Stop receiving these alerts")
+        # One segment where the headline keeps its sense in it, else two (`sms.fit`).
+        sms = fit(headline, f"{page}?lang={text.language}")
+        out[text.language] = {
+            "headline": headline,
+            "body": body,
+            "sms": sms,
+            "unsubscribe_label": unsubscribe_label,
+        }
     return out

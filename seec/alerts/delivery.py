@@ -6,10 +6,13 @@ How exactly-once holds when things break:
 - A fan-out first writes, in one transaction, one Delivery row per subscriber with one
   INSERT … SELECT (the unique (fan_out, subscriber) key makes a second try add nothing) and
   cuts them into batches: runs of one channel's deliveries, the size its gateway takes.
-- A worker claims a batch under a short lease, sends what is still queued in it with each
-  delivery's id as the idempotency key, and records the answers and the batch's end in one
-  transaction. A worker killed mid-batch leaves a lease that runs out; the next worker takes
-  the batch again, and the gateway (or the partner) recognises the keys it has already taken.
+- A worker claims a batch under a short lease (LEASE, seconds) that a heartbeat thread of the
+  worker renews while it works on it, sends what is still queued in it with each delivery's
+  id as its ref and the request's idempotency key (`Idempotency-Key`, from the message and the
+  refs), and records the answers and the batch's end in one transaction. A worker killed
+  mid-batch stops beating: its lease runs out within LEASE, another worker takes the batch
+  again (only what was in flight: one batch per sending thread), and the gateway (or the
+  partner) answers the repeated request from its idempotency key without sending twice.
 - Temporary failures (5xx, timeouts) stay queued with a growing pause, and their batch comes
   due again then; after MAX_ATTEMPTS a delivery is failed, with the gateway's last answer kept.
 
@@ -23,6 +26,7 @@ PostgreSQL skipping rows another worker has locked), and SQLite writes one at a 
 
 import threading
 import time
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -34,7 +38,10 @@ from django.utils import timezone
 from .channels import CHANNELS, Outcome, Recipient
 from .models import Delivery, DeliveryBatch, DeliveryStatus, FanOut, Subscriber
 
-LEASE = timedelta(seconds=60)
+# Short, and renewed every HEARTBEAT while held: a dead worker's batches are taken over within
+# seconds, a slow gateway request never loses its lease to a second sender.
+LEASE = timedelta(seconds=settings.SEEC_DELIVERY_LEASE_SECONDS)
+HEARTBEAT = LEASE / 5
 MAX_ATTEMPTS = 6
 GONE = Outcome(False, "unsubscribed before it was sent")
 
@@ -111,7 +118,50 @@ def reap(now=None) -> int:
     )
 
 
-def claim(fan_out: FanOut) -> DeliveryBatch | None:
+class Leases:
+    """The batches this worker holds, their leases renewed by a heartbeat thread."""
+
+    def __init__(self):
+        self.holder = uuid.uuid4().hex
+        self.held: set[int] = set()
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True, name="lease-heartbeat")
+
+    def hold(self, batch_id: int) -> None:
+        with self.lock:
+            self.held.add(batch_id)
+
+    def release(self, batch_id: int) -> None:
+        with self.lock:
+            self.held.discard(batch_id)
+
+    def renew(self) -> int:
+        with self.lock:
+            held = sorted(self.held)
+        if not held:
+            return 0
+        return DeliveryBatch.objects.filter(
+            pk__in=held, lease_holder=self.holder, done_at__isnull=True
+        ).update(leased_until=timezone.now() + LEASE)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT.total_seconds()):
+                self.renew()
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
+def claim(fan_out: FanOut, leases: Leases | None = None) -> DeliveryBatch | None:
     """Take one due batch of the fan-out that nobody holds, under a lease.
 
     The guarded UPDATE makes two workers' claims of one batch exclusive on either engine; on
@@ -129,12 +179,14 @@ def claim(fan_out: FanOut) -> DeliveryBatch | None:
         if row is None:
             return None
         cursor.execute(
-            f"UPDATE {_table(DeliveryBatch)} SET leased_until = %s "  # noqa: S608
+            f"UPDATE {_table(DeliveryBatch)} SET leased_until = %s, lease_holder = %s "  # noqa: S608
             f"WHERE id = %s AND {free}",
-            [_at(now + LEASE), row[0], _at(now), _at(now)],
+            [_at(now + LEASE), leases.holder if leases else "", row[0], _at(now), _at(now)],
         )
         if cursor.rowcount != 1:
             return None
+    if leases is not None:
+        leases.hold(row[0])
     return DeliveryBatch.objects.get(pk=row[0])
 
 
@@ -227,18 +279,24 @@ def send_batch(batch: DeliveryBatch, client: httpx.Client) -> None:
     record(batch, read_at, outcomes)
 
 
-def _drain(fan_out: FanOut, client: httpx.Client) -> None:
+def _drain(fan_out: FanOut, client: httpx.Client, leases: Leases | None) -> None:
     """Send batches of the fan-out until none is due (each sending thread runs this)."""
     try:
-        while batch := claim(fan_out):
+        while batch := claim(fan_out, leases):
             batch.fan_out = fan_out
-            send_batch(batch, client)
+            try:
+                send_batch(batch, client)
+            finally:
+                if leases is not None:
+                    leases.release(batch.pk)
     finally:
         if threading.current_thread() is not threading.main_thread():
             connection.close()  # each thread had its own connection
 
 
-def run(fan_out: FanOut, client: httpx.Client, threads: int = 1) -> bool:
+def run(
+    fan_out: FanOut, client: httpx.Client, threads: int = 1, leases: Leases | None = None
+) -> bool:
     """Send what is due of one fan-out; True once nothing is left to try.
 
     With several threads the database's writes of one batch overlap the gateway's handling
@@ -248,16 +306,16 @@ def run(fan_out: FanOut, client: httpx.Client, threads: int = 1) -> bool:
         fan_out.refresh_from_db()
     if threads > 1:
         helpers = [
-            threading.Thread(target=_drain, args=(fan_out, client), daemon=True)
+            threading.Thread(target=_drain, args=(fan_out, client, leases), daemon=True)
             for _ in range(threads - 1)
         ]
         for helper in helpers:
             helper.start()
-        _drain(fan_out, client)
+        _drain(fan_out, client, leases)
         for helper in helpers:
             helper.join()
     else:
-        _drain(fan_out, client)
+        _drain(fan_out, client, leases)
     left = DeliveryBatch.objects.filter(fan_out=fan_out, done_at__isnull=True).exists()
     if not left:
         FanOut.objects.filter(pk=fan_out.pk).update(finished_at=timezone.now())
@@ -268,7 +326,7 @@ def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
     """The delivery worker's loop: reap lost leases, send every unfinished fan-out, wait."""
     from .services import expire_due
 
-    with httpx.Client(timeout=httpx.Timeout(10.0), http2=False) as client:
+    with httpx.Client(timeout=httpx.Timeout(10.0), http2=False) as client, Leases() as leases:
         while True:
             reap()
             expire_due()  # the records follow the clock (the public pages already do)
@@ -279,7 +337,7 @@ def work(*, until_idle: bool = False, poll: float = 0.5, progress=None) -> None:
             )
             done = True
             for fan_out in pending:
-                done = run(fan_out, client, settings.SEEC_DELIVERY_THREADS) and done
+                done = run(fan_out, client, settings.SEEC_DELIVERY_THREADS, leases) and done
                 if progress:
                     progress(fan_out)
             if until_idle and done and not pending_leases():

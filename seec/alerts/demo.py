@@ -5,6 +5,7 @@ first `make run`."""
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from seec.core.models import Country, User
 from seec.core.region import REGION
 
 from . import services
+from .alert_languages import default_languages
 from .criteria import PRESETS
 from .models import Alert, AlertSettings, AlertTemplate, Channel, CriteriaPreset, Subscriber
 
@@ -22,14 +24,32 @@ DEMO_AREA = {
     "RS": ("Belgrade and Vojvodina", [(45.9, 19.0), (45.9, 21.3), (44.5, 21.3), (44.5, 19.0)]),
 }
 
+# Demo wording of a country's own (the admin's alert templates), as a national centre would
+# write it; the platform's own wording comes from the message catalogues.
+SERBIAN_TEMPLATES = {
+    "sr-Cyrl": {
+        "headline": "УЗБУНА ЗА НЕСТАЛО ДЕТЕ: {name}, {age} год.",
+        "description": "Дете је последњи пут виђено у месту {place}, {when}. {description} "
+        "{clothing}",
+        "instruction": "Ако видите дете или возило {vehicle}, одмах позовите {police} или "
+        "116 000. Не прилазите.",
+    },
+    "sr-Latn": {
+        "headline": "UZBUNA ZA NESTALO DETE: {name}, {age} god.",
+        "description": "Dete je poslednji put viđeno u mestu {place}, {when}. {description} "
+        "{clothing}",
+        "instruction": "Ako vidite dete ili vozilo {vehicle}, odmah pozovite {police} ili "
+        "116 000. Ne prilazite.",
+    },
+}
+
 
 def seed(stdout) -> None:
-    for code, (languages, *_rest) in REGION.items():
-        national = [lang for lang in languages if lang != "en"][:1]
+    for code in REGION:
         AlertSettings.objects.get_or_create(
             country_id=code,
             defaults={
-                "languages": ",".join([*national, "en"]),
+                "languages": ",".join(default_languages(code)),
                 "criteria": CriteriaPreset.EU,
                 "endangered_tier": code in {"RO", "MD"},
             },
@@ -46,13 +66,18 @@ def seed(stdout) -> None:
             "ή το 116 000. Μην πλησιάσετε.",
         },
     )
+    # Serbia too, in both of its scripts.
+    for language, template in SERBIAN_TEMPLATES.items():
+        AlertTemplate.objects.get_or_create(
+            country_settings_id="RS", language=language, tier="child_alert", defaults=template
+        )
     if not Subscriber.objects.exists():
         now = timezone.now()
         for code in REGION:
             for channel, address in (
                 (Channel.EMAIL, f"subscriber.{code.lower()}@example.org"),
                 (Channel.SMS, "+306912345678" if code == "GR" else "+381601234567"),
-                (Channel.WEBHOOK, f"http://127.0.0.1:8025/webhook/{code.lower()}"),
+                (Channel.WEBHOOK, demo_webhook(code)),
             ):
                 Subscriber.objects.create(
                     channel=channel,
@@ -63,11 +88,24 @@ def seed(stdout) -> None:
                     confirmed_at=now,
                     unsubscribe_token=secrets.token_urlsafe(32),
                 )
+    # The partners' webhooks of the demo are the local fake gateways, wherever `make run` put
+    # them this time (GATEWAY_PORT).
+    for subscriber in Subscriber.objects.filter(
+        channel=Channel.WEBHOOK, address__contains="/webhook/"
+    ):
+        if subscriber.address != demo_webhook(subscriber.country_id):
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                address=demo_webhook(subscriber.country_id)
+            )
     if Alert.objects.exists():
         return
     made = [_exercise("GR"), _exercise("RS", cancel=True)]
     if any(made):
         stdout.write("Demo alerts ready (one live exercise, one cancelled).")
+
+
+def demo_webhook(code: str) -> str:
+    return f"{settings.SEEC_GATEWAYS['email'].rstrip('/')}/webhook/{code.lower()}"
 
 
 def _abduction_case(code: str, operator: User) -> Case:

@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seec.cases.models import Case, CaseFile
+from seec.core.languages import choices as language_choices
 from seec.core.models import Country
+
+from .alert_languages import language_list_problems, parse_languages
 
 
 class CriteriaPreset(models.TextChoices):
@@ -42,7 +45,11 @@ class AlertSettings(models.Model):
     languages = models.CharField(
         _("alert languages"),
         max_length=60,
-        help_text=_("Language codes, comma-separated, the national one first: el,en"),
+        help_text=_(
+            "BCP 47 tags, comma-separated, the national ones first, e.g. sr-Cyrl,sr-Latn,en "
+            "or mk,sq,en. Known: sq, bs, bg, hr, el, mk, cnr, ro, sr-Cyrl, sr-Latn, sl, tr, "
+            "uk, en."
+        ),
     )
     endangered_tier = models.BooleanField(
         _("uses the 'endangered missing child' notice"), default=False
@@ -58,7 +65,16 @@ class AlertSettings(models.Model):
 
     @property
     def language_list(self) -> list[str]:
-        return [code.strip() for code in self.languages.split(",") if code.strip()]
+        return parse_languages(self.languages)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        tags = parse_languages(self.languages)
+        problems = language_list_problems(tags)
+        if problems:
+            raise ValidationError({"languages": problems})
+        self.languages = ",".join(tags)
 
 
 class Tier(models.TextChoices):
@@ -86,7 +102,7 @@ class AlertTemplate(models.Model):
     country_settings = models.ForeignKey(
         AlertSettings, on_delete=models.CASCADE, related_name="templates"
     )
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices)
     headline = models.CharField(_("headline"), max_length=160)
     description = models.TextField(_("description"))
@@ -225,7 +241,7 @@ class Alert(models.Model):
 
     @property
     def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
+        return parse_languages(self.languages)
 
     @property
     def is_public(self) -> bool:
@@ -235,7 +251,7 @@ class Alert(models.Model):
 
 
 class AlertText(models.Model):
-    """What the public reads, in one language."""
+    """What the public reads, in one language (a BCP 47 tag: "sr-Cyrl", "sq", …)."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(max_length=10)
@@ -393,6 +409,8 @@ class DeliveryBatch(models.Model):
     size = models.PositiveIntegerField()
     next_try_at = models.DateTimeField(default=timezone.now)
     leased_until = models.DateTimeField(null=True)
+    # Which worker holds the lease: only it renews the lease by its heartbeat.
+    lease_holder = models.CharField(max_length=32, blank=True, db_default="")
     done_at = models.DateTimeField(null=True)
 
     class Meta:

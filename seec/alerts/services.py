@@ -4,15 +4,16 @@ every step that changes what the public sees issues a signed CAP 1.2 message, va
 against the official schema before it is stored: an invalid message stops the step."""
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,11 +22,15 @@ from seec.cases.models import Case, CaseFile, FileKind, PersonRole
 from seec.cases.signals import search_ended
 from seec.core import audit, notices, policy
 from seec.core.audit import Origin
+from seec.core.languages import interface_language, tag_of
 from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
+from seec.core.zones import country_zone
 
 from . import cap, criteria, delivery
 from . import regions as region_list
+from .alert_languages import default_languages, text_problem
+from .child_names import name_in
 from .models import (
     Alert,
     AlertSettings,
@@ -69,15 +74,14 @@ ACTIVE = (AlertStatus.REQUESTED, AlertStatus.ISSUED)
 
 def alert_settings(country_id: str) -> AlertSettings:
     """The country's settings; a country that has not set them gets the European preset in its
-    official languages and English."""
+    default alert languages (`alert_languages.DEFAULT_ALERT_LANGUAGES`)."""
     found = AlertSettings.objects.filter(country_id=country_id).first()
     if found:
         return found
     from seec.core.models import Country
 
     country = Country.objects.get(pk=country_id)
-    own = [code for code in (country.languages or []) if code != "en"][:2]
-    return AlertSettings(country=country, languages=",".join([*own, "en"]))
+    return AlertSettings(country=country, languages=",".join(default_languages(country_id)))
 
 
 def _require(user, act: str, alert: Alert, message: str) -> None:
@@ -186,6 +190,11 @@ def _area_problems(description, polygon, circle) -> dict[str, str]:
     return {"area": " ".join(problems)} if problems else {}
 
 
+# An authority hosted by another installation is reached through the exchange, which registers
+# a carrier here: it returns what it sent, or None when the country's authority is hosted here.
+cross_border_carriers: list = []
+
+
 @transaction.atomic
 def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reason: str) -> Alert:
     """Ask the alert authority of another country to alert there too, when the child may be in
@@ -193,6 +202,10 @@ def request_cross_border(alert: Alert, *, origin: Origin, country_id: str, reaso
     the receiving authority, and its CAP messages); the receiving authority accepts by approving
     it (its own alert, in its own languages, linked to the original) or declines with a reason.
     The case's managers or the issuing authority may send it."""
+    for carrier in cross_border_carriers:
+        carried = carrier(alert, origin=origin, country_id=country_id, reason=reason)
+        if carried is not None:
+            return carried
     user = origin.actor
     may = policy.can(user, AlertAct.REQUEST, alert) or policy.can(user, AlertAct.DECIDE, alert)
     if not may:
@@ -297,6 +310,7 @@ def approve_alert(
             {"hours": _("Between 1 and %(max)d hours.") % {"max": country_settings.max_hours}}
         )
     _apply_texts(alert, texts)
+    _check_languages(alert)
     now = timezone.now()
     alert.status, alert.decided_by, alert.decided_at = AlertStatus.ISSUED, user, now
     alert.hours, alert.issued_at, alert.expires_at = hours, now, now + timedelta(hours=hours)
@@ -339,6 +353,7 @@ def update_alert(alert: Alert, *, origin: Origin, texts: dict, reason: str = "")
     _require_authority(origin.actor, alert)
     _require_public(alert)
     _apply_texts(alert, texts)
+    _check_languages(alert)
     message = issue_message(alert, CapMessage.Type.UPDATE)
     _record(AlertAction.UPDATE, alert, origin, reason=reason, message=message.identifier)
     return alert
@@ -417,6 +432,7 @@ def _require_public(alert: Alert) -> None:
 
 def _apply_texts(alert: Alert, texts: dict | None) -> None:
     for language, fields in (texts or {}).items():
+        language = tag_of(language)
         text = alert.texts.filter(language=language).first()
         if text is None:
             raise ValidationError({f"texts.{language}": _("Not a language of this alert.")})
@@ -430,22 +446,49 @@ def _apply_texts(alert: Alert, texts: dict | None) -> None:
         text.save()
 
 
+def _check_languages(alert: Alert) -> None:
+    """Refuse, field by field, a text that is not in the language it is labelled with (an
+    English template left under Serbian, say): the public would get the wrong language.
+    What the texts quote from the case as the hotline typed it (names, places, the child's
+    description and clothing, the vehicle) is no evidence of a text's language: every
+    language's text carries it as written, so it is left out of the judgement."""
+    case = alert.case
+    quoted = [
+        case.child_name, case.names_latin, case.other_names, case.last_seen_place,
+        alert.area_description, case.build, case.hair, case.eyes, case.clothing,
+        case.distinguishing_marks,
+    ]  # fmt: skip
+    for person in case.people.filter(role=PersonRole.SUSPECTED_ABDUCTOR):
+        quoted += [person.vehicle_colour, person.vehicle_make, person.vehicle_model]
+    ignore = {word for text in quoted for word in re.split(r"[\s,.;:()/]+", text or "") if word}
+    for text in alert.texts.all():
+        ignore.update(name_in(case.child_name, text.language, source=_recorded_in(case)).split())
+    problems = {}
+    for text in alert.texts.order_by("pk"):
+        for field in ("headline", "description", "instruction"):
+            problem = text_problem(getattr(text, field), text.language, ignore)
+            if problem:
+                problems[f"texts.{text.language}.{field}"] = problem
+    if problems:
+        raise ValidationError(problems)
+
+
 # --- Texts -----------------------------------------------------------------------------------
 
 
 def default_texts(alert: Alert, country_settings: AlertSettings) -> dict[str, dict]:
-    """The alert's text in each of its languages, filled from the case: the country's own
-    template for that language and tier where it has one, the platform's translated wording
-    otherwise; the authority edits them before approval. The name is given as written in the
-    country's own language, in Latin letters elsewhere."""
+    """The alert's text in each of its languages (BCP 47 tags), filled from the case: the
+    country's own template for that language and tier where it has one, the platform's wording
+    from that language's message catalogue otherwise; the authority edits them before
+    approval. The child's name is written in each language's script, by its national
+    romanisation or transcription; times are the country's own."""
     case = alert.case
-    national = country_settings.language_list[0] if country_settings.language_list else "en"
     abductor = case.people.filter(role=PersonRole.SUSPECTED_ABDUCTOR).first()
     templates = {t.language: t for t in country_settings.templates.filter(tier=alert.tier)}
     texts = {}
     for language in country_settings.language_list:
-        with translation.override(language):
-            facts = _facts(case, abductor, country_settings, latin=language != national)
+        with translation.override(interface_language(language)):
+            facts = _facts(case, abductor, country_settings, language)
             if language in templates:
                 texts[language] = templates[language].render(facts)
             else:
@@ -454,8 +497,8 @@ def default_texts(alert: Alert, country_settings: AlertSettings) -> dict[str, di
     return texts
 
 
-def _facts(case: Case, abductor, country_settings: AlertSettings, latin: bool) -> dict:
-    """What an alert text says of the child, in the language active now."""
+def _facts(case: Case, abductor, country_settings: AlertSettings, language: str) -> dict:
+    """What an alert text in `language` says of the child (under that language's catalogue)."""
     age = case.age_now
     look = [
         _("%(cm)s cm tall") % {"cm": case.height_cm} if case.height_cm else "",
@@ -472,15 +515,27 @@ def _facts(case: Case, abductor, country_settings: AlertSettings, latin: bool) -
             abductor.vehicle_plate,
         ]
     return {
-        "name": case.names_latin if latin else case.child_name,
+        "name": name_in(case.child_name, language, source=_recorded_in(case)),
         "age": age if age is not None else "?",
         "place": case.last_seen_place,
-        "when": timezone.localtime(case.last_seen_at).strftime("%d.%m.%Y %H:%M"),
+        "when": formats.date_format(
+            timezone.localtime(case.last_seen_at, country_zone(country_settings.country_id)),
+            "SHORT_DATETIME_FORMAT",
+        ),
         "description": ", ".join(filter(None, look)),
         "clothing": case.clothing,
         "vehicle": " ".join(filter(None, vehicle)),
         "police": country_settings.police_number,
     }
+
+
+def _recorded_in(case: Case) -> str | None:
+    """The language a case's names are recorded in: its country's first official one."""
+    languages = case.country.languages if case.country_id else []
+    if not languages:
+        return None
+    # Montenegrin names are written as in Serbian (with ś and ź besides).
+    return {"cnr": "sr"}.get(languages[0], languages[0])
 
 
 def _platform_wording(tier: str, facts: dict) -> dict[str, str]:
@@ -513,8 +568,10 @@ def public_url(path: str) -> str:
 
 
 def issue_message(alert: Alert, msg_type: str) -> CapMessage:
-    """Write, sign, validate and store the alert's next CAP message."""
-    sent = timezone.now().replace(microsecond=0)
+    """Write, sign, validate and store the alert's next CAP message. Its times carry the
+    offset of the alert's country (CAP receivers show them as local time)."""
+    zone = country_zone(alert.country_id)
+    sent = timezone.localtime(timezone.now(), zone).replace(microsecond=0)
     earlier = list(alert.messages.order_by("sent", "pk"))
     identifier = f"{settings.SEEC_CAP_ID_PREFIX}-{alert.reference}-{len(earlier) + 1}"
     message = cap.CapMessage(
@@ -523,7 +580,10 @@ def issue_message(alert: Alert, msg_type: str) -> CapMessage:
         sent=sent,
         status=alert.cap_status,
         msg_type=msg_type,
-        references=tuple((settings.SEEC_CAP_SENDER, m.identifier, m.sent) for m in earlier),
+        references=tuple(
+            (settings.SEEC_CAP_SENDER, m.identifier, timezone.localtime(m.sent, zone))
+            for m in earlier
+        ),
         note=_cap_note(alert, msg_type),
         infos=tuple(_infos(alert, msg_type)),
     )
@@ -545,7 +605,9 @@ def _cap_note(alert: Alert, msg_type: str) -> str:
 
 
 def _infos(alert: Alert, msg_type: str):
-    expires = alert.expires_at or timezone.now()
+    zone = country_zone(alert.country_id)
+    expires = timezone.localtime(alert.expires_at or timezone.now(), zone)
+    onset = timezone.localtime(alert.issued_at, zone) if alert.issued_at else None
     authority = alert.decided_by.organisation.name if alert.decided_by else ""
     page = public_url(reverse("alerts:public", args=[alert.reference]))
     photo = _photo_resource(alert) if msg_type != CapMessage.Type.CANCEL else None
@@ -562,7 +624,7 @@ def _infos(alert: Alert, msg_type: str):
     for text in alert.texts.order_by("pk"):
         if msg_type == CapMessage.Type.CANCEL:
             # A cancellation says so and nothing more about the child.
-            with translation.override(text.language):
+            with translation.override(interface_language(text.language)):
                 headline = _("Child alert cancelled")
                 description = _("The child alert %(ref)s is cancelled.") % {"ref": alert.reference}
                 instruction = _("No further action is needed.")
@@ -574,7 +636,8 @@ def _infos(alert: Alert, msg_type: str):
                 web=page,
                 contact=contact,
                 sender_name=authority,
-                expires=timezone.now().replace(microsecond=0) + timedelta(minutes=5),
+                expires=timezone.localtime(timezone.now(), zone).replace(microsecond=0)
+                + timedelta(minutes=5),
                 areas=(area,),
             )
             continue
@@ -587,6 +650,7 @@ def _infos(alert: Alert, msg_type: str):
             contact=contact,
             sender_name=authority,
             expires=expires.replace(microsecond=0),
+            onset=onset.replace(microsecond=0) if onset else None,
             resources=(photo,) if photo else (),
             areas=(area,),
         )
@@ -608,6 +672,10 @@ def _photo_resource(alert: Alert):
 # --- Notices and the audit trail -------------------------------------------------------------
 
 
+# Sent after every step of an alert (the exchange tells the other node of a cross-border one).
+alert_step = Signal()
+
+
 def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **details) -> None:
     """The step in the audit trail, on the case (so that the case timeline shows every step of
     its alerts), and told to those it concerns, in the platform and by e-mail."""
@@ -619,6 +687,7 @@ def _record(action: str, alert: Alert, origin: Origin, reason: str = "", **detai
         details={"alert": alert.reference, "country": alert.country_id, **details},
     )
     _tell(action, alert, origin, reason)
+    alert_step.send(sender=Alert, alert=alert, action=action, reason=reason)
 
 
 def _authorities(country_id: str):

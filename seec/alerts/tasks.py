@@ -26,6 +26,7 @@ def send_subscription_code(subscriber_id: int, code: str) -> str:
             send_mail(_("Confirm your child alerts subscription"), text, None, [subscriber.address])
             return "e-mail sent"
     if subscriber.channel == Channel.SMS:
+        ref = f"code-{subscriber.pk}-{subscriber.code_sent_at:%s}"
         response = httpx.post(
             settings.SEEC_GATEWAYS["sms"] + "/v1/sms/batches",
             json={
@@ -34,12 +35,14 @@ def send_subscription_code(subscriber_id: int, code: str) -> str:
                 "texts": {subscriber.language: text},
                 "messages": [
                     {
-                        "ref": f"code-{subscriber.pk}-{subscriber.code_sent_at:%s}",
+                        "ref": ref,
                         "to": subscriber.address,
                         "language": subscriber.language,
                     }
                 ],
             },
+            # A retried task is the same request: the gateway sends the code once.
+            headers={"Idempotency-Key": ref},
             timeout=10,
         )
         response.raise_for_status()

@@ -2,6 +2,8 @@
 surfaces (alert page, photo, CAP messages, Atom feed), which show only issued, unexpired
 alerts and stop the moment an alert is cancelled or runs out."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
@@ -9,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +20,11 @@ from seec.cases.models import Case
 from seec.cases.views import apply_errors, needs
 from seec.core import policy
 from seec.core.audit import Origin
+from seec.core.languages import LANGUAGES, interface_language, tag_of
 from seec.core.policy import Act, Capability
+from seec.core.zones import country_zone
 
-from . import cap, criteria, delivery, services, subscriptions
+from . import cap, channels, criteria, delivery, services, sms, subscriptions
 from .forms import (
     ApproveForm,
     ConfirmForm,
@@ -94,7 +98,10 @@ def alert_detail(request, pk):
         "alert": alert,
         "answers": answers,
         "unmet": criteria.unmet(alert.criteria_preset, alert.criteria),
-        "texts": alert.texts.order_by("pk"),
+        "texts": [
+            (text, LANGUAGES.get(text.language, ("", "", text.language))[2], _sms(alert, text))
+            for text in alert.texts.order_by("pk")
+        ],
         "cap_messages": [
             (message, _reach(message)) for message in alert.messages.order_by("sent", "pk")
         ],
@@ -121,6 +128,13 @@ def alert_detail(request, pk):
             reached for _answer, _delay, reached in context["answers_abroad"]
         )
     return render(request, "alerts/detail.html", context)
+
+
+def _sms(alert, text) -> dict:
+    """The SMS subscribers get of a text, measured: its segments and encoding."""
+    content = channels.alert_sms(alert, text)
+    length = sms.measure(content)
+    return {"text": content, "segments": length.segments, "encoding": length.encoding}
 
 
 def _reach(message) -> list[dict]:
@@ -157,13 +171,24 @@ def alert_step(form_class, run, success_message, act=AlertAct.DECIDE, with_alert
             try:
                 run(alert, form, Origin.of(request))
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_errors(form, _by_text_field(error))
             else:
                 messages.success(request, success_message)
                 return redirect("alerts:detail", alert.pk)
         return render(request, "alerts/step.html", {"alert": alert, "form": form}, status=400)
 
     return view
+
+
+def _by_text_field(error: ValidationError) -> ValidationError:
+    """A service names a text's field "texts.sr-Latn.headline"; the form "sr-Latn_headline"."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for key, messages_ in error.message_dict.items():
+        parts = key.split(".")
+        renamed["_".join(parts[1:]) if len(parts) == 3 and parts[0] == "texts" else key] = messages_
+    return ValidationError(renamed)
 
 
 approve = alert_step(
@@ -236,11 +261,32 @@ def _public_alerts():
     return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__gt=timezone.now())
 
 
+class AlertEnded(Exception):
+    """The link is of an alert that was public and has ended (cancelled or expired)."""
+
+
 def _public_alert(reference: str) -> Alert:
     alert = _public_alerts().filter(reference=reference).first()
     if alert is None:
+        if Alert.objects.filter(reference=reference, status__in=ENDED_STATUSES).exists() or (
+            _public_alerts_ever().filter(reference=reference).exists()
+        ):
+            raise AlertEnded
         raise Http404
     return alert
+
+
+# An alert that was issued once: its link was public, so it answers "ended", not "not found".
+ENDED_STATUSES = (AlertStatus.CANCELLED, AlertStatus.EXPIRED)
+
+
+def _public_alerts_ever():
+    return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__lte=timezone.now())
+
+
+def _ended(request) -> HttpResponse:
+    """410 Gone: a shared link to an ended alert says so (the child may have been found)."""
+    return render(request, "alerts/public_ended.html", status=410)
 
 
 def public_list(request):
@@ -249,16 +295,33 @@ def public_list(request):
 
 
 def public_page(request, reference):
-    alert = _public_alert(reference)
+    """The alert in one of its languages (`?lang=sr-Latn`, else the country's first, as the
+    country publishes it), the whole page in that language, its times in the alert's
+    country's zone; an ended alert answers 410."""
+    try:
+        alert = _public_alert(reference)
+    except AlertEnded:
+        return _ended(request)
     texts = {text.language: text for text in alert.texts.all()}
-    language = request.GET.get("lang") or alert.language_list[0]
-    text = texts.get(language) or texts[alert.language_list[0]]
-    context = {"alert": alert, "text": text, "languages": list(texts)}
-    return render(request, "alerts/public_page.html", context)
+    language = tag_of(request.GET.get("lang", ""))
+    text = texts.get(language) or texts.get(alert.language_list[0]) or next(iter(texts.values()))
+    context = {
+        "alert": alert,
+        "text": text,
+        "languages": [(tag, LANGUAGES[tag][2] if tag in LANGUAGES else tag) for tag in texts],
+    }
+    with (
+        translation.override(interface_language(text.language)),
+        timezone.override(country_zone(alert.country_id)),
+    ):
+        return render(request, "alerts/public_page.html", context)
 
 
 def public_photo(request, reference):
-    alert = _public_alert(reference)
+    try:
+        alert = _public_alert(reference)
+    except AlertEnded:
+        return _ended(request)
     if alert.photo is None:
         raise Http404
     response = HttpResponse(
@@ -282,6 +345,9 @@ def cap_message(request, identifier):
     return response
 
 
+CANCEL_KEPT_IN_FEED = timedelta(days=1)
+
+
 def feed(request):
     """Atom feed of the current public alerts, each pointing to its latest CAP message."""
     entries = []
@@ -300,6 +366,29 @@ def feed(request):
             )
         )
         updated = max(updated or latest.sent, latest.sent)
+    # A cancelled alert stays a day as its Cancel, so that a reader polling now and then
+    # learns that the alert it showed has ended.
+    for cancel in (
+        CapMessage.objects.select_related("alert")
+        .filter(
+            msg_type=CapMessage.Type.CANCEL,
+            alert__status=AlertStatus.CANCELLED,
+            sent__gt=timezone.now() - CANCEL_KEPT_IN_FEED,
+        )
+        .order_by("-sent")
+    ):
+        entries.append(
+            cap.FeedEntry(
+                identifier=cancel.identifier,
+                title=str(_("Cancelled: this child alert has ended")),
+                updated=cancel.sent,
+                cap_url=services.public_url(reverse("alerts:cap", args=[cancel.identifier])),
+                page_url=services.public_url(
+                    reverse("alerts:public", args=[cancel.alert.reference])
+                ),
+            )
+        )
+        updated = max(updated or cancel.sent, cancel.sent)
     body = cap.atom_feed(
         feed_id=services.public_url(reverse("alerts:feed")),
         title=_("Child alerts"),
@@ -353,24 +442,37 @@ def confirm_subscription(request, token):
     except signing.BadSignature:
         raise Http404 from None
     subscriber = get_object_or_404(Subscriber, pk=pk)
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subscriptions.confirm(subscriber, form.cleaned_data["code"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return render(request, "alerts/subscribed.html", {"subscriber": subscriber})
-    return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
+    # In the language chosen for the alerts, whatever the browser says (errors included).
+    with translation.override(subscriber.language):
+        form = ConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                subscriptions.confirm(subscriber, form.cleaned_data["code"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                live = (
+                    _public_alerts()
+                    .filter(country=subscriber.country)
+                    .prefetch_related("texts")
+                    .order_by("-issued_at")
+                )
+                return render(
+                    request, "alerts/subscribed.html", {"subscriber": subscriber, "alerts": live}
+                )
+        return render(request, "alerts/confirm.html", {"form": form, "subscriber": subscriber})
 
 
 def unsubscribe(request, token):
     """One step: the link in every message opens this page, and its one button ends the
     subscription (a bare link would be followed by mail scanners)."""
     subscriber = Subscriber.objects.filter(unsubscribe_token=token).first()
-    if request.method == "POST":
-        subscriptions.unsubscribe(token)
-        return render(request, "alerts/unsubscribed.html", {"done": subscriber is not None})
-    if subscriber is None:
-        return render(request, "alerts/unsubscribed.html", {"done": False})
-    return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber})
+    # The subscriber's own language (they may open the link on anyone's browser).
+    language = subscriber.language if subscriber else translation.get_language()
+    with translation.override(language):
+        if request.method == "POST":
+            subscriptions.unsubscribe(token)
+            return render(request, "alerts/unsubscribed.html", {"done": subscriber is not None})
+        if subscriber is None:
+            return render(request, "alerts/unsubscribed.html", {"done": False})
+        return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber})

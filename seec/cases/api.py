@@ -6,7 +6,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from seec.core import policy
+from seec.core import api_fields, policy
 from seec.core.api import PolicyScopedMixin
 from seec.core.audit import Origin
 from seec.core.models import User
@@ -15,6 +15,7 @@ from seec.core.policy import Act, Capability
 from . import selectors, services
 from .forms import CaseForm
 from .models import (
+    CHILD_HEIGHT_MESSAGE,
     FOUND_OUTCOMES,
     Case,
     CaseFile,
@@ -44,8 +45,18 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
         exclude = ["case"]
 
 
+# The model's bounds of a child's height, with the model's message rather than DRF's bare one.
+CHILD_HEIGHT_FIELD = {
+    "error_messages": {"min_value": CHILD_HEIGHT_MESSAGE, "max_value": CHILD_HEIGHT_MESSAGE}
+}
+
+
 class CaseSerializer(serializers.ModelSerializer):
     people = CasePersonSerializer(many=True, read_only=True)
+    # Read-only and empty until the step that sets them: the schema says "" is a value.
+    risk_level = serializers.ChoiceField(RiskLevel.choices, allow_blank=True, read_only=True)
+    found_how = serializers.ChoiceField(FoundHow.choices, allow_blank=True, read_only=True)
+    outcome = serializers.ChoiceField(Outcome.choices, allow_blank=True, read_only=True)
     age = serializers.IntegerField(source="age_now", read_only=True, allow_null=True)
 
     class Meta:
@@ -60,6 +71,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "found_at", "found_how", "closure_reason", "closed_at", "assigned_manager",
             "opened_at", "updated_at",
         ]  # fmt: skip
+        extra_kwargs = {"height_cm": CHILD_HEIGHT_FIELD}
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -80,6 +92,7 @@ class CaseCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [*CASE_INPUT_FIELDS, "contact", "people"]
+        extra_kwargs = {"height_cm": CHILD_HEIGHT_FIELD}
 
 
 class RiskInputSerializer(serializers.Serializer):
@@ -95,7 +108,7 @@ class RiskInputSerializer(serializers.Serializer):
 
 
 class FoundInputSerializer(serializers.Serializer):
-    found_at = serializers.DateTimeField()
+    found_at = api_fields.DateTimeField()
     found_how = serializers.ChoiceField(choices=FoundHow.choices)
     outcome = serializers.ChoiceField(choices=[o.value for o in Outcome if o in FOUND_OUTCOMES])
 
@@ -118,6 +131,9 @@ class TaskSerializer(serializers.ModelSerializer):
         model = CaseTask
         fields = ["id", "case", "title", "due_at", "assigned_to", "done_at", "created_at"]
         read_only_fields = ["id", "case", "done_at", "created_at"]
+        # The model's title may be blank (a task of a standard kind is named by its kind); a
+        # task given through the API is always one's own, and says what is to be done.
+        extra_kwargs = {"title": {"required": True, "allow_blank": False}}
 
 
 class SightingSerializer(serializers.ModelSerializer):
@@ -311,7 +327,9 @@ class CaseViewSet(
         parameters=[OpenApiParameter("q", str, description="Case number, phone or name")],
         responses=SearchHitSerializer(many=True),
     )
-    @decorators.action(detail=False, methods=["get"], throttle_classes=[ScopedRateThrottle])
+    @decorators.action(
+        detail=False, methods=["get"], throttle_classes=[ScopedRateThrottle], pagination_class=None
+    )
     def search(self, request):
         """Find cases by number, phone, or the child's name in any script or spelling."""
         hits = selectors.search_cases(request.user, request.query_params.get("q", ""))

@@ -7,6 +7,7 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seec.core.datetime_field import LocalDateField, LocalDateTimeField
 from seec.core.models import Country, Organisation
 
 from .models import (
@@ -14,7 +15,6 @@ from .models import (
     Case,
     CasePerson,
     Category,
-    Contact,
     FileKind,
     FoundHow,
     Outcome,
@@ -22,9 +22,6 @@ from .models import (
     Sighting,
     Status,
 )
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FieldsOnlyModelForm(forms.ModelForm):
@@ -56,10 +53,12 @@ class CaseForm(FieldsOnlyModelForm):
             "police_notified_at", "police_unit", "police_reference", "sis_alert",
             "interpol_notice",
         ]  # fmt: skip
+        field_classes = {
+            "date_of_birth": LocalDateField,
+            "last_seen_at": LocalDateTimeField,
+            "police_notified_at": LocalDateTimeField,
+        }
         widgets = {
-            "date_of_birth": DATE,
-            "last_seen_at": DATETIME,
-            "police_notified_at": DATETIME,
             "distinguishing_marks": forms.Textarea(attrs={"rows": 2}),
             "clothing": forms.Textarea(attrs={"rows": 2}),
             "medical_needs": forms.Textarea(attrs={"rows": 2}),
@@ -91,31 +90,6 @@ class CaseForm(FieldsOnlyModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
-
-
-class QuickContactForm(FieldsOnlyModelForm):
-    """Everything an operator records about a call, in the order the call goes."""
-
-    case_number = forms.CharField(
-        label=_("Case number (if about an existing case)"), required=False, max_length=20
-    )
-
-    class Meta:
-        model = Contact
-        fields = [
-            "channel", "subject", "case_number", "anonymous", "caller_relation", "caller_name",
-            "caller_phone", "caller_language", "summary", "referred_to", "started_at",
-            "duration_seconds",
-        ]  # fmt: skip
-        widgets = {
-            "started_at": DATETIME,
-            "summary": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channel"].widget.attrs["autofocus"] = True
-        self.initial.setdefault("started_at", timezone.localtime().replace(second=0))
 
 
 class RiskForm(forms.Form):
@@ -152,11 +126,12 @@ class SightingForm(forms.ModelForm):
     class Meta:
         model = Sighting
         fields = ["seen_at", "place", "lat", "lon", "description", "reported_by"]
-        widgets = {"seen_at": DATETIME, "description": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"seen_at": LocalDateTimeField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class FoundForm(forms.Form):
-    found_at = forms.DateTimeField(label=_("When found"), widget=DATETIME)
+    found_at = LocalDateTimeField(label=_("When found"))
     found_how = forms.ChoiceField(label=_("How the child was found"), choices=FoundHow.choices)
     outcome = forms.ChoiceField(
         label=_("The child's state"),
@@ -185,7 +160,7 @@ class NoteForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_at = forms.DateTimeField(label=_("Due"), widget=DATETIME)
+    due_at = LocalDateTimeField(label=_("Due"))
 
 
 class PersonForm(forms.ModelForm):
@@ -220,9 +195,10 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, exclude_organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True).exclude(
-            pk=exclude_organisation
-        )
+        # An organisation hosted on another installation is reached by a referral (exchange).
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            is_active=True, remote__isnull=True
+        ).exclude(pk=exclude_organisation)
         if not self.is_bound:
             self.fields["organisation"].choices = cached_choices(
                 self.fields["organisation"].queryset

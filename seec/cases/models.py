@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,15 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status__in=[Status.OPEN, Status.ACTIVE_SEARCH])
 
 
+# A child's height, from a newborn to the tallest teenager: outside this it is a typing slip
+# (99 999, or metres for centimetres), which a poster or a search must not carry.
+CHILD_HEIGHT_MESSAGE = _("A child's height is between 30 and 220 cm.")
+CHILD_HEIGHT_VALIDATORS = [
+    MinValueValidator(30, message=CHILD_HEIGHT_MESSAGE),
+    MaxValueValidator(220, message=CHILD_HEIGHT_MESSAGE),
+]
+
+
 class Case(models.Model):
     """A missing child, from the first report to closure."""
 
@@ -141,7 +151,9 @@ class Case(models.Model):
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
     address = models.CharField(_("home address"), max_length=300, blank=True)
     school = models.CharField(_("school"), max_length=200, blank=True)
-    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(
+        _("height (cm)"), null=True, blank=True, validators=CHILD_HEIGHT_VALIDATORS
+    )
     build = models.CharField(_("build"), max_length=100, blank=True)
     hair = models.CharField(_("hair"), max_length=100, blank=True)
     eyes = models.CharField(_("eyes"), max_length=100, blank=True)

@@ -117,7 +117,13 @@ def parser_for(field: models.Field, countries: frozenset[str]) -> Callable[[str]
                 return required_or_empty()
             if not text.isdigit():
                 raise FieldError(_("Enter a whole number."))
-            return int(text)
+            value = int(text)
+            for check in field.validators:  # the field's bounds (a child's height, say)
+                try:
+                    check(value)
+                except ValidationError as error:
+                    raise FieldError(" ".join(error.messages)) from None
+            return value
 
         return parse
     if isinstance(field, models.DecimalField):

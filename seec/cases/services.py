@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.models import User
+from seec.core.phones import read_phone
 from seec.core.policy import Act, Capability
 
 from . import files, name_index
@@ -140,6 +141,17 @@ CASE_FIELDS_NOT_FROM_INPUT = {
 }
 
 
+class CaseAlreadyOpened(ValidationError):
+    """The contact has opened its case already: `case` is that one."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        super().__init__(
+            {"contact": _("A case was already opened from this contact: %(number)s.")
+             % {"number": case.number}}
+        )  # fmt: skip
+
+
 @transaction.atomic
 def open_case(
     *, origin: Origin, fields: dict, people=(), contact: Contact | None = None, opened_at=None
@@ -155,6 +167,13 @@ def open_case(
     organisation = user.organisation
     if organisation.country_id is None:
         raise PermissionDenied(_("Only a national organisation opens cases."))
+    if contact is not None:
+        require(user, Act.CHANGE, contact)
+        # Under the contact's row lock: a resubmitted form or a double click waits here for
+        # the first request and then finds its case, rather than opening a second one.
+        already = Contact.objects.select_for_update().filter(pk=contact.pk).values("case")
+        if already and already[0]["case"] is not None:
+            raise CaseAlreadyOpened(Case.objects.get(pk=already[0]["case"]))
     case = Case(
         organisation=organisation,
         country_id=organisation.country_id,
@@ -170,9 +189,12 @@ def open_case(
     case.save()
     for person in people:
         _add_person(case, person)
-    if contact is not None:
-        require(user, Act.CHANGE, contact)
-        Contact.objects.filter(pk=contact.pk).update(case=case)
+    # The link is set only where none exists (compare-and-set): one contact opens one case,
+    # on any engine and whatever lock the caller holds.
+    if contact is not None and not (
+        Contact.objects.filter(pk=contact.pk, case__isnull=True).update(case=case)
+    ):
+        raise CaseAlreadyOpened(Contact.objects.get(pk=contact.pk).case)
     audit.record(
         CaseAction.OPEN,
         origin=origin,
@@ -218,6 +240,7 @@ def update_case(case: Case, *, origin: Origin, changes: dict, reason: str = "") 
 
 def _add_person(case: Case, data: dict) -> CasePerson:
     person = CasePerson(case=case, **data)
+    person.phone = _phone(person.phone, case.country_id, "phone")
     person.phone_digits = digits_of(person.phone)
     person.full_clean()
     person.save()
@@ -339,7 +362,8 @@ def record_sighting(case: Case, *, origin: Origin, data: dict) -> Sighting:
         CaseAction.SIGHTING,
         origin=origin,
         obj=case,
-        details={"sighting": sighting.pk, "place": sighting.place},
+        # The place stays on the sighting, which only those with the case see.
+        details={"sighting": sighting.pk},
     )
     return sighting
 
@@ -525,6 +549,13 @@ def add_file(case: Case, *, origin: Origin, upload, kind: str, description: str 
     return case_file
 
 
+def _phone(text: str, country_code: str | None, field: str) -> str:
+    try:
+        return read_phone(text, country_code)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 # --- Contacts ----------------------------------------------------------------------------------
 
 
@@ -537,6 +568,9 @@ def record_contact(*, origin: Origin, data: dict, case: Case | None = None) -> C
     if case is not None:
         require(user, Act.CHANGE, case)
     contact = Contact(organisation=user.organisation, operator=user, case=case, **data)
+    # Read by the hotline's country: a caller gives the number as they dial it.
+    country = user.organisation.country_id if user.organisation else None
+    contact.caller_phone = _phone(contact.caller_phone, country, "caller_phone")
     contact.caller_phone_digits = digits_of(contact.caller_phone)
     contact.full_clean()
     contact.save()

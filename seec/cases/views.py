@@ -16,6 +16,7 @@ from seec.core import services as core_services
 from seec.core.audit import Origin
 from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
+from seec.core.views.accounts import safe_next
 
 from . import selectors, services
 from .forms import (
@@ -27,14 +28,13 @@ from .forms import (
     FoundForm,
     NoteForm,
     PersonForm,
-    QuickContactForm,
     ReasonForm,
     RiskForm,
     ShareForm,
     SightingForm,
     TaskForm,
 )
-from .models import Case, CaseTask, Contact, ContactSubject
+from .models import Case, CaseTask, Contact
 
 PAGE_SIZE = 25
 # Deeper than this, filters find a case faster than paging (and each page costs its offset).
@@ -105,31 +105,10 @@ def search(request):
 
 @needs(Capability.RECORD_CONTACTS)
 def quick_contact(request):
-    """Record a call in under a minute: keyboard first, one screen, Enter saves."""
-    form = QuickContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "case_number"}
-        case = None
-        number = form.cleaned_data.get("case_number", "").strip()
-        if number:
-            hits = selectors.search_cases(request.user, number)
-            if not hits or hits[0].matched_on != "number":
-                form.add_error("case_number", _("No case with this number that you may see."))
-            else:
-                case = hits[0].case
-        if form.is_valid():
-            try:
-                contact = services.record_contact(origin=Origin.of(request), data=data, case=case)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                if contact.subject == ContactSubject.NEW_DISAPPEARANCE and case is None:
-                    messages.success(request, _("Contact recorded. Now open the case."))
-                    return redirect(f"{reverse('cases:open')}?contact={contact.pk}")
-                messages.success(request, _("Contact recorded."))
-                return redirect(case_url(case) if case else reverse("cases:contact"))
-    recent = policy.visible_to(request.user, Contact).filter(operator=request.user)[:10]
-    return render(request, "cases/quick_contact.html", {"form": form, "recent": recent})
+    """The contact screen grew into the contact centre's one screen (the caller, the child,
+    duplicates, the case, the timer): old links and bookmarks land there."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("contactcentre:call") + (f"?{query}" if query else ""))
 
 
 # --- Opening and editing a case ----------------------------------------------------------------
@@ -141,6 +120,8 @@ def open_case(request):
     contact_id = request.GET.get("contact") or request.POST.get("contact")
     if contact_id:
         contact = policy.get_for_action(request.user, Contact, Act.CHANGE, pk=contact_id)
+        if contact.case_id is not None:
+            return case_already_opened(request, contact.case)
     form = CaseForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -156,6 +137,8 @@ def open_case(request):
         if not duplicates or request.POST.get("confirm_new") == "yes":
             try:
                 case = services.open_case(origin=Origin.of(request), fields=data, contact=contact)
+            except services.CaseAlreadyOpened as already:
+                return case_already_opened(request, already.case)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -166,6 +149,12 @@ def open_case(request):
         "cases/case_form.html",
         {"form": form, "duplicates": duplicates, "contact": contact, "creating": True},
     )
+
+
+def case_already_opened(request, case):
+    """A contact opens one case: a resubmitted form (Back, a double click) says so and links
+    to the case, and opens nothing."""
+    return render(request, "cases/case_already_opened.html", {"case": case}, status=409)
 
 
 @needs(Capability.VIEW_PERSONAL_DATA)
@@ -224,7 +213,7 @@ def case_detail(request, pk):
         "sightings": case.sightings.all()[:20],
         "tasks": case.tasks.select_related("assigned_to").all(),
         "notes": case.notes.select_related("author").all()[:50],
-        "contacts": case.contacts.select_related("operator").all()[:20],
+        "contacts": case.contacts.select_related("operator", "conversation").all()[:20],
         "files": case.files.all(),
         "timeline": selectors.timeline(case),
         "may_change": may_change,
@@ -396,7 +385,8 @@ def complete_task(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Task done."))
-    return redirect(request.POST.get("next") or case_url(task.case))
+    # Back to the list the task was ticked on, never to another site (an open redirect).
+    return redirect(safe_next(request, case_url(task.case)))
 
 
 # --- Tasks and the board -----------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Administration of countries, organisations and accounts (administrators only)."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import policy, services
+from . import audit_redaction, policy, services
 from .audit import Origin
 from .models import AuditEvent, Country, Organisation, Share, User
 from .policy import Capability
@@ -42,8 +44,13 @@ class CountryAdmin(AdministratorOnly, admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "is_active"]
+    list_display = ["name", "kind", "country", "zone", "is_active"]
     list_filter = ["kind", "is_active", "country"]
+
+    @admin.display(description=_("time zone"))
+    def zone(self, obj):
+        return obj.zone_name
+
     search_fields = ["name"]
 
     def save_model(self, request, obj, form, change):
@@ -61,7 +68,10 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
     filter_horizontal = ["roles"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (
+            _("Person"),
+            {"fields": ["first_name", "last_name", "email", "preferred_language", "time_zone"]},
+        ),
         (_("Organisation and roles"), {"fields": ["organisation", "roles"]}),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
@@ -103,10 +113,38 @@ class ReadOnlyAdmin(AdministratorOnly, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "occurred_at", "actor_username", "action", "object_repr"]
+    """The trail as an administrator may read it: personal details hidden (audit_redaction);
+    the object's description is not searched either, or a search would reveal it."""
+
+    list_display = ["sequence", "occurred_at", "actor_username", "action", "shown_object"]
     list_filter = ["action", "object_type"]
-    search_fields = ["actor_username", "object_id", "object_repr"]
+    search_fields = ["actor_username", "object_id"]
     date_hierarchy = "occurred_at"
+    fields = [
+        "sequence",
+        "occurred_at",
+        "actor_username",
+        "organisation",
+        "ip_address",
+        "action",
+        "object_type",
+        "object_id",
+        "shown_object",
+        "reason",
+        "shown_details",
+        "previous_hash",
+        "hash",
+    ]
+    readonly_fields = fields
+
+    # The admin is the administrators' view: always redacted, whoever else a user may be.
+    @admin.display(description=_("object"))
+    def shown_object(self, event):
+        return audit_redaction.redacted_object_repr(event)
+
+    @admin.display(description=_("details"))
+    def shown_details(self, event):
+        return json.dumps(audit_redaction.redacted(event.details), ensure_ascii=False)
 
 
 @admin.register(Share)

@@ -4,16 +4,16 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import audit, policy, services
+from . import audit, audit_redaction, policy, services
 from .audit import Action, Origin
-from .forms import AuditFilterForm
+from .forms import AuditFilterQuery
 from .models import AuditEvent, Country, Organisation, User
 from .signin import second_factor_required
 
@@ -61,6 +61,9 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The lock-out's delay is kept per account and address: tell it the account (a JSON
+        # body is not in the request's POST, where it would look).
+        request._request.axes_credentials = {"username": data.validated_data["username"]}
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
@@ -216,6 +219,17 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    # Personal details hidden from readers without the right to them (audit_redaction).
+    object_repr = serializers.SerializerMethodField()
+    details = serializers.SerializerMethodField()
+
+    def get_object_repr(self, event) -> str:
+        return audit_redaction.object_repr_for(self.context["request"].user, event)
+
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_details(self, event):
+        return audit_redaction.details_for(self.context["request"].user, event)
+
     class Meta:
         model = AuditEvent
         fields = [
@@ -257,7 +271,7 @@ class AuditEventViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         queryset = super().get_queryset()
         if self.action != "list":
             return queryset
-        form = AuditFilterForm(self.request.query_params)
+        form = AuditFilterQuery(self.request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError(form.errors)
         return form.filter(queryset)

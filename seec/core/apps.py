@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import rules, signals  # noqa: F401 — registers access rules and audit hooks
+        from . import api_fields, montenegrin, rules, signals  # noqa: F401 — access rules, audit hooks
+
+        api_fields.install()
+        montenegrin.install()

@@ -58,6 +58,7 @@ class Action:
     ACCOUNT_CREATED = "user.created"
     ACCOUNT_CHANGED = "user.changed"
     LANGUAGE_CHANGED = "user.language_changed"
+    TIME_ZONE_CHANGED = "user.time_zone_changed"
     ORGANISATION_CREATED = "organisation.created"
     ORGANISATION_CHANGED = "organisation.changed"
     SHARE_GRANTED = "share.granted"
@@ -84,6 +85,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.ACCOUNT_CREATED: _("Account created"),
     Action.ACCOUNT_CHANGED: _("Account changed"),
     Action.LANGUAGE_CHANGED: _("Language changed"),
+    Action.TIME_ZONE_CHANGED: _("Time zone changed"),
     Action.ORGANISATION_CREATED: _("Organisation created"),
     Action.ORGANISATION_CHANGED: _("Organisation changed"),
     Action.SHARE_GRANTED: _("Record shared"),

@@ -12,18 +12,19 @@ from .signin import fully_signed_in
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <token>` with a token from POST /api/auth/token/.
 
-    Tokens are looked up by digest, refused once expired or once the account is disabled.
+    Tokens are looked up by digest, refused once expired, once unused for longer than the idle
+    limit, or once the account is disabled.
     """
 
     def authenticate_credentials(self, key):
         token = (
             ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key)).first()
         )
-        if token is None or token.expires_at <= timezone.now():
+        now = timezone.now()
+        if token is None or not token.is_in_force(now):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is disabled."))
-        now = timezone.now()
         # Touch at most once a minute: a busy client must not turn every read into a write.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

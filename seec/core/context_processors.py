@@ -21,10 +21,12 @@ class NavItem:
 # Each app appends its pages here as it arrives (cases, alerts, statistics, …).
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "dashboard"),
-    NavItem(_("New contact"), "cases:contact", (Capability.RECORD_CONTACTS,)),
+    NavItem(_("Contact centre"), "contactcentre:console", (Capability.RECORD_CONTACTS,)),
+    NavItem(_("New contact"), "contactcentre:call", (Capability.RECORD_CONTACTS,)),
     NavItem(_("Cases"), "cases:list", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("My tasks"), "cases:my-tasks", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("Team board"), "cases:board", (Capability.SUPERVISE,)),
+    NavItem(_("Live queue"), "contactcentre:supervisor", (Capability.SUPERVISE,)),
     NavItem(_("Alerts"), "alerts:list", (Capability.REQUEST_ALERTS, Capability.DECIDE_ALERTS)),
     NavItem(_("Child victims"), "protection:victims", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("Linkage"), "linkage:runs", (Capability.MANAGE_CASES, Capability.SHARE_RECORDS)),

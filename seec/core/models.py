@@ -7,8 +7,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .zones import organisation_zone_name, validate_zone
 
 
 class Script(models.TextChoices):
@@ -79,6 +82,13 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the country's time zone."),
+    )
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -95,6 +105,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The organisation's own zone, else its country's."""
+        return organisation_zone_name(self)
 
 
 class RoleCode(models.TextChoices):
@@ -137,6 +152,13 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text=_("Empty: the organisation's time zone."),
+    )
 
     objects = UserManager()
 
@@ -169,7 +191,13 @@ class UserSession(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def valid(self):
-        return self.filter(expires_at__gt=timezone.now(), user__is_active=True)
+        """In force: not past its lifetime, used lately enough, its account active."""
+        now = timezone.now()
+        return self.alias(last_activity=Coalesce("last_used_at", "created_at")).filter(
+            expires_at__gt=now,
+            last_activity__gt=now - ApiToken.idle_limit(),
+            user__is_active=True,
+        )
 
 
 class ApiToken(models.Model):
@@ -189,6 +217,17 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"API token {self.pk} of {self.user_id}"
+
+    @staticmethod
+    def idle_limit():
+        from datetime import timedelta
+
+        return timedelta(minutes=settings.SEEC_API_TOKEN_IDLE_MINUTES)
+
+    def is_in_force(self, now=None) -> bool:
+        now = now or timezone.now()
+        last_activity = self.last_used_at or self.created_at
+        return self.expires_at > now and now - last_activity <= self.idle_limit()
 
     @staticmethod
     def digest_of(raw: str) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import policy
+from .languages import language_of
 from .models import Notification, User
 from .tasks import send_email
 
@@ -20,7 +21,7 @@ def notify(users: Iterable[User], subject: Callable[[], str], link: str = "") ->
     notices, mails = [], {}
     absolute = settings.SEEC_PUBLIC_URL.rstrip("/") + link
     for user in {u.pk: u for u in users if u.is_active}.values():
-        language = user.preferred_language or settings.LANGUAGE_CODE
+        language = language_of(user)
         with translation.override(language):
             text = str(subject())[:300]
             body = _("Open it in the platform: %(link)s") % {"link": absolute} if link else text

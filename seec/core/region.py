@@ -18,11 +18,31 @@ REGION: dict[str, tuple[list[str], list[str], str, str]] = {
     "CY": (["el", "tr"], ["Grek", "Latn"], OPERATIONAL, "Hope For Children CRC Policy Center"),
     "GR": (["el"], ["Grek"], OPERATIONAL, "The Smile of the Child"),
     "MD": (["ro"], ["Latn"], UNKNOWN, ""),
-    "ME": (["sr", "bs", "sq", "hr"], ["Latn", "Cyrl"], UNKNOWN, ""),
+    # Montenegrin (ISO 639-3 cnr) is the official language; the others are in official use.
+    "ME": (["cnr", "sr", "bs", "sq", "hr"], ["Latn", "Cyrl"], UNKNOWN, ""),
     "MK": (["mk", "sq"], ["Cyrl", "Latn"], UNKNOWN, ""),
     "RO": (["ro"], ["Latn"], OPERATIONAL, "FOCUS – Romanian Centre for Missing Children"),
     "RS": (["sr"], ["Cyrl", "Latn"], OPERATIONAL, "Centar za nestalu i zlostavljanu decu"),
     "SI": (["sl"], ["Latn"], UNKNOWN, ""),
     "TR": (["tr"], ["Latn"], UNKNOWN, ""),
     "UA": (["uk"], ["Cyrl"], OPERATIONAL, "Magnolia"),
+}
+
+# Each country's civil time (IANA zone): organisations work in their country's, and the
+# statistics' periods are cut at its midnight.
+TIME_ZONES: dict[str, str] = {
+    "AL": "Europe/Tirane",
+    "BA": "Europe/Sarajevo",
+    "BG": "Europe/Sofia",
+    "HR": "Europe/Zagreb",
+    "CY": "Asia/Nicosia",
+    "GR": "Europe/Athens",
+    "MD": "Europe/Chisinau",
+    "ME": "Europe/Podgorica",
+    "MK": "Europe/Skopje",
+    "RO": "Europe/Bucharest",
+    "RS": "Europe/Belgrade",
+    "SI": "Europe/Ljubljana",
+    "TR": "Europe/Istanbul",
+    "UA": "Europe/Kyiv",
 }

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 
-from . import audit, policy
+from . import audit, policy, zones
 from .audit import Action, Origin
 from .models import ApiToken, Organisation, Share, User, UserSession
 
@@ -63,11 +63,14 @@ def record_organisation_change(org: Organisation, *, origin: Origin, created: bo
 
 
 def unlock_sign_in(username: str, *, origin: Origin) -> int:
-    """Lift a lock-out of `username` (and of every address it was tried from)."""
+    """Lift every lock-out of `username` (from whichever address) and forget its failures."""
+    from axes.models import AccessFailureLog
     from axes.utils import reset
 
     with transaction.atomic():
         lifted = reset(username=username)
+        # The next round of failures starts again from the shortest delay.
+        AccessFailureLog.objects.filter(username=username).delete()
         audit.record(
             Action.UNLOCKED,
             origin=origin,
@@ -91,6 +94,23 @@ def set_preferred_language(user: User, language: str, *, origin: Origin) -> None
             origin=origin,
             obj=user,
             details={"from": previous, "to": language},
+        )
+
+
+def set_time_zone(user: User, zone: str, *, origin: Origin) -> None:
+    """Remember the zone the user reads and types times in; empty: the organisation's."""
+    zones.validate_zone(zone)
+    if user.time_zone == zone:
+        return
+    with transaction.atomic():
+        previous = user.time_zone
+        User.objects.filter(pk=user.pk).update(time_zone=zone)
+        user.time_zone = zone
+        audit.record(
+            Action.TIME_ZONE_CHANGED,
+            origin=origin,
+            obj=user,
+            details={"from": previous, "to": zone},
         )
 
 

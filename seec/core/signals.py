@@ -7,11 +7,13 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 from . import audit
 from .audit import Action, Origin
 from .models import User, UserSession
 from .services import end_sessions_and_tokens
+from .signin import record_fresh_proof
 
 SIGNED_IN_AT = "seec_signed_in_at"
 
@@ -21,6 +23,10 @@ def on_signed_in(sender, request, user, **kwargs):
     if request is None:
         return
     request.session[SIGNED_IN_AT] = timezone.now().timestamp()
+    if not user_has_device(user, confirmed=True):
+        # The password just typed is the whole of this account's proof: a user who must now
+        # enrol a second factor does so without typing it again.
+        record_fresh_proof(request)
     if request.session.session_key:
         UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
     audit.record(Action.SIGN_IN, origin=Origin(user, audit.client_ip(request)), obj=user)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from . import passkeys
 from .views import accounts, audit_trail, dashboard, health, notifications
 
 urlpatterns = [
@@ -10,13 +11,16 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", accounts.verify_second_factor, name="otp-verify"),
+    path("accounts/passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
+    path("accounts/passkeys/<int:pk>/remove/", accounts.remove_passkey, name="passkey-remove"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/confirm/", accounts.confirm_identity, name="confirm-identity"),
     path("accounts/two-factor/", accounts.setup_second_factor, name="otp-setup"),
+    path("accounts/time-zone/", accounts.set_time_zone, name="set-time-zone"),
     path("accounts/two-factor/remove/", accounts.remove_second_factor, name="otp-remove"),
-    path(
-        "accounts/password/change/",
-        accounts.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/change/", accounts.change_password, name="password_change"),
+    path("accounts/email/", accounts.change_email, name="email-change"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.revoke_token, name="api-token-revoke"),
     path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",

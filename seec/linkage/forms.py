@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from seec.cases.models import Category
+from seec.core.datetime_field import LocalDateField
 
 from .models import PairStatus, PartnerListKind, RunKind
 from .partner_mapping import DATE_FORMATS, FIELDS, GIVEN_FIRST, NAME_ORDERS, Mapping
@@ -81,12 +82,8 @@ class AgreementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What the matching is for, as the agreement says it."),
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = LocalDateField(label=_("Valid from"))
+    valid_until = LocalDateField(label=_("Valid until"))
     key_source = forms.ChoiceField(
         label=_("Shared key"),
         choices=[
@@ -142,9 +139,7 @@ class CaseSelectionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every category."),
     )
-    opened_since = forms.DateField(
-        label=_("Opened since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opened_since = LocalDateField(label=_("Opened since"), required=False)
 
     def __init__(self, *args, **kwargs):
         from seec.core.models import Country

@@ -1,10 +1,11 @@
 """Which repatriation agreements bind two countries: shown when a plan is made.
 
-The network app (seec.network) keeps the region's agreements; where it is installed they are
-read from it. Until then (or on an installation without it) the list in the setting
-`SEEC_PROTECTION_REPATRIATION_AGREEMENTS` answers: each entry a dict with title, countries
-(ISO codes), valid_from and (optionally) valid_until and source. This function is the one place
-that knows where agreements live.
+The network app (seec.network) keeps the region's agreements (kinds bilateral and multilateral
+repatriation agreement); they are read from it. Beside them, the setting
+`SEEC_PROTECTION_REPATRIATION_AGREEMENTS` lists agreements known to the installation that the
+network's register does not hold yet (each a dict with title, countries (ISO codes),
+valid_from and optionally valid_until and source); an agreement in both is shown once. This
+function is the one place that knows where agreements live.
 """
 
 from dataclasses import dataclass
@@ -28,9 +29,8 @@ class RepatriationAgreement:
 def repatriation_agreements(first: str, second: str, on: date | None = None) -> list:
     """The agreements in force on `on` (today) that cover both countries."""
     on = on or timezone.localdate()
-    if apps.is_installed("seec.network"):
-        return _from_network(first, second, on)
-    found = []
+    found = _from_network(first, second, on) if apps.is_installed("seec.network") else []
+    known = {agreement.title for agreement in found}
     for entry in settings.SEEC_PROTECTION_REPATRIATION_AGREEMENTS:
         agreement = RepatriationAgreement(
             title=entry["title"],
@@ -42,12 +42,12 @@ def repatriation_agreements(first: str, second: str, on: date | None = None) -> 
         covers = {first, second} <= set(agreement.countries)
         started = agreement.valid_from is None or agreement.valid_from <= on
         running = agreement.valid_until is None or on <= agreement.valid_until
-        if covers and started and running:
+        if covers and started and running and agreement.title not in known:
             found.append(agreement)
     return found
 
 
-def _from_network(first, second, on):  # pragma: no cover — exercised once seec.network lands
+def _from_network(first, second, on):
     from seec.network.models import Agreement, AgreementKind
 
     kinds = [AgreementKind.BILATERAL_REPATRIATION, AgreementKind.MULTILATERAL_REPATRIATION]

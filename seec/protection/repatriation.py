@@ -270,8 +270,8 @@ def request_step(step: RepatriationStep, *, origin: Origin) -> RepatriationStep:
     if plan.status == PlanStatus.APPROVED:
         plan.status = PlanStatus.IN_PROGRESS
         plan.save(update_fields=["status"])
-    if step.owner_id:
-        victim = plan.victim
+    victim = plan.victim
+    if step.owner_id and step.owner_id != victim.organisation_id:
         transport.send(
             step.owner,
             transport.STEP_REQUEST,
@@ -444,10 +444,11 @@ def _settle(step: RepatriationStep, confirmed: bool, note: str, by: str) -> Repa
 def record_step_answer(
     step: RepatriationStep, *, origin: Origin, confirmed: bool, by: str, note: str = ""
 ) -> RepatriationStep:
-    """For an owner off the platform: the coordinator records the answer it gave."""
+    """For an owner off the platform (or the plan's own organisation): the coordinator records
+    the answer."""
     step = RepatriationStep.objects.select_for_update().get(pk=step.pk)
     require(origin.actor, Act.MANAGE, step.plan.victim)
-    if step.owner_id:
+    if step.owner_id and step.owner_id != step.plan.victim.organisation_id:
         raise PermissionDenied(_("This agency answers on the platform itself."))
     if step.status != StepStatus.REQUESTED:
         raise ValidationError(_("Ask for the step before recording its answer."))

@@ -1,9 +1,13 @@
 """The public, read-only statistics API: the indicators and the published figures (after
 disclosure control). No sign-in: these figures are published."""
 
+from django.urls import reverse as django_reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from . import catalogue, selectors
 from .models import Indicator, PublishedFigure
@@ -87,4 +91,32 @@ class PublishedFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             family=params.get("family"),
             period=params.get("period"),
             indicator=params.get("indicator"),
+        )
+
+
+class PublicStatsIndexSerializer(serializers.Serializer):
+    indicators = serializers.URLField()
+    figures = serializers.URLField()
+    datapackage = serializers.URLField()
+    csv = serializers.URLField()
+
+
+class PublicStatsIndex(APIView):
+    """Where the open statistics are: the indicators, the published figures, and the whole
+    as a Frictionless data package."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: PublicStatsIndexSerializer})
+    def get(self, request):
+        return Response(
+            {
+                "indicators": reverse("public-indicator-list", request=request),
+                "figures": reverse("public-figure-list", request=request),
+                "datapackage": request.build_absolute_uri(
+                    django_reverse("stats:open-data-description")
+                ),
+                "csv": request.build_absolute_uri(django_reverse("stats:open-data-csv")),
+            }
         )

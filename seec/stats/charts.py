@@ -6,6 +6,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # no display: figures are only ever written to files
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
 matplotlib.rcParams.update(
@@ -36,18 +37,44 @@ def _figure(title: str, size=(7.0, 3.4)) -> tuple[Figure, object]:
     return figure, axes
 
 
-def line_chart(title: str, x_labels: list[str], series: dict[str, list], fmt="svg") -> bytes:
+def line_chart(
+    title: str,
+    x_labels: list[str],
+    series: dict[str, list],
+    fmt="svg",
+    total: tuple[str, list] | None = None,
+) -> bytes:
+    """Lines over periods. `total` (a name and its values: the region's sum) goes on an axis
+    of its own, on the right: on the countries' axis it would be ten times their height and
+    flatten every country's line."""
     figure, axes = _figure(title)
     # Positions, not the labels: period codes look like numbers and would be plotted as such.
+    lines = []
     for i, (name, values) in enumerate(series.items()):
         points = [(x, v) for x, v in enumerate(values) if v is not None]
         if points:
-            axes.plot(*zip(*points, strict=True), marker="o", label=name, color=PALETTE[i % 14])
+            lines += axes.plot(
+                *zip(*points, strict=True), marker="o", label=name, color=PALETTE[i % 14]
+            )
     axes.set_xticks(range(len(x_labels)), x_labels)
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)
-    if len(series) > 1:
-        axes.legend(fontsize=7, ncol=2, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    if total is not None:
+        name, values = total
+        points = [(x, v) for x, v in enumerate(values) if v is not None]
+        if points:
+            right = axes.twinx()
+            lines += right.plot(
+                *zip(*points, strict=True), color="#333333", linestyle="--", linewidth=2,
+                marker="s", label=f"{name} ({_('right axis')})",
+            )  # fmt: skip
+            right.set_ylim(bottom=0)
+            right.set_ylabel(name, fontsize=8)
+    if len(lines) > 1:
+        axes.legend(
+            lines, [line.get_label() for line in lines], fontsize=7, ncol=2, frameon=False,
+            loc="upper left", bbox_to_anchor=(1.08, 1),
+        )  # fmt: skip
     return _render(figure, fmt)
 
 

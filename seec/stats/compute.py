@@ -1,9 +1,9 @@
 """The missing-children indicators, summed from the running tallies of cases and contacts.
 
 The tallies (seec/stats/tallies.py) hold, per month, how many cases and contacts fall in each
-combination of what the indicators break down by; a period is a run of whole months (UTC),
-so every figure is a sum of tally cells, done by the database, and a few thousand numbers come
-back to Python whatever the number of cases.
+combination of what the indicators break down by; a period is a run of whole months (on each
+country's own calendar: cut at its midnight), so every figure is a sum of tally cells, done by
+the database, and a few thousand numbers come back to Python whatever the number of cases.
 
 The definitions, as the catalogue words them:
 - a contact belongs to the period its start falls in;

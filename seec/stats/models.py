@@ -245,8 +245,9 @@ class PublishedFigure(models.Model):
 # Running tallies of what the missing-children figures count (seec/stats/tallies.py): kept up
 # to date in the transaction of every change to a case, risk assessment or contact, so that
 # figures are summed from a few thousand tally rows instead of counted from millions of rows.
-# Months are numbered year × 12 + month − 1 (UTC); 0 stands for "never" (found, closed), so
-# that every key column is NOT NULL and one upsert finds its row on both engines.
+# Months are numbered year × 12 + month − 1 on the country's calendar (its time zone); 0
+# stands for "never" (found, closed), so that every key column is NOT NULL and one upsert
+# finds its row on both engines.
 
 
 NEW_CASE_TALLY_KEY = ("country", "month", "category", "sex", "age_group", "cross_border", "repeat")

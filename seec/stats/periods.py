@@ -1,8 +1,10 @@
 """Reporting periods: a year (`2025`), a quarter (`2025-Q2`) or a month (`2025-03`).
 
-Periods run from midnight UTC on their first day to midnight UTC after their last, the
-platform's own clock, so that every country's figures for a period cover the same instants.
-The codes are SDMX's TIME_PERIOD forms.
+A period is a run of calendar months. Each country's figures count an event in the month it
+fell in on that country's own calendar (its civil time zone): a period is cut at each
+country's midnight, as a national statistics office counts (`tallies.MonthNumber`). `start`
+and `end` name the months (midnight UTC of their first days). The codes are SDMX's
+TIME_PERIOD forms.
 """
 
 import re

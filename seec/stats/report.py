@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     Image,
     PageBreak,
@@ -24,7 +25,7 @@ from reportlab.platypus import (
 
 from seec.core.models import Country
 
-from . import catalogue, compute, tables
+from . import catalogue, compute, suppression, tables
 from .catalogue import Family
 from .models import Submission, SubmissionStatus
 from .periods import years
@@ -46,7 +47,7 @@ def region_figures(year: int, family: str, first_year: int) -> RegionFigures:
             figures.values[key], figures.sources[key] = item["values"], "platform"
     for key, figure_set in submitted_sets(countries, [p.code for p in periods], family).items():
         figures.values[key], figures.sources[key] = figure_set.values(), "submission"
-    return figures
+    return suppression.disclose(figures, suppression.threshold())
 
 
 def _styles():
@@ -55,7 +56,6 @@ def _styles():
     from pathlib import Path
 
     import matplotlib
-    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -77,20 +77,57 @@ def _cell(value) -> str:
     return escape(str(value))
 
 
+CELL_PADDING = 3  # points left and right in each cell (reportlab's 6 leaves too little room)
+HEADING_SIZES = (8, 7.5, 7, 6.5, 6, 5.5)
+
+
+def _longest_word(text: str, size: float, font: str = "DejaVu-Bold") -> float:
+    return max((pdfmetrics.stringWidth(word, font, size) for word in str(text).split()), default=0)
+
+
+def column_widths(columns: list[str], values: list[list[str]]) -> tuple[list[float], float]:
+    """Widths in which no heading breaks inside a word, and the headings' font size: each
+    column at least as wide as its longest heading word and its widest value, the rest of the
+    page shared out; the headings' type made smaller until the words fit the page."""
+    for size in HEADING_SIZES:
+        least = [
+            2 * CELL_PADDING
+            + max(
+                _longest_word(column, size),
+                max((_longest_word(v, 8, "DejaVu") for v in vals), default=0),
+            )
+            for column, vals in zip(columns, values, strict=True)
+        ]
+        if sum(least) <= WIDTH:
+            break
+    spare = (WIDTH - sum(least)) / len(least)
+    return [w + max(spare, 0) for w in least], size
+
+
 def _table(table: tables.Table, styles) -> Table:
     small = styles["Small"]
-    data = [[Paragraph(f"<b>{c}</b>", small) for c in table.columns]]
-    for row in table.rows:
-        data.append([Paragraph(_cell(v), small) for v in row])
-    first = 38 * mm
-    rest = (WIDTH - first) / max(1, len(table.columns) - 1)
-    flowable = Table(data, colWidths=[first] + [rest] * (len(table.columns) - 1), repeatRows=1)
+    texts = [[_cell(v) for v in row] for row in table.rows]
+    widths, size = column_widths(
+        [str(c) for c in table.columns], [list(col) for col in zip(*texts, strict=True)]
+        if texts else [[] for _ in table.columns],
+    )  # fmt: skip
+    # Headings wrap between words only, never inside one ("Prosecu-tions").
+    heading = ParagraphStyle(
+        "TableHeading", parent=small, fontName="DejaVu-Bold", fontSize=size,
+        leading=size + 2, splitLongWords=0,
+    )  # fmt: skip
+    data = [[Paragraph(escape(str(c)), heading) for c in table.columns]]
+    for row in texts:
+        data.append([Paragraph(v, small) for v in row])
+    flowable = Table(data, colWidths=widths, repeatRows=1)
     flowable.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0b7c3")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f9fb")]),
             ]
         )
@@ -171,8 +208,8 @@ def build(year: int, progress: Callable[[str], None] = lambda step: None) -> byt
         if chart is not None:
             story += [chart, Spacer(1, 3 * mm)]
         story += [_table(table, styles), Spacer(1, 4 * mm)]
-        if table.note:
-            story.append(Paragraph(table.note, styles["Small"]))
+        if table.full_note:
+            story.append(Paragraph(escape(table.full_note), styles["Small"]))
         story.append(PageBreak())
     progress(_("definitions"))
     story.append(Paragraph(_("Definitions"), styles["Heading1"]))

@@ -13,7 +13,7 @@ from seec.core import policy
 from seec.core.models import Country
 from seec.core.policy import Act
 
-from . import compute
+from . import compute, suppression
 from .catalogue import Family
 from .models import (
     FigureSet,
@@ -43,6 +43,8 @@ class RegionFigures:
     periods: list[Period]
     values: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
+    # Through disclosure control (suppression.disclose): small cells withheld, region totals in.
+    disclosed: bool = False
 
     def get(self, country: str, period: str, indicator: str, breakdown: str = "", key: str = ""):
         return self.values.get((country, period), {}).get((indicator, breakdown, key))
@@ -81,7 +83,9 @@ def region_figures(user, countries: list[str], periods: list[Period], family: st
     for key, figure_set in submitted.items():
         result.values[key] = figure_set.values()
         result.sources[key] = Source.SUBMISSION
-    return result
+    # Whoever reads them (an analyst, a coordinator, a national supervisor), on the dashboard
+    # and in its downloads: no cell under the threshold, none recoverable from a total.
+    return suppression.disclose(result, suppression.threshold())
 
 
 def submissions_for(user):

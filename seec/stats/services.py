@@ -6,7 +6,6 @@ changes nothing.
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -18,7 +17,7 @@ from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.models import Country
 
-from . import catalogue, compute, spreadsheets
+from . import catalogue, compute, spreadsheets, suppression
 from .catalogue import Family
 from .models import (
     Figure,
@@ -59,7 +58,7 @@ ACTION_LABELS = {
 
 
 def threshold() -> int:
-    return int(getattr(settings, "SEEC_STATS_SUPPRESSION_THRESHOLD", 5))
+    return suppression.threshold()
 
 
 class UploadRefused(ValidationError):

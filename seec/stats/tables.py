@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from . import catalogue, charts
 from .catalogue import Family
 from .selectors import RegionFigures
+from .suppression import REGION, WITHHELD, threshold
 
 
 @dataclass
@@ -22,7 +23,18 @@ class Table:
     rows: list[list] = field(default_factory=list)
     note: str = ""
 
+    @property
+    def full_note(self) -> str:
+        """The note, and what a withheld cell means where the table has one."""
+        if any(v == WITHHELD for row in self.rows for v in row):
+            withheld = _(
+                "x: withheld, a count under %(threshold)d or one that would reveal such a count."
+            ) % {"threshold": threshold()}
+            return f"{self.note} {withheld}".strip()
+        return self.note
+
     def to_csv(self) -> bytes:
+        """Plain numbers (no grouping, a dot for decimals): a file for programs."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self.columns)
@@ -40,9 +52,18 @@ class Table:
             cell.font = Font(bold=True)
         for row in self.rows:
             sheet.append(row)
-        if self.note:
+            # Numbers stay numbers; the format groups them in the reader's own separators
+            # (the spreadsheet program's locale), as they read figures.
+            for cell in sheet[sheet.max_row][1:]:
+                if isinstance(cell.value, bool):
+                    continue
+                if isinstance(cell.value, int):
+                    cell.number_format = "#,##0"
+                elif isinstance(cell.value, float):
+                    cell.number_format = "#,##0.0"
+        if self.full_note:
             sheet.append([])
-            sheet.append([self.note])
+            sheet.append([self.full_note])
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
@@ -55,6 +76,8 @@ def _country_names(figures: RegionFigures) -> dict:
 
 
 def _sum(figures: RegionFigures, period: str, cell: tuple) -> int | None:
+    if figures.disclosed:  # the region's total as disclosure control left it
+        return figures.get(REGION, period, *cell)
     values = [figures.get(c, period, *cell) for c in figures.countries]
     known = [v for v in values if v is not None]
     return sum(known) if known else None
@@ -145,7 +168,10 @@ def countries_overview(figures: RegionFigures) -> Table:
     for country in figures.countries:
         found = figures.get(country, period, "MC08")
         alert = figures.get(country, period, "MC08", "part", "after_public_alert")
-        share = round(100 * alert / found, 1) if found and alert is not None else None
+        if WITHHELD in (found, alert):
+            share = WITHHELD  # a share of a withheld count would give the count away
+        else:
+            share = round(100 * alert / found, 1) if found and alert is not None else None
         source = figures.sources.get((country, period), "")
         table.rows.append(
             [
@@ -213,12 +239,24 @@ def missing_tables(figures: RegionFigures, breakdown: str = "category") -> dict[
 
 
 def chart_of(table: Table, fmt: str = "svg") -> bytes | None:
-    """The chart that goes with a table."""
+    """The chart that goes with a table (a withheld cell is left out, as an unknown one)."""
     if not table.rows:
         return None
+    table = Table(
+        table.key,
+        table.title,
+        table.columns,
+        [[v if isinstance(v, str) and i == 0 else (v if isinstance(v, int | float) else None)
+          for i, v in enumerate(row)] for row in table.rows],
+    )  # fmt: skip
     if table.key == "trend":
+        *countries, region = table.rows  # the last row is the region's sum
         return charts.line_chart(
-            table.title, table.columns[1:], {row[0]: row[1:] for row in table.rows}, fmt
+            table.title,
+            table.columns[1:],
+            {row[0]: row[1:] for row in countries},
+            fmt,
+            total=(region[0], region[1:]),
         )
     if table.key in ("by_country", "trafficking"):
         last = len(table.columns) - (4 if table.key == "trafficking" else 1)

@@ -14,16 +14,20 @@ to the ones it belongs in now, in the change's own transaction:
 
 What a case contributes is worked out by the database, by the expressions below: they are
 the definitions of the catalogue (age on the day last seen, time missing, cross-border,
-repeat), in one place. Months are numbered year × 12 + month − 1 in UTC, the platform's
-clock for periods; 0 stands for "not found / not closed".
+repeat), in one place. Months are numbered year × 12 + month − 1 on the calendar of the
+row's country (its civil time zone, `seec.core.region.TIME_ZONES`): a period is cut at each
+country's midnight. 0 stands for "not found / not closed".
 """
 
 import logging
 import time
+import zoneinfo
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.signals import connection_created
 from django.db.models import (
     BooleanField,
     CharField,
@@ -45,6 +49,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from seec.cases.models import FOUND_OUTCOMES, Case, Contact, RiskAssessment
 from seec.cases.signals import cases_inserted
+from seec.core.region import TIME_ZONES
 
 from .catalogue import AGE_GROUPS, TIME_BANDS
 from .models import (
@@ -60,32 +65,65 @@ logger = logging.getLogger(__name__)
 
 
 def month_number(moment: datetime) -> int:
-    """The month an instant falls in (UTC), as the tallies number months."""
+    """The month number of a calendar month's first instant (a period's bounds)."""
     moment = moment.astimezone(UTC)
     return moment.year * 12 + moment.month - 1
 
 
-class MonthNumber(Func):
-    """`month_number` of a column, in SQL; 0 where it is NULL."""
+def local_month_number(moment: datetime, zone_name: str) -> int:
+    """The month an instant falls in on a country's calendar, as the tallies number months:
+    a case opened at 00:30 on 1 April in Belgrade (22:30 UTC on 31 March) is April's."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return local.year * 12 + local.month - 1
 
-    arity = 1
+
+def country_zone(country_field: str) -> CaseWhen:
+    """The civil time zone of a row's country, as an SQL expression (the region's table)."""
+    whens = [When(**{country_field: code}, then=Value(zone)) for code, zone in TIME_ZONES.items()]
+    return CaseWhen(*whens, default=Value(settings.TIME_ZONE), output_field=CharField())
+
+
+def _sqlite_local_month(sender, connection, **kwargs):
+    """SQLite has no time zones: the month on a country's calendar is worked out in Python."""
+    if connection.vendor != "sqlite":
+        return
+
+    def local_month(stored: str | None, zone_name: str) -> int | None:
+        if stored is None:
+            return None
+        moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+        return local_month_number(moment, zone_name)
+
+    connection.connection.create_function("seec_local_month", 2, local_month, deterministic=True)
+
+
+class MonthNumber(Func):
+    """`local_month_number` of an instant column in the zone of a second expression (the row's
+    country's, `country_zone`), in SQL; 0 where it is NULL."""
+
+    arity = 2
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        # Instants are stored as UTC text, 'YYYY-MM-DD HH:MM:SS': cut, don't parse.
-        sql, params = compiler.compile(self.source_expressions[0])
+        # Instants are stored as UTC text, 'YYYY-MM-DD HH:MM:SS'. The region is east of UTC
+        # by at most three hours: only the evening of a month's last days can fall in the
+        # next month locally, so every other row is cut, not converted.
+        (sql, params), (zone, zone_params) = (compiler.compile(e) for e in self.source_expressions)
+        utc_month = (
+            f"CAST(substr({sql}, 1, 4) AS INTEGER) * 12 + CAST(substr({sql}, 6, 2) AS INTEGER) - 1"
+        )
         return (
-            f"COALESCE(CAST(substr({sql}, 1, 4) AS INTEGER) * 12"
-            f" + CAST(substr({sql}, 6, 2) AS INTEGER) - 1, 0)",
-            (*params, *params),
+            f"COALESCE(CASE WHEN substr({sql}, 9, 2) < '28' THEN {utc_month}"
+            f" ELSE seec_local_month({sql}, {zone}) END, 0)",
+            (*params, *params, *params, *params, *params, *zone_params),
         )
 
     def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
+        (sql, params), (zone, zone_params) = (compiler.compile(e) for e in self.source_expressions)
         return (
-            f"COALESCE(CAST(EXTRACT(YEAR FROM {sql} AT TIME ZONE 'UTC') * 12"
-            f" + EXTRACT(MONTH FROM {sql} AT TIME ZONE 'UTC') - 1 AS integer), 0)",
-            (*params, *params),
+            f"COALESCE(CAST(EXTRACT(YEAR FROM {sql} AT TIME ZONE {zone}) * 12"
+            f" + EXTRACT(MONTH FROM {sql} AT TIME ZONE {zone}) - 1 AS integer), 0)",
+            (*params, *zone_params, *params, *zone_params),
         )
 
 
@@ -171,9 +209,9 @@ def _case_cells_query(cases):
     return (
         cases.alias(_age=age, _days=DaysBetween(F("found_at"), F("last_seen_at")))
         .annotate(
-            t_opened=MonthNumber("opened_at"),
-            t_found=MonthNumber("found_at"),
-            t_closed=MonthNumber("closed_at"),
+            t_opened=MonthNumber("opened_at", country_zone("country_id")),
+            t_found=MonthNumber("found_at", country_zone("country_id")),
+            t_closed=MonthNumber("closed_at", country_zone("country_id")),
             t_age=group,
             t_band=time_band(),
             t_cross=_flag(CROSS_BORDER),
@@ -228,7 +266,9 @@ def _cells_of_case(case_id: int) -> list[dict]:
 
 def _contact_cells(contacts) -> list[dict]:
     return list(
-        contacts.annotate(t_month=MonthNumber("started_at"))
+        contacts.annotate(
+            t_month=MonthNumber("started_at", country_zone("organisation__country_id"))
+        )
         .values("organisation_id", "t_month", "channel", "subject")
         .annotate(n=Count("pk"), ids=Sum("pk"))
         .order_by()
@@ -400,6 +440,7 @@ def connect() -> None:
     pre_delete.connect(_contact_before_delete, sender=Contact, dispatch_uid=f"{uid}-contact-pd")
     post_delete.connect(_contact_deleted, sender=Contact, dispatch_uid=f"{uid}-contact-del")
     cases_inserted.connect(count_new_cases, dispatch_uid=f"{uid}-import")
+    connection_created.connect(_sqlite_local_month, dispatch_uid=f"{uid}-sqlite-local-month")
 
 
 def _fresh_counts() -> Deltas:

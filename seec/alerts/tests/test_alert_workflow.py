@@ -132,18 +132,21 @@ def test_the_child_found_cancels_the_alert_and_takes_it_off_the_public_pages(
     assert first.identifier in references
     assert case.given_names not in bytes(cancel.xml).decode()  # a cancellation names no child
     client = Client()
-    assert client.get(f"/alerts/public/{alert.reference}/").status_code == 404
+    ended = client.get(f"/alerts/public/{alert.reference}/")
+    assert ended.status_code == 410 and "This alert has ended" in ended.content.decode()
     assert client.get(f"/alerts/{first.identifier}.xml").status_code == 404
     assert client.get(f"/alerts/{cancel.identifier}.xml").status_code == 200
-    assert first.identifier not in client.get("/alerts/feed.atom").content.decode()
+    feed = client.get("/alerts/feed.atom").content.decode()
+    assert first.identifier not in feed and cancel.identifier in feed
     assert client.get("/api/public/alerts/").json()["results"] == []
 
 
 def test_an_expired_alert_leaves_the_public_pages_at_once(requested, police):
     alert = services.approve_alert(requested, origin=Origin(police), hours=1)
     Alert.objects.filter(pk=alert.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 404
+    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 410
     assert services.expire_due() == 1
+    assert Client().get(f"/alerts/public/{alert.reference}/").status_code == 410
     assert Alert.objects.get(pk=alert.pk).status == AlertStatus.EXPIRED
 
 
@@ -167,10 +170,22 @@ def test_no_approval_on_a_closed_case(requested, police, manager, case):
         services.approve_alert(requested, origin=Origin(police))
 
 
+SERBIAN_TEXT = {
+    "headline": "УЗБУНА ЗА НЕСТАЛО ДЕТЕ: Јована, 10 година",
+    "description": "Девојчица је последњи пут виђена у Новом Саду. Носила је црвену јакну.",
+    "instruction": "Ако видите дете, одмах позовите 192 или 116 000. Не прилазите.",
+}
+CROATIAN_TEXT = {
+    "headline": "UZBUNA ZA NESTALO DIJETE: Jovana, 10 godina",
+    "description": "Djevojčica je posljednji put viđena u Novom Sadu. Nosila je crvenu jaknu.",
+    "instruction": "Ako vidite dijete, odmah nazovite 192 ili 116 000. Ne prilazite.",
+}
+
+
 def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(region):
     from seec.alerts.models import AlertSettings
 
-    for code, languages in (("RS", "sr,en"), ("HR", "hr,en"), ("BA", "bs,en")):
+    for code, languages in (("RS", "sr-Cyrl,en"), ("HR", "hr,en"), ("BA", "bs,en")):
         AlertSettings.objects.create(country_id=code, languages=languages)
     police = {
         code: make_user(
@@ -185,7 +200,10 @@ def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(regio
         origin=serbian, fields=case_fields(given_names="Јована", category="criminal_abduction")
     )
     original = services.request_alert(case, origin=serbian, answers=all_met(), **AREA)
-    original = services.approve_alert(original, origin=Origin(police["RS"]))
+    # Each authority writes its texts in its own language where the catalogue has none yet.
+    original = services.approve_alert(
+        original, origin=Origin(police["RS"]), texts={"sr-Cyrl": SERBIAN_TEXT}
+    )
 
     asked = services.request_cross_border(
         original, origin=serbian, country_id="HR", reason="Car seen at the Batrovci crossing"
@@ -194,7 +212,9 @@ def test_a_cross_border_request_from_serbia_is_accepted_by_croatian_police(regio
     # Only Croatia's authority decides on it; Serbia's cannot.
     with pytest.raises(PermissionDenied):
         services.approve_alert(asked, origin=Origin(police["RS"]))
-    croatian = services.approve_alert(asked, origin=Origin(police["HR"]))
+    croatian = services.approve_alert(
+        asked, origin=Origin(police["HR"]), texts={"hr": CROATIAN_TEXT}
+    )
     assert croatian.status == AlertStatus.ISSUED
     assert croatian.language_list == ["hr", "en"]
     root = cap.verify(bytes(croatian.messages.get().xml), cap.SigningKey.load().cert_pem)
@@ -227,8 +247,10 @@ def test_each_step_is_told_in_the_platform_and_by_email_in_each_readers_language
 
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_alert(alert, origin=Origin(police))
+    # The Greek manager never chose a language: Greek, their country's.
     assert (
-        manager.notifications.get().subject == f"Child alert approved and issued: {alert.reference}"
+        manager.notifications.get().subject
+        == f"Η ειδοποίηση για παιδί εγκρίθηκε και εκδόθηκε: {alert.reference}"
     )
     services.cancel_alert(alert, origin=Origin(police), reason="Found in Patras")
     assert "Found in Patras" in manager.notifications.first().subject
@@ -247,6 +269,9 @@ def test_each_step_is_told_in_the_platform_and_by_email_in_each_readers_language
 
 
 def test_a_countrys_own_template_writes_the_alert_text_in_its_language(case, manager):
+    import re
+
+    from seec.alerts.child_names import name_in
     from seec.alerts.models import AlertTemplate
 
     country_settings = services.alert_settings("GR")
@@ -261,7 +286,10 @@ def test_a_countrys_own_template_writes_the_alert_text_in_its_language(case, man
     )
     alert = services.request_alert(case, origin=Origin(manager), answers=all_met(), **AREA)
     greek = alert.texts.get(language="el")
-    assert greek.headline.startswith(f"ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {case.child_name}")
+    # The name in Greek letters, as a Greek reader reads it (seec.transliteration).
+    in_greek = name_in(case.child_name, "el", source="el")
+    assert in_greek != case.child_name and not re.search("[А-я]", in_greek)
+    assert greek.headline.startswith(f"ΑΡΠΑΓΗ ΠΑΙΔΙΟΥ: {in_greek}")
     assert greek.instruction == f"Καλέστε το {country_settings.police_number}."
     # Languages without a template of the country keep the platform's wording.
     english = alert.texts.get(language="en")

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from seec.alerts import cap, delivery
@@ -76,7 +76,10 @@ def test_request_approve_publish_deliver_and_cancel(demo_region, browser_page):
     expect(page.locator("#alerts-waiting")).to_have_text("1")
     # Told in the platform too: the notice leads to the request.
     page.get_by_role("link", name=re.compile("^Notices")).click()
-    page.get_by_role("button", name=re.compile(f"Child alert requested: {alert.reference}")).click()
+    # Written in the officer's language: Greek, their country's, as they never chose one.
+    with translation.override("el"):
+        told = translation.gettext("Child alert requested")
+    page.get_by_role("button", name=re.compile(f"{told}: {alert.reference}")).click()
     page.wait_for_url(ALERT_PAGE)
     page.goto(f"/alerts/manage/{alert.pk}/")
     page.get_by_label("Duration (hours)").fill("6")
@@ -89,7 +92,7 @@ def test_request_approve_publish_deliver_and_cancel(demo_region, browser_page):
     greek = alert.texts.get(language="el").headline
     english = alert.texts.get(language="en").headline
     expect(page.get_by_role("heading", level=1)).to_have_text(greek)
-    page.get_by_role("link", name="en", exact=True).click()
+    page.get_by_role("link", name="English", exact=True).click()  # each language in its own name
     expect(page.get_by_role("heading", level=1)).to_have_text(english)
 
     # 4. The CAP message: valid against the OASIS schema, signed by the platform.

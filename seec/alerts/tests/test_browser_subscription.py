@@ -1,15 +1,23 @@
 """In headless Chromium: a member of the public subscribes to Greece's child alerts by e-mail,
-confirms with the code the e-mail brings, and later stops them from the link in one step."""
+confirms with the code the e-mail brings, and later stops them from the link in one step;
+from the code on, everything is in the language chosen for the alerts (Greek), whatever the
+browser's (English)."""
 
 import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from playwright.sync_api import expect
 
 from seec.alerts.models import Subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def greek(message: str) -> str:
+    with translation.override("el"):
+        return translation.gettext(message)
 
 
 def test_a_visitor_subscribes_confirms_and_unsubscribes(demo_region, browser_page):
@@ -22,22 +30,22 @@ def test_a_visitor_subscribes_confirms_and_unsubscribes(demo_region, browser_pag
     page.get_by_label("Language of the alerts").select_option("el")
     page.get_by_role("button", name="Send me the code").click()
 
-    expect(page.get_by_role("heading", name="Confirm your subscription")).to_be_visible()
+    expect(page.get_by_role("heading", name=greek("Confirm your subscription"))).to_be_visible()
     [message] = [m for m in mail.outbox if m.to == ["eleni@example.org"]]
     code = re.search(r"\b(\d{6})\b", message.body).group(1)
     assert "Ελλάδα" in message.body  # in the subscriber's language
-    page.get_by_label("Code").fill("000000" if code != "000000" else "111111")
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_label(greek("Code")).fill("000000" if code != "000000" else "111111")
+    page.get_by_role("button", name=greek("Confirm")).click()
     expect(page.get_by_role("alert")).to_be_visible()  # a wrong code is refused, said so
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="You will receive child alerts")).to_be_visible()
+    page.get_by_label(greek("Code")).fill(code)
+    page.get_by_role("button", name=greek("Confirm")).click()
+    expect(page.get_by_role("heading", name=greek("You will receive child alerts"))).to_be_visible()
     subscriber = Subscriber.objects.get(address="eleni@example.org")
     assert subscriber.confirmed_at is not None
 
     page.goto(f"/alerts/unsubscribe/{subscriber.unsubscribe_token}/")
-    page.get_by_role("button", name="Stop them").click()
+    page.get_by_role("button", name=greek("Stop them")).click()
     expect(
-        page.get_by_role("heading", name="You will receive no more child alerts")
+        page.get_by_role("heading", name=greek("You will receive no more child alerts"))
     ).to_be_visible()
     assert not Subscriber.objects.filter(address="eleni@example.org").exists()

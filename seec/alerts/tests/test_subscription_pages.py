@@ -127,3 +127,41 @@ def test_an_administrator_registers_a_partner_webhook_with_its_signing_key(
     # Other roles never reach it.
     client.force_login(region.users[RoleCode.CASE_MANAGER])
     assert client.get("/admin/alerts/subscriber/").status_code in (302, 403)
+
+
+def test_the_subscribers_chosen_language_wins_over_the_browsers(
+    region, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Subscribed from an English browser in Ukrainian: the code e-mail, the confirmation
+    page with its errors, and later the unsubscribe page opened anywhere are all Ukrainian."""
+    from django.utils import translation
+
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post(
+            "/alerts/subscribe/",
+            {"country": "UA", "channel": "email", "address": "olena@example.org", "language": "uk"},
+        )
+    [mail] = mailoutbox
+    with translation.override("uk"):
+        assert mail.subject == translation.gettext("Confirm your child alerts subscription")
+        wrong_code = translation.gettext("This code is not right; check the last message.")
+    assert mail.subject != "Confirm your child alerts subscription"
+    code = _code(mail.body)
+    wrong = "000000" if code != "000000" else "111111"
+    page = browser.post(answer.url, {"code": wrong}).content.decode()
+    assert '<html lang="uk"' in page and wrong_code in page
+    browser.post(answer.url, {"code": code})
+    token = Subscriber.objects.get().unsubscribe_token
+    stop = Client(HTTP_ACCEPT_LANGUAGE="el").get(f"/alerts/unsubscribe/{token}/").content.decode()
+    assert '<html lang="uk"' in stop
+
+
+def test_each_subscriber_gets_the_alerts_text_in_their_language_else_english():
+    from seec.alerts.channels import text_language
+
+    texts = {"sr-Cyrl": {}, "sr-Latn": {}, "en": {}}
+    assert text_language("sr", texts) == "sr-Cyrl"
+    assert text_language("sr-latn", texts) == "sr-Latn"
+    assert text_language("uk", texts) == "en"
+    assert text_language("uk", {"mk": {}, "sq": {}}) == "mk"

@@ -48,18 +48,15 @@ def test_call_case_risk_search_found_and_closed(demo_region, browser_page):
     # 1. The operator signs in.
     sign_in(page, "operator.gr")
 
-    # 2. A parent calls about a new disappearance.
+    # 2. A parent calls about a new disappearance: the call and the child on one screen.
     page.goto("/cases/contact/")
+    page.wait_for_url(re.compile(r"/contact-centre/call/$"))
     expect(page.get_by_role("heading", name="New contact")).to_be_visible()
     page.get_by_label("Channel").select_option(label="Phone call")
     page.get_by_label("About", exact=True).select_option(label="A new disappearance")
     page.get_by_label("Caller's relation to the child").select_option(label="Parent or guardian")
     page.get_by_label("Caller's name").fill("Олена Коваленко")
     page.get_by_label("Caller's phone").fill("+30 690 123 4567")
-    page.get_by_role("button", name="Save contact").click()
-    page.wait_for_url(re.compile(r"/cases/new/\?contact=\d+$"))
-    expect(page.get_by_role("heading", name="Open a case")).to_be_visible()
-    expect(page.get_by_text("Contact recorded. Now open the case.")).to_be_visible()
 
     # 3. The case: a Ukrainian girl, her name in Cyrillic, last seen in Athens.
     page.get_by_label("Given names").fill("Анастасія")
@@ -68,18 +65,19 @@ def test_call_case_risk_search_found_and_closed(demo_region, browser_page):
     page.get_by_label("Date of birth").fill(born)
     page.get_by_label("Category", exact=True).select_option(label="Criminal abduction")
     page.get_by_label("Last seen at (place)").fill("Αθήνα, Ομόνοια")
-    page.get_by_role("button", name="Open the case").click()
+    save = page.get_by_role("button", name=re.compile("Save and open the case"))
+    save.click()
     heading = page.get_by_role("heading", level=1).filter(has_text=CASE_NUMBER)
     confirm = page.locator("input[name=confirm_new]")
     expect(heading.or_(confirm)).to_be_visible()
     if confirm.is_visible():  # a demo case with a close name: it is a different child
         confirm.check()
-        page.get_by_role("button", name="Open the case").click()
+        save.click()
     page.wait_for_url(CASE_PAGE)
     case_url = page.url
     expect(heading).to_contain_text("Анастасія Коваленко")
     case_number = CASE_NUMBER.search(heading.inner_text()).group()
-    expect(page.get_by_text(f"Case {case_number} opened.")).to_be_visible()
+    expect(page.get_by_text(f"Contact recorded and case {case_number} opened.")).to_be_visible()
     expect(lead).to_contain_text(re.compile(r"Anastasi\w* Kovalenko"))
     expect(lead).to_contain_text("Criminal abduction")
     expect(lead.locator("strong")).to_have_text("Open")

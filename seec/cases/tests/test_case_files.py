@@ -15,6 +15,16 @@ from seec.core.audit import Origin, chain_staged_reads
 from seec.core.models import AuditEvent, RoleCode
 
 
+def a_pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def photo_with_gps() -> bytes:
     image = Image.new("RGB", (64, 48), (200, 30, 30))
     exif = Image.Exif()
@@ -123,7 +133,7 @@ def test_upload_through_the_page_and_the_api(case, operator, client):
     api.force_authenticate(operator)
     response = api.post(
         f"/api/cases/{case.pk}/files/",
-        {"kind": "document", "file": upload(b"%PDF-1.4\n%%EOF", "report.pdf")},
+        {"kind": "document", "file": upload(a_pdf(), "report.pdf")},
         format="multipart",
     )
     assert response.status_code == 201, response.json()

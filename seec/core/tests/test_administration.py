@@ -67,9 +67,10 @@ def test_administrator_unlocks_a_locked_account(admin_client, region, settings):
     from django.test import Client
 
     operator = region.users[RoleCode.HOTLINE_OPERATOR]
-    stranger = Client()
+    stranger = Client(REMOTE_ADDR="192.0.2.200")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         stranger.post("/accounts/login/", {"username": operator.username, "password": "no"})
+    # Locked for this account from this address (seec/core/tests/test_lockout.py).
     locked = stranger.post(
         "/accounts/login/",
         {"username": operator.username, "password": PASSWORD},

@@ -17,6 +17,7 @@ from seec.core import audit
 from seec.core.audit import Action, Origin
 from seec.core.models import RoleCode
 from seec.core.tests.factories import make_user
+from seec.network.tests import matrix as network_matrix
 
 ALL = frozenset([*RoleCode.values, "no_role"])
 DIRECTORY = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ADMINISTRATOR})
@@ -41,6 +42,7 @@ LINKERS = frozenset({RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR, RoleCode.LIAISO
 # Aggregate figures: the regional centre for every country, a supervisor for their own.
 AGGREGATES = frozenset({RoleCode.SUPERVISOR, RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
 REGIONAL = frozenset({RoleCode.REGIONAL_COORDINATOR, RoleCode.ANALYST})
+SUPERVISORS = frozenset({RoleCode.SUPERVISOR})
 
 
 @dataclass
@@ -109,8 +111,12 @@ MATRIX = [
     ),
     # Pages.
     Check("dashboard", lambda w: "/", ALL, api=False),
-    Check("account and second factor", lambda w: "/accounts/two-factor/", ALL, api=False),
-    Check("password change", lambda w: "/accounts/password/change/", ALL, api=False),
+    Check("account page", lambda w: "/accounts/", ALL, api=False),
+    Check("confirm it's you", lambda w: "/accounts/confirm/", ALL, api=False),
+    # The credential pages (setting up a factor, password, e-mail) open only after a fresh
+    # proof, for every role alike, and act on the user's own account (no object in the URL):
+    # seec/core/tests/test_account_security.py. Revoking a token is the owner's alone (a
+    # foreign token is a 404): the same file.
     Check("audit trail page", lambda w: "/audit/", AUDIT_BROWSERS, api=False),
     Check(
         "foreign event on the audit page",
@@ -245,7 +251,14 @@ MATRIX = [
         lambda w: f"/api/case-files/{w.extras['photo'].pk}/content/",
         HOTLINE,
     ),
-    Check("new contact page", lambda w: "/cases/contact/", HOTLINE, api=False),
+    # /cases/contact/ leads to the contact centre's one screen (checked below).
+    Check(
+        "follow-up contact on a case",
+        lambda w: f"/contact-centre/call/?case={w.extras['case'].number}",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
     Check("open case page", lambda w: "/cases/new/", HOTLINE, api=False),
     Check("my tasks", lambda w: "/cases/tasks/", PERSONAL, api=False),
     Check("team board", lambda w: "/cases/board/", {RoleCode.SUPERVISOR}, api=False),
@@ -501,6 +514,88 @@ MATRIX = [
         NOBODY,
         marker=lambda w: f'"case_number":"{w.extras["foreign_case"].number}"',
     ),
+    # Exchange between installations: nodes for administrators; referrals and requests for
+    # cooperation for their own side's staff who share records.
+    Check("exchange nodes", lambda w: "/exchange/nodes/", ADMINS, api=False),
+    Check("exchange node", lambda w: f"/exchange/nodes/{w.extras['peer'].pk}/", ADMINS, api=False),
+    Check("exchange node adding", lambda w: "/exchange/nodes/add/", ADMINS, api=False),
+    Check("exchange messages", lambda w: "/exchange/messages/?box=outbox", ADMINS, api=False),
+    Check("referrals", lambda w: "/exchange/referrals/", LINKERS, api=False),
+    Check(
+        "own referral",
+        lambda w: f"/exchange/referrals/{w.extras['referral'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "own referral in the list",
+        lambda w: "/exchange/referrals/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        marker=lambda w: f'href="/exchange/referrals/{w.extras["referral"].pk}/"',
+        api=False,
+    ),
+    Check(
+        "foreign referral",
+        lambda w: f"/exchange/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "referring an own case",
+        lambda w: f"/exchange/referrals/new/{w.extras['case'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+        api=False,
+    ),
+    Check(
+        "referring a foreign case",
+        lambda w: f"/exchange/referrals/new/{w.extras['foreign_case'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check("requesting cooperation", lambda w: "/exchange/cooperation/new/", LINKERS, api=False),
+    Check("encodings through the exchange", lambda w: "/exchange/encodings/", LINKERS, api=False),
+    Check("PFIF import and export", lambda w: "/exchange/pfif/", LINKERS, api=False),
+    Check(
+        "own referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['referral'].pk}/",
+        {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR},
+    ),
+    Check(
+        "foreign referral (API)",
+        lambda w: f"/api/exchange/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign referral in the list (API)",
+        lambda w: "/api/exchange/referrals/",
+        NOBODY,
+        marker=lambda w: (
+            f'"conversation":"{w.extras["foreign_referral"].conversation}","side":"received"'
+        ),
+    ),
+    Check(
+        "own request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['cooperation'].pk}/",
+        {RoleCode.LIAISON_OFFICER},
+    ),
+    Check(
+        "foreign request for cooperation (API)",
+        lambda w: f"/api/exchange/cooperation/{w.extras['foreign_cooperation'].pk}/",
+        NOBODY,
+    ),
+    Check("PFIF export", lambda w: "/exchange/pfif/export.xml", LINKERS, api=False),
+    Check(
+        "own request for cooperation",
+        lambda w: f"/exchange/cooperation/{w.extras['cooperation'].pk}/",
+        {RoleCode.LIAISON_OFFICER},
+        api=False,
+    ),
+    Check(
+        "foreign request for cooperation",
+        lambda w: f"/exchange/cooperation/{w.extras['foreign_cooperation'].pk}/",
+        NOBODY,
+        api=False,
+    ),
     # Statistics: aggregates only; a national supervisor sees their own country's.
     Check("statistics dashboard", lambda w: "/stats/", AGGREGATES, api=False),
     Check(
@@ -551,7 +646,79 @@ MATRIX = [
         lambda w: f"/stats/computed/{w.extras['foreign_computed_set'].pk}/",
         REGIONAL,
         api=False,
+    ),  # The contact centre: the hotline's staff who take contacts; the live queue and the call
+    # metrics for its supervisors; nothing of another country's, nothing through a share.
+    Check("contact centre console", lambda w: "/contact-centre/", HOTLINE, api=False),
+    Check("one-screen contact", lambda w: "/contact-centre/call/", HOTLINE, api=False),
+    Check(
+        "own waiting conversation",
+        lambda w: f"/contact-centre/conversations/{w.extras['conversation'].pk}/",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["conversation"].caller_number,
     ),
+    Check(
+        "foreign conversation",
+        lambda w: f"/contact-centre/conversations/{w.extras['foreign_conversation'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "duplicates while typing",
+        lambda w: "/contact-centre/duplicates/?given_names=Marija&family_name=Djordjevic",
+        HOTLINE,
+        api=False,
+        marker=lambda w: w.extras["case"].number,
+    ),
+    Check(
+        "live queue",
+        lambda w: "/contact-centre/supervisor/live/",
+        SUPERVISORS,
+        api=False,
+        marker=lambda w: w.extras["conversation"].caller_number,
+    ),
+    Check(
+        "foreign conversation in the live queue",
+        lambda w: "/contact-centre/supervisor/",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["foreign_conversation"].caller_number,
+    ),
+    Check(
+        "own conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/",
+        HOTLINE,
+    ),
+    Check(
+        "own conversation's transcript (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['conversation'].pk}/messages/",
+        HOTLINE,
+    ),
+    Check(
+        "foreign conversation (API)",
+        lambda w: f"/api/contact-centre/conversations/{w.extras['foreign_conversation'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_conversation"].caller_number,
+    ),
+    Check(
+        "own conversation in the list (API)",
+        lambda w: "/api/contact-centre/conversations/",
+        HOTLINE,
+        marker=lambda w: w.extras["conversation"].caller_number,
+    ),
+    Check("new messages on me (API)", lambda w: "/api/contact-centre/messages/?after=0", ALL),
+    Check(
+        "call metrics (API)",
+        lambda w: "/api/contact-centre/metrics/?first=2026-01-01&last=2026-01-02",
+        SUPERVISORS,
+    ),
+    Check("call metrics", lambda w: "/contact-centre/metrics/", SUPERVISORS, api=False),
+    Check("call metrics (CSV)", lambda w: "/contact-centre/metrics.csv", SUPERVISORS, api=False),
 ]
 
 # Protection: a child victim's record and what hangs off it are the recording organisation's
@@ -789,8 +956,8 @@ PROTECTION_ROUTES = {
     "child-victim-detail",
     "service-provider-list",
     "service-provider-detail",
-    "referral-list",
-    "referral-detail",
+    "protection-referral-list",
+    "protection-referral-detail",
     "repatriation-plan-list",
     "repatriation-plan-detail",
     "step-assignment-list",
@@ -821,7 +988,7 @@ PROTECTION_POST_ROUTES = {
     "protection:person-item": "/protection/persons/{person}/items/",
     "protection:person-share": "/protection/persons/{person}/share/",
     "protection:person-identifier": "/protection/persons/{person}/identifiers/",
-    "referral-answer": "/api/protection/referrals/{referral}/answer/",
+    "protection-referral-answer": "/api/protection/referrals/{referral}/answer/",
     "step-assignment-answer": "/api/protection/assignments/{assignment}/answer/",
 }
 
@@ -834,6 +1001,9 @@ def build_protection(region, case) -> dict:
 
     return protection_world(region)
 
+
+# The regional network's checks live beside its code (seec/network/tests/matrix.py).
+MATRIX += network_matrix.checks(Check)
 
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
 PUBLIC_ROUTES = {
@@ -856,6 +1026,7 @@ PUBLIC_ROUTES = {
     "public-indicator-list",
     "public-indicator-detail",
     "public-figure-list",
+    "public-stats",
     "login",
     "logout",
     "set_language",
@@ -864,6 +1035,17 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "api-token",
+    # Node to node: the key document and directory are public by design (keys, not data);
+    # the inbox hears only requests signed by a trusted node (seec/exchange/tests).
+    "exchange:inbox",
+    "exchange-well-known",
+    "exchange-directory",
+    # The public web chat (a chat's key is its only access) and what the PBX and the SMS
+    # gateway post, signed with their line's secret: seec/contactcentre/tests.
+    "helpchat:chat",
+    "helpchat:start",
+    "contactcentre:pbx-webhook",
+    "contactcentre:sms-inbound",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
@@ -901,9 +1083,23 @@ COVERED_ROUTES = {
     "linkage:private-match",
     "audit-trail",
     "otp-setup",
+    # One's own time zone only (POST, no object named): seec/core/tests/test_time_zones.py.
+    "set-time-zone",
     "otp-verify",
     "otp-remove",
     "password_change",
+    "account",
+    "confirm-identity",
+    "email-change",
+    "api-token-revoke",
+    # Passkeys: ceremonies on the user's own account (no object in the URL), registration only
+    # after a fresh proof: seec/core/tests/test_account_security.py, test_passkeys_browser.py.
+    "passkey-remove",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "api-me",
     "api-schema",
     "api-docs",
@@ -956,6 +1152,67 @@ COVERED_ROUTES = {
     "stats:submission-template",
     "stats:computed",
     "stats:computed-set",
+    "exchange:nodes",
+    "exchange:node",
+    "exchange:node-add",
+    "exchange:messages",
+    "exchange:referrals",
+    "exchange:referral",
+    "exchange:refer",
+    "exchange:cooperation-new",
+    "exchange:cooperation",
+    "exchange:encodings",
+    "exchange:pfif",
+    "exchange:pfif-export",
+    # Publishing a case (POST only) follows the case's share right: seec/exchange/tests/
+    # test_pfif.py.
+    "exchange:pfif-publish",
+    "referral-list",
+    "referral-detail",
+    "cooperation-request-list",
+    "cooperation-request-detail",
+    # The API's steps (POST only) call the same services as the pages: seec/exchange/tests/
+    # test_api.py proves that another organisation gets 404 and changes nothing.
+    "referral-answer",
+    "referral-update-note",
+    "referral-withdraw",
+    "cooperation-request-answer",
+    # POST-only: sending and comparing act on the user's own agreement and encodings:
+    # seec/exchange/tests/test_private_matching_through_the_envelope.py.
+    "exchange:encodings-send",
+    "exchange:encodings-compare",
+    # POST-only steps on nodes, keys, dead letters and referrals: refused to everyone else in
+    # seec/exchange/tests/test_pages.py.
+    "exchange:node-confirm",
+    "exchange:node-suspend",
+    "exchange:node-refresh",
+    "exchange:node-ping",
+    "exchange:node-directory",
+    "exchange:key-revoke",
+    "exchange:message-retry",
+    "exchange:referral-answer",
+    "exchange:referral-update",
+    "exchange:referral-withdraw",
+    "contactcentre:console",
+    "contactcentre:call",
+    "contactcentre:conversation",
+    "contactcentre:duplicates",
+    "contactcentre:supervisor",
+    "contactcentre:supervisor-live",
+    "contactcentre:metrics",
+    "contactcentre:metrics-download",
+    "conversation-list",
+    "conversation-detail",
+    "conversation-messages",
+    "api-contact-centre-messages",
+    "api-contact-centre-metrics",
+    # Steps on a conversation (POST only): seec/contactcentre/tests/test_conversation_steps.py
+    # tries each as every role outside the hotline.
+    "contactcentre:presence",
+    "contactcentre:take",
+    "contactcentre:end",
+    "contactcentre:transfer",
+    "contactcentre:reply",
 }
 # Routes that only take POSTs (a workflow step): the matrix below proves that the roles who
 # may not act get nothing done, and that no GET reads through them.
@@ -1033,9 +1290,12 @@ def build_cases(region) -> dict:
         "shared_photo": photo(shared, Origin(gr_operator)),
         "foreign_photo": photo(foreign_case, rs),
         **build_alerts(region, case, foreign_case),
+        **build_exchange(region, case, foreign_case),
         **build_linkage(region, case, shared, foreign_case),
         **build_submissions(region),
         **build_protection(region, case),
+        **build_contact_centre(region),
+        "network": network_matrix.build(region),
     }
 
 
@@ -1154,6 +1414,22 @@ def build_private_matching(region, case, foreign_case) -> dict:
     }
 
 
+def build_contact_centre(region) -> dict:
+    """A call waiting at the Greek hotline and one at the Serbian hotline."""
+    from seec.contactcentre import services as cc_services
+
+    def waiting(organisation, number):
+        conversation, _created = cc_services.contact_arrived(
+            organisation=organisation, channel="call", caller_number=number
+        )
+        return conversation
+
+    return {
+        "conversation": waiting(region.gr_hotline, "+306900116000"),
+        "foreign_conversation": waiting(region.rs_hotline, "+381600116000"),
+    }
+
+
 def build_submissions(region) -> dict:
     """A Greek trafficking submission (started by the Greek supervisor) and a Serbian one."""
     from seec.stats import services as stats_services
@@ -1175,6 +1451,45 @@ def build_submissions(region) -> dict:
         "foreign_submission": serbian,
         "computed_set": greek_set,
         "foreign_computed_set": serbian_set,
+    }
+
+
+def build_exchange(region, case, foreign_case) -> dict:
+    """A Greek referral to Serbia (both sides on this node), a Serbian one to Greece's police,
+    a Greek police request for cooperation, and a peer node."""
+    from seec.core.tests.factories import make_organisation
+    from seec.exchange import cooperation, referrals
+    from seec.exchange.models import Peer
+    from seec.exchange.tests.test_cooperation_on_one_node import YELLOW
+
+    consent = {"reason": "Seen in Belgrade.", "consent_basis": "parent", "consent_note": "Yes."}
+    sent = referrals.refer_case(
+        case, region.rs_hotline, origin=Origin(region.users[RoleCode.CASE_MANAGER]),
+        mode="copy", pseudonymise=False, **consent,
+    )  # fmt: skip
+    foreign = referrals.refer_case(
+        foreign_case, region.gr_police, origin=Origin(region.foreign_manager),
+        mode="copy", pseudonymise=False, **consent,
+    )  # fmt: skip
+    rs_police = make_organisation("RS", "police", name="Police of Serbia")
+    request = cooperation.request_cooperation(
+        rs_police, origin=Origin(region.users[RoleCode.LIAISON_OFFICER]), kind="yellow_notice",
+        question="Did she cross?", facts=YELLOW, handling="H2", reliability="B", accuracy="2",
+        deadline=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    peer = Peer.objects.create(
+        node_id="rs-node", name="Serbia", base_url="http://127.0.0.1:9", fingerprint="AAAA"
+    )
+    return {
+        "referral": sent,
+        "foreign_referral": foreign.__class__.objects.get(
+            conversation=sent.conversation, side="received"
+        ),
+        "cooperation": request,
+        "foreign_cooperation": request.__class__.objects.get(
+            conversation=request.conversation, side="received"
+        ),
+        "peer": peer,
     }
 
 
@@ -1402,5 +1717,6 @@ def test_every_route_is_in_the_matrix_or_public():
         | {"stats:publish-computed"}
         | PROTECTION_ROUTES
         | set(PROTECTION_POST_ROUTES)
+        | network_matrix.ROUTES
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"

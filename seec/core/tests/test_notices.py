@@ -38,3 +38,22 @@ def test_a_notice_never_redirects_off_site(region):
 
 def test_signed_out_visitors_are_sent_to_sign_in(region):
     assert Client().get("/notices/").url.startswith("/accounts/login/")
+
+
+def test_a_notice_is_written_in_the_readers_language_or_their_countrys(region, mailoutbox):
+    """The reader's chosen language; one who never chose reads their country's (a Serbian
+    manager Serbian, in Cyrillic); an international body's staff the platform's default."""
+    from django.utils import translation
+
+    chose = region.users[RoleCode.CASE_MANAGER]
+    chose.preferred_language = "uk"
+    chose.save()
+    serbian = region.foreign_manager
+    international = region.users[RoleCode.ANALYST]
+
+    def subject():
+        return translation.get_language()
+
+    notices.notify([chose, serbian, international], subject)
+    written = dict(Notification.objects.values_list("user__username", "subject"))
+    assert written == {chose.username: "uk", serbian.username: "sr", international.username: "en"}

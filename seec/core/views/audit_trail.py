@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .. import policy
+from .. import audit_redaction, policy
 from ..forms import AuditFilterForm
 from ..models import AuditEvent
 from ..policy import Capability
@@ -31,6 +31,8 @@ def audit_trail(request):
         events = events.none()
     # Counting a large trail is slower than showing it: page by sequence, without a total.
     page = Paginator(events.order_by("-sequence"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.shown_repr = audit_redaction.object_repr_for(request.user, event)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

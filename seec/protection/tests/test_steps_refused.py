@@ -82,7 +82,7 @@ def test_the_police_take_no_step_on_the_hotlines_child(region, role):
     before = snapshot()
     for name, url in PROTECTION_POST_ROUTES.items():
         if name.startswith(("protection:victim", "protection:plan", "protection:step",
-                            "protection:referral", "referral-")):  # fmt: skip
+                            "protection:referral", "protection-referral-")):  # fmt: skip
             path = url.format(**{k: v.pk for k, v in world.items()})
             response = client.post(path, {"reason": "x", "accept": "yes", "confirm": "yes"})
             assert response.status_code in (403, 404), (path, response.status_code)

@@ -1,0 +1,178 @@
+"""Signed and encrypted messages between two real nodes, and what an outage costs.
+
+Two nodes (Greece and Serbia), each a gunicorn server, an exchange worker and a PostgreSQL
+database of its own, on this machine. Every message is a full distribution: EDXL-DE
+envelope, payload signed (JWS Ed25519) and encrypted (JWE ECDH-ES X25519 A256GCM), the HTTP
+request signed (RFC 9421) with a Content-Digest, stored in the receiver's inbox with its
+audit event, answered with a signed receipt that the sender verifies and keeps.
+
+1. Sustained: messages written to the outbox at a fixed rate (BENCH_RATE a second, for
+   BENCH_SECONDS), each timed from its outbox row to its receipt; the rate is what was
+   delivered over the span.
+2. Baseline in the same run: the same payloads posted as plain unsigned JSON, with as many
+   connections, to a receiver that stores each (unique id) in the receiving node's database
+   and answers — what one would ship without the envelope (bench/_plain_receiver.py).
+3. Outage: BENCH_OUTAGE_MESSAGES written while the receiver is down for BENCH_OUTAGE_SECONDS
+   (its server stopped), then it is started again: lost and duplicated are counted from the
+   receiver's inbox.
+
+Goals (issue 18): ≥ 200 messages/s sustained, p95 outbox→receipt ≤ 100 ms; 10,000 messages
+with the receiver down for 60 s: 0 lost, 0 duplicated.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+from harness import ROOT, goal, latency_summary, say
+
+# The benchmark process itself stores nothing (its SQLite stays empty); the nodes it starts run
+# on PostgreSQL, each its own database.
+ENGINES = ["sqlite"]
+RATE = int(os.environ.get("BENCH_RATE", "220"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+OUTAGE_MESSAGES = int(os.environ.get("BENCH_OUTAGE_MESSAGES", "10000"))
+OUTAGE_SECONDS = int(os.environ.get("BENCH_OUTAGE_SECONDS", "60"))
+PAYLOAD_BYTES = 600
+
+
+def plain_baseline(url: str, count: int, connections: int) -> float:
+    """Plain unsigned JSON posts, `connections` at a time: messages a second."""
+    import httpx
+
+    done = []
+    lock = threading.Lock()
+
+    def worker(share: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            for _ in range(share):
+                body = {"id": str(uuid.uuid4()), "note": "x" * PAYLOAD_BYTES,
+                        "written_at": time.time()}  # fmt: skip
+                response = client.post(url, json=body)
+                response.raise_for_status()
+                with lock:
+                    done.append(1)
+
+    threads = [threading.Thread(target=worker, args=(count // connections,))
+               for _ in range(connections)]  # fmt: skip
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(done) / (time.perf_counter() - start)
+
+
+def run(engine: str) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from seec.exchange.tests.harness import (
+        PG_URL,
+        PYTHON,
+        Node,
+        free_port,
+        start_all,
+        stop_all,
+        trust_each_other,
+    )
+
+    env = {"SEEC_EXCHANGE_RETRY_MAX_SECONDS": "5", "SEEC_EXCHANGE_LEASE_SECONDS": "30"}
+    sender = Node("gr", "GR", postgres="seec_exchange_b", deliver_threads=6, **env)
+    receiver = Node("rs", "RS", postgres="seec_exchange_c", server_workers=3,
+                    server_threads=4, **env)  # fmt: skip
+    plain = None
+    try:
+        say("starting two nodes")
+        start_all(sender, receiver)
+        trust_each_other(sender, receiver)
+        sender.call("produce", to="116 000 Serbia", rate=100, seconds=2, note="warm-")
+
+        say(f"sustained: {RATE}/s for {SECONDS} s")
+        ids = sender.call("produce", to="116 000 Serbia", rate=RATE, seconds=SECONDS,
+                          note="run-", size=PAYLOAD_BYTES)  # fmt: skip
+        sender.wait_for("delivered_count", lambda n: n == len(ids), ids=ids, timeout=600)
+        figures = sender.call("delivery_figures", ids=ids)
+        rate = figures["delivered"] / figures["span"]
+        latency = latency_summary(figures["latencies"])
+        say(f"  {figures['delivered']} delivered at {rate:.0f}/s, latency {latency}")
+
+        say("baseline: plain unsigned JSON posts")
+        import psycopg
+
+        with psycopg.connect(PG_URL + "seec_exchange_c", autocommit=True) as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS bench_plain_inbox (id text PRIMARY KEY, body jsonb)"
+            )
+        port = free_port()
+        plain = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
+             "--workers", "3", "--threads", "4", "--worker-class", "gthread"],
+            cwd=ROOT / "bench",
+            env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + "seec_exchange_c"},
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                import httpx
+
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        plain_rate = plain_baseline(f"http://127.0.0.1:{port}/", len(ids), connections=6)
+        say(f"  plain: {plain_rate:.0f}/s")
+
+        say(f"outage: {OUTAGE_MESSAGES} messages, receiver down {OUTAGE_SECONDS} s")
+        receiver.stop_server()
+        down_at = time.monotonic()
+        outage_ids, made = [], 0
+        while made < OUTAGE_MESSAGES:
+            chunk = min(1000, OUTAGE_MESSAGES - made)
+            outage_ids += sender.call("ping_many", to="116 000 Serbia", count=chunk,
+                                      note=f"outage-{made}-")  # fmt: skip
+            made += chunk
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))
+        waiting = sender.call("outbox_of", ids=outage_ids[:2000])
+        receiver.start_server()
+        back_at = time.monotonic()
+        sender.wait_for("delivered_count", lambda n: n == len(outage_ids), ids=outage_ids,
+                        timeout=1800)  # fmt: skip
+        drained = time.monotonic() - back_at
+        got = receiver.call("received_notes_count", prefix="outage-")
+        lost = len(outage_ids) - got["distinct"]
+        duplicated = got["rows"] - got["distinct"]
+        say(f"  drained in {drained:.0f} s; lost {lost}, duplicated {duplicated}; "
+            f"retries while down: {waiting}")  # fmt: skip
+    finally:
+        if plain is not None:
+            plain.terminate()
+            plain.wait(timeout=10)
+        stop_all(sender, receiver)
+
+    return {
+        "engine": "postgresql (each node its own database)",
+        "data": {
+            "sustained_messages": len(ids),
+            "offered_rate": RATE,
+            "payload_bytes": PAYLOAD_BYTES,
+            "outage_messages": len(outage_ids),
+            "outage_seconds": OUTAGE_SECONDS,
+        },
+        "sustained_rate": round(rate, 1),
+        "latency": latency,
+        "plain_json_rate": round(plain_rate, 1),
+        "overhead_ratio": round(plain_rate / rate, 2),
+        "outage": {
+            "lost": lost,
+            "duplicated": duplicated,
+            "drain_seconds": round(drained, 1),
+            "attempts_while_down_min": waiting["min_attempts"],
+        },
+        "goals": [
+            goal("signed+encrypted messages per second (sustained)", rate, ">=", 200),
+            goal("p95 outbox to receipt (ms)", latency["p95_ms"], "<=", 100),
+            goal("lost after a 60 s outage", lost, "<=", 0),
+            goal("duplicated after a 60 s outage", duplicated, "<=", 0),
+        ],
+    }

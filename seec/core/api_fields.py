@@ -1,0 +1,29 @@
+"""Fields every API serializer of the platform uses in place of DRF's own."""
+
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+# Before this, a date is a typing slip in every record the platform keeps (a child, a call, a
+# task), and a time zone's local mean time (Athens: +01:34:52 before 1916) cannot be written
+# as an RFC 3339 offset, which every client of the API parses.
+EARLIEST = datetime(1900, 1, 1).date()
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time from 1900 on: anything earlier is refused with a clear message."""
+
+    default_error_messages = {"too_early": _("Enter a date and time from 1900 on.")}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if parsed.date() < EARLIEST:
+            self.fail("too_early")
+        return parsed
+
+
+def install() -> None:
+    """Model serializers map a model's DateTimeField to the platform's (core's ready())."""
+    serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = DateTimeField

@@ -1,0 +1,370 @@
+"""Receiving: every check a distribution must pass before anything of it is applied.
+
+In order: the body's size; the HTTP message signature (a key of a trusted peer, recent, not
+heard before, the Content-Digest of this very body); the envelope's form; the sender node is
+the signer; not expired; the addressee is an organisation hosted here and the sender one the
+peer hosts; the content decrypts with our key and its signature verifies with the peer's key,
+over a copy of the routing that matches the envelope; the payload type is known and the
+payload passes its schema. A distribution id heard before is answered with the receipt
+already given and applied no second time. Otherwise the message is stored, audited, applied
+(in its conversation's order: one that came early is held until its predecessor arrives)
+and a signed receipt is answered, all in one transaction. A refusal names its reason to the
+sender, is recorded, and applies nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from joserfc.jwk import OKPKey
+
+from seec.core import audit
+
+from . import envelope, httpsig, keys, nodes, payloads
+from .audit_actions import ExchangeAction
+from .briefly import Briefly
+from .models import (
+    Conversation,
+    InboundMessage,
+    InboxState,
+    KeyUse,
+    NodeKey,
+    Peer,
+    PeerKey,
+    PeerStatus,
+    RefusedMessage,
+    RemoteOrganisation,
+)
+
+
+class Refusal(Exception):
+    """A distribution refused: `status` is the HTTP answer, `code` names the reason."""
+
+    def __init__(self, status: int, code: str, message: str, *, peer=None, routing=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.peer = peer
+        self.routing = routing
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+
+
+# Keys and organisations read for every message, remembered for a second (a revocation or a
+# suspension is heard within it).
+_peer_keys = Briefly()
+_node_keys = Briefly()
+_recipients = Briefly()
+_senders = Briefly()
+
+
+def _signing_key_of(kid: str, claimed_node: str | None) -> PeerKey | None:
+    key = _peer_keys.get(
+        ("http", kid),
+        lambda: (
+            PeerKey.objects.select_related("peer")
+            .filter(kid=kid, use=KeyUse.SIGNING, revoked_at=None, peer__status=PeerStatus.TRUSTED)
+            .first()
+        ),
+    )
+    if key is not None or not claimed_node:
+        return key
+    # A trusted peer that rotated its keys: learn them from its document (signed by a key we
+    # already hold), then look again.
+    peer = Peer.objects.filter(node_id=claimed_node, status=PeerStatus.TRUSTED).first()
+    if peer is None:
+        return None
+    try:
+        if not nodes.refresh_peer(peer):
+            return None
+    except nodes.PeerProblem:
+        return None
+    return _signing_key_of(kid, None)
+
+
+def _claimed_sender(body: bytes) -> str | None:
+    # Only to find whose keys to refresh; nothing is trusted before the signature holds.
+    marker = b'"senderID":"'
+    start = body.find(marker)
+    if start < 0:
+        return None
+    end = body.find(b'"', start + len(marker))
+    return body[start + len(marker) : end].decode(errors="replace")[:64] if end > 0 else None
+
+
+def _authenticate(request: httpsig.IncomingRequest, body: bytes) -> Peer:
+    kid = httpsig.key_id_of(request.headers)
+    if not kid:
+        raise Refusal(401, "unsigned", "The request carries no HTTP message signature.")
+    peer_key = _signing_key_of(kid, _claimed_sender(body))
+    if peer_key is None:
+        raise Refusal(
+            401, "unknown_node", "The request is signed by a key of no node trusted here."
+        )
+    public = OKPKey.import_key(peer_key.public_jwk).public_key
+
+    try:
+        httpsig.verify(request, body, lambda key_id: public if key_id == kid else None)
+    except httpsig.SignatureProblem as problem:
+        raise Refusal(401, problem.code, problem.message, peer=peer_key.peer) from None
+    return peer_key.peer
+
+
+def _organisations(routing: envelope.Routing, peer: Peer):
+    node, _sep, local_id = routing.recipient_address.partition(":")
+    if node != nodes.node_id():
+        raise Refusal(422, "not_hosted", "The addressee is not on this node.")
+    recipient = (
+        _recipients.get(local_id, lambda: nodes.hosted_organisations().filter(pk=local_id).first())
+        if local_id.isdigit()
+        else None
+    )
+    if recipient is None:
+        raise Refusal(
+            422, "not_hosted", f"This node hosts no organisation {routing.recipient_address}."
+        )
+    node, _sep, remote_id = routing.sender_address.partition(":")
+    sender = _senders.get(
+        (peer.pk, remote_id),
+        lambda: (
+            RemoteOrganisation.objects.select_related("organisation")
+            .filter(peer=peer, remote_id=remote_id)
+            .first()
+        ),
+    )
+    if node != peer.node_id or sender is None:
+        nodes.refresh_peer(peer)  # an organisation added there since we last looked
+        sender = RemoteOrganisation.objects.filter(peer=peer, remote_id=remote_id).first()
+        if node != peer.node_id or sender is None:
+            raise Refusal(
+                422, "unknown_sender", f"{peer.node_id} hosts no {routing.sender_address}."
+            )
+    return sender.organisation, recipient
+
+
+def _open(document: dict, routing: envelope.Routing, peer: Peer) -> dict:
+    encrypted = envelope.encrypted_content(document)
+    kid = envelope.recipient_kid(encrypted)
+    node_key = _node_keys.get(
+        kid, lambda: NodeKey.objects.filter(kid=kid, use=KeyUse.ENCRYPTION, revoked_at=None).first()
+    )
+    if node_key is None:
+        raise Refusal(
+            422, "stale_key", "The content is encrypted to a key this node no longer holds."
+        )
+    signed = envelope.decrypt(encrypted, keys.private_key(node_key))
+    signer = envelope.signer_kid(signed)
+    peer_key = _peer_keys.get(
+        ("content", peer.pk, signer),
+        lambda: PeerKey.objects.filter(
+            peer=peer, kid=signer, use=KeyUse.SIGNING, revoked_at=None
+        ).first(),
+    )
+    if peer_key is None:
+        raise Refusal(401, "bad_signature", "The content is signed by a key the sender lacks.")
+    return envelope.verify(signed, OKPKey.import_key(peer_key.public_jwk), routing)
+
+
+def receive(request: httpsig.IncomingRequest, body: bytes, remote_address=None) -> Answer:
+    """Check, store, apply and acknowledge one distribution; never raises for bad input."""
+    peer = routing = None
+    try:
+        peer = _authenticate(request, body)
+        try:
+            import json
+
+            document = json.loads(body)
+        except ValueError:
+            raise Refusal(400, "malformed", "The body is not JSON.") from None
+        routing = envelope.read_routing(document)
+        if routing.sender_node != peer.node_id:
+            raise Refusal(401, "wrong_sender", "The distribution's senderID is not the signer.")
+        if routing.expires_at <= timezone.now():
+            raise Refusal(422, "expired", "The distribution expired before it arrived.")
+        sender, recipient = _organisations(routing, peer)
+        known = InboundMessage.objects.filter(distribution_id=routing.distribution_id).first()
+        if known is not None:
+            return _duplicate(known, peer)
+        payload = _open(document, routing, peer)
+        ptype = payloads.get(routing.payload_type)
+        if ptype is None:
+            raise Refusal(422, "unknown_type", f"Unknown payload type {routing.payload_type}.")
+        problems = ptype.problems(payload)
+        if problems:
+            raise Refusal(422, "schema", "The payload fails its schema: " + "; ".join(problems))
+        if not ptype.may_send(sender) or not ptype.may_receive(recipient):
+            raise Refusal(422, "not_allowed", f"{routing.payload_type} may not pass between them.")
+        return _accept(routing, payload, peer, sender, recipient, envelope.digest(body))
+    except envelope.EnvelopeError as error:
+        refusal = Refusal(
+            401 if error.code in ("bad_signature", "routing_mismatch") else 400
+            if error.code == "malformed" else 422,
+            error.code,
+            error.message,
+        )  # fmt: skip
+        return _refuse(refusal, peer, routing, body, remote_address)
+    except Refusal as refusal:
+        return _refuse(refusal, refusal.peer or peer, refusal.routing or routing, body,
+                       remote_address)  # fmt: skip
+
+
+def _duplicate(known: InboundMessage, peer: Peer) -> Answer:
+    if known.peer_id != peer.pk:
+        raise Refusal(409, "replay", "This distribution id was received from another node.")
+    return Answer(200, {"receipt": known.receipt, "duplicate": True})
+
+
+def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
+    signing = keys.current(KeyUse.SIGNING)
+    now = timezone.now()
+    claims = {
+        "distributionID": routing.distribution_id,
+        "receiver": nodes.node_id(),
+        "sender": peer.node_id,
+        "receivedAt": now.isoformat(),
+        "envelopeSha256": body_digest,
+    }
+    try:
+        with transaction.atomic():
+            thread, _ = Conversation.objects.get_or_create(key=routing.conversation, peer=peer)
+            thread = Conversation.objects.select_for_update().get(pk=thread.pk)
+            in_turn = routing.sequence <= thread.last_applied + 1
+            claims["state"] = InboxState.APPLIED if in_turn else InboxState.HELD
+            message = InboundMessage.objects.create(
+                distribution_id=routing.distribution_id,
+                peer=peer,
+                sender_organisation=sender,
+                recipient_organisation=recipient,
+                payload_type=routing.payload_type,
+                kind=routing.kind,
+                status_kind=routing.status,
+                handling=routing.handling,
+                conversation=routing.conversation,
+                sequence=routing.sequence,
+                payload=payload,
+                sent_at=routing.sent_at,
+                expires_at=routing.expires_at,
+                received_at=now,
+                state=claims["state"],
+                envelope_sha256=body_digest,
+                receipt=envelope.sign_receipt(claims, keys.private_key(signing), signing.kid),
+            )
+            audit.record(
+                ExchangeAction.RECEIVED,
+                obj=message,
+                actor_username=peer.node_id,
+                details={
+                    "payload_type": routing.payload_type,
+                    "peer": peer.node_id,
+                    "conversation": routing.conversation,
+                    "sequence": routing.sequence,
+                    "from": sender.pk,
+                    "to": recipient.pk,
+                    "handling": routing.handling,
+                    "state": claims["state"],
+                },
+            )
+            if in_turn:
+                _apply(message)
+                _apply_held(thread)
+    except IntegrityError:
+        # The same distribution arrived twice at once: the other request stored it.
+        known = InboundMessage.objects.filter(distribution_id=routing.distribution_id).first()
+        if known is None:
+            raise
+        return _duplicate(known, peer)
+    except ValidationError as error:
+        raise Refusal(
+            422, "not_applicable", "; ".join(error.messages), peer=peer, routing=routing
+        ) from None
+    return Answer(200, {"receipt": message.receipt, "duplicate": False})
+
+
+def _delivered(message: InboundMessage) -> payloads.Delivered:
+    return payloads.Delivered(
+        payload_type=message.payload_type,
+        payload=message.payload,
+        sender=message.sender_organisation,
+        recipient=message.recipient_organisation,
+        conversation=message.conversation,
+        kind=message.kind,
+        handling=message.handling,
+        status=message.status_kind,
+        distribution_id=message.distribution_id,
+        peer=message.peer,
+    )
+
+
+def _apply(message: InboundMessage) -> None:
+    """Apply a message in turn; a message that came in turn and fails is refused whole."""
+    payloads.get(message.payload_type).handler(_delivered(message))
+    message.state = InboxState.APPLIED
+    message.applied_at = timezone.now()
+    message.save(update_fields=["state", "applied_at"])
+    Conversation.objects.filter(key=message.conversation, peer=message.peer).update(
+        last_applied=message.sequence
+    )
+
+
+def _apply_held(thread: Conversation) -> None:
+    """Apply the held messages that are now in turn. One that fails stays recorded as failed
+    (its sender had its receipt long ago) and the conversation moves past it."""
+    while True:
+        thread.refresh_from_db()
+        following = InboundMessage.objects.filter(
+            conversation=thread.key,
+            peer=thread.peer,
+            state=InboxState.HELD,
+            sequence=thread.last_applied + 1,
+        ).first()
+        if following is None:
+            return
+        try:
+            with transaction.atomic():
+                _apply(following)
+        except ValidationError as error:
+            following.state = InboxState.FAILED
+            following.error = "; ".join(error.messages)
+            following.save(update_fields=["state", "error"])
+            Conversation.objects.filter(pk=thread.pk).update(last_applied=following.sequence)
+            audit.record(
+                ExchangeAction.APPLY_FAILED,
+                obj=following,
+                actor_username=thread.peer.node_id,
+                reason=following.error[:2000],
+            )
+
+
+def _refuse(refusal: Refusal, peer, routing, body: bytes, remote_address) -> Answer:
+    with transaction.atomic():
+        record = RefusedMessage.objects.create(
+            peer=peer,
+            claimed_sender=(routing.sender_node if routing else _claimed_sender(body) or "")[:120],
+            distribution_id=(routing.distribution_id if routing else "")[:120],
+            code=refusal.code,
+            error=refusal.message[:4000],
+            remote_address=remote_address,
+            body_bytes=len(body),
+            body_sha256=envelope.digest(body),
+        )
+        audit.record(
+            ExchangeAction.REFUSED,
+            obj=record,
+            actor_username=(peer.node_id if peer else record.claimed_sender)[:150],
+            reason=refusal.message[:2000],
+            details={"code": refusal.code, "distribution": record.distribution_id},
+        )
+    return Answer(
+        refusal.status,
+        {
+            "error": refusal.code,
+            "message": refusal.message,
+            "distributionID": record.distribution_id,
+        },
+    )

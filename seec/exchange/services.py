@@ -1,0 +1,191 @@
+"""Sending: the one entry point that every feature uses, whoever the receiver is.
+
+`send(to_organisation, payload_type, payload, ...)` validates the payload against its type's
+schema, then either hands it to the type's handler at once (the receiving organisation is
+hosted on this node) or writes it to the outbox in the caller's transaction (the organisation
+is hosted by a peer); the exchange worker (`manage.py exchange_deliver`) delivers it once
+the transaction has committed. The caller never knows
+which: views and APIs call the same service functions for both.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from seec.core import audit, policy
+from seec.core.audit import Origin
+from seec.core.models import Organisation
+
+from . import payloads
+from .audit_actions import ExchangeAction
+from .models import (
+    DEAD_LETTER_STATES,
+    Conversation,
+    Handling,
+    OutboundMessage,
+    OutboxState,
+    RemoteOrganisation,
+    StatusKind,
+)
+from .nodes import node_id
+
+
+@dataclass(frozen=True)
+class Sent:
+    conversation: str
+    local: bool
+    message: OutboundMessage | None = None
+
+
+def new_conversation() -> str:
+    return f"{node_id()}_{uuid.uuid4().hex}"
+
+
+def new_distribution_id() -> str:
+    return f"{node_id()}_{uuid.uuid4()}"
+
+
+def _check(payload_type: payloads.PayloadType | None, name: str, payload) -> None:
+    if payload_type is None:
+        raise ValidationError({"payload_type": _("Unknown payload type: %(t)s") % {"t": name}})
+    problems = payload_type.problems(payload)
+    if problems:
+        raise ValidationError({"payload": problems})
+
+
+@transaction.atomic
+def send(
+    to_organisation: Organisation,
+    payload_type: str,
+    payload: dict,
+    *,
+    sender: Organisation,
+    origin: Origin,
+    conversation: str | None = None,
+    handling: str = Handling.H2,
+    kind: str | None = None,
+    status: str = StatusKind.ACTUAL,
+) -> Sent:
+    """Send `payload` from `sender` (hosted here) to `to_organisation`, wherever it is hosted.
+    Raises ValidationError (naming the field) for a payload that fails its schema, an
+    organisation that may not send or receive the type, or a node not trusted."""
+    ptype = payloads.get(payload_type)
+    _check(ptype, payload_type, payload)
+    if handling not in Handling.values:
+        raise ValidationError({"handling": _("Choose a handling code H0 to H3.")})
+    if RemoteOrganisation.objects.filter(organisation=sender).exists():
+        raise PermissionDenied(_("Only an organisation hosted on this node sends from it."))
+    if not ptype.may_send(sender):
+        raise ValidationError({"payload_type": _("This organisation may not send this.")})
+    if not to_organisation.is_active or to_organisation.pk == sender.pk:
+        raise ValidationError({"organisation": _("Choose another, active organisation.")})
+    if not ptype.may_receive(to_organisation):
+        raise ValidationError({"organisation": _("This organisation does not receive this.")})
+    conversation = conversation or new_conversation()
+    kind = kind or ptype.kind
+    remote = (
+        RemoteOrganisation.objects.select_related("peer")
+        .filter(organisation=to_organisation)
+        .first()
+    )
+    if remote is None:
+        ptype.handler(
+            payloads.Delivered(
+                payload_type=payload_type,
+                payload=payload,
+                sender=sender,
+                recipient=to_organisation,
+                conversation=conversation,
+                kind=kind,
+                handling=handling,
+                status=status,
+            )
+        )
+        audit.record(
+            ExchangeAction.DELIVERED_LOCALLY,
+            origin=origin,
+            obj=to_organisation,
+            details={
+                "payload_type": payload_type,
+                "conversation": conversation,
+                "from": sender.pk,
+                "to": to_organisation.pk,
+                "handling": handling,
+            },
+        )
+        return Sent(conversation=conversation, local=True)
+
+    peer = remote.peer
+    if not peer.is_trusted:
+        raise ValidationError(
+            {"organisation": _("The node hosting this organisation is not trusted.")}
+        )
+    thread, _created = Conversation.objects.get_or_create(key=conversation, peer=peer)
+    thread = Conversation.objects.select_for_update().get(pk=thread.pk)
+    thread.last_sent += 1
+    thread.save(update_fields=["last_sent"])
+    now = timezone.now()
+    message = OutboundMessage.objects.create(
+        distribution_id=new_distribution_id(),
+        peer=peer,
+        sender_organisation=sender,
+        recipient_organisation=to_organisation,
+        payload_type=payload_type,
+        kind=kind,
+        status_kind=status,
+        handling=handling,
+        conversation=conversation,
+        sequence=thread.last_sent,
+        payload=payload,
+        created_at=now,
+        created_by=origin.actor,
+        expires_at=now + timedelta(hours=settings.SEEC_EXCHANGE_MESSAGE_HOURS),
+        next_attempt_at=now,
+    )
+    audit.record(
+        ExchangeAction.SENT,
+        origin=origin,
+        obj=message,
+        details={
+            "payload_type": payload_type,
+            "peer": peer.node_id,
+            "conversation": conversation,
+            "sequence": message.sequence,
+            "from": sender.pk,
+            "to": to_organisation.pk,
+            "handling": handling,
+        },
+    )
+    return Sent(conversation=conversation, local=False, message=message)
+
+
+@transaction.atomic
+def retry_dead_letter(message: OutboundMessage, *, origin: Origin) -> OutboundMessage:
+    """An administrator sends a dead letter again (after the cause was put right); an expired
+    one gets a new expiry."""
+    if not policy.has(origin.actor, policy.Capability.ADMINISTER):
+        raise PermissionDenied(_("Only an administrator sends a dead letter again."))
+    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    if message.state not in DEAD_LETTER_STATES:
+        raise ValidationError({"message": _("Only a dead letter is sent again.")})
+    now = timezone.now()
+    message.state = OutboxState.PENDING
+    message.next_attempt_at = now
+    message.leased_until = None
+    message.attempts = 0
+    if message.expires_at <= now:
+        message.expires_at = now + timedelta(hours=settings.SEEC_EXCHANGE_MESSAGE_HOURS)
+    message.save()
+    audit.record(
+        ExchangeAction.RETRIED,
+        origin=origin,
+        obj=message,
+        details={"last_error": message.last_error[:500]},
+    )
+    return message

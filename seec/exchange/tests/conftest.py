@@ -1,0 +1,53 @@
+"""Fixtures of the exchange's tests: real nodes in processes of their own."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .harness import Node, pg_available, start_all, stop_all, trust_each_other
+
+RAN = Path(settings.VAR_DIR) / "exchange-node-tests.ran"
+
+
+def _postgres_or_skip():
+    if not pg_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+
+
+def _outer_run_on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@pytest.fixture(scope="session")
+def two_nodes():
+    """Greece on SQLite and Serbia on PostgreSQL, trusting each other."""
+    # The nodes are one SQLite and one PostgreSQL database whatever the suite runs on: they run
+    # once, in the first pass that finds PostgreSQL up (CI's SQLite pass may not).
+    if _outer_run_on_postgres() and RAN.exists():
+        pytest.skip("the node tests ran in the SQLite pass")
+    _postgres_or_skip()
+    RAN.parent.mkdir(parents=True, exist_ok=True)
+    RAN.touch()
+    gr = Node("gr", "GR")
+    rs = Node("rs", "RS", postgres="seec_exchange_a")
+    try:
+        start_all(gr, rs)
+        trust_each_other(gr, rs)
+        yield gr, rs
+    finally:
+        stop_all(gr, rs)
+
+
+@pytest.fixture(scope="session")
+def regional_and_macedonian_nodes(two_nodes):
+    """The regional centre's node (PostgreSQL) and North Macedonia's (SQLite), beside the
+    two: three and four real nodes."""
+    seec = Node("seec", "INT", postgres="seec_exchange_b")
+    mk = Node("mk", "MK")
+    try:
+        start_all(seec, mk)
+        yield seec, mk
+    finally:
+        stop_all(seec, mk)

@@ -1,0 +1,610 @@
+"""What a test asks of a node, run inside it by node_driver: the same service calls a
+person's request would make, and reads of what the node holds."""
+
+from django.utils import timezone
+
+from seec.core.audit import Origin
+from seec.core.models import Country, Organisation, OrganisationKind, Role, RoleCode, User
+from seec.exchange import keys, nodes, services
+from seec.exchange.models import (
+    InboundMessage,
+    OutboundMessage,
+    RefusedMessage,
+    RemoteOrganisation,
+)
+
+PASSWORD = "seec-node-test"
+HOTLINE = {"GR": "116 000 Greece", "RS": "116 000 Serbia", "MK": "116 000 North Macedonia"}
+POLICE = {"GR": "Hellenic Police", "RS": "Police of Serbia", "MK": "Police of North Macedonia"}
+
+
+def _user(username, organisation, *roles):
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"organisation": organisation, "email": f"{username}@x.org"}
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    user.roles.set(Role.objects.filter(code__in=roles))
+    return user
+
+
+def setup_node(country):
+    if country == "INT":
+        return _setup_regional_node()
+    cc = country.lower()
+    hotline, _ = Organisation.objects.get_or_create(
+        name=HOTLINE[country], country=Country.objects.get(code=country),
+        defaults={"kind": OrganisationKind.NATIONAL_CENTRE},
+    )  # fmt: skip
+    police, _ = Organisation.objects.get_or_create(
+        name=POLICE[country], country=Country.objects.get(code=country),
+        defaults={"kind": OrganisationKind.POLICE},
+    )  # fmt: skip
+    _user(f"admin.{cc}", hotline, RoleCode.ADMINISTRATOR)
+    _user(f"manager.{cc}", hotline, RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR)
+    _user(f"operator.{cc}", hotline, RoleCode.HOTLINE_OPERATOR)
+    _user(f"police.{cc}", police, RoleCode.LIAISON_OFFICER, RoleCode.ALERT_AUTHORITY)
+    keys.ensure_keys()
+    return {"hotline": hotline.pk, "police": police.pk}
+
+
+def _setup_regional_node():
+    seec, _ = Organisation.objects.get_or_create(
+        name="SEEC", country=None, defaults={"kind": OrganisationKind.INTERNATIONAL}
+    )
+    _user("admin.seec", seec, RoleCode.ADMINISTRATOR)
+    keys.ensure_keys()
+    return {"seec": seec.pk}
+
+
+def import_directory(node_id):
+    from seec.exchange.models import Peer
+
+    added = nodes.import_directory(Peer.objects.get(node_id=node_id), origin=_admin())
+    return sorted(peer.node_id for peer in added if peer.is_trusted)
+
+
+def revoke_peer_signing_key(node_id):
+    from seec.exchange.models import PeerKey
+
+    for key in PeerKey.objects.filter(peer__node_id=node_id, use="sig", revoked_at=None):
+        nodes.revoke_peer_key(key, origin=_admin(), reason="Reported stolen.")
+
+
+def _as(username):
+    return Origin(actor=User.objects.get(username=username))
+
+
+def _admin():
+    return _as(User.objects.filter(roles__code=RoleCode.ADMINISTRATOR).first().username)
+
+
+def fingerprint():
+    return keys.node_fingerprint()
+
+
+def readable_fingerprint():
+    return keys.readable(keys.node_fingerprint())
+
+
+def add_peer(url, fingerprint):
+    peer = nodes.add_peer(url, origin=_admin())
+    nodes.confirm_peer(peer, fingerprint, origin=_admin())
+    return peer.node_id
+
+
+def organisation_id(name):
+    return Organisation.objects.get(name=name).pk
+
+
+def ping(to, note="", username=None, sender=None):
+    origin = _as(username) if username else _admin()
+    sent = services.send(
+        Organisation.objects.get(name=to),
+        "exchange.ping",
+        {"written_at": timezone.now().isoformat(), "note": note},
+        sender=Organisation.objects.get(name=sender) if sender else origin.actor.organisation,
+        origin=origin,
+        status="Test",
+    )
+    return sent.message.distribution_id if sent.message else None
+
+
+def ping_many(to, count, note=""):
+    origin = _admin()
+    recipient = Organisation.objects.get(name=to)
+    ids = []
+    for i in range(count):
+        sent = services.send(
+            recipient, "exchange.ping",
+            {"written_at": timezone.now().isoformat(), "note": f"{note}{i}"},
+            sender=origin.actor.organisation, origin=origin, status="Test",
+        )  # fmt: skip
+        ids.append(sent.message.distribution_id)
+    return ids
+
+
+def outbox(distribution_id):
+    m = OutboundMessage.objects.get(distribution_id=distribution_id)
+    return {"state": m.state, "attempts": m.attempts, "receipt": bool(m.receipt),
+            "error": m.last_error}  # fmt: skip
+
+
+def outbox_states():
+    from django.db.models import Count
+
+    rows = OutboundMessage.objects.values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def inbox_notes(payload_type="exchange.ping"):
+    return sorted(
+        m.payload.get("note", "") for m in InboundMessage.objects.filter(payload_type=payload_type)
+    )
+
+
+def inbox_count(payload_type=None):
+    rows = InboundMessage.objects.all()
+    if payload_type:
+        rows = rows.filter(payload_type=payload_type)
+    return rows.count()
+
+
+def refusals():
+    return [
+        {"code": r.code, "error": r.error, "distribution_id": r.distribution_id}
+        for r in RefusedMessage.objects.order_by("pk")
+    ]
+
+
+def audit_actions(prefix="exchange."):
+    from seec.core.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(action__startswith=prefix)
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+
+
+def remote_organisations():
+    return sorted(
+        f"{r.peer.node_id}:{r.organisation.name}" for r in RemoteOrganisation.objects.all()
+    )
+
+
+def rotate_keys():
+    keys.rotate()
+    return keys.node_fingerprint()
+
+
+# --- Bad input, crafted inside a node (it holds the keys a real sender would) ----------------
+
+
+def _crafted(
+    to, *, payload=None, expires=None, recipient_address=None, signing=None,
+    payload_type="exchange.ping",
+):  # fmt: skip
+    """A distribution as delivery.seal_request would write it, with one thing changed."""
+    import uuid
+    from datetime import timedelta
+
+    from joserfc.jwk import OKPKey
+
+    from seec.exchange import envelope, httpsig
+    from seec.exchange.models import KeyUse, PeerKey
+
+    recipient = RemoteOrganisation.objects.get(organisation__name=to)
+    now = timezone.now()
+    routing = envelope.Routing(
+        distribution_id=f"{nodes.node_id()}_{uuid.uuid4()}",
+        sender_node=nodes.node_id(),
+        sent_at=now,
+        expires_at=expires or now + timedelta(hours=1),
+        status="Test",
+        kind="Report",
+        handling="H2",
+        payload_type=payload_type,
+        conversation=f"{nodes.node_id()}_{uuid.uuid4().hex}",
+        sequence=1,
+        sender_address=nodes.address_of(
+            Organisation.objects.filter(remote=None, country__isnull=False).first()
+        ),
+        recipient_address=recipient_address or recipient.address,
+    )
+    encryption = PeerKey.objects.filter(
+        peer=recipient.peer, use=KeyUse.ENCRYPTION, retired_at=None, revoked_at=None
+    ).latest("first_seen_at")
+    if signing is None:
+        node_key = keys.current(KeyUse.SIGNING)
+        signing = (keys.private_key(node_key), node_key.kid)
+    document = envelope.seal(
+        routing,
+        payload if payload is not None else {"written_at": now.isoformat(), "note": "crafted"},
+        signing_key=signing[0], signing_kid=signing[1],
+        recipient_key=OKPKey.import_key(encryption.public_jwk), recipient_kid=encryption.kid,
+    )  # fmt: skip
+    return recipient.peer, routing, document, signing, httpsig
+
+
+def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None):
+    import httpx
+
+    request = httpsig.OutgoingRequest("POST", peer.inbox_url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+    if tamper_after_signing:
+        body = tamper_after_signing(body)
+    response = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+    return request, {"status": response.status_code, **response.json()}
+
+
+def attack(kind, to):
+    """Send one bad distribution of `kind` to the organisation `to`; returns the answers."""
+    import json
+    from datetime import timedelta
+
+    import httpx
+    from joserfc.jwk import OKPKey
+
+    def dumps(document):
+        return json.dumps(document).encode()
+
+    if kind == "unknown_node":
+        stranger = OKPKey.generate_key("Ed25519", private=True)
+        peer, _r, document, signing, httpsig = _crafted(to, signing=(stranger, "stranger-sig-1"))
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "expired":
+        peer, _r, document, signing, httpsig = _crafted(
+            to, expires=timezone.now() - timedelta(minutes=1)
+        )
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "not_hosted":
+        peer, _r, document, signing, httpsig = _crafted(
+            to, recipient_address=RemoteOrganisation.objects.get(
+                organisation__name=to).peer.node_id + ":999999"
+        )  # fmt: skip
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "schema":
+        peer, _r, document, signing, httpsig = _crafted(to, payload={"note": 42})
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "malformed":
+        peer, _r, _document, signing, httpsig = _crafted(to)
+        return [_post(peer, b'{"distributionID": ', signing, httpsig)[1]]
+    if kind == "tampered_body":
+        peer, _r, document, signing, httpsig = _crafted(to)
+        swapped = _post(
+            peer, dumps(document), signing, httpsig,
+            tamper_after_signing=lambda body: body.replace(b"Test", b"Actual", 1),
+        )  # fmt: skip
+        return [swapped[1]]
+    if kind == "tampered_content":
+        # The HTTP signature is made over the tampered body: only the content's own
+        # encryption and signature can tell.
+        peer, _r, document, signing, httpsig = _crafted(to)
+        content = document["content"][0]["contentObject"]
+        text = content["encryptedContent"]
+        middle = len(text) // 2
+        content["encryptedContent"] = (
+            text[:middle] + ("A" if text[middle] != "A" else "B") + (text[middle + 1 :])
+        )
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "readdressed":
+        # A genuine signed content put under another distribution's routing.
+        peer, _r, document, signing, httpsig = _crafted(to)
+        document["distributionID"] = document["distributionID"][:-4] + "beef"
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "replay":
+        peer, _r, document, signing, httpsig = _crafted(to)
+        body = dumps(document)
+        request, first = _post(peer, body, signing, httpsig)
+        again = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+        return [first, {"status": again.status_code, **again.json()}]
+    if kind == "oversized":
+        from django.conf import settings
+
+        peer, _r, document, signing, httpsig = _crafted(
+            to, payload={"written_at": timezone.now().isoformat(), "note": "x" * 3000}
+        )
+        document["padding"] = "x" * (settings.SEEC_EXCHANGE_MAX_BODY_BYTES + 10)
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind == "bad_cap":
+        payload = {
+            "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
+            "criteria_preset": "eu", "criteria": {},
+            "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
+            "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
+                      "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
+        }  # fmt: skip
+        peer, _routing, document, signing, httpsig = _crafted(
+            to, payload=payload, payload_type="alert.request"
+        )
+        return [_post(peer, dumps(document), signing, httpsig)[1]]
+    raise ValueError(kind)
+
+
+def delivered_count(ids):
+    return OutboundMessage.objects.filter(distribution_id__in=ids, state="delivered").count()
+
+
+def outbox_of(ids):
+    rows = OutboundMessage.objects.filter(distribution_id__in=ids)
+    return {
+        "pending": rows.filter(state="pending").count(),
+        "min_attempts": min((m.attempts for m in rows), default=0),
+        "states": sorted({m.state for m in rows}),
+    }
+
+
+def notes_received(prefix):
+    """How many times each note starting with `prefix` was received."""
+    counts = {}
+    for m in InboundMessage.objects.filter(payload_type="exchange.ping"):
+        note = m.payload.get("note", "")
+        if note.startswith(prefix):
+            counts[note] = counts.get(note, 0) + 1
+    return counts
+
+
+def peer_fingerprint(node_id):
+    from seec.exchange.models import Peer
+
+    return Peer.objects.get(node_id=node_id).fingerprint
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+def open_case(username, given_names="Марија", family_name="Ђорђевић"):
+    from datetime import timedelta
+
+    from seec.cases import services as case_services
+
+    case = case_services.open_case(
+        origin=_as(username),
+        fields={
+            "given_names": given_names, "family_name": family_name, "sex": "female",
+            "age_estimate": 14, "category": "runaway",
+            "last_seen_at": timezone.now() - timedelta(hours=6),
+            "last_seen_place": "Thessaloniki, bus station",
+        },
+    )  # fmt: skip
+    return case.number
+
+
+def refer(username, case_number, to, mode="copy", pseudonymise=False):
+    from seec.cases.models import Case
+    from seec.exchange import referrals
+
+    referral = referrals.refer_case(
+        Case.objects.get(number=case_number), Organisation.objects.get(name=to),
+        origin=_as(username), mode=mode, pseudonymise=pseudonymise,
+        reason="The child may have crossed into your country.", consent_basis="parent",
+        consent_note="The mother agreed in writing.",
+    )  # fmt: skip
+    return referral.conversation
+
+
+def referral(conversation):
+    from seec.exchange.models import Referral
+
+    r = Referral.objects.filter(conversation=conversation).first()
+    if r is None:
+        return None
+    return {
+        "pk": r.pk, "side": r.side, "status": r.status, "preview": r.preview, "copy": r.copy,
+        "sealed": r.is_sealed, "case": r.case.number if r.case else None,
+        "updates": [(u.outgoing, u.note) for u in r.updates.all()],
+        "case_status": r.case.status if r.case else None,
+    }  # fmt: skip
+
+
+def answer_referral(username, conversation, accept=True, reason=""):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    r = Referral.objects.get(conversation=conversation)
+    if accept:
+        referrals.accept_referral(r, origin=_as(username))
+    else:
+        referrals.decline_referral(r, origin=_as(username), reason=reason)
+
+
+def update_referral(username, conversation, note, include_case=False):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    referrals.send_referral_update(
+        Referral.objects.get(conversation=conversation), origin=_as(username), note=note,
+        include_case=include_case,
+    )  # fmt: skip
+
+
+def withdraw_referral(username, conversation, reason):
+    from seec.exchange import referrals
+    from seec.exchange.models import Referral
+
+    referrals.withdraw_referral(
+        Referral.objects.get(conversation=conversation), origin=_as(username), reason=reason
+    )
+
+
+# --- Requests for cooperation ------------------------------------------------------------------
+
+
+def request_cooperation(username, to, deadline_hours=48, kind="yellow_notice"):
+    from datetime import timedelta
+
+    from seec.exchange import cooperation
+
+    facts = {
+        "child": {"name": "Марија Ђорђевић", "sex": "female", "age": 14},
+        "disappearance": {"date": "2026-11-28", "place": "Thessaloniki"},
+    }
+    request = cooperation.request_cooperation(
+        Organisation.objects.get(name=to), origin=_as(username), kind=kind,
+        question="Did the child cross into Serbia?", facts=facts, handling="H1",
+        reliability="B", accuracy="2",
+        deadline=timezone.now() + timedelta(hours=deadline_hours),
+    )  # fmt: skip
+    return request.conversation
+
+
+def cooperation_request(conversation):
+    from seec.exchange.models import CooperationRequest
+
+    r = CooperationRequest.objects.filter(conversation=conversation).first()
+    if r is None:
+        return None
+    return {"side": r.side, "status": r.status, "answer": r.answer, "handling": r.handling,
+            "reliability": r.reliability, "accuracy": r.accuracy, "facts": r.facts}  # fmt: skip
+
+
+def answer_cooperation(username, conversation, answer):
+    from seec.exchange import cooperation
+    from seec.exchange.models import CooperationRequest
+
+    cooperation.answer_cooperation(
+        CooperationRequest.objects.get(conversation=conversation), origin=_as(username),
+        answer=answer, reliability="A", accuracy="1",
+    )  # fmt: skip
+
+
+def escalate_overdue(hours_ahead=0):
+    from datetime import timedelta
+
+    from seec.exchange import cooperation
+
+    return cooperation.escalate_overdue(now=timezone.now() + timedelta(hours=hours_ahead))
+
+
+# --- Child alerts across nodes ----------------------------------------------------------------
+
+
+def issue_alert(manager, authority):
+    """A Greek abduction case, its alert requested by the manager and approved (issued)."""
+    from datetime import timedelta
+
+    from seec.alerts import criteria
+    from seec.alerts import services as alert_services
+    from seec.cases import services as case_services
+
+    case = case_services.open_case(
+        origin=_as(manager),
+        fields={"given_names": "Ελένη", "family_name": "Παπαδοπούλου", "sex": "female",
+                "age_estimate": 9, "category": "criminal_abduction",
+                "last_seen_at": timezone.now() - timedelta(hours=2),
+                "last_seen_place": "Thessaloniki, Aristotelous square"},
+    )  # fmt: skip
+    answers = {c.code: {"met": True, "evidence": "Police report 12/2026"}
+               for c in criteria.PRESETS["eu"]}  # fmt: skip
+    alert = alert_services.request_alert(
+        case, origin=_as(manager), answers=answers, area_description="Central Macedonia",
+        circle=(40.64, 22.94, 50),
+    )  # fmt: skip
+    alert = alert_services.approve_alert(alert, origin=_as(authority))
+    return alert.reference
+
+
+def alert_across(username, reference, country):
+    """The alerts app's own cross-border request, as its page makes it."""
+    from seec.alerts import services as alert_services
+    from seec.alerts.models import Alert
+
+    across = alert_services.request_cross_border(
+        Alert.objects.get(reference=reference), origin=_as(username), country_id=country,
+        reason="The car was seen heading to the Serbian border.",
+    )  # fmt: skip
+    return across.conversation
+
+
+def crossborder(conversation):
+    from seec.exchange.models import CrossBorderAlert
+
+    across = CrossBorderAlert.objects.filter(conversation=conversation).first()
+    if across is None:
+        return None
+    return {"side": across.side, "status": across.status, "alert": across.alert.reference,
+            "alert_status": across.alert.status, "their_cap": bool(across.their_cap),
+            "child": across.alert.case.given_names}  # fmt: skip
+
+
+def decide_alert(username, reference, approve=True):
+    from seec.alerts import services as alert_services
+    from seec.alerts.models import Alert
+
+    alert = Alert.objects.get(reference=reference)
+    if approve:
+        alert_services.approve_alert(alert, origin=_as(username))
+    else:
+        alert_services.reject_alert(alert, origin=_as(username), reason="Not in our country.")
+
+
+def cancel_alert(username, reference):
+    from seec.alerts import services as alert_services
+    from seec.alerts.models import Alert
+
+    alert_services.cancel_alert(
+        Alert.objects.get(reference=reference), origin=_as(username), reason="Child found."
+    )
+
+
+def case_pk(number):
+    from seec.cases.models import Case
+
+    return Case.objects.get(number=number).pk
+
+
+# --- For bench/exchange_throughput -------------------------------------------------------------
+
+
+def produce(to, rate, seconds, note="", batch=10, size=600):
+    """Write messages to the outbox at `rate` a second for `seconds`, `batch` per transaction
+    (as many steps commit at once on a busy node); returns their distribution ids."""
+    import time as clock
+
+    from django.db import transaction
+
+    origin = _admin()
+    recipient = Organisation.objects.get(name=to)
+    ids, start, made = [], clock.monotonic(), 0
+    filler = "x" * size
+    while clock.monotonic() - start < seconds:
+        with transaction.atomic():
+            for _ in range(batch):
+                sent = services.send(
+                    recipient, "exchange.ping",
+                    {"written_at": timezone.now().isoformat(), "note": f"{note}{made} {filler}"},
+                    sender=origin.actor.organisation, origin=origin, status="Test",
+                )  # fmt: skip
+                ids.append(sent.message.distribution_id)
+                made += 1
+        ahead = made / rate - (clock.monotonic() - start)
+        if ahead > 0:
+            clock.sleep(ahead)
+    return ids
+
+
+def delivery_figures(ids):
+    """Per delivered message, outbox→receipt seconds; and the span of deliveries."""
+    rows = list(
+        OutboundMessage.objects.filter(distribution_id__in=ids, state="delivered").values_list(
+            "created_at", "delivered_at"
+        )
+    )
+    latencies = [(done - made).total_seconds() for made, done in rows]
+    first = min((made for made, _done in rows), default=None)
+    last = max((done for _made, done in rows), default=None)
+    return {
+        "delivered": len(rows),
+        "latencies": latencies,
+        "span": (last - first).total_seconds() if rows else 0,
+    }
+
+
+def received_notes_count(prefix):
+    """How many distinct notes with `prefix` arrived, and how many inbox rows hold them."""
+    rows = InboundMessage.objects.filter(
+        payload_type="exchange.ping", payload__note__startswith=prefix
+    )
+    notes = [m.payload["note"].split(" ", 1)[0] for m in rows.only("payload")]
+    return {"rows": len(notes), "distinct": len(set(notes))}
