@@ -118,7 +118,7 @@ def register_payload_types() -> None:
                 ["plan", "step", "due_on", "child"],
             ),
             handler=on_step_request,
-            kind="Request",
+            kind="Report",
         )
     )
     payloads.register(
@@ -135,6 +135,6 @@ def register_payload_types() -> None:
                 ["answer", "by", "at"],
             ),
             handler=on_step_answer,
-            kind="Response",
+            kind="Update",
         )
     )
