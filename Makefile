@@ -42,6 +42,7 @@ run: $(STAMP)
 	export SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
 	$(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
 	$(BIN)/python manage.py db_worker --interval 1 & \
+	$(BIN)/python manage.py protection_daily --every 3600 >/dev/null & \
 	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
 	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
 	$(BIN)/python manage.py exchange_deliver & \

@@ -11,6 +11,7 @@ from seec.core import api as core_api
 from seec.exchange import api as exchange_api
 from seec.linkage import api as linkage_api
 from seec.network import api as network_api
+from seec.protection import api as protection_api
 from seec.stats import api as stats_api
 
 router = DefaultRouter()
@@ -31,6 +32,25 @@ router.register(
 )
 router.register(
     "linkage/private-matches", linkage_api.PrivateMatchViewSet, basename="private-match"
+)
+router.register("protection/victims", protection_api.ChildVictimViewSet, basename="child-victim")
+router.register(
+    "protection/providers", protection_api.ServiceProviderViewSet, basename="service-provider"
+)
+router.register(
+    "protection/referrals", protection_api.ReferralViewSet, basename="protection-referral"
+)
+router.register(
+    "protection/plans", protection_api.RepatriationPlanViewSet, basename="repatriation-plan"
+)
+router.register(
+    "protection/assignments", protection_api.StepAssignmentViewSet, basename="step-assignment"
+)
+router.register(
+    "protection/persons", protection_api.PersonOfInterestViewSet, basename="person-of-interest"
+)
+router.register(
+    "protection/identifiers", protection_api.TraceIdentifierViewSet, basename="trace-identifier"
 )
 router.register("exchange/referrals", exchange_api.ReferralViewSet, basename="referral")
 router.register(

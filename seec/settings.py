@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "channels",
     "seec.contactcentre",
     "seec.network",
+    "seec.protection",
 ]
 
 MIDDLEWARE = [
@@ -641,3 +642,23 @@ SEEC_AUDIT_ANCHOR_FILE = os.environ.get(
 SEEC_DEMO_CASES = int(os.environ.get("SEEC_DEMO_CASES", "2000"))
 SEEC_DEMO_PASSWORD = "seec-demo"  # noqa: S105 — the published password of the demo users only
 SEEC_SITE_NAME = _("SEEC Platform")
+
+# --- Protection (child victims of trafficking; seec/protection) --------------------------------
+
+# The key of the identifiers' keyed hashes (HMAC-SHA256). Installations that compare identifiers
+# with each other share it (handed over out of band); changing it makes every stored hash
+# unmatched. Development falls back to a key derived from SECRET_KEY.
+SEEC_PROTECTION_IDENTIFIER_KEY = os.environ.get("SEEC_PROTECTION_IDENTIFIER_KEY") or (
+    "" if PRODUCTION else f"dev-identifiers-{SECRET_KEY}"
+)
+# Repatriation agreements shown when a plan is made, until the network app keeps them
+# (seec/protection/agreements.py).
+SEEC_PROTECTION_REPATRIATION_AGREEMENTS = [
+    {
+        "title": "Agreement between Greece and Albania on the protection and assistance of "
+        "child victims of trafficking (Tirana, 2006)",
+        "countries": ["GR", "AL"],
+        "valid_from": "",
+        "source": "Signed 27 February 2006; ratified in Greece by Law 3692/2008.",
+    },
+]

@@ -20,5 +20,6 @@ urlpatterns = [
     path("contact-centre/", include("seec.contactcentre.urls")),
     path("help/chat/", include("seec.contactcentre.public_urls")),
     path("network/", include("seec.network.urls")),
+    path("protection/", include("seec.protection.urls")),
     path("", include("seec.core.urls")),
 ]

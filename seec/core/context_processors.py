@@ -28,6 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Team board"), "cases:board", (Capability.SUPERVISE,)),
     NavItem(_("Live queue"), "contactcentre:supervisor", (Capability.SUPERVISE,)),
     NavItem(_("Alerts"), "alerts:list", (Capability.REQUEST_ALERTS, Capability.DECIDE_ALERTS)),
+    NavItem(_("Child victims"), "protection:victims", (Capability.VIEW_PERSONAL_DATA,)),
     NavItem(_("Linkage"), "linkage:runs", (Capability.MANAGE_CASES, Capability.SHARE_RECORDS)),
     NavItem(
         _("Audit trail"),

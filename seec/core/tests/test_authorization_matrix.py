@@ -721,6 +721,287 @@ MATRIX = [
     Check("call metrics (CSV)", lambda w: "/contact-centre/metrics.csv", SUPERVISORS, api=False),
 ]
 
+# Protection: a child victim's record and what hangs off it are the recording organisation's
+# (here the Greek hotline's staff with personal data); the shelter sees its referral alone;
+# persons of interest and identifiers are the Greek police's law-enforcement staff's only.
+PROTECTION_OWN = HOTLINE
+ANY_ROLE = ALL - {"no_role"}
+MATRIX += [
+    Check("child victims page", lambda w: "/protection/", PERSONAL, api=False),
+    Check(
+        "own child victim on the list page",
+        lambda w: "/protection/",
+        PROTECTION_OWN,
+        api=False,
+        marker=lambda w: w.extras["victim"].reference,
+    ),
+    Check(
+        "foreign child victim on the list page",
+        lambda w: "/protection/",
+        NOBODY,
+        api=False,
+        marker=lambda w: w.extras["foreign_victim"].reference,
+    ),
+    Check("record a child page", lambda w: "/protection/victims/new/", PERSONAL, api=False),
+    Check(
+        "own child victim",
+        lambda w: f"/protection/victims/{w.extras['victim'].pk}/",
+        PROTECTION_OWN,
+        api=False,
+    ),
+    Check(
+        "foreign child victim",
+        lambda w: f"/protection/victims/{w.extras['foreign_victim'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own child victim (API)",
+        lambda w: f"/api/protection/victims/{w.extras['victim'].pk}/",
+        PROTECTION_OWN,
+    ),
+    Check(
+        "foreign child victim (API)",
+        lambda w: f"/api/protection/victims/{w.extras['foreign_victim'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "own child victim in the list (API)",
+        lambda w: "/api/protection/victims/",
+        PROTECTION_OWN,
+        marker=lambda w: w.extras["victim"].reference,
+    ),
+    Check(
+        "foreign child victim in the list (API)",
+        lambda w: "/api/protection/victims/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_victim"].reference,
+    ),
+    Check(
+        "own referral",
+        lambda w: f"/protection/referrals/{w.extras['referral'].pk}/",
+        PROTECTION_OWN,
+        api=False,
+    ),
+    Check(
+        "own referral (API)",
+        lambda w: f"/api/protection/referrals/{w.extras['referral'].pk}/",
+        PROTECTION_OWN,
+    ),
+    Check(
+        "foreign referral (API)",
+        lambda w: f"/api/protection/referrals/{w.extras['foreign_referral'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign referral in the list (API)",
+        lambda w: "/api/protection/referrals/",
+        NOBODY,
+        marker=lambda w: f'"id":{w.extras["foreign_referral"].pk},',
+    ),
+    Check(
+        "own repatriation plan",
+        lambda w: f"/protection/plans/{w.extras['plan'].pk}/",
+        PROTECTION_OWN,
+        api=False,
+    ),
+    Check(
+        "foreign repatriation plan",
+        lambda w: f"/protection/plans/{w.extras['foreign_plan'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own repatriation plan (API)",
+        lambda w: f"/api/protection/plans/{w.extras['plan'].pk}/",
+        PROTECTION_OWN,
+    ),
+    Check(
+        "foreign repatriation plan (API)",
+        lambda w: f"/api/protection/plans/{w.extras['foreign_plan'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign repatriation plan in the list (API)",
+        lambda w: "/api/protection/plans/",
+        NOBODY,
+        marker=lambda w: f'"id":{w.extras["foreign_plan"].pk},',
+    ),
+    # A step asked of the Greek police (the escort): its staff answer it.
+    Check("steps asked of us", lambda w: "/protection/assignments/", PERSONAL, api=False),
+    Check(
+        "step asked of own organisation",
+        lambda w: f"/protection/assignments/{w.extras['assignment'].pk}/",
+        POLICE,
+        api=False,
+    ),
+    Check(
+        "step asked of own organisation (API)",
+        lambda w: f"/api/protection/assignments/{w.extras['assignment'].pk}/",
+        POLICE,
+    ),
+    Check(
+        "steps asked of own organisation in the list (API)",
+        lambda w: "/api/protection/assignments/",
+        POLICE,
+        marker=lambda w: f'"id":{w.extras["assignment"].pk},',
+    ),
+    Check("service providers page", lambda w: "/protection/providers/", ANY_ROLE, api=False),
+    Check(
+        "service providers (API)",
+        lambda w: "/api/protection/providers/",
+        ANY_ROLE,
+        marker=lambda w: w.extras["provider"].name,
+    ),
+    Check(
+        "service provider (API)",
+        lambda w: f"/api/protection/providers/{w.extras['provider'].pk}/",
+        ANY_ROLE,
+    ),
+    Check(
+        "add a provider page",
+        lambda w: "/protection/providers/new/",
+        {RoleCode.SUPERVISOR, RoleCode.REGIONAL_COORDINATOR, RoleCode.ADMINISTRATOR},
+        api=False,
+    ),
+    Check("indicators' catalogue", lambda w: "/protection/indicators/", ANY_ROLE, api=False),
+    Check(
+        "an indicators' catalogue version",
+        lambda w: f"/protection/indicators/{w.extras['victim'].catalogue_id}/",
+        ANY_ROLE,
+        api=False,
+    ),
+    Check("persons of interest page", lambda w: "/protection/persons/", POLICE, api=False),
+    Check("record a person page", lambda w: "/protection/persons/new/", POLICE, api=False),
+    Check(
+        "own person of interest",
+        lambda w: f"/protection/persons/{w.extras['person'].pk}/",
+        POLICE,
+        api=False,
+    ),
+    Check(
+        "foreign person of interest",
+        lambda w: f"/protection/persons/{w.extras['foreign_person'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own person of interest (API)",
+        lambda w: f"/api/protection/persons/{w.extras['person'].pk}/",
+        POLICE,
+    ),
+    Check(
+        "foreign person of interest (API)",
+        lambda w: f"/api/protection/persons/{w.extras['foreign_person'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "own person in the list (API)",
+        lambda w: "/api/protection/persons/",
+        POLICE,
+        marker=lambda w: w.extras["person"].reference,
+    ),
+    Check(
+        "foreign person in the list (API)",
+        lambda w: "/api/protection/persons/",
+        NOBODY,
+        marker=lambda w: w.extras["foreign_person"].reference,
+    ),
+    Check(
+        "own identifier",
+        lambda w: f"/protection/identifiers/{w.extras['identifier'].pk}/",
+        POLICE,
+        api=False,
+    ),
+    Check(
+        "foreign identifier",
+        lambda w: f"/protection/identifiers/{w.extras['foreign_identifier'].pk}/",
+        NOBODY,
+        api=False,
+    ),
+    Check(
+        "own identifier (API)",
+        lambda w: f"/api/protection/identifiers/{w.extras['identifier'].pk}/",
+        POLICE,
+    ),
+    Check(
+        "foreign identifier (API)",
+        lambda w: f"/api/protection/identifiers/{w.extras['foreign_identifier'].pk}/",
+        NOBODY,
+    ),
+    Check(
+        "foreign identifier in the list (API)",
+        lambda w: "/api/protection/identifiers/",
+        NOBODY,
+        marker=lambda w: f'"id":{w.extras["foreign_identifier"].pk},',
+    ),
+]
+PROTECTION_ROUTES = {
+    "protection:victims",
+    "protection:victim-new",
+    "protection:victim",
+    "protection:referral",
+    "protection:plan",
+    "protection:assignments",
+    "protection:assignment",
+    "protection:providers",
+    "protection:provider-new",
+    "protection:catalogue",
+    "protection:catalogue-version",
+    "protection:persons",
+    "protection:person-new",
+    "protection:person",
+    "protection:identifier",
+    "child-victim-list",
+    "child-victim-detail",
+    "service-provider-list",
+    "service-provider-detail",
+    "protection-referral-list",
+    "protection-referral-detail",
+    "repatriation-plan-list",
+    "repatriation-plan-detail",
+    "step-assignment-list",
+    "step-assignment-detail",
+    "person-of-interest-list",
+    "person-of-interest-detail",
+    "trace-identifier-list",
+    "trace-identifier-detail",
+}
+# Protection's POST-only steps: seec/protection/tests/test_steps_refused.py tries each as every
+# role that may not take it, on the Greek records above.
+PROTECTION_POST_ROUTES = {
+    "protection:victim-indicators": "/protection/victims/{victim}/indicators/",
+    "protection:victim-age": "/protection/victims/{victim}/age/",
+    "protection:victim-guardian": "/protection/victims/{victim}/guardian/",
+    "protection:victim-identification": "/protection/victims/{victim}/identification/",
+    "protection:victim-refer": "/protection/victims/{victim}/refer/",
+    "protection:victim-plan": "/protection/victims/{victim}/plan/",
+    "protection:referral-answer": "/protection/referrals/{referral}/answer/",
+    "protection:referral-close": "/protection/referrals/{referral}/close/",
+    "protection:plan-update": "/protection/plans/{plan}/update/",
+    "protection:plan-step": "/protection/plans/{plan}/steps/",
+    "protection:plan-follow-ups": "/protection/plans/{plan}/follow-ups/",
+    "protection:plan-decide": "/protection/plans/{plan}/decide/",
+    "protection:step-request": "/protection/steps/{step}/request/",
+    "protection:step-answer": "/protection/steps/{step}/answer/",
+    "protection:assignment-answer": "/protection/assignments/{assignment}/answer/",
+    "protection:person-item": "/protection/persons/{person}/items/",
+    "protection:person-share": "/protection/persons/{person}/share/",
+    "protection:person-identifier": "/protection/persons/{person}/identifiers/",
+    "protection-referral-answer": "/api/protection/referrals/{referral}/answer/",
+    "step-assignment-answer": "/api/protection/assignments/{assignment}/answer/",
+}
+
+
+def build_protection(region, case) -> dict:
+    """A Greek victim (the hotline's) with a referral and a plan whose escort step is asked of
+    the Greek police; a Serbian victim with the same; a Greek and a Serbian person of
+    interest, each with an identifier."""
+    from seec.protection.tests.fixtures import protection_world
+
+    return protection_world(region)
+
+
 # The regional network's checks live beside its code (seec/network/tests/matrix.py).
 MATRIX += network_matrix.checks(Check)
 
@@ -1012,6 +1293,7 @@ def build_cases(region) -> dict:
         **build_exchange(region, case, foreign_case),
         **build_linkage(region, case, shared, foreign_case),
         **build_submissions(region),
+        **build_protection(region, case),
         **build_contact_centre(region),
         "network": network_matrix.build(region),
     }
@@ -1433,6 +1715,8 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(ALERT_POST_ROUTES)
         | set(STATS_POST_ROUTES)
         | {"stats:publish-computed"}
+        | PROTECTION_ROUTES
+        | set(PROTECTION_POST_ROUTES)
         | network_matrix.ROUTES
     }
     assert uncovered == set(), "add these routes to the authorisation matrix"
