@@ -15,18 +15,17 @@ visitors unchanged. Goal (issue 20): push p95 ≤ 100 ms.
 import asyncio
 import contextlib
 import json
-import os
 import random
 import time
 
 import httpx
 from _contact_centre import make_operators, summary_ms, uvicorn_server
-from harness import goal, say
+from harness import goal, say, size
 
 ENGINES = ["postgresql"]  # the production database; the channel layer is Redis either way
-SESSIONS = int(os.environ.get("BENCH_CHAT_SESSIONS", "500"))
-OPERATORS = int(os.environ.get("BENCH_CHAT_OPERATORS", "50"))
-MESSAGES = int(os.environ.get("BENCH_CHAT_MESSAGES", "6"))  # per visitor and phase
+SESSIONS = size("BENCH_CHAT_SESSIONS", 500, 20)
+OPERATORS = size("BENCH_CHAT_OPERATORS", 50, 4)
+MESSAGES = size("BENCH_CHAT_MESSAGES", 6, 2)  # per visitor and phase
 GAP = (2.0, 8.0)  # seconds between one visitor's messages
 
 
@@ -169,6 +168,7 @@ def run(engine: str) -> dict:
         say(f"   polling every second: {summary_ms(polled)}")
     push, poll = summary_ms(pushed), summary_ms(polled)
     return {
+        "data": {"sessions": SESSIONS, "operators": OPERATORS, "messages_per_session": MESSAGES},
         "sessions": SESSIONS,
         "operators": OPERATORS,
         "messages_per_session": MESSAGES,

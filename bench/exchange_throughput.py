@@ -27,15 +27,15 @@ import threading
 import time
 import uuid
 
-from harness import ROOT, goal, latency_summary, say
+from harness import ROOT, goal, latency_summary, say, size
 
 # The benchmark process itself stores nothing (its SQLite stays empty); the nodes it starts run
 # on PostgreSQL, each its own database.
 ENGINES = ["sqlite"]
-RATE = int(os.environ.get("BENCH_RATE", "220"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
-OUTAGE_MESSAGES = int(os.environ.get("BENCH_OUTAGE_MESSAGES", "10000"))
-OUTAGE_SECONDS = int(os.environ.get("BENCH_OUTAGE_SECONDS", "60"))
+RATE = size("BENCH_RATE", 220, 20)
+SECONDS = size("BENCH_SECONDS", 30, 3)
+OUTAGE_MESSAGES = size("BENCH_OUTAGE_MESSAGES", 10000, 100)
+OUTAGE_SECONDS = size("BENCH_OUTAGE_SECONDS", 60, 3)
 PAYLOAD_BYTES = 600
 
 

@@ -21,13 +21,15 @@ import time
 
 import httpx
 from _contact_centre import make_operators, summary_ms, uvicorn_server
-from harness import goal, say
+from harness import goal, say, size
 
 ENGINES = ["postgresql"]
-OPERATORS = int(os.environ.get("BENCH_POP_OPERATORS", "20"))
-CALLS = int(os.environ.get("BENCH_POP_CALLS", "200"))
+OPERATORS = size("BENCH_POP_OPERATORS", 20, 4)
+CALLS = size("BENCH_POP_CALLS", 200, 20)
 RATE = float(os.environ.get("BENCH_POP_RATE", "4"))  # calls a second
-HISTORY = 2000  # earlier contacts of the callers, for the history each pop carries
+HISTORY = size(
+    "BENCH_POP_HISTORY", 2000, 200
+)  # earlier contacts of the callers, for the history each pop carries
 
 
 def earlier_contacts(count: int) -> list[str]:
@@ -157,6 +159,7 @@ def run(engine: str) -> dict:
         say(f"   polling every second: {summary_ms(polled)}")
     push, poll = summary_ms(pushed), summary_ms(polled)
     return {
+        "data": {"operators": OPERATORS, "calls": CALLS, "earlier_contacts": HISTORY},
         "operators": OPERATORS,
         "calls": CALLS,
         "calls_per_second": RATE,

@@ -19,10 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from harness import ROOT, goal, latency_summary, say
+from harness import ROOT, goal, latency_summary, say, size
 
-PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
+PEOPLE = size("BENCH_PEOPLE", 20, 4)
+ROUNDS = size("BENCH_ROUNDS", 8, 2)
 WORKERS = os.environ.get("BENCH_WORKERS", "4")  # as README's production command
 PASSWORD = "a long passphrase for the benchmark"  # noqa: S105 — fictional users
 SECRET = "k3Jx9-Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8TgBq3WnEzA5-benchmark-key"  # noqa: S105

@@ -23,7 +23,7 @@ def run(engine: str) -> dict:
     from django.db.models.functions import ExtractYear
 
     from seec.cases.models import Case
-    from seec.stats import report, tallies
+    from seec.stats import report, suppression, tallies
 
     call_command("seed_demo", "--region-only", verbosity=0)
     stats_compute.load(stats_compute.CASES)
@@ -36,10 +36,15 @@ def run(engine: str) -> dict:
     say(f"   report of {len(content) // 1024} KiB in {elapsed():.1f} s")
 
     figures = report.region_figures(year, "missing", year - 4)
-    reported = {
-        (country, int(period)): values.get(("MC02", "", ""), 0)
-        for (country, period), values in figures.values.items()
-    }
+    # Published cells only: a cell too small to publish reads "x" (disclosure control) and is
+    # neither compared nor counted; the region's totals are compared with the table's sums.
+    reported, withheld = {}, 0
+    for (country, period), values in figures.values.items():
+        value = values.get(("MC02", "", ""), 0)
+        if value == suppression.WITHHELD:
+            withheld += 1
+        else:
+            reported[(country, int(period))] = value or 0
     with stopwatch() as grouped:
         table = {
             (row["country_id"], row["year"]): row["n"]
@@ -47,15 +52,19 @@ def run(engine: str) -> dict:
             .values("country_id", "year")
             .annotate(n=Count("pk"))
         }
+    for (_country, period), n in list(table.items()):
+        key = (suppression.REGION, period)
+        table[key] = table.get(key, 0) + n
     differences = {
-        key: (reported.get(key, 0), table.get(key, 0))
-        for key in set(reported) | {key for key in table if key[1] >= year - 4}
-        if reported.get(key, 0) != table.get(key, 0)
+        key: (value, table.get(key, 0))
+        for key, value in reported.items()
+        if value != table.get(key, 0)
     }
+    say(f"   {len(reported)} cells published, {withheld} withheld as too small to publish")
     say(f"   new cases per country and year: {len(differences)} differ from the table")
     for key, (ours, theirs) in list(differences.items())[:5]:
         say(f"   {key}: report {ours}, table {theirs}")
-    counted = sum(reported.values())
+    counted = sum(v for (c, _y), v in reported.items() if c != suppression.REGION)
     return {
         "data": {"cases": stats_compute.CASES, "report_year": year},
         "report_s": round(elapsed(), 3),
@@ -63,6 +72,7 @@ def run(engine: str) -> dict:
         "tallies_rebuild_s": round(rebuilt(), 1),
         "new_cases_counted_by_report": counted,
         "cells_differing_from_table": len(differences),
+        "cells_withheld": withheld,
         "baseline": {
             "name": "COUNT(*) GROUP BY country, year on the raw rows",
             "seconds": round(grouped(), 3),

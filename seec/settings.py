@@ -576,6 +576,9 @@ SPECTACULAR_SETTINGS = {
         "InformationAccuracyEnum": "seec.exchange.models.InformationAccuracy",
         "LinkageRunStatusEnum": "seec.linkage.models.RunStatus",
         "PairStatusEnum": "seec.linkage.models.PairStatus",
+        "RepatriationStepKindEnum": "seec.protection.models.StepKind",
+        "RepatriationStepStatusEnum": "seec.protection.models.StepStatus",
+        "PaymentIdentifierKindEnum": "seec.protection.models.IdentifierKind",
     },
 }
 

@@ -31,10 +31,14 @@ def as_api_error(error: ValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
+# The answer of the views that return a plain list of records (no pagination: a region's worth).
+LIST = {200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}}
+
+
 class CountryProfileListView(views.APIView):
     """The region's country profiles on a date (every signed-in user)."""
 
-    @extend_schema(parameters=[AT], responses=dict, operation_id="network_profiles_list")
+    @extend_schema(parameters=[AT], responses=LIST, operation_id="network_profiles_list")
     def get(self, request):
         found = profiles.region_profiles(_day(request))
         return Response([profiles.profile_as_dict(p) for p in found.values()])
@@ -54,7 +58,7 @@ class CountryProfileView(views.APIView):
 class HotlineDirectoryView(views.APIView):
     """The 116 000 services of the region on a date: what the public site shows."""
 
-    @extend_schema(parameters=[AT], responses=dict)
+    @extend_schema(parameters=[AT], responses=LIST)
     def get(self, request):
         return Response(profiles.hotline_directory(_day(request)))
 
@@ -269,7 +273,7 @@ class IndicatorProviderView(views.APIView):
     """The indicators this installation computes from its own records (code, label, unit,
     source): the contact centre's appear here once that app is installed."""
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=LIST)
     def get(self, request):
         from . import indicators
 

@@ -118,7 +118,7 @@ class ServiceProviderViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         return providers
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ServiceReferralSerializer(serializers.ModelSerializer):
     victim_reference = serializers.CharField(source="victim.reference", read_only=True)
 
     class Meta:
@@ -126,7 +126,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         exclude = ["warned_at"]
 
 
-class AnswerSerializer(serializers.Serializer):
+class ReferralAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     starts_on = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -136,13 +136,13 @@ class ReferralViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Referrals of the user's children, and those made to the user's organisation."""
 
     base_queryset = Referral.objects.select_related("victim", "provider")
-    serializer_class = ReferralSerializer
+    serializer_class = ServiceReferralSerializer
 
-    @extend_schema(request=AnswerSerializer, responses=ReferralSerializer)
+    @extend_schema(request=ReferralAnswerSerializer, responses=ServiceReferralSerializer)
     @decorators.action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         referral = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = ReferralAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             referral = services.answer_referral(
@@ -152,7 +152,7 @@ class ReferralViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
             raise refusal(error) from error
         except services.PermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
-        return Response(ReferralSerializer(referral).data)
+        return Response(ServiceReferralSerializer(referral).data)
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -223,7 +223,8 @@ class PersonOfInterestViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         persons = intelligence.persons_for_listing(request.user, origin=Origin.of(request))
-        return Response(PersonSerializer(persons, many=True).data)
+        page = self.paginate_queryset(persons)
+        return self.get_paginated_response(PersonSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         person = intelligence.person_for_reading(

@@ -779,25 +779,25 @@ MATRIX += [
     ),
     Check(
         "own referral",
-        lambda w: f"/protection/referrals/{w.extras['referral'].pk}/",
+        lambda w: f"/protection/referrals/{w.extras['protection_referral'].pk}/",
         PROTECTION_OWN,
         api=False,
     ),
     Check(
         "own referral (API)",
-        lambda w: f"/api/protection/referrals/{w.extras['referral'].pk}/",
+        lambda w: f"/api/protection/referrals/{w.extras['protection_referral'].pk}/",
         PROTECTION_OWN,
     ),
     Check(
         "foreign referral (API)",
-        lambda w: f"/api/protection/referrals/{w.extras['foreign_referral'].pk}/",
+        lambda w: f"/api/protection/referrals/{w.extras['foreign_protection_referral'].pk}/",
         NOBODY,
     ),
     Check(
         "foreign referral in the list (API)",
         lambda w: "/api/protection/referrals/",
         NOBODY,
-        marker=lambda w: f'"id":{w.extras["foreign_referral"].pk},',
+        marker=lambda w: f'"id":{w.extras["foreign_protection_referral"].pk},',
     ),
     Check(
         "own repatriation plan",
@@ -999,7 +999,11 @@ def build_protection(region, case) -> dict:
     interest, each with an identifier."""
     from seec.protection.tests.fixtures import protection_world
 
-    return protection_world(region)
+    # The exchange's referrals are "referral" in this world; protection's go by their own name.
+    world = protection_world(region)
+    world["protection_referral"] = world.pop("referral")
+    world["foreign_protection_referral"] = world.pop("foreign_referral")
+    return world
 
 
 # The regional network's checks live beside its code (seec/network/tests/matrix.py).

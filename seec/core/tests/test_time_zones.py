@@ -39,13 +39,13 @@ def test_an_organisation_works_in_its_countrys_zone_unless_it_has_its_own(region
 def test_a_user_chooses_another_zone_on_the_account_page(client, region):
     manager = region.foreign_manager  # Serbia
     client.force_login(manager)
-    assert "Europe/Belgrade" in client.get("/accounts/two-factor/").content.decode()
+    assert "Europe/Belgrade" in client.get("/accounts/").content.decode()
     response = client.post("/accounts/time-zone/", {"time_zone": "Europe/Kyiv"})
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.time_zone == "Europe/Kyiv"
     assert AuditEvent.objects.filter(action=Action.TIME_ZONE_CHANGED, actor=manager).exists()
-    page = client.get("/accounts/two-factor/").content.decode()
+    page = client.get("/accounts/").content.decode()
     assert "Times on these pages are in Europe/Kyiv" in page
 
     # Not a zone: refused with the reason, nothing changed.

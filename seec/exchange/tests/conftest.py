@@ -20,7 +20,7 @@ def _outer_run_on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def two_nodes():
     """Greece on SQLite and Serbia on PostgreSQL, trusting each other."""
     # The nodes are one SQLite and one PostgreSQL database whatever the suite runs on: they run
@@ -40,7 +40,7 @@ def two_nodes():
         stop_all(gr, rs)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def regional_and_macedonian_nodes(two_nodes):
     """The regional centre's node (PostgreSQL) and North Macedonia's (SQLite), beside the
     two: three and four real nodes."""
