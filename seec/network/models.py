@@ -49,7 +49,7 @@ class HotlineStage(models.TextChoices):
     NONE = "none", _("Not started")
     IN_PROGRESS = "in_progress", _("Implementation in progress")
     OPERATIONAL = "operational", _("Operational")
-    SUSPENDED = "suspended", pgettext_lazy("an agreement", "Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("a 116 000 hotline's stage", "Suspended")
 
 
 class HotlineFact(DatedFact):
