@@ -335,7 +335,9 @@ LANG_INFO.setdefault(
     {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"},
 )
 # The languages whose translation is complete; the others fall back to English where missing.
-SEEC_COMPLETE_LANGUAGES = ["en", "el", "uk"]
+SEEC_COMPLETE_LANGUAGES = [
+    "en", "sq", "bs", "bg", "hr", "el", "mk", "cnr", "ro", "sr", "sr-latn", "sl", "tr", "uk"
+]
 LOCALE_PATHS = [BASE_DIR / "seec" / "locale"]
 FORMAT_MODULE_PATH = ["seec.formats"]
 USE_I18N = True

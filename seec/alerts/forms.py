@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seec.cases.models import CaseFile, FileKind
 
@@ -181,7 +182,7 @@ class SubscribeForm(forms.Form):
         label=_("Alerts for"), queryset=None, to_field_name="pk", empty_label=None
     )
     channel = forms.ChoiceField(
-        label=_("By"),
+        label=pgettext_lazy("alerts sent by e-mail or SMS", "By"),
         choices=[(Channel.EMAIL, _("E-mail")), (Channel.SMS, _("SMS"))],
         widget=forms.RadioSelect,
         initial=Channel.EMAIL,

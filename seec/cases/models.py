@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seec.core.models import Country, Organisation
 
@@ -22,7 +23,7 @@ class Category(models.TextChoices):
 
 class Subcategory(models.TextChoices):
     THROWN_OUT = "thrown_out", _("Thrown out")
-    NATIONAL = "national", _("National")
+    NATIONAL = "national", pgettext_lazy("a child thrown out within the country", "National")
     INTERNATIONAL = "international", _("International")
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from seec.cases.models import Channel
 from seec.cases.views import needs
@@ -30,7 +30,7 @@ class MetricsForm(forms.Form):
         initial="day",
     )
     first = LocalDateField(label=gettext_lazy("From"))
-    last = LocalDateField(label=gettext_lazy("To"))
+    last = LocalDateField(label=pgettext_lazy("the last day of a period", "To"))
 
     def clean(self):
         data = super().clean()

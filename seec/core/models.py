@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .zones import organisation_zone_name, validate_zone
 
@@ -17,7 +18,7 @@ from .zones import organisation_zone_name, validate_zone
 class Script(models.TextChoices):
     LATIN = "Latn", _("Latin")
     CYRILLIC = "Cyrl", _("Cyrillic")
-    GREEK = "Grek", _("Greek")
+    GREEK = "Grek", pgettext_lazy("a script", "Greek")
 
 
 class HotlineStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seec.core.models import Organisation
 
@@ -44,7 +45,7 @@ class NodeKey(models.Model):
 class PeerStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the fingerprint to be confirmed")
     TRUSTED = "trusted", _("Trusted")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("a partner node", "Suspended")
 
 
 class Peer(models.Model):

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -100,7 +101,15 @@ def _sections(pairs, sheet) -> list:
 
 
 def _indicator_rows(plan: m.ActionPlan) -> list[list]:
-    rows = [[_("Activity"), _("Indicator"), _("Baseline"), _("Target"), _("Actual")]]
+    rows = [
+        [
+            _("Activity"),
+            _("Indicator"),
+            _("Baseline"),
+            _("Target"),
+            pgettext("logical framework: the value reached", "Actual"),
+        ]
+    ]
     for indicator in m.PlanIndicator.objects.filter(activity__plan=plan).select_related("activity"):
         rows.append(
             [

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seec.core.models import Country, Organisation
 
@@ -48,7 +49,7 @@ class HotlineStage(models.TextChoices):
     NONE = "none", _("Not started")
     IN_PROGRESS = "in_progress", _("Implementation in progress")
     OPERATIONAL = "operational", _("Operational")
-    SUSPENDED = "suspended", _("Suspended")
+    SUSPENDED = "suspended", pgettext_lazy("a 116 000 hotline's stage", "Suspended")
 
 
 class HotlineFact(DatedFact):

@@ -11,6 +11,7 @@ periods) the dataset carries it beside ours.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Bumped when a definition below changes the figures it gives; part of every fingerprint, so a
 # figure set computed under other definitions is never taken for a rerun of this one.
@@ -197,7 +198,7 @@ BREAKDOWNS = {
             "citizenship",
             _("Citizenship"),
             (
-                Category("national", _("National"), "NAT"),
+                Category("national", pgettext_lazy("citizenship", "National"), "NAT"),
                 Category("other_eu", _("Other EU country"), "EU27_2020_FOR"),
                 Category("non_eu", _("Non-EU country"), "NEU27_2020_FOR"),
                 Category("unknown", _("Unknown"), "UNK"),
