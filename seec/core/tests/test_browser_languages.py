@@ -66,10 +66,11 @@ def english_messages(language: str) -> tuple[list[re.Pattern], list[str]]:
     for entry in catalogue(language).translated_entries():
         translations = [entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values()
         for message in filter(None, (entry.msgid, entry.msgid_plural)):
-            if message in translations or not re.search(r"[A-Za-z]{3}", message):
+            # Words outside the placeholders: "%(given)s %(family)s" is no English.
+            plain = re.sub(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", "", message)
+            if message in translations or not re.search(r"[A-Za-z]{3}", plain):
                 continue
             whole.append(_pattern(message))
-            plain = re.sub(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", "", message)
             if len(plain.split()) >= 4 and "%" not in message and "<" not in message:
                 sentences.append(" ".join(plain.split()))
     return whole, sentences
@@ -91,7 +92,9 @@ def _country_of(language: str) -> str:
     """A country that writes its alerts in the language first (one language only, if any)."""
     tag = tag_of(language)
     first = [code for code, tags in DEFAULT_ALERT_LANGUAGES.items() if tags[0] == tag]
-    return min(first, key=lambda code: len(DEFAULT_ALERT_LANGUAGES[code]))
+    # Serbian in Latin script is no country's first alert language: Serbia's second one.
+    writing = first or [code for code, tags in DEFAULT_ALERT_LANGUAGES.items() if tag in tags]
+    return min(writing, key=lambda code: len(DEFAULT_ALERT_LANGUAGES[code]))
 
 
 def _open_case(country: str) -> Case:
