@@ -337,7 +337,7 @@ LANG_INFO.setdefault(
 # The languages whose translation is complete; the others fall back to English where missing.
 SEEC_COMPLETE_LANGUAGES = [
     "en", "sq", "bs", "bg", "hr", "el", "mk", "cnr", "ro", "sr", "sr-latn", "sl", "tr", "uk"
-]
+]  # fmt: skip
 LOCALE_PATHS = [BASE_DIR / "seec" / "locale"]
 FORMAT_MODULE_PATH = ["seec.formats"]
 USE_I18N = True

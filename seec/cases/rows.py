@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from seec.core import yes_no
 from seec.core.bulk import InstanceMaker
 from seec.core.models import Country
 
@@ -19,7 +20,6 @@ from .models import Case
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M")
-TRUE, FALSE = {"1", "true", "yes", "y", "x"}, {"0", "false", "no", "n", ""}
 
 
 class FieldError(Exception):
@@ -103,11 +103,10 @@ def parser_for(field: models.Field, countries: frozenset[str]) -> Callable[[str]
     if isinstance(field, models.BooleanField):
 
         def parse(text):
-            if text.lower() in TRUE:
-                return True
-            if text.lower() in FALSE:
-                return False
-            raise FieldError(_("Enter yes or no."))
+            answer = yes_no.read(text)
+            if answer is None:
+                raise FieldError(_("Enter yes or no."))
+            return answer
 
         return parse
     if isinstance(field, models.PositiveSmallIntegerField | models.PositiveIntegerField):

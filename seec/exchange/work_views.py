@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seec.cases.models import Case
@@ -295,7 +296,11 @@ def send_encodings(request, agreement_pk):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("%(n)s encodings are on their way.") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)s encoding is on its way.", "%(n)s encodings are on their way.", count)
+            % {"n": count},
+        )
     return redirect("exchange:encodings")
 
 
@@ -341,8 +346,13 @@ def pfif_page(request):
             else:
                 messages.success(
                     request,
-                    _("Imported %(p)s persons and %(n)s notes.")
-                    % {"p": batch.persons, "n": batch.notes},
+                    _("Imported: %(persons)s and %(notes)s.")
+                    % {
+                        "persons": ngettext("%(n)s person", "%(n)s persons", batch.persons)
+                        % {"n": batch.persons},
+                        "notes": ngettext("%(n)s note", "%(n)s notes", batch.notes)
+                        % {"n": batch.notes},
+                    },
                 )
                 return redirect("exchange:pfif")
     return render(

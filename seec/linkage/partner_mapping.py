@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seec.core import yes_no
+
 from .partner_files import Problem, Table
 
 
@@ -520,20 +522,14 @@ def _sex(raw) -> str:
     )
 
 
-YES = {"yes", "y", "true", "1", "x", "estimated", "ναι", "ν", "да", "д", "так", "т", "po",
-       "evet", "da", "ja"}  # fmt: skip
-NO = {"", "no", "n", "false", "0", "οχι", "ο", "не", "н", "ні", "jo", "hayir", "hayır", "ne",
-      "nu", "nein"}  # fmt: skip
-
-
 def _yes_no(raw) -> bool:
     if isinstance(raw, bool):
         return raw
-    key = normal(_text(raw))
-    if key in YES:
+    if normal(_text(raw)) == "estimated":  # a birth date's "estimated" column
         return True
-    if key in NO:
-        return False
+    answer = yes_no.read(_text(raw))
+    if answer is not None:
+        return answer
     raise FieldError(_("Write yes or no, not “%(value)s”.") % {"value": _text(raw)[:40]})
 
 

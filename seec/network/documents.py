@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -197,12 +197,14 @@ def evaluation_pdf(plan: m.ActionPlan) -> bytes:
     counts = dict.fromkeys(m.Rating.values, 0)
     for rating in ratings.values():
         counts[rating.rating] += 1
+    reviews = plan.reviews.count()
     story.append(
         Paragraph(
             text(
                 ", ".join(f"{m.Rating(k).label}: {v}" for k, v in counts.items())
                 + " — "
-                + _("%(n)d monthly reviews held.") % {"n": plan.reviews.count()}
+                + ngettext("%(n)d monthly review held.", "%(n)d monthly reviews held.", reviews)
+                % {"n": reviews}
             ),
             sheet["Normal"],
         )
@@ -245,7 +247,7 @@ def certificates_pdf(activity: m.Activity, participants) -> bytes:
         "Centred", parent=sheet["Normal"], alignment=1, fontSize=12, leading=16
     )
     story = []
-    kind = activity.get_kind_display().lower()
+    kind = activity.get_kind_display()
 
     def issued(participant) -> str:
         return timezone.localtime(participant.certificate_issued_at).date().isoformat()
@@ -267,7 +269,9 @@ def certificates_pdf(activity: m.Activity, participants) -> bytes:
             Paragraph(text(participant.name), big),
             Paragraph(text(participant.organisation_name), centred),
             Spacer(1, 6 * mm),
-            Paragraph(text(_("completed the %(kind)s") % {"kind": kind}), centred),
+            Paragraph(
+                text(_("has taken part in and completed (%(kind)s):") % {"kind": kind}), centred
+            ),
             Paragraph(f"<b>{text(activity.title)}</b>", centred),
             Paragraph(text(", ".join(p for p in (activity.place, period) if p)), centred),
             Spacer(1, 14 * mm),

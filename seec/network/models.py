@@ -56,7 +56,11 @@ class HotlineFact(DatedFact):
     """Where the 116 000 hotline of a country stands from a date on."""
 
     stage = models.CharField(_("stage"), max_length=20, choices=HotlineStage.choices)
-    operator = models.CharField(_("operator"), max_length=200, blank=True)
+    operator = models.CharField(
+        pgettext_lazy("the organisation that runs a hotline", "operator"),
+        max_length=200,
+        blank=True,
+    )
     hours = models.CharField(
         _("hours"), max_length=100, blank=True, help_text=_("For example: 24/7, or 08–20 daily.")
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from seec.core import yes_no
 from seec.core.models import Country
 
 from .models import Sector
@@ -23,8 +24,6 @@ REQUIRED = ("name", "organisation", "sector", "country")
 OPTIONAL = ("email", "pre_test", "post_test", "completed")
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
-YES = {"yes", "y", "1", "true", "x", "да", "ναι"}
-NO = {"no", "n", "0", "false", "", "не", "όχι"}
 
 
 def _table(upload) -> list[list[str]]:
@@ -105,10 +104,10 @@ def parse_participants(upload) -> tuple[list[dict], list[str]]:
             if score is not None and not 0 <= score <= 100:
                 fail(column, _("a score from 0 to 100"))
             row[column] = score
-        completed = cell.get("completed", "").lower()
-        if completed not in YES | NO:
+        completed = yes_no.read(cell.get("completed", ""))
+        if completed is None:
             fail("completed", _("yes or no"))
-        row["completed"] = completed in YES
+        row["completed"] = bool(completed)
         errors += problems
         rows.append(row)
     return (rows, []) if not errors else ([], errors)

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from seec.cases import files as sealed_files
 from seec.cases.models import FileKind
@@ -363,7 +363,11 @@ def remind_lapsing_agreements(today: datetime.date | None = None) -> list[m.Agre
             reminder.recipients = notices.notify(
                 coordinators(),
                 lambda a=agreement, n=left: (
-                    _("The agreement “%(title)s” lapses on %(date)s (in %(days)d days).")
+                    ngettext(
+                        "The agreement “%(title)s” lapses on %(date)s (in %(days)d day).",
+                        "The agreement “%(title)s” lapses on %(date)s (in %(days)d days).",
+                        n,
+                    )
                     % {"title": a.title, "date": a.valid_until.isoformat(), "days": n}
                 ),
                 link,

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seec.core import policy
@@ -94,7 +95,13 @@ def activity(request, pk):
                     for problem in error.message_dict.get("file", error.messages):
                         import_form.add_error("file", problem)
                 else:
-                    messages.success(request, _("%(n)d participants imported.") % {"n": count})
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(n)d participant imported.", "%(n)d participants imported.", count
+                        )
+                        % {"n": count},
+                    )
                     saved = True
         elif action == "recommendation":
             recommendation_form = RecommendationForm(request.POST, prefix="r")
@@ -151,7 +158,11 @@ def certificates_issue(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(n)d certificates issued.") % {"n": len(issued)})
+        messages.success(
+            request,
+            ngettext("%(n)d certificate issued.", "%(n)d certificates issued.", len(issued))
+            % {"n": len(issued)},
+        )
     return redirect("network:activity", pk=found.pk)
 
 

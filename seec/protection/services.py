@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from seec.core import audit, notices, policy
 from seec.core.audit import Origin
@@ -392,6 +393,17 @@ def may_answer(user, referral: Referral) -> bool:
     return policy.can(user, Act.CHANGE, referral.victim)
 
 
+# What the referring worker is told, one whole sentence per answer (a status label set into a
+# sentence cannot agree with it in the region's languages).
+REFERRAL_ANSWERED = {
+    ReferralStatus.ACCEPTED: gettext_lazy("%(provider)s accepted your referral."),
+    ReferralStatus.DECLINED: gettext_lazy("%(provider)s declined your referral."),
+    ReferralStatus.COMPLETED: gettext_lazy("%(provider)s has given the service you referred."),
+    ReferralStatus.ENDED: gettext_lazy("%(provider)s ended the service before completion."),
+    ReferralStatus.SENT: gettext_lazy("Your referral to %(provider)s awaits an answer."),
+}
+
+
 @transaction.atomic
 def answer_referral(
     referral: Referral, *, origin: Origin, accept: bool, starts_on=None, note: str = ""
@@ -420,10 +432,7 @@ def answer_referral(
     )
     notices.notify(
         [referral.referred_by],
-        lambda: (
-            _("Your referral to %(provider)s was %(answer)s.")
-            % {"provider": referral.provider.name, "answer": referral.get_status_display().lower()}
-        ),
+        lambda: REFERRAL_ANSWERED[referral.status] % {"provider": referral.provider.name},
         link=f"/protection/victims/{referral.victim_id}/",
     )
     return referral

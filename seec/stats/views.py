@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seec.core import policy
@@ -180,7 +181,12 @@ def computed(request):
             added = services.compute_figures(chosen, [parse(period)], origin=Origin.of(request))
             messages.success(
                 request,
-                _("Figures computed for %(count)s countries.") % {"count": len(added)},
+                ngettext(
+                    "Figures computed for %(count)s country.",
+                    "Figures computed for %(count)s countries.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
             query = "&".join([f"period={period}", *(f"country={c}" for c in chosen)])
             return redirect(f"{request.path}?{query}")
