@@ -36,7 +36,15 @@ LANGUAGES = [code for code in settings.SEEC_COMPLETE_LANGUAGES if code != "en"]
 # and code (case numbers, CAP identifiers).
 VISIBLE_TEXT = """() => {
   const out = [];
-  const skip = (el) => el.closest('script, style, code, pre, #language-select, [translate="no"]');
+  // Text declared in another language (an alert's language links, each in its own name).
+  const primary = (tag) => (tag || '').toLowerCase().split('-')[0];
+  const page = primary(document.documentElement.lang);
+  const foreign = (el) => {
+    const of = el.closest('[lang]');
+    return of && primary(of.lang) !== page;
+  };
+  const skip = (el) => el.closest('script, style, code, pre, #language-select, [translate="no"]')
+    || foreign(el);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
@@ -76,11 +84,27 @@ def english_messages(language: str) -> tuple[list[re.Pattern], list[str]]:
     return whole, sentences
 
 
+# Places of the region whose names are also English words (Bar, in Montenegro): data.
+PLACE_NAMES = {"Bar"}
+
+
+def translations(language: str) -> set[str]:
+    """Every translation of the catalogue: a word of the language ("Note", Romanian for
+    "Notes") is no English even where it is written as an English message is."""
+    found = set()
+    for entry in catalogue(language).translated_entries():
+        found.update([entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values())
+    return found
+
+
 def english_on(page: Page, language: str) -> list[str]:
     whole, sentences = english_messages(language)
+    own = translations(language) | PLACE_NAMES
     found = []
     for raw in page.evaluate(VISIBLE_TEXT):
         text = " ".join(raw.split())
+        if text in own:
+            continue
         if any(pattern.fullmatch(text) for pattern in whole) or any(
             sentence in text for sentence in sentences
         ):
