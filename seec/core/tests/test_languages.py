@@ -19,8 +19,13 @@ def test_compiled_catalogue_matches_its_source(language):
     folder = LOCALE / language.replace("-latn", "_Latn") / "LC_MESSAGES"
     source = polib.pofile(str(folder / "django.po"))
     compiled = polib.mofile(str(folder / "django.mo"))
-    translated = {e.msgid: e.msgstr for e in source.translated_entries() if not e.msgid_plural}
-    compiled_map = {e.msgid: e.msgstr for e in compiled if not e.msgid_plural and e.msgid}
+    # By context and message: "To" (a recipient) and "To" (a period's last day) are two.
+    translated = {
+        (e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries() if not e.msgid_plural
+    }
+    compiled_map = {
+        (e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural and e.msgid
+    }
     assert compiled_map == translated, "run `make messages` to recompile"
 
 
