@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "seec.contactcentre",
     "seec.network",
     "seec.protection",
+    "seec.portal",
 ]
 
 MIDDLEWARE = [

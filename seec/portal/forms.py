@@ -1,0 +1,135 @@
+"""The public's forms: a report (sighting or suspicion) and information added to it later.
+
+Every text field refuses markup and scripts outright, with a message naming the field: the
+pages escape whatever they show, but a report with a script in it is not a report."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from seec.alerts.public import live_alerts
+from seec.core.models import Country
+
+from .models import ReportKind
+
+# A tag, a comment or doctype, an entity-encoded bracket, or a script URL.
+MARKUP = re.compile(r"<\s*[a-z!/?]|&(lt|#0*60|#x0*3c);|javascript\s*:|vbscript\s*:", re.IGNORECASE)
+
+
+def no_markup(value: str) -> None:
+    if MARKUP.search(value or ""):
+        raise ValidationError(
+            _("Write plain text: markup or scripts (such as <script>) are not accepted."),
+            code="markup",
+        )
+
+
+class PlainCharField(forms.CharField):
+    default_validators = [no_markup]
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What are you reporting?"),
+        choices=ReportKind.choices,
+        widget=forms.RadioSelect,
+        initial=ReportKind.SIGHTING,
+    )
+    alert = forms.ChoiceField(
+        label=_("The alert"),
+        required=False,
+        help_text=_("For a sighting: which child you have seen."),
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        required=False,
+        help_text=_("For a suspicion: the country where it happens."),
+    )
+    what_was_seen = PlainCharField(
+        label=_("What did you see?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who, what they wore, who they were with, a vehicle, where they went."),
+    )
+    place = PlainCharField(
+        label=_("Where?"),
+        max_length=300,
+        help_text=_("A town, a street, a landmark, a station."),
+    )
+    seen_at = forms.DateTimeField(
+        label=_("When? (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    contact_name = PlainCharField(label=_("Your name (optional)"), max_length=200, required=False)
+    contact_phone = PlainCharField(
+        label=_("Your telephone (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        required=False,
+        validators=[no_markup],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP. Its location data and other metadata are removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    pow_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    pow_solution = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        alerts = live_alerts().prefetch_related("texts").order_by("-issued_at")
+        self.live = {alert.reference: alert for alert in alerts}
+        self.fields["alert"].choices = [("", "—")] + [
+            (alert.reference, _headline(alert)) for alert in alerts
+        ]
+        self.fields["country"].queryset = Country.objects.filter(in_region=True).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ReportKind.SIGHTING:
+            if not data.get("alert"):
+                self.add_error("alert", _("Choose the alert you are reporting about."))
+            else:
+                data["alert_object"] = self.live.get(data["alert"])
+        elif kind == ReportKind.SUSPICION and not data.get("country"):
+            self.add_error("country", _("Choose the country."))
+        return data
+
+
+def _headline(alert) -> str:
+    texts = list(alert.texts.all())
+    return f"{texts[0].headline} ({alert.reference})" if texts else alert.reference
+
+
+class AdditionForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=20)
+    secret = forms.CharField(
+        label=_("Secret"),
+        max_length=64,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    text = PlainCharField(
+        label=_("What do you add?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class TriageForm(forms.Form):
+    note = PlainCharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Passed to the police, added to the case, no substance…"),
+    )

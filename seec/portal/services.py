@@ -1,0 +1,261 @@
+"""Every write of the public site: a report received, information added to it later, a report
+triaged. Each is one transaction with its audit event; the centre responsible is told."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from seec.cases import files
+from seec.cases.models import FileKind
+from seec.core import audit, notices, policy
+from seec.core.audit import Origin
+from seec.core.models import Organisation, OrganisationKind, RoleCode, User
+from seec.core.policy import Act
+
+from .models import PublicReport, ReportAddition, ReportKind, ReportStatus
+
+
+class PortalAction:
+    REPORT_RECEIVED = "portal.report_received"
+    REPORT_ADDED_TO = "portal.report_added_to"
+    REPORT_VIEWED = "portal.report_viewed"
+    REPORT_TRIAGED = "portal.report_triaged"
+
+
+audit.ACTION_LABELS.update(
+    {
+        PortalAction.REPORT_RECEIVED: gettext_lazy("Report from the public received"),
+        PortalAction.REPORT_ADDED_TO: gettext_lazy("Reporter added information"),
+        PortalAction.REPORT_VIEWED: gettext_lazy("Report from the public viewed"),
+        PortalAction.REPORT_TRIAGED: gettext_lazy("Report from the public triaged"),
+    }
+)
+
+PHOTO_FOLDER = "portal-reports"
+# Letters and digits that cannot be mistaken for one another when read out on the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def max_photo_bytes() -> int:
+    return getattr(settings, "SEEC_PORTAL_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the reporter is shown once: the reference and the secret to add to it later."""
+
+    report: PublicReport
+    secret: str
+
+
+def _new_reference() -> str:
+    while True:
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"R-{code[:4]}-{code[4:]}"
+        if not PublicReport.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _secret_hash(secret: str) -> str:
+    # The secret is 128 random bits: a plain digest is as strong as a slow hash here.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def responsible_centre(*, alert=None, country_id: str | None = None) -> Organisation:
+    """Who triages a report: the organisation owning the alert's case, else the country's
+    116 000 centre."""
+    if alert is not None:
+        return alert.case.organisation
+    centre = (
+        Organisation.objects.filter(
+            country_id=country_id, kind=OrganisationKind.NATIONAL_CENTRE, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if centre is None:
+        raise ValidationError(
+            {"country": _("This country has no centre on the platform yet: call 116 000.")}
+        )
+    return centre
+
+
+def check_photo(upload) -> files.CheckedFile:
+    """The photo checked by its real content and re-encoded without EXIF (GPS above all)."""
+    limit = max_photo_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            {"photo": _("The photo is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}}
+        )
+    try:
+        return files.check_upload(upload, FileKind.PHOTO)
+    except ValidationError as error:
+        messages = error.message_dict.get("file", error.messages)
+        raise ValidationError({"photo": messages}) from None
+
+
+def submit_report(
+    *,
+    kind: str,
+    what_was_seen: str,
+    place: str,
+    alert=None,
+    country_id: str | None = None,
+    seen_at=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    photo=None,
+    language: str = "",
+) -> Receipt:
+    """Receive a report from the public and put it in the responsible centre's triage queue.
+
+    A sighting names a live alert; a suspicion names a country. Without contact details the
+    report is anonymous, and its audit event keeps no network address either.
+    """
+    if kind == ReportKind.SIGHTING and alert is None:
+        raise ValidationError({"alert": _("Choose the alert you are reporting about.")})
+    if alert is not None:
+        country_id = alert.country_id
+    organisation = responsible_centre(alert=alert, country_id=country_id)
+    checked = check_photo(photo) if photo else None
+    secret = secrets.token_urlsafe(16)
+    reference = _new_reference()
+    storage_name = sha256 = ""
+    if checked is not None:
+        storage_name, sha256 = files.seal(PHOTO_FOLDER, f"report:{reference}", checked.content)
+    anonymous = not (contact_name or contact_phone or contact_email)
+    try:
+        with transaction.atomic():
+            report = PublicReport.objects.create(
+                reference=reference,
+                secret_hash=_secret_hash(secret),
+                kind=kind,
+                alert=alert,
+                country_id=country_id,
+                organisation=organisation,
+                what_was_seen=what_was_seen,
+                place=place,
+                seen_at=seen_at,
+                anonymous=anonymous,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+                language=language,
+                photo_storage_name=storage_name,
+                photo_sha256=sha256,
+            )
+            audit.record(
+                PortalAction.REPORT_RECEIVED,
+                origin=Origin(),
+                obj=report,
+                actor_username="public",
+                details={
+                    "kind": kind,
+                    "alert": alert.reference if alert else None,
+                    "organisation": organisation.pk,
+                    "photo_sha256": sha256 or None,
+                    "anonymous": anonymous,
+                },
+            )
+            _tell_triage(report)
+    except Exception:
+        # Nothing half-written: no row, so no encrypted photo either.
+        if storage_name:
+            default_storage.delete(f"{PHOTO_FOLDER}/{storage_name}")
+        raise
+    return Receipt(report, secret)
+
+
+def _triagers(report: PublicReport):
+    users = User.objects.filter(
+        organisation=report.organisation,
+        roles__code__in=[RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR],
+    )
+    if report.alert_id is None:
+        return list(users.distinct())
+    authority = User.objects.filter(
+        roles__code=RoleCode.ALERT_AUTHORITY, organisation__country_id=report.alert.country_id
+    )
+    return list((users | authority).distinct())
+
+
+def _tell_triage(report: PublicReport) -> None:
+    def subject() -> str:
+        if report.alert_id:
+            return _("Sighting reported by the public about alert %(alert)s: %(reference)s") % {
+                "alert": report.alert.reference,
+                "reference": report.reference,
+            }
+        return _("Suspicion reported by the public: %(reference)s") % {
+            "reference": report.reference
+        }
+
+    notices.notify(_triagers(report), subject, reverse("portal:triage-report", args=[report.pk]))
+
+
+def find_own_report(reference: str, secret: str) -> PublicReport | None:
+    """The report whose reference and secret these are, or None (whichever is wrong)."""
+    report = PublicReport.objects.filter(reference=reference.strip().upper()).first()
+    if report is None or not hmac.compare_digest(report.secret_hash, _secret_hash(secret.strip())):
+        return None
+    return report
+
+
+def add_to_report(report: PublicReport, text: str) -> ReportAddition:
+    """The reporter adds information; the report goes back to the queue's attention."""
+    with transaction.atomic():
+        addition = ReportAddition.objects.create(report=report, text=text)
+        if report.status != ReportStatus.NEW:
+            report.status = ReportStatus.NEW
+            report.save(update_fields=["status"])
+        audit.record(
+            PortalAction.REPORT_ADDED_TO,
+            origin=Origin(),
+            obj=report,
+            actor_username="public",
+            details={"addition": addition.pk},
+        )
+
+        def subject() -> str:
+            return _("The reporter added information to %(reference)s") % {
+                "reference": report.reference
+            }
+
+        notices.notify(
+            _triagers(report), subject, reverse("portal:triage-report", args=[report.pk])
+        )
+    return addition
+
+
+def record_view(report: PublicReport, origin: Origin) -> None:
+    audit.record_read(PortalAction.REPORT_VIEWED, origin=origin, obj=report)
+
+
+def load_photo(report: PublicReport) -> bytes:
+    return files.unseal(PHOTO_FOLDER, f"report:{report.reference}", report.photo_storage_name)
+
+
+def triage_report(report: PublicReport, *, origin: Origin, note: str) -> PublicReport:
+    """Mark the report triaged, with what was done about it (passed to the police, added to
+    the case, no substance)."""
+    if not policy.can(origin.actor, Act.MANAGE, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        report.status = ReportStatus.TRIAGED
+        report.triaged_at = timezone.now()
+        report.triaged_by = origin.actor
+        report.triage_note = note
+        report.save(update_fields=["status", "triaged_at", "triaged_by", "triage_note"])
+        audit.record(PortalAction.REPORT_TRIAGED, origin=origin, obj=report, reason=note)
+    return report

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views, views_triage
+
+app_name = "portal"
+
+urlpatterns = [
+    # Public: no sign-in.
+    path("", views.home, name="home"),
+    path("alerts/<str:reference>/", views.alert_page, name="alert"),
+    path("alerts/<str:reference>/poster.pdf", views.alert_poster, name="poster"),
+    path("hotlines/", views.hotlines, name="hotlines"),
+    path("report/", views.report, name="report"),
+    path("report/add/", views.add_information, name="report-add"),
+    # Inside the platform: the centre's triage queue.
+    path("triage/", views_triage.queue, name="triage"),
+    path("triage/<int:pk>/", views_triage.report_detail, name="triage-report"),
+    path("triage/<int:pk>/triage/", views_triage.triage, name="triage-decide"),
+    path("triage/<int:pk>/photo.jpg", views_triage.report_photo, name="triage-photo"),
+]

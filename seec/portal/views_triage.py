@@ -1,0 +1,100 @@
+"""The triage queue: the reports from the public that the user's centre is responsible for
+(and, for an alert authority, the sightings about its country's alerts)."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from seec.core import policy
+from seec.core.audit import Origin
+from seec.core.policy import Act, Capability
+
+from . import services
+from .forms import TriageForm
+from .models import PublicReport, ReportStatus
+
+TRIAGERS = (Capability.MANAGE_CASES, Capability.DECIDE_ALERTS)
+
+
+def triager(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not any(policy.has(request.user, c) for c in TRIAGERS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@triager
+def queue(request):
+    reports = (
+        policy.visible_to(request.user, PublicReport)
+        .select_related("alert", "country", "organisation")
+        .order_by("-received_at")
+    )
+    status = request.GET.get("status", ReportStatus.NEW)
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    return render(
+        request,
+        "portal/triage_queue.html",
+        {"reports": reports[:200], "status": status, "statuses": ReportStatus.choices},
+    )
+
+
+def _report(request, pk, action=Act.VIEW) -> PublicReport:
+    return policy.get_for_action(
+        request.user, PublicReport.objects.select_related("alert", "country"), action, pk=pk
+    )
+
+
+@triager
+def report_detail(request, pk):
+    report = _report(request, pk)
+    services.record_view(report, Origin.of(request))
+    return render(
+        request,
+        "portal/triage_report.html",
+        {
+            "report": report,
+            "additions": report.additions.all(),
+            "form": TriageForm(),
+            "may_triage": policy.can(request.user, Act.MANAGE, report),
+        },
+    )
+
+
+@triager
+@require_POST
+def triage(request, pk):
+    report = _report(request, pk, Act.MANAGE)
+    form = TriageForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/triage_report.html",
+            {"report": report, "additions": report.additions.all(), "form": form,
+             "may_triage": True},
+            status=400,
+        )  # fmt: skip
+    services.triage_report(report, origin=Origin.of(request), note=form.cleaned_data["note"])
+    messages.success(request, _("The report is triaged."))
+    return redirect("portal:triage")
+
+
+@triager
+def report_photo(request, pk):
+    report = _report(request, pk)
+    if not report.photo_storage_name:
+        raise Http404
+    response = HttpResponse(services.load_photo(report), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
