@@ -1,0 +1,125 @@
+"""The public site's alert pages: only live alerts, their texts, photo and validity; an ended
+alert says so with 410; the A4 poster carries a QR code to the alert's page; every page is
+served with a Content-Security-Policy and holds no inline script or style."""
+
+import html
+import io
+import re
+
+import pypdfium2
+import pytest
+import segno
+from django.urls import reverse
+
+from seec.alerts import services as alert_services
+from seec.core.audit import Origin
+from seec.portal import poster
+from seec.portal.security import CONTENT_SECURITY_POLICY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_a_live_alert_with_its_photo_and_text(client, live_alert):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    languages = {text.language: text for text in live_alert.texts.all()}
+    # The visitor's language first where the alert has it; the others linked.
+    shown = languages.get("en") or next(iter(languages.values()))
+    assert shown.headline in page
+    assert reverse("alerts:photo", args=[live_alert.reference]) in page
+    assert reverse("portal:poster", args=[live_alert.reference]) in page
+    assert f"?alert={live_alert.reference}" in page
+
+
+def test_home_does_not_list_a_requested_alert(client, case, manager):
+    from seec.alerts.tests.conftest import AREA, all_met
+
+    requested = alert_services.request_alert(
+        case, origin=Origin(manager), answers=all_met(), **AREA
+    )
+    page = client.get(reverse("portal:home")).content.decode()
+    assert requested.reference not in page
+    assert "There is no active child alert." in page
+
+
+def test_alert_page_shows_every_text_in_its_language_and_the_validity(client, live_alert):
+    response = client.get(reverse("portal:alert", args=[live_alert.reference]))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    for text in live_alert.texts.all():
+        assert f'lang="{text.language}"' in page
+        assert text.instruction in page
+    assert "Valid until" in page
+    assert live_alert.expires_at.astimezone().strftime("%Y") in page
+    assert "Europe/Athens" in page
+    # The link to share is the alert's absolute public address; no third-party share button.
+    assert f"http://127.0.0.1:8000/portal/alerts/{live_alert.reference}/" in page
+    assert "facebook" not in page.lower() and "twitter" not in page.lower()
+
+
+def test_a_cancelled_alert_says_it_has_ended_with_410(client, live_alert, police):
+    alert_services.cancel_alert(live_alert, origin=Origin(police), reason="Found safe")
+    for name in ("portal:alert", "portal:poster"):
+        response = client.get(reverse(name, args=[live_alert.reference]))
+        assert response.status_code == 410
+        assert "This alert has ended" in response.content.decode()
+    assert live_alert.reference not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_an_alert_never_issued_is_not_found(client, case, manager):
+    from seec.alerts.tests.conftest import AREA, all_met
+
+    requested = alert_services.request_alert(
+        case, origin=Origin(manager), answers=all_met(), **AREA
+    )
+    assert client.get(reverse("portal:alert", args=[requested.reference])).status_code == 404
+    assert client.get(reverse("portal:alert", args=["NO-SUCH"])).status_code == 404
+
+
+def test_the_poster_is_an_a4_pdf_with_the_texts_and_the_pages_address(client, live_alert):
+    response = client.get(reverse("portal:poster", args=[live_alert.reference]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = pypdfium2.PdfDocument(io.BytesIO(response.content))
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    url = f"http://127.0.0.1:8000/portal/alerts/{live_alert.reference}/"
+    assert url in text.replace("\r", "").replace("\n", "")
+    for alert_text in live_alert.texts.all():
+        assert alert_text.headline.split()[0] in text
+    # The photo is on it.
+    assert any(obj.type == 3 for obj in pdf[0].get_objects())  # FPDF_PAGEOBJ_IMAGE
+
+
+def test_the_posters_qr_code_encodes_the_alerts_page(live_alert):
+    url = f"http://127.0.0.1:8000/portal/alerts/{live_alert.reference}/"
+    drawing = poster.qr_drawing(url)
+    expected = segno.make(url, error="m", micro=False)
+    dark = sum(sum(1 for cell in row if cell) for row in expected.matrix)
+    # One square per dark module, plus the white background.
+    assert len(drawing.contents) == dark + 1
+
+
+@pytest.mark.parametrize(
+    "name", ["portal:home", "portal:hotlines", "portal:report", "portal:report-add"]
+)
+def test_public_pages_have_a_strict_csp_and_no_inline_script_or_style(client, name, live_alert):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    page = response.content.decode()
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
+    assert re.search(r"\son[a-z]+=", page) is None
+    assert re.search(r"\sstyle=", page) is None
+    assert "<style" not in page
+    # Nothing from another origin.
+    assert re.search(r'(src|href)="https?://(?!127\.0\.0\.1:8000)', page) is None
+
+
+def test_the_alert_page_has_no_inline_script_either(client, live_alert):
+    page = client.get(reverse("portal:alert", args=[live_alert.reference])).content.decode()
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
+    assert re.search(r"\son[a-z]+=", page) is None
