@@ -65,7 +65,7 @@ def suspicion(country="GR", **fields) -> dict:
     return {
         "kind": "suspicion",
         "country": country,
-        "what_was_seen": "Two young boys selling flowers every night, an adult collecting the money.",
+        "what_was_seen": "Two young boys sell flowers every night; an adult takes the money.",
         "place": "Monastiraki, Athens",
         **solved_proof(),
         **fields,
