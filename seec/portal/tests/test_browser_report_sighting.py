@@ -46,10 +46,8 @@ def test_a_visitor_on_a_phone_reports_a_sighting_that_reaches_the_triage_queue(
         phone.goto("/accounts/login/")  # the platform's pages lead the public to the site
         phone.get_by_role("link", name="Child alerts").first.click()
         expect(phone.get_by_role("heading", name="Child alerts", exact=True)).to_be_visible()
-        card = (
-            phone.locator(".alert-card")
-            .filter(has_text=alert.reference)
-            .or_(phone.locator(".alert-card").first)
+        card = phone.locator(".alert-card").filter(
+            has=phone.locator(f'a[href="/portal/alerts/{alert.reference}/"]')
         )
         expect(card.locator("img.alert-photo")).to_have_count(1 if alert.photo_id else 0)
         card.get_by_role("link", name="I have seen this child").click()
