@@ -7,9 +7,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from seec.alerts.public import live_alerts
+from seec.core.languages import tag_of
 from seec.core.models import Country
 
 from .models import ReportKind
@@ -110,8 +112,12 @@ class ReportForm(forms.Form):
 
 
 def _headline(alert) -> str:
-    texts = list(alert.texts.all())
-    return f"{texts[0].headline} ({alert.reference})" if texts else alert.reference
+    """The alert's headline in the visitor's language where it has one."""
+    texts = {text.language: text for text in alert.texts.all()}
+    if not texts:
+        return alert.reference
+    text = texts.get(tag_of(translation.get_language() or "")) or next(iter(texts.values()))
+    return f"{text.headline} ({alert.reference})"
 
 
 class AdditionForm(forms.Form):

@@ -116,14 +116,15 @@ def render(alert, page_url: str, police_number: str = "112") -> bytes:
     )
     width = A4[0] - 30 * mm
     story = []
-    banner = _("CHILD ALERT")
+    rows = [[Paragraph(escape(_("CHILD ALERT")), style["banner"])]]
     if alert.cap_status != "Actual":
-        banner = _("EXERCISE — this is not a real alert.")
-    head = Table([[Paragraph(escape(banner), style["banner"])]], colWidths=[width])
+        rows.append([Paragraph(escape(_("EXERCISE — this is not a real alert.")), style["call"])])
+    head = Table(rows, colWidths=[width])
     head.setStyle(
         TableStyle(
             [
-                ("BACKGROUND", (0, 0), (-1, -1), RED),
+                ("BACKGROUND", (0, 0), (0, 0), RED),
+                ("BACKGROUND", (0, 1), (-1, -1), colors.HexColor("#fff3d6")),
                 ("TOPPADDING", (0, 0), (-1, -1), 8),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
             ]

@@ -150,6 +150,8 @@ def report(request):
         initial = {}
         if reference := request.GET.get("alert"):
             initial = {"alert": reference, "kind": ReportKind.SIGHTING}
+        elif request.GET.get("kind") == ReportKind.SUSPICION:
+            initial = {"kind": ReportKind.SUSPICION}
         return _report_page(request, ReportForm(initial=initial))
     form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():

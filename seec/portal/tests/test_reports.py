@@ -229,3 +229,8 @@ def test_no_role_sees_a_report_but_its_centre_and_the_alert_authority(region, li
     }  # fmt: skip
     assert seeing == {RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR, RoleCode.ALERT_AUTHORITY}
     assert not policy.visible_to(region.foreign_manager, PublicReport).exists()
+
+
+def test_the_form_opens_on_a_suspicion_from_its_link(client, region):
+    page = client.get(REPORT, {"kind": "suspicion"}).content.decode()
+    assert re.search(r'value="suspicion"[^>]*checked', page)
