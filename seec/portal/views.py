@@ -1,6 +1,7 @@
 """The public site: live alerts (page, poster), the hotline directory, and reporting a
 sighting or a suspicion. No sign-in, no third-party request, no inline script."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -87,6 +88,9 @@ def alert_page(request, reference):
         )
 
 
+POSTER_CACHE_SECONDS = 600
+
+
 @public_page
 def alert_poster(request, reference):
     """The A4 poster (PDF): photo, the alert's texts, a QR code to the alert's page."""
@@ -95,7 +99,15 @@ def alert_poster(request, reference):
     except AlertEnded:
         return _ended(request)
     page_url = alert_services.public_url(reverse("portal:alert", args=[alert.reference]))
-    pdf = poster.render(alert, page_url, _police_number(alert.country_id))
+    # Drawn once per version of the alert (each update is a new CAP message), not per reader;
+    # an ended alert never reaches here, so a cached poster never outlives it.
+    latest = alert.messages.order_by("-sent", "-pk").values_list("pk", flat=True).first()
+    language = translation.get_language() or ""
+    pdf = cache.get_or_set(
+        f"portal:poster:{alert.pk}:{latest}:{language}",
+        lambda: poster.render(alert, page_url, _police_number(alert.country_id)),
+        POSTER_CACHE_SECONDS,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="alert-{alert.reference}.pdf"'
     # As short-lived as the photo: a cancelled alert's poster must go at once.

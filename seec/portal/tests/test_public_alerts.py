@@ -123,3 +123,20 @@ def test_the_alert_page_has_no_inline_script_either(client, live_alert):
     page = client.get(reverse("portal:alert", args=[live_alert.reference])).content.decode()
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) is None
     assert re.search(r"\son[a-z]+=", page) is None
+
+
+def test_an_updated_alert_gets_a_new_poster(client, live_alert, police):
+    url = reverse("portal:poster", args=[live_alert.reference])
+    before = client.get(url).content
+    assert client.get(url).content == before  # drawn once, served from the cache
+    texts = {
+        text.language: {
+            "headline": text.headline + (" UPDATED" if text.language == "en" else ""),
+            "description": text.description,
+            "instruction": text.instruction,
+        }
+        for text in live_alert.texts.all()
+    }  # fmt: skip
+    alert_services.update_alert(live_alert, origin=Origin(police), texts=texts, reason="New")
+    pdf = pypdfium2.PdfDocument(io.BytesIO(client.get(url).content))
+    assert "UPDATED" in pdf[0].get_textpage().get_text_range()
