@@ -18,7 +18,7 @@ from seec.core.models import Organisation, OrganisationKind
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
-from . import poster, proof_of_work, rate_limits, services
+from . import area_map, poster, proof_of_work, rate_limits, services
 from .forms import AdditionForm, ReportForm
 from .models import ReportKind
 from .security import public_page
@@ -84,6 +84,7 @@ def alert_page(request, reference):
                 "headline": texts[0][0].headline if texts else alert.reference,
                 "page_url": page_url,
                 "police_number": _police_number(alert.country_id),
+                "area_map": area_map.area_svg(alert),
             },
         )
 

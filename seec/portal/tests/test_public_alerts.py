@@ -140,3 +140,25 @@ def test_an_updated_alert_gets_a_new_poster(client, live_alert, police):
     alert_services.update_alert(live_alert, origin=Origin(police), texts=texts, reason="New")
     pdf = pypdfium2.PdfDocument(io.BytesIO(client.get(url).content))
     assert "UPDATED" in pdf[0].get_textpage().get_text_range()
+
+
+def test_the_alert_page_draws_the_area_on_the_platforms_own_map(client, live_alert):
+    from seec.network.regionmap import to_map
+
+    page = client.get(reverse("portal:alert", args=[live_alert.reference])).content.decode()
+    svg = re.search(r'<svg[^>]*class="area-map".*?</svg>', page, re.S).group(0)
+    assert "Area of the alert: Attica" in svg
+    points = re.search(r'<polygon points="([^"]+)" class="map-area"/>', svg).group(1)
+    corners = [tuple(map(float, p.split(","))) for p in points.split()]
+    athens = to_map(23.73, 37.98)
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    assert min(xs) <= athens[0] <= max(xs) and min(ys) <= athens[1] <= max(ys)
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # no tile, no fetch
+
+
+def test_a_circle_area_is_drawn_as_a_circle(client, live_alert):
+    from seec.alerts.models import Alert
+
+    Alert.objects.filter(pk=live_alert.pk).update(area_polygon=[], area_circle=[44.8, 20.5, 15])
+    page = client.get(reverse("portal:alert", args=[live_alert.reference])).content.decode()
+    assert re.search(r'<circle cx="[\d.]+" cy="[\d.]+" r="[\d.]+" class="map-area"/>', page)
