@@ -139,3 +139,11 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Passed to the police, added to the case, no substance…"),
     )
+    add_to_case = forms.BooleanField(
+        label=_("Record it as a sighting on the alert's case"), required=False
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report is None or report.alert_id is None or report.case_sighting_id:
+            del self.fields["add_to_case"]

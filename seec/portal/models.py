@@ -63,6 +63,10 @@ class PublicReport(models.Model):
         "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     triage_note = models.TextField(_("triage note"), blank=True)
+    # The sighting recorded on the alert's case from this report, when the triager did so.
+    case_sighting = models.ForeignKey(
+        "cases.Sighting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -246,16 +246,54 @@ def load_photo(report: PublicReport) -> bytes:
     return files.unseal(PHOTO_FOLDER, f"report:{report.reference}", report.photo_storage_name)
 
 
-def triage_report(report: PublicReport, *, origin: Origin, note: str) -> PublicReport:
-    """Mark the report triaged, with what was done about it (passed to the police, added to
-    the case, no substance)."""
+def triage_report(
+    report: PublicReport, *, origin: Origin, note: str, add_to_case: bool = False
+) -> PublicReport:
+    """Mark the report triaged, with what was done about it (passed to the police, no
+    substance…); with `add_to_case`, a sighting about an alert is recorded on the alert's
+    case as a sighting (the case's own access rule decides whether the triager may)."""
     if not policy.can(origin.actor, Act.MANAGE, report):
         raise PermissionDenied
     with transaction.atomic():
+        if add_to_case:
+            report.case_sighting = _record_on_case(report, origin)
         report.status = ReportStatus.TRIAGED
         report.triaged_at = timezone.now()
         report.triaged_by = origin.actor
         report.triage_note = note
-        report.save(update_fields=["status", "triaged_at", "triaged_by", "triage_note"])
-        audit.record(PortalAction.REPORT_TRIAGED, origin=origin, obj=report, reason=note)
+        report.save(
+            update_fields=["status", "triaged_at", "triaged_by", "triage_note", "case_sighting"]
+        )
+        audit.record(
+            PortalAction.REPORT_TRIAGED,
+            origin=origin,
+            obj=report,
+            reason=note,
+            details={"sighting": report.case_sighting_id},
+        )
     return report
+
+
+def _record_on_case(report: PublicReport, origin: Origin):
+    from seec.cases import services as case_services
+
+    if report.alert_id is None:
+        raise ValidationError({"add_to_case": _("Only a sighting about an alert has a case.")})
+    if report.case_sighting_id is not None:
+        return report.case_sighting
+    reporter = _("Public report %(reference)s") % {"reference": report.reference}
+    if not report.anonymous:
+        contact = ", ".join(
+            v for v in (report.contact_name, report.contact_phone, report.contact_email) if v
+        )
+        reporter = f"{reporter}: {contact}"
+    return case_services.record_sighting(
+        report.alert.case,
+        origin=origin,
+        data={
+            "seen_at": report.seen_at or report.received_at,
+            "place": report.place,
+            "description": report.what_was_seen,
+            "reported_by": reporter[:200],
+        },
+    )

@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -66,7 +66,7 @@ def report_detail(request, pk):
         {
             "report": report,
             "additions": report.additions.all(),
-            "form": TriageForm(),
+            "form": TriageForm(report=report),
             "may_triage": policy.can(request.user, Act.MANAGE, report),
         },
     )
@@ -76,18 +76,27 @@ def report_detail(request, pk):
 @require_POST
 def triage(request, pk):
     report = _report(request, pk, Act.MANAGE)
-    form = TriageForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "portal/triage_report.html",
-            {"report": report, "additions": report.additions.all(), "form": form,
-             "may_triage": True},
-            status=400,
-        )  # fmt: skip
-    services.triage_report(report, origin=Origin.of(request), note=form.cleaned_data["note"])
-    messages.success(request, _("The report is triaged."))
-    return redirect("portal:triage")
+    form = TriageForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            services.triage_report(
+                report,
+                origin=Origin.of(request),
+                note=form.cleaned_data["note"],
+                add_to_case=form.cleaned_data.get("add_to_case", False),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("The report is triaged."))
+            return redirect("portal:triage")
+    return render(
+        request,
+        "portal/triage_report.html",
+        {"report": report, "additions": report.additions.all(), "form": form, "may_triage": True},
+        status=400,
+    )
 
 
 @triager

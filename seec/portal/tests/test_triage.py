@@ -84,3 +84,28 @@ def test_another_countrys_centre_finds_nothing(client, region, report):
 def test_the_public_is_sent_to_sign_in(client, report):
     response = client.get(reverse("portal:triage-report", args=[report.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_sighting_is_recorded_on_the_alerts_case_when_triaged(client, region, report):
+    manager = region.users[RoleCode.CASE_MANAGER]
+    response = signed_in(client, manager).post(
+        reverse("portal:triage-decide", args=[report.pk]),
+        {"note": "Credible; police told", "add_to_case": "on"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    sighting = report.case_sighting
+    assert sighting.case == report.alert.case
+    assert sighting.place == "Piraeus port" and sighting.description == "A girl in a red coat"
+    assert sighting.reported_by == f"Public report {report.reference}"
+    assert sighting.recorded_by == manager
+
+
+def test_a_suspicion_offers_no_case_to_record_on(client, region):
+    suspicion = services.submit_report(
+        kind="suspicion", country_id="GR", what_was_seen="Begging at night", place="Omonia"
+    ).report
+    page = signed_in(client, region.users[RoleCode.SUPERVISOR]).get(
+        reverse("portal:triage-report", args=[suspicion.pk])
+    )
+    assert "add_to_case" not in page.content.decode()
