@@ -31,3 +31,8 @@ def test_directory_shows_the_hotlines_status_from_the_country_profile(client, re
     rows = {row["country"]: row for row in hotline_directory()}
     page = client.get(reverse("portal:hotlines")).content.decode()
     assert rows["GR"]["stage_label"] in page
+
+
+def test_the_chat_link_opens_on_the_countrys_hotline(client, region):
+    page = client.get(reverse("helpchat:chat"), {"country": "GR"}).content.decode()
+    assert '<option value="GR" selected>' in page
