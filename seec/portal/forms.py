@@ -4,10 +4,11 @@ Every text field refuses markup and scripts outright, with a message naming the 
 pages escape whatever they show, but a report with a script in it is not a report."""
 
 import re
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from seec.alerts.public import live_alerts
@@ -97,6 +98,12 @@ class ReportForm(forms.Form):
             (alert.reference, _headline(alert)) for alert in alerts
         ]
         self.fields["country"].queryset = Country.objects.filter(in_region=True).order_by("name")
+
+    def clean_seen_at(self):
+        seen_at = self.cleaned_data.get("seen_at")
+        if seen_at and seen_at > timezone.now() + timedelta(minutes=10):
+            raise ValidationError(_("This time is in the future."))
+        return seen_at
 
     def clean(self):
         data = super().clean()

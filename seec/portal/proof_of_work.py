@@ -21,12 +21,12 @@ SALT = "portal.proof-of-work"
 
 def difficulty() -> int:
     """Leading zero bits asked for: about 2**bits hashes on average."""
-    return getattr(settings, "SEEC_PORTAL_POW_BITS", 16)
+    return settings.SEEC_PORTAL_POW_BITS
 
 
 def lifetime() -> int:
     """Seconds a challenge stays good: time to write a report."""
-    return getattr(settings, "SEEC_PORTAL_POW_SECONDS", 3600)
+    return settings.SEEC_PORTAL_POW_SECONDS
 
 
 @dataclass(frozen=True)

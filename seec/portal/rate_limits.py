@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 
 def reports_per_hour() -> int:
-    return getattr(settings, "SEEC_PORTAL_REPORTS_PER_HOUR", 5)
+    return settings.SEEC_PORTAL_REPORTS_PER_HOUR
 
 
 def allow(action: str, address: str, per_hour: int) -> bool:

@@ -47,7 +47,7 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def max_photo_bytes() -> int:
-    return getattr(settings, "SEEC_PORTAL_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+    return settings.SEEC_PORTAL_MAX_PHOTO_BYTES
 
 
 @dataclass(frozen=True)
@@ -238,8 +238,10 @@ def add_to_report(report: PublicReport, text: str) -> ReportAddition:
     return addition
 
 
-def record_view(report: PublicReport, origin: Origin) -> None:
-    audit.record_read(PortalAction.REPORT_VIEWED, origin=origin, obj=report)
+def record_view(report: PublicReport, origin: Origin, photo: bool = False) -> None:
+    """Staff read the report (or its photo): an audited read of personal data."""
+    details = {"photo": True} if photo else None
+    audit.record_read(PortalAction.REPORT_VIEWED, origin=origin, obj=report, details=details)
 
 
 def load_photo(report: PublicReport) -> bytes:

@@ -104,6 +104,7 @@ def report_photo(request, pk):
     report = _report(request, pk)
     if not report.photo_storage_name:
         raise Http404
+    services.record_view(report, Origin.of(request), photo=True)
     response = HttpResponse(services.load_photo(report), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -234,3 +234,10 @@ def test_no_role_sees_a_report_but_its_centre_and_the_alert_authority(region, li
 def test_the_form_opens_on_a_suspicion_from_its_link(client, region):
     page = client.get(REPORT, {"kind": "suspicion"}).content.decode()
     assert re.search(r'value="suspicion"[^>]*checked', page)
+
+
+def test_a_time_in_the_future_is_refused(client, settings, live_alert):
+    response = client.post(REPORT, sighting(live_alert, seen_at="2099-01-01T10:00"))
+    assert response.status_code == 400
+    assert "When? (optional): This time is in the future." in response.content.decode()
+    assert_nothing_stored(settings)
