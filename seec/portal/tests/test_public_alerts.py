@@ -162,3 +162,26 @@ def test_a_circle_area_is_drawn_as_a_circle(client, live_alert):
     Alert.objects.filter(pk=live_alert.pk).update(area_polygon=[], area_circle=[44.8, 20.5, 15])
     page = client.get(reverse("portal:alert", args=[live_alert.reference])).content.decode()
     assert re.search(r'<circle cx="[\d.]+" cy="[\d.]+" r="[\d.]+" class="map-area"/>', page)
+
+
+def test_the_qr_code_printed_on_the_poster_is_the_alert_pages_address(client, live_alert):
+    """Read back from the PDF itself: the dark squares drawn on the page, put on a grid, are
+    exactly the modules of the QR code of the alert page's absolute address."""
+    response = client.get(reverse("portal:poster", args=[live_alert.reference]))
+    page = pypdfium2.PdfDocument(io.BytesIO(response.content))[0]
+    url = f"http://127.0.0.1:8000/portal/alerts/{live_alert.reference}/"
+    expected = segno.make(url, error="m", micro=False)
+    size = len(list(expected.matrix))
+    module = poster.QR_SIDE / (size + 8)  # four modules of quiet zone each side
+    squares = [
+        (left, top)
+        for obj in page.get_objects()
+        if obj.type == 2  # a path
+        for left, bottom, right, top in [obj.get_bounds()]
+        if abs(right - left - module) < 0.01 and abs(top - bottom - module) < 0.01
+    ]
+    # The top-left finder pattern puts a dark module at row 0, column 0.
+    x0, y0 = min(x for x, _ in squares), max(y for _, y in squares)
+    drawn = {(round((y0 - y) / module), round((x - x0) / module)) for x, y in squares}
+    dark = {(r, c) for r, row in enumerate(expected.matrix) for c, cell in enumerate(row) if cell}
+    assert drawn == dark
