@@ -16,6 +16,7 @@ from seec.core.languages import tag_of
 from seec.core.models import Country
 
 from .models import ReportKind
+from .selectors import live_publications
 
 # A tag, a comment or doctype, an entity-encoded bracket, or a script URL.
 MARKUP = re.compile(r"<\s*[a-z!/?]|&(lt|#0*60|#x0*3c);|javascript\s*:|vbscript\s*:", re.IGNORECASE)
@@ -44,6 +45,11 @@ class ReportForm(forms.Form):
         label=_("The alert"),
         required=False,
         help_text=_("For a sighting: which child you have seen."),
+    )
+    child = forms.ChoiceField(
+        label=_("Or a missing child published here"),
+        required=False,
+        help_text=_("For a sighting of a missing child who has no alert."),
     )
     country = forms.ModelChoiceField(
         label=_("Country"),
@@ -98,6 +104,13 @@ class ReportForm(forms.Form):
             (alert.reference, _headline(alert)) for alert in alerts
         ]
         self.fields["country"].queryset = Country.objects.filter(in_region=True).order_by("name")
+        children = live_publications().select_related("case").order_by("-published_at")
+        self.children = {child.slug: child for child in children}
+        self.fields["child"].choices = [("", "—")] + [
+            (child.slug, f"{child.public_name}, {child.case.last_seen_place}") for child in children
+        ]
+        if not self.children:
+            del self.fields["child"]
 
     def clean_seen_at(self):
         seen_at = self.cleaned_data.get("seen_at")
@@ -109,10 +122,12 @@ class ReportForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         if kind == ReportKind.SIGHTING:
-            if not data.get("alert"):
-                self.add_error("alert", _("Choose the alert you are reporting about."))
-            else:
+            if data.get("alert"):
                 data["alert_object"] = self.live.get(data["alert"])
+            elif data.get("child"):
+                data["child_object"] = self.children.get(data["child"])
+            elif "alert" not in self.errors and "child" not in self.errors:
+                self.add_error("alert", _("Choose the child you are reporting about."))
         elif kind == ReportKind.SUSPICION and not data.get("country"):
             self.add_error("country", _("Choose the country."))
         return data
@@ -152,5 +167,42 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if report is None or report.alert_id is None or report.case_sighting_id:
+        about_a_child = report is not None and (report.alert_id or report.published_child_id)
+        if not about_a_child or report.case_sighting_id:
             del self.fields["add_to_case"]
+
+
+class PublishForm(forms.Form):
+    """Publishing a missing child: the consent and approval recorded, the period, the text."""
+
+    public_text = PlainCharField(
+        label=_("Public text (reviewed)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What the public should know to recognise the child. Never custody, suspected "
+            "trafficking, health or family details."
+        ),
+    )
+    photo = forms.ModelChoiceField(
+        label=_("Photo to publish"), queryset=None, required=False, empty_label=_("No photo")
+    )
+    guardian_consent = PlainCharField(label=_("Guardian's consent (who, how)"), max_length=300)
+    consent_on = forms.DateField(
+        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    police_approval = PlainCharField(label=_("Police approval (unit, reference)"), max_length=300)
+    approved_on = forms.DateField(
+        label=_("Approved on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Published for (days)"), min_value=1, initial=30)
+
+    def __init__(self, *args, case, **kwargs):
+        from seec.cases.models import FileKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].queryset = case.files.filter(kind=FileKind.PHOTO)
+
+
+class WithdrawForm(forms.Form):
+    reason = PlainCharField(label=_("Why"), max_length=300)

@@ -10,13 +10,53 @@ from seec.core.models import Country, Organisation
 
 
 class ReportKind(models.TextChoices):
-    SIGHTING = "sighting", _("I have seen the child of an alert")
+    SIGHTING = "sighting", _("I have seen a missing child")
     SUSPICION = "suspicion", _("I suspect a child is exploited or trafficked")
 
 
 class ReportStatus(models.TextChoices):
     NEW = "new", _("New")
     TRIAGED = "triaged", _("Triaged")
+
+
+class PublishedChild(models.Model):
+    """A missing child published on the public site (not an alert): only with the guardian's
+    consent and the police's approval recorded, for a set period, with a reviewed public text.
+
+    What is shown is an allow-list (first name, age, sex, height, where and when last seen,
+    clothing, the reviewed text, the photo chosen): custody, suspected trafficking, medical and
+    family details have no field here, so they cannot be published. When the child is found
+    or the case closed, the publication is withdrawn at once (seec/portal/services.py)."""
+
+    slug = models.CharField(max_length=24, unique=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="publications")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    public_name = models.CharField(_("name as published"), max_length=150)
+    public_text = models.TextField(_("public text (reviewed)"))
+    photo = models.ForeignKey(
+        "cases.CaseFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    guardian_consent = models.CharField(_("guardian's consent (who, how)"), max_length=300)
+    consent_on = models.DateField(_("consent given on"))
+    police_approval = models.CharField(_("police approval (unit, reference)"), max_length=300)
+    approved_on = models.DateField(_("approved on"))
+    published_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_until = models.DateTimeField(_("published until"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("published missing child")
+        verbose_name_plural = _("published missing children")
+
+    def __str__(self):
+        return f"{self.case} ({self.slug})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None and self.published_until > timezone.now()
 
 
 class PublicReport(models.Model):
@@ -29,6 +69,14 @@ class PublicReport(models.Model):
     alert = models.ForeignKey(
         "alerts.Alert",
         verbose_name=_("alert"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="public_reports",
+    )
+    published_child = models.ForeignKey(
+        PublishedChild,
+        verbose_name=_("published child"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -11,7 +11,7 @@ from django.db.models import Q
 from seec.core import policy
 from seec.core.policy import Act, Capability, Rule
 
-from .models import PublicReport
+from .models import PublicReport, PublishedChild
 
 
 @policy.register(PublicReport)
@@ -28,3 +28,15 @@ class PublicReportRule(Rule):
         if action not in (Act.VIEW, Act.MANAGE):
             return queryset.none()
         return queryset.filter(allowed)
+
+
+@policy.register(PublishedChild)
+class PublishedChildRule(Rule):
+    """Inside the platform, a publication is the case's: seen by whoever sees the case, and
+    made or withdrawn by whoever manages it. The public sees live ones through the portal."""
+
+    def scope(self, user, queryset, action):
+        from seec.cases.models import Case
+
+        case_action = Act.VIEW if action == Act.VIEW else Act.MANAGE
+        return queryset.filter(case__in=policy.visible_to(user, Case, case_action).values("pk"))

@@ -5,11 +5,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +19,19 @@ from django.utils.translation import gettext_lazy
 
 from seec.cases import files
 from seec.cases.models import FileKind
+from seec.cases.signals import search_ended
 from seec.core import audit, notices, policy
 from seec.core.audit import Origin
 from seec.core.models import Organisation, OrganisationKind, RoleCode, User
 from seec.core.policy import Act
 
-from .models import PublicReport, ReportAddition, ReportKind, ReportStatus
+from .models import PublicReport, PublishedChild, ReportAddition, ReportKind, ReportStatus
+from .selectors import live_publications
 
 
 class PortalAction:
+    CHILD_PUBLISHED = "portal.child_published"
+    CHILD_WITHDRAWN = "portal.child_withdrawn"
     REPORT_RECEIVED = "portal.report_received"
     REPORT_ADDED_TO = "portal.report_added_to"
     REPORT_VIEWED = "portal.report_viewed"
@@ -34,6 +40,8 @@ class PortalAction:
 
 audit.ACTION_LABELS.update(
     {
+        PortalAction.CHILD_PUBLISHED: gettext_lazy("Missing child published on the public site"),
+        PortalAction.CHILD_WITHDRAWN: gettext_lazy("Missing child withdrawn from the public site"),
         PortalAction.REPORT_RECEIVED: gettext_lazy("Report from the public received"),
         PortalAction.REPORT_ADDED_TO: gettext_lazy("Reporter added information"),
         PortalAction.REPORT_VIEWED: gettext_lazy("Report from the public viewed"),
@@ -110,6 +118,7 @@ def submit_report(
     what_was_seen: str,
     place: str,
     alert=None,
+    published_child=None,
     country_id: str | None = None,
     seen_at=None,
     contact_name: str = "",
@@ -123,11 +132,16 @@ def submit_report(
     A sighting names a live alert; a suspicion names a country. Without contact details the
     report is anonymous, and its audit event keeps no network address either.
     """
-    if kind == ReportKind.SIGHTING and alert is None:
-        raise ValidationError({"alert": _("Choose the alert you are reporting about.")})
+    if kind == ReportKind.SIGHTING and alert is None and published_child is None:
+        raise ValidationError({"alert": _("Choose the child you are reporting about.")})
     if alert is not None:
         country_id = alert.country_id
-    organisation = responsible_centre(alert=alert, country_id=country_id)
+        organisation = responsible_centre(alert=alert)
+    elif published_child is not None:
+        country_id = published_child.case.country_id
+        organisation = published_child.organisation
+    else:
+        organisation = responsible_centre(country_id=country_id)
     checked = check_photo(photo) if photo else None
     secret = secrets.token_urlsafe(16)
     reference = _new_reference()
@@ -142,6 +156,7 @@ def submit_report(
                 secret_hash=_secret_hash(secret),
                 kind=kind,
                 alert=alert,
+                published_child=published_child,
                 country_id=country_id,
                 organisation=organisation,
                 what_was_seen=what_was_seen,
@@ -163,6 +178,7 @@ def submit_report(
                 details={
                     "kind": kind,
                     "alert": alert.reference if alert else None,
+                    "published_child": published_child.slug if published_child else None,
                     "organisation": organisation.pk,
                     "photo_sha256": sha256 or None,
                     "anonymous": anonymous,
@@ -192,6 +208,10 @@ def _triagers(report: PublicReport):
 
 def _tell_triage(report: PublicReport) -> None:
     def subject() -> str:
+        if report.published_child_id:
+            return _("Sighting reported by the public about a published child: %(reference)s") % {
+                "reference": report.reference
+            }
         if report.alert_id:
             return _("Sighting reported by the public about alert %(alert)s: %(reference)s") % {
                 "alert": report.alert.reference,
@@ -279,8 +299,12 @@ def triage_report(
 def _record_on_case(report: PublicReport, origin: Origin):
     from seec.cases import services as case_services
 
-    if report.alert_id is None:
-        raise ValidationError({"add_to_case": _("Only a sighting about an alert has a case.")})
+    if report.alert_id is not None:
+        case = report.alert.case
+    elif report.published_child_id is not None:
+        case = report.published_child.case
+    else:
+        raise ValidationError({"add_to_case": _("Only a sighting about a child has a case.")})
     if report.case_sighting_id is not None:
         return report.case_sighting
     reporter = _("Public report %(reference)s") % {"reference": report.reference}
@@ -290,7 +314,7 @@ def _record_on_case(report: PublicReport, origin: Origin):
         )
         reporter = f"{reporter}: {contact}"
     return case_services.record_sighting(
-        report.alert.case,
+        case,
         origin=origin,
         data={
             "seen_at": report.seen_at or report.received_at,
@@ -299,3 +323,95 @@ def _record_on_case(report: PublicReport, origin: Origin):
             "reported_by": reporter[:200],
         },
     )
+
+
+# --- Published missing children ------------------------------------------------------------
+
+# The longest a publication runs before it must be renewed (with consent and approval again).
+MAX_PUBLICATION_DAYS = 90
+
+
+def publish_child(
+    case,
+    *,
+    origin: Origin,
+    public_text: str,
+    guardian_consent: str,
+    consent_on,
+    police_approval: str,
+    approved_on,
+    days: int,
+    photo=None,
+) -> PublishedChild:
+    """Publish a missing child on the public site: the guardian's consent and the police's
+    approval recorded, for `days` (at most MAX_PUBLICATION_DAYS), with the reviewed public
+    text. Only an open case, by whoever manages it; one live publication per case."""
+    if not policy.can(origin.actor, Act.MANAGE, case):
+        raise PermissionDenied
+    errors = {}
+    if not case.is_open:
+        errors["case"] = _("Only a child who is still missing can be published.")
+    if not guardian_consent.strip():
+        errors["guardian_consent"] = _("Record the guardian's consent.")
+    if not police_approval.strip():
+        errors["police_approval"] = _("Record the police's approval.")
+    if not public_text.strip():
+        errors["public_text"] = _("Write the public text.")
+    if not 1 <= days <= MAX_PUBLICATION_DAYS:
+        errors["days"] = _("From 1 to %(days)d days.") % {"days": MAX_PUBLICATION_DAYS}
+    if photo is not None and (photo.case_id != case.pk or photo.kind != FileKind.PHOTO):
+        errors["photo"] = _("Choose one of this case's photos.")
+    if live_publications().filter(case=case).exists():
+        errors["case"] = _("This child is already published.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        publication = PublishedChild.objects.create(
+            slug=secrets.token_urlsafe(9),
+            case=case,
+            organisation=case.organisation,
+            public_name=case.given_names,
+            public_text=public_text.strip(),
+            photo=photo,
+            guardian_consent=guardian_consent.strip(),
+            consent_on=consent_on,
+            police_approval=police_approval.strip(),
+            approved_on=approved_on,
+            published_by=origin.actor,
+            published_at=now,
+            published_until=now + timedelta(days=days),
+        )
+        audit.record(
+            PortalAction.CHILD_PUBLISHED,
+            origin=origin,
+            obj=case,
+            details={"publication": publication.slug, "days": days, "photo": bool(photo)},
+        )
+    return publication
+
+
+def withdraw_publication(publication: PublishedChild, *, origin: Origin, reason: str) -> None:
+    """Take the child's page and photo off the public site at once (nothing of it is cached
+    beyond the request: its responses say no-store)."""
+    if publication.withdrawn_at is not None:
+        return
+    with transaction.atomic():
+        publication.withdrawn_at = timezone.now()
+        publication.withdrawn_reason = reason[:300]
+        publication.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        audit.record(
+            PortalAction.CHILD_WITHDRAWN,
+            origin=origin,
+            obj=publication.case,
+            reason=reason,
+            details={"publication": publication.slug},
+        )
+
+
+@receiver(search_ended)
+def withdraw_when_search_ends(sender, case, origin, **kwargs):
+    """Found or closed: the child's page goes at once, in the same transaction."""
+    reason = _("The case ended: %(status)s") % {"status": case.get_status_display()}
+    for publication in PublishedChild.objects.filter(case=case, withdrawn_at__isnull=True):
+        withdraw_publication(publication, origin=origin, reason=reason)

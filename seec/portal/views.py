@@ -3,7 +3,7 @@ sighting or a suspicion. No sign-in, no third-party request, no inline script.""
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from seec.alerts import services as alert_services
 from seec.alerts.models import AlertSettings
 from seec.alerts.public import AlertEnded, live_alert, live_alerts
+from seec.cases import files
 from seec.core.audit import client_ip
 from seec.core.languages import LANGUAGES, tag_of
 from seec.core.models import Organisation, OrganisationKind
@@ -22,6 +23,7 @@ from . import area_map, poster, proof_of_work, rate_limits, services
 from .forms import AdditionForm, ReportForm
 from .models import ReportKind
 from .security import public_page
+from .selectors import PublicationEnded, live_publication, live_publications
 
 
 def _language_name(tag: str) -> str:
@@ -56,7 +58,50 @@ def home(request):
         .prefetch_related("texts")
         .order_by("-issued_at")
     ]
-    return render(request, "portal/home.html", {"alerts": alerts})
+    children = live_publications().select_related("case", "case__country").order_by("-published_at")
+    return render(request, "portal/home.html", {"alerts": alerts, "children": children})
+
+
+# Never kept by a cache or the browser: when the child is found, the page and photo go at once.
+NO_STORE = "no-store"
+
+
+def _child_removed(request) -> HttpResponse:
+    response = render(request, "portal/child_removed.html", status=410)
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@public_page
+def missing_child(request, slug):
+    """A published missing child: the allow-listed facts, the reviewed text, the photo."""
+    try:
+        publication = live_publication(slug)
+    except PublicationEnded:
+        return _child_removed(request)
+    case = publication.case
+    with timezone.override(country_zone(case.country_id)):
+        response = render(
+            request,
+            "portal/missing_child.html",
+            {"publication": publication, "case": case, "age": case.age_now},
+        )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@public_page
+def missing_child_photo(request, slug):
+    try:
+        publication = live_publication(slug)
+    except PublicationEnded:
+        return _child_removed(request)
+    if publication.photo is None:
+        raise Http404
+    content = files.load(publication.case_id, publication.photo.storage_name)
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 def _police_number(country_id: str) -> str:
@@ -163,6 +208,8 @@ def report(request):
         initial = {}
         if reference := request.GET.get("alert"):
             initial = {"alert": reference, "kind": ReportKind.SIGHTING}
+        elif slug := request.GET.get("child"):
+            initial = {"child": slug, "kind": ReportKind.SIGHTING}
         elif request.GET.get("kind") == ReportKind.SUSPICION:
             initial = {"kind": ReportKind.SUSPICION}
         return _report_page(request, ReportForm(initial=initial))
@@ -184,6 +231,9 @@ def report(request):
         receipt = services.submit_report(
             kind=data["kind"],
             alert=data.get("alert_object") if data["kind"] == ReportKind.SIGHTING else None,
+            published_child=(
+                data.get("child_object") if data["kind"] == ReportKind.SIGHTING else None
+            ),
             country_id=data["country"].pk if data.get("country") else None,
             what_was_seen=data["what_was_seen"],
             place=data["place"],

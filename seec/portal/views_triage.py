@@ -16,8 +16,8 @@ from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
 
 from . import services
-from .forms import TriageForm
-from .models import PublicReport, ReportStatus
+from .forms import PublishForm, TriageForm, WithdrawForm
+from .models import PublicReport, PublishedChild, ReportStatus
 
 TRIAGERS = (Capability.MANAGE_CASES, Capability.DECIDE_ALERTS)
 
@@ -52,7 +52,10 @@ def queue(request):
 
 def _report(request, pk, action=Act.VIEW) -> PublicReport:
     return policy.get_for_action(
-        request.user, PublicReport.objects.select_related("alert", "country"), action, pk=pk
+        request.user,
+        PublicReport.objects.select_related("alert", "country", "published_child"),
+        action,
+        pk=pk,
     )
 
 
@@ -108,3 +111,56 @@ def report_photo(request, pk):
     response = HttpResponse(services.load_photo(report), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Publishing a missing child (the case's managers) ----------------------------------------
+
+
+@triager
+def publish(request, case_pk):
+    from seec.cases.models import Case
+
+    case = policy.get_for_action(request.user, Case, Act.MANAGE, pk=case_pk)
+    form = PublishForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            publication = services.publish_child(
+                case,
+                origin=Origin.of(request),
+                public_text=data["public_text"],
+                guardian_consent=data["guardian_consent"],
+                consent_on=data["consent_on"],
+                police_approval=data["police_approval"],
+                approved_on=data["approved_on"],
+                days=data["days"],
+                photo=data["photo"],
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("The child is published on the public site."))
+            return redirect("portal:missing", publication.slug)
+    publications = policy.visible_to(request.user, PublishedChild).filter(case=case)
+    return render(
+        request,
+        "portal/publish.html",
+        {"case": case, "form": form, "publications": publications, "withdraw": WithdrawForm()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@triager
+@require_POST
+def withdraw(request, pk):
+    publication = policy.get_for_action(request.user, PublishedChild, Act.MANAGE, pk=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the child is withdrawn."))
+    else:
+        services.withdraw_publication(
+            publication, origin=Origin.of(request), reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The child's page is taken off the public site."))
+    return redirect("portal:publish", publication.case_id)
