@@ -1041,6 +1041,14 @@ MATRIX += [
         api=False,
     ),
     Check(
+        "publishing a case on the public site",
+        lambda w: f"/portal/publish/{w.extras['case'].pk}/", TRIAGERS, api=False,
+    ),
+    Check(
+        "publishing a foreign case on the public site",
+        lambda w: f"/portal/publish/{w.extras['foreign_case'].pk}/", NOBODY, api=False,
+    ),
+    Check(
         "photo of a foreign report from the public",
         lambda w: f"/portal/triage/{w.extras['foreign_public_report'].pk}/photo.jpg", NOBODY,
         api=False,
@@ -1096,6 +1104,8 @@ PUBLIC_ROUTES = {
     "portal:hotlines",
     "portal:report",
     "portal:report-add",
+    "portal:missing",
+    "portal:missing-photo",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
@@ -1104,6 +1114,7 @@ COVERED_ROUTES = {
     "portal:triage",
     "portal:triage-report",
     "portal:triage-photo",
+    "portal:publish",
     # Each user's own notices: seec/core/tests/test_notices.py.
     "notifications",
     "notification-open",
@@ -1349,13 +1360,14 @@ def build_cases(region) -> dict:
         **build_submissions(region),
         **build_protection(region, case),
         **build_contact_centre(region),
-        **build_portal(region),
+        **build_portal(region, case),
         "network": network_matrix.build(region),
     }
 
 
-def build_portal(region) -> dict:
-    """A suspicion reported to Greece's hotline with a photo, and one to Serbia's."""
+def build_portal(region, case) -> dict:
+    """A suspicion reported to Greece's hotline with a photo, one to Serbia's, and the Greek
+    case published on the public site."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from seec.cases.tests.test_case_files import photo_with_gps
@@ -1367,7 +1379,16 @@ def build_portal(region) -> dict:
             place="Central station", photo=SimpleUploadedFile("p.jpg", photo_with_gps()),
         ).report  # fmt: skip
 
-    return {"public_report": report("GR"), "foreign_public_report": report("RS")}
+    publication = portal_services.publish_child(
+        case, origin=Origin(region.users[RoleCode.CASE_MANAGER]), public_text="Seen in Athens",
+        guardian_consent="Mother", consent_on=timezone.localdate(), police_approval="HP 1/2026",
+        approved_on=timezone.localdate(), days=30,
+    )  # fmt: skip
+    return {
+        "public_report": report("GR"),
+        "foreign_public_report": report("RS"),
+        "publication": publication,
+    }
 
 
 def build_linkage(region, case, shared, foreign_case) -> dict:
@@ -1782,6 +1803,20 @@ def test_only_the_centres_triagers_triage_its_reports_from_the_public(region, ca
     assert list(PublicReport.objects.order_by("pk").values()) == before
 
 
+@pytest.mark.parametrize("role", sorted(ALL - TRIAGERS))
+def test_only_the_cases_managers_withdraw_its_publication(region, cases, role):
+    """Withdrawing the Greek case's publication from the public site, by every role but the
+    case's managers: refused, the publication still live."""
+    publication = cases["publication"]
+    client = APIClient()
+    client.force_login(region.users[role])
+    path = f"/portal/publish/withdraw/{publication.pk}/"
+    assert client.get(path).status_code in (403, 404, 405), path
+    assert client.post(path, {"reason": "x"}).status_code in (403, 404)
+    publication.refresh_from_db()
+    assert publication.withdrawn_at is None
+
+
 @pytest.mark.parametrize("role", sorted(ALL - {RoleCode.REGIONAL_COORDINATOR}))
 def test_only_a_coordinator_publishes_the_platforms_figures(region, cases, role):
     from seec.stats.models import Publication
@@ -1807,7 +1842,7 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(ALERT_POST_ROUTES)
         | set(STATS_POST_ROUTES)
         | {"stats:publish-computed"}
-        | {"portal:triage-decide"}
+        | {"portal:triage-decide", "portal:withdraw"}
         | PROTECTION_ROUTES
         | set(PROTECTION_POST_ROUTES)
         | network_matrix.ROUTES
