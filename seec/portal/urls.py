@@ -12,6 +12,7 @@ urlpatterns = [
     path("missing/<str:slug>/", views.missing_child, name="missing"),
     path("missing/<str:slug>/photo.jpg", views.missing_child_photo, name="missing-photo"),
     path("hotlines/", views.hotlines, name="hotlines"),
+    path("about/", views.about, name="about"),
     path("report/", views.report, name="report"),
     path("report/add/", views.add_information, name="report-add"),
     # Inside the platform: the centre's triage queue.

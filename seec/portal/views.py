@@ -175,6 +175,15 @@ def hotlines(request):
     return render(request, "portal/hotlines.html", {"rows": rows})
 
 
+@public_page
+def about(request):
+    """Who the network is: the regional centre, its member countries and their 116 000
+    centres, and what it publishes (the open statistics). The network's own records of
+    partners, activities and info-desks are not public yet: they need a publication step."""
+    members = sorted(hotline_directory(), key=lambda row: row["country_name"])
+    return render(request, "portal/about.html", {"members": members})
+
+
 def _error_summary(form) -> list[tuple[str, str]]:
     """Each error with the label of its field, for the summary at the top of the form."""
     summary = []

@@ -1106,6 +1106,7 @@ PUBLIC_ROUTES = {
     "portal:report-add",
     "portal:missing",
     "portal:missing-photo",
+    "portal:about",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {

@@ -36,3 +36,12 @@ def test_directory_shows_the_hotlines_status_from_the_country_profile(client, re
 def test_the_chat_link_opens_on_the_countrys_hotline(client, region):
     page = client.get(reverse("helpchat:chat"), {"country": "GR"}).content.decode()
     assert '<option value="GR" selected>' in page
+
+
+def test_the_about_page_names_the_members_and_the_open_data(client, region):
+    response = client.get(reverse("portal:about"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'href="/portal/hotlines/#hotline-GR"' in page
+    assert reverse("stats:open-data") in page
+    assert "Content-Security-Policy" in response.headers

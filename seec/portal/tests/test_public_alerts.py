@@ -103,7 +103,8 @@ def test_the_posters_qr_code_encodes_the_alerts_page(live_alert):
 
 
 @pytest.mark.parametrize(
-    "name", ["portal:home", "portal:hotlines", "portal:report", "portal:report-add"]
+    "name",
+    ["portal:home", "portal:hotlines", "portal:report", "portal:report-add", "portal:about"],
 )
 def test_public_pages_have_a_strict_csp_and_no_inline_script_or_style(client, name, live_alert):
     response = client.get(reverse(name))
