@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "seec.contactcentre",
     "seec.network",
     "seec.protection",
+    "seec.portal",
 ]
 
 MIDDLEWARE = [
@@ -629,6 +630,16 @@ SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS = int(
 )
 # Web chats a visitor's address may open per hour.
 SEEC_CHAT_STARTS_PER_HOUR = int(os.environ.get("SEEC_CHAT_STARTS_PER_HOUR", "10"))
+
+# --- The public site (seec/portal, docs/portal.md) ---------------------------------------------
+# Reports (sightings, suspicions) one address may send per hour.
+SEEC_PORTAL_REPORTS_PER_HOUR = int(os.environ.get("SEEC_PORTAL_REPORTS_PER_HOUR", "5"))
+# The report form's proof of work: leading zero bits of SHA-256 (16: about 65,000 hashes, a
+# second or two on a phone), and how long a challenge stays good.
+SEEC_PORTAL_POW_BITS = int(os.environ.get("SEEC_PORTAL_POW_BITS", "16"))
+SEEC_PORTAL_POW_SECONDS = int(os.environ.get("SEEC_PORTAL_POW_SECONDS", "3600"))
+# The largest photo the public may send with a report.
+SEEC_PORTAL_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_PORTAL_MAX_PHOTO_MB", "8")) * 1024 * 1024
 # A signed PBX or SMS event older than this (or from the future) is refused: no replays.
 SEEC_PBX_SIGNATURE_MAX_AGE_SECONDS = int(os.environ.get("SEEC_PBX_SIGNATURE_MAX_AGE", "300"))
 # Transcripts of chats and SMS without a case are kept this long after the conversation ended;

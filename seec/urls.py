@@ -21,5 +21,6 @@ urlpatterns = [
     path("help/chat/", include("seec.contactcentre.public_urls")),
     path("network/", include("seec.network.urls")),
     path("protection/", include("seec.protection.urls")),
+    path("portal/", include("seec.portal.urls")),
     path("", include("seec.core.urls")),
 ]

@@ -36,6 +36,9 @@ from .forms import (
     UpdateForm,
 )
 from .models import Alert, AlertStatus, CapMessage, Subscriber
+from .public import AlertEnded
+from .public import live_alert as _public_alert
+from .public import live_alerts as _public_alerts
 from .rules import AlertAct
 
 # --- Inside the platform ---------------------------------------------------------------------
@@ -255,33 +258,6 @@ withdraw = alert_step(
 
 
 # --- Public ----------------------------------------------------------------------------------
-
-
-def _public_alerts():
-    return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__gt=timezone.now())
-
-
-class AlertEnded(Exception):
-    """The link is of an alert that was public and has ended (cancelled or expired)."""
-
-
-def _public_alert(reference: str) -> Alert:
-    alert = _public_alerts().filter(reference=reference).first()
-    if alert is None:
-        if Alert.objects.filter(reference=reference, status__in=ENDED_STATUSES).exists() or (
-            _public_alerts_ever().filter(reference=reference).exists()
-        ):
-            raise AlertEnded
-        raise Http404
-    return alert
-
-
-# An alert that was issued once: its link was public, so it answers "ended", not "not found".
-ENDED_STATUSES = (AlertStatus.CANCELLED, AlertStatus.EXPIRED)
-
-
-def _public_alerts_ever():
-    return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__lte=timezone.now())
 
 
 def _ended(request) -> HttpResponse:

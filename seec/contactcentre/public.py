@@ -25,7 +25,11 @@ def chat_page(request):
     return render(
         request,
         "contactcentre/public_chat.html",
-        {"form": PublicChatForm(), "max_message": settings.SEEC_CHAT_MAX_MESSAGE_CHARS},
+        {
+            # The public site's hotline directory links each country's chat (?country=GR).
+            "form": PublicChatForm(initial={"country": request.GET.get("country", "")[:2]}),
+            "max_message": settings.SEEC_CHAT_MAX_MESSAGE_CHARS,
+        },
     )
 
 

@@ -39,22 +39,37 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Administration"), "admin:index", (Capability.ADMINISTER,)),
 ]
 
+# What an anonymous visitor is offered (the public site adds its pages: seec/portal/apps.py).
+PUBLIC_NAVIGATION: list[NavItem] = []
+
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not fully_signed_in(user):
+    if user is None or not user.is_authenticated:
+        return {"navigation": _items(request, PUBLIC_NAVIGATION)}
+    if not fully_signed_in(user):
         return {"navigation": []}
-    items = []
-    for item in NAVIGATION:
-        if item.capabilities is None or any(policy.has(user, c) for c in item.capabilities):
-            url = reverse(item.url_name)
-            current = (
-                request.path == url if url in ("/", "/cases/") else request.path.startswith(url)
-            )
-            items.append({"label": item.label, "url": url, "current": current})
+    allowed = [
+        item
+        for item in NAVIGATION
+        if item.capabilities is None or any(policy.has(user, c) for c in item.capabilities)
+    ]
     return {
-        "navigation": items,
+        "navigation": _items(request, allowed),
         "unread_notices": notices.unread_count(user),
         "perms_search": policy.has(user, Capability.VIEW_PERSONAL_DATA),
         "perms_record": policy.has(user, Capability.RECORD_CONTACTS),
     }
+
+
+def _items(request, items: list[NavItem]) -> list[dict]:
+    shown = []
+    for item in items:
+        url = reverse(item.url_name)
+        current = (
+            request.path == url
+            if url in ("/", "/cases/", "/portal/")
+            else request.path.startswith(url)
+        )
+        shown.append({"label": item.label, "url": url, "current": current})
+    return shown

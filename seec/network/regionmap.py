@@ -6,6 +6,7 @@ so the map works on a closed network and prints.
 """
 
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,30 @@ DATA = Path(__file__).resolve().parent / "data" / "region_map.json"
 @cache
 def outlines() -> dict:
     return json.loads(DATA.read_text())
+
+
+def lambert(lon: float, lat: float, centre: tuple[float, float]) -> tuple[float, float]:
+    """Lambert azimuthal equal-area, on a sphere, around `centre` (lon, lat), in km."""
+    lam, phi = math.radians(lon - centre[0]), math.radians(lat)
+    phi0 = math.radians(centre[1])
+    k = math.sqrt(
+        2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam))
+    )
+    x = k * math.cos(phi) * math.sin(lam)
+    y = k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam))
+    return x * 6371.0, y * 6371.0
+
+
+def to_map(lon: float, lat: float) -> tuple[float, float]:
+    """Where a point lands on the region's map (SVG units), as the outlines were drawn."""
+    p = outlines()["projection"]
+    x, y = lambert(lon, lat, tuple(p["centre"]))
+    return (x - p["minx"]) * p["scale"] + p["margin"], (p["maxy"] - y) * p["scale"] + p["margin"]
+
+
+def km_on_map(km: float) -> float:
+    """A distance on the ground in SVG units (the projection keeps areas; near enough here)."""
+    return km * outlines()["projection"]["scale"]
 
 
 def region_svg(topic: MapTopic, profiles: dict[str, CountryProfile], *, title: str) -> SafeString:

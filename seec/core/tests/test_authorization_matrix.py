@@ -1009,6 +1009,52 @@ def build_protection(region, case) -> dict:
 # The regional network's checks live beside its code (seec/network/tests/matrix.py).
 MATRIX += network_matrix.checks(Check)
 
+# The public site's triage queue: the Greek hotline's case managers and supervisors triage the
+# reports from the public it is responsible for; the alert authority opens the queue for the
+# sightings about its country's alerts (seec/portal/tests/test_triage.py), not a suspicion.
+TRIAGERS = frozenset({RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR})
+MATRIX += [
+    Check(
+        "triage queue", lambda w: "/portal/triage/", TRIAGERS | {RoleCode.ALERT_AUTHORITY},
+        api=False,
+    ),
+    Check(
+        "report from the public in the triage queue", lambda w: "/portal/triage/?status=all",
+        TRIAGERS, marker=lambda w: w.extras["public_report"].reference, api=False,
+    ),
+    Check(
+        "foreign report from the public in the triage queue",
+        lambda w: "/portal/triage/?status=all", NOBODY,
+        marker=lambda w: w.extras["foreign_public_report"].reference, api=False,
+    ),
+    Check(
+        "report from the public",
+        lambda w: f"/portal/triage/{w.extras['public_report'].pk}/", TRIAGERS, api=False,
+    ),
+    Check(
+        "foreign report from the public",
+        lambda w: f"/portal/triage/{w.extras['foreign_public_report'].pk}/", NOBODY, api=False,
+    ),
+    Check(
+        "photo of a report from the public",
+        lambda w: f"/portal/triage/{w.extras['public_report'].pk}/photo.jpg", TRIAGERS,
+        api=False,
+    ),
+    Check(
+        "publishing a case on the public site",
+        lambda w: f"/portal/publish/{w.extras['case'].pk}/", TRIAGERS, api=False,
+    ),
+    Check(
+        "publishing a foreign case on the public site",
+        lambda w: f"/portal/publish/{w.extras['foreign_case'].pk}/", NOBODY, api=False,
+    ),
+    Check(
+        "photo of a foreign report from the public",
+        lambda w: f"/portal/triage/{w.extras['foreign_public_report'].pk}/photo.jpg", NOBODY,
+        api=False,
+    ),
+]  # fmt: skip
+
 # Named routes that need no sign-in (their content is public or is the sign-in itself).
 PUBLIC_ROUTES = {
     "healthz",
@@ -1050,10 +1096,26 @@ PUBLIC_ROUTES = {
     "helpchat:start",
     "contactcentre:pbx-webhook",
     "contactcentre:sms-inbound",
+    # The public site: live alerts only, the hotline directory, the report form (proof of
+    # work, rate limit) and additions by reference and secret: seec/portal/tests.
+    "portal:home",
+    "portal:alert",
+    "portal:poster",
+    "portal:hotlines",
+    "portal:report",
+    "portal:report-add",
+    "portal:missing",
+    "portal:missing-photo",
+    "portal:about",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
     "dashboard",
+    # The public site's triage queue, a report and its photo (MATRIX).
+    "portal:triage",
+    "portal:triage-report",
+    "portal:triage-photo",
+    "portal:publish",
     # Each user's own notices: seec/core/tests/test_notices.py.
     "notifications",
     "notification-open",
@@ -1299,7 +1361,34 @@ def build_cases(region) -> dict:
         **build_submissions(region),
         **build_protection(region, case),
         **build_contact_centre(region),
+        **build_portal(region, case),
         "network": network_matrix.build(region),
+    }
+
+
+def build_portal(region, case) -> dict:
+    """A suspicion reported to Greece's hotline with a photo, one to Serbia's, and the Greek
+    case published on the public site."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seec.cases.tests.test_case_files import photo_with_gps
+    from seec.portal import services as portal_services
+
+    def report(country):
+        return portal_services.submit_report(
+            kind="suspicion", country_id=country, what_was_seen="Children begging at night",
+            place="Central station", photo=SimpleUploadedFile("p.jpg", photo_with_gps()),
+        ).report  # fmt: skip
+
+    publication = portal_services.publish_child(
+        case, origin=Origin(region.users[RoleCode.CASE_MANAGER]), public_text="Seen in Athens",
+        guardian_consent="Mother", consent_on=timezone.localdate(), police_approval="HP 1/2026",
+        approved_on=timezone.localdate(), days=30,
+    )  # fmt: skip
+    return {
+        "public_report": report("GR"),
+        "foreign_public_report": report("RS"),
+        "publication": publication,
     }
 
 
@@ -1694,6 +1783,41 @@ def test_submission_steps_change_nothing_for_roles_that_may_not(region, cases, r
     assert after == before
 
 
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_only_the_centres_triagers_triage_its_reports_from_the_public(region, cases, role):
+    """Marking a report from the public triaged: the Greek report by every role but its
+    centre's case managers and supervisors, and the Serbian one by everyone here: refused,
+    the reports unchanged."""
+    from seec.portal.models import PublicReport
+
+    client = APIClient()
+    client.force_login(region.users[role])
+    before = list(PublicReport.objects.order_by("pk").values())
+    targets = [cases["foreign_public_report"]]
+    if role not in TRIAGERS:
+        targets.append(cases["public_report"])
+    for report in targets:
+        path = f"/portal/triage/{report.pk}/triage/"
+        assert client.get(path).status_code in (403, 404, 405), path
+        response = client.post(path, {"note": "Passed to the police"})
+        assert response.status_code in (403, 404), (path, response.status_code)
+    assert list(PublicReport.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.parametrize("role", sorted(ALL - TRIAGERS))
+def test_only_the_cases_managers_withdraw_its_publication(region, cases, role):
+    """Withdrawing the Greek case's publication from the public site, by every role but the
+    case's managers: refused, the publication still live."""
+    publication = cases["publication"]
+    client = APIClient()
+    client.force_login(region.users[role])
+    path = f"/portal/publish/withdraw/{publication.pk}/"
+    assert client.get(path).status_code in (403, 404, 405), path
+    assert client.post(path, {"reason": "x"}).status_code in (403, 404)
+    publication.refresh_from_db()
+    assert publication.withdrawn_at is None
+
+
 @pytest.mark.parametrize("role", sorted(ALL - {RoleCode.REGIONAL_COORDINATOR}))
 def test_only_a_coordinator_publishes_the_platforms_figures(region, cases, role):
     from seec.stats.models import Publication
@@ -1719,6 +1843,7 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(ALERT_POST_ROUTES)
         | set(STATS_POST_ROUTES)
         | {"stats:publish-computed"}
+        | {"portal:triage-decide", "portal:withdraw"}
         | PROTECTION_ROUTES
         | set(PROTECTION_POST_ROUTES)
         | network_matrix.ROUTES

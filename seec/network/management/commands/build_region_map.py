@@ -12,12 +12,13 @@ CDN or JavaScript.
 """
 
 import json
-import math
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import unary_union
+
+from seec.network.regionmap import lambert
 
 OUTPUT = Path(__file__).resolve().parents[2] / "data" / "region_map.json"
 
@@ -94,14 +95,7 @@ def split_crimea(geom):
 
 def project(lon: float, lat: float) -> tuple[float, float]:
     """Lambert azimuthal equal-area, on a sphere, around CENTRE (in km)."""
-    lam, phi = math.radians(lon - CENTRE[0]), math.radians(lat)
-    phi0 = math.radians(CENTRE[1])
-    k = math.sqrt(
-        2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam))
-    )
-    x = k * math.cos(phi) * math.sin(lam)
-    y = k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam))
-    return x * 6371.0, y * 6371.0
+    return lambert(lon, lat, CENTRE)
 
 
 def projected(geom):
@@ -181,6 +175,15 @@ class Command(BaseCommand):
             "2.0.2 (ISC licence, Mike Bostock); projected and simplified by build_region_map.",
             "width": WIDTH,
             "height": height,
+            # How a longitude and latitude land on the map (regionmap.to_map): other pages
+            # draw on it (a child alert's area).
+            "projection": {
+                "centre": list(CENTRE),
+                "minx": minx,
+                "maxy": maxy,
+                "scale": scale,
+                "margin": margin,
+            },
             "countries": {},
             "context": [],
         }

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views, views_triage
+
+app_name = "portal"
+
+urlpatterns = [
+    # Public: no sign-in.
+    path("", views.home, name="home"),
+    path("alerts/<str:reference>/", views.alert_page, name="alert"),
+    path("alerts/<str:reference>/poster.pdf", views.alert_poster, name="poster"),
+    path("missing/<str:slug>/", views.missing_child, name="missing"),
+    path("missing/<str:slug>/photo.jpg", views.missing_child_photo, name="missing-photo"),
+    path("hotlines/", views.hotlines, name="hotlines"),
+    path("about/", views.about, name="about"),
+    path("report/", views.report, name="report"),
+    path("report/add/", views.add_information, name="report-add"),
+    # Inside the platform: the centre's triage queue.
+    path("triage/", views_triage.queue, name="triage"),
+    path("triage/<int:pk>/", views_triage.report_detail, name="triage-report"),
+    path("triage/<int:pk>/triage/", views_triage.triage, name="triage-decide"),
+    path("triage/<int:pk>/photo.jpg", views_triage.report_photo, name="triage-photo"),
+    path("publish/<int:case_pk>/", views_triage.publish, name="publish"),
+    path("publish/withdraw/<int:pk>/", views_triage.withdraw, name="withdraw"),
+]
