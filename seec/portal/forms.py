@@ -145,7 +145,7 @@ def _headline(alert) -> str:
 class AdditionForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=20)
     secret = forms.CharField(
-        label=_("Secret"),
+        label=_("Secret code"),
         max_length=64,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
@@ -162,7 +162,7 @@ class TriageForm(forms.Form):
         help_text=_("Passed to the police, added to the case, no substance…"),
     )
     add_to_case = forms.BooleanField(
-        label=_("Record it as a sighting on the alert's case"), required=False
+        label=_("Record it as a sighting on the child's case"), required=False
     )
 
     def __init__(self, *args, report=None, **kwargs):

@@ -5,6 +5,7 @@ the country's 116 000 centre) and waits in that centre's triage queue."""
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seec.core.models import Country, Organisation
 
@@ -15,8 +16,8 @@ class ReportKind(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    NEW = "new", _("New")
-    TRIAGED = "triaged", _("Triaged")
+    NEW = "new", pgettext_lazy("a report from the public", "New")
+    TRIAGED = "triaged", pgettext_lazy("a report from the public", "Triaged")
 
 
 class PublishedChild(models.Model):

@@ -304,7 +304,13 @@ def _record_on_case(report: PublicReport, origin: Origin):
     elif report.published_child_id is not None:
         case = report.published_child.case
     else:
-        raise ValidationError({"add_to_case": _("Only a sighting about a child has a case.")})
+        raise ValidationError(
+            {
+                "add_to_case": _(
+                    "Only a sighting about an alert or a published child can be recorded on a case."
+                )
+            }
+        )
     if report.case_sighting_id is not None:
         return report.case_sighting
     reporter = _("Public report %(reference)s") % {"reference": report.reference}

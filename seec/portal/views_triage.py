@@ -157,7 +157,7 @@ def withdraw(request, pk):
     publication = policy.get_for_action(request.user, PublishedChild, Act.MANAGE, pk=pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the child is withdrawn."))
+        messages.error(request, _("Say why the child's page is taken down."))
     else:
         services.withdraw_publication(
             publication, origin=Origin.of(request), reason=form.cleaned_data["reason"]
