@@ -24,6 +24,19 @@ class DateTimeField(serializers.DateTimeField):
         return parsed
 
 
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by its key, with a NUL character refused as "not found" before it
+    reaches the database (PostgreSQL cannot even compare a text key holding one: a country's
+    code sent as "G\x00R" must be a 400 naming the field, never a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", pk_value=data.replace("\x00", "\\0"))
+        return super().to_internal_value(data)
+
+
 def install() -> None:
-    """Model serializers map a model's DateTimeField to the platform's (core's ready())."""
+    """Model serializers map a model's DateTimeField and its relations to the platform's
+    fields (core's ready())."""
     serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = DateTimeField
+    serializers.ModelSerializer.serializer_related_field = PrimaryKeyRelatedField

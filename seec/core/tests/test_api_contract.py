@@ -4,7 +4,9 @@ manager and as an analyst, through the whole Django stack; no answer may be a se
 differ from the schema (body, content type)."""
 
 import pytest
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, openapi
@@ -25,7 +27,15 @@ ROLES = [RoleCode.CASE_MANAGER, RoleCode.ANALYST]
 
 @pytest.fixture
 def app():
-    return get_wsgi_application()
+    # As Django's test client does: a request must not close the test's connection, which on
+    # PostgreSQL holds the test's transaction (CONN_MAX_AGE 0 closes it at every request).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def token_of(user) -> str:
