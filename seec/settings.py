@@ -632,6 +632,12 @@ SEEC_CHAT_MESSAGES_PER_MINUTE_PER_ADDRESS = int(
 SEEC_CHAT_STARTS_PER_HOUR = int(os.environ.get("SEEC_CHAT_STARTS_PER_HOUR", "10"))
 
 # --- The public site (seec/portal, docs/portal.md) ---------------------------------------------
+# How long the public pages everyone sees alike (live alerts, an alert's page, the feed) are
+# kept in the cache (seec/core/public_cache.py); 0 turns the cache off. A change reaches
+# every web process at once only through a shared cache (CACHE_URL): without one, 2 seconds.
+SEEC_PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("SEEC_PUBLIC_PAGE_CACHE_SECONDS", "300" if os.environ.get("CACHE_URL") else "2")
+)
 # Reports (sightings, suspicions) one address may send per hour.
 SEEC_PORTAL_REPORTS_PER_HOUR = int(os.environ.get("SEEC_PORTAL_REPORTS_PER_HOUR", "5"))
 # The report form's proof of work: leading zero bits of SHA-256 (16: about 65,000 hashes, a

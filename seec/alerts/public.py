@@ -20,6 +20,11 @@ def live_alerts():
     return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__gt=timezone.now())
 
 
+def next_expiry():
+    """When the first live alert runs out (the public pages change then by the clock alone)."""
+    return live_alerts().order_by("expires_at").values_list("expires_at", flat=True).first()
+
+
 def ended_alerts_still_marked_issued():
     """Issued alerts whose time ran out before the expiry task marked them expired."""
     return Alert.objects.filter(status=AlertStatus.ISSUED, expires_at__lte=timezone.now())

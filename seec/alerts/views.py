@@ -22,6 +22,7 @@ from seec.core import policy
 from seec.core.audit import Origin
 from seec.core.languages import LANGUAGES, interface_language, tag_of
 from seec.core.policy import Act, Capability
+from seec.core.public_cache import cached_public_page
 from seec.core.zones import country_zone
 
 from . import cap, channels, criteria, delivery, services, sms, subscriptions
@@ -36,7 +37,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import Alert, AlertStatus, CapMessage, Subscriber
-from .public import AlertEnded
+from .public import AlertEnded, next_expiry
 from .public import live_alert as _public_alert
 from .public import live_alerts as _public_alerts
 from .rules import AlertAct
@@ -324,6 +325,22 @@ def cap_message(request, identifier):
 CANCEL_KEPT_IN_FEED = timedelta(days=1)
 
 
+def _kept_cancels():
+    return CapMessage.objects.filter(
+        msg_type=CapMessage.Type.CANCEL,
+        alert__status=AlertStatus.CANCELLED,
+        sent__gt=timezone.now() - CANCEL_KEPT_IN_FEED,
+    )
+
+
+def _feed_changes():
+    """When the feed changes by the clock alone: an alert runs out, a Cancel leaves it."""
+    oldest = _kept_cancels().order_by("sent").values_list("sent", flat=True).first()
+    ends = [next_expiry(), oldest + CANCEL_KEPT_IN_FEED if oldest else None]
+    return min((end for end in ends if end is not None), default=None)
+
+
+@cached_public_page(next_change=_feed_changes)
 def feed(request):
     """Atom feed of the current public alerts, each pointing to its latest CAP message."""
     entries = []
@@ -344,15 +361,7 @@ def feed(request):
         updated = max(updated or latest.sent, latest.sent)
     # A cancelled alert stays a day as its Cancel, so that a reader polling now and then
     # learns that the alert it showed has ended.
-    for cancel in (
-        CapMessage.objects.select_related("alert")
-        .filter(
-            msg_type=CapMessage.Type.CANCEL,
-            alert__status=AlertStatus.CANCELLED,
-            sent__gt=timezone.now() - CANCEL_KEPT_IN_FEED,
-        )
-        .order_by("-sent")
-    ):
+    for cancel in _kept_cancels().select_related("alert").order_by("-sent"):
         entries.append(
             cap.FeedEntry(
                 identifier=cancel.identifier,

@@ -8,10 +8,15 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
+        from seec.core import public_cache
         from seec.core.context_processors import NAVIGATION, PUBLIC_NAVIGATION, NavItem
         from seec.core.policy import Capability
 
         from . import rules, services  # noqa: F401 — access rules; audit labels
+        from .models import PublishedChild
+
+        # A child published or withdrawn: the live list on the home page changes at once.
+        public_cache.invalidate_on_change(PublishedChild)
 
         # Anonymous visitors of the platform's pages (the sign-in page) find the public site.
         PUBLIC_NAVIGATION.extend(

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from seec.alerts import services as alert_services
 from seec.alerts.models import AlertSettings
-from seec.alerts.public import AlertEnded, live_alert, live_alerts
+from seec.alerts.public import AlertEnded, live_alert, live_alerts, next_expiry
 from seec.cases import files
 from seec.core.audit import client_ip
 from seec.core.languages import LANGUAGES, tag_of
 from seec.core.models import Organisation, OrganisationKind
+from seec.core.public_cache import cached_public_page
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
@@ -49,7 +50,15 @@ def _ended(request) -> HttpResponse:
     return render(request, "portal/alert_ended.html", status=410)
 
 
+def _next_change():
+    """When the home page changes by the clock alone: an alert or a publication runs out."""
+    publications = live_publications().order_by("published_until")
+    ends = [publications.values_list("published_until", flat=True).first(), next_expiry()]
+    return min((end for end in ends if end is not None), default=None)
+
+
 @public_page
+@cached_public_page(next_change=_next_change)
 def home(request):
     alerts = [
         {"alert": alert, "texts": _texts_in_order(alert)}
@@ -110,6 +119,7 @@ def _police_number(country_id: str) -> str:
 
 
 @public_page
+@cached_public_page(next_change=next_expiry)
 def alert_page(request, reference):
     """The alert with every text in its language, its validity in its country's time, the
     poster, share links that call no third party, and where to report a sighting."""

@@ -1,0 +1,312 @@
+"""The public site under load: anonymous readers of the live alerts (`/portal/`), an alert's
+page and the Atom feed, over HTTP, against the production server on this machine.
+
+gunicorn (`seec.wsgi`, 4 workers, as README.md and docs/operations.md document) with the
+production settings (SEEC_ENV=production, collected static files) and a shared cache
+(`CACHE_URL`: a Redis of the benchmark's own, as docs/operations.md asks for several web
+processes); locust (pinned) drives `BENCH_PORTAL_USERS` readers without think time for
+`BENCH_PORTAL_SECONDS` (bench/_portal_load_users.py). Reported: requests/s and p50/p95/p99
+per page and in all.
+
+While the readers read, alerts are approved through the service (`approve_alert`, as the
+authority's Approve button does) and the public list is polled until each appears: the time
+from the approval to the first answer that shows it.
+
+Baseline in the same run: the same server, pages and readers with the public page cache off
+(`SEEC_PUBLIC_PAGE_CACHE_SECONDS=0`: every page rendered from the database).
+
+Goals (issue 22): ≥ 1,000 requests/s at p95 ≤ 100 ms; an approved alert visible on the site
+≤ 5 s after approval.
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness import ROOT, SMOKE, VAR, goal, latency_summary, say, seed_region, size
+
+USERS = size("BENCH_PORTAL_USERS", 50, smoke=4)
+SECONDS = size("BENCH_PORTAL_SECONDS", 60, smoke=4)
+APPROVALS = size("BENCH_PORTAL_APPROVALS", 5, smoke=1)
+LIVE_ALERTS = size("BENCH_PORTAL_ALERTS", 10, smoke=2)
+WORKERS = 4  # as documented
+SECRET = "p0rtal-Load-benchmark-key-9Jx2Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8T"  # noqa: S105
+FILE_KEY = "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE="
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# The shared cache: a Redis of this run's own, set before Django reads its settings (run.py
+# imports the benchmark before it sets Django up); started in `run`.
+REDIS_PORT = free_port()
+os.environ["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+
+
+def start_redis(folder: Path) -> subprocess.Popen:
+    redis = shutil.which("redis-server")
+    if redis is None:
+        raise RuntimeError("redis-server is missing: the shared cache the documented set-up uses")
+    process = subprocess.Popen(
+        [redis, "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", REDIS_PORT)) == 0:
+                return process
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def server_env(folder: Path, **extra) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "seec.settings",
+        "SEEC_ENV": "production",
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SEEC_FILE_KEY": FILE_KEY,
+        "STATIC_ROOT": str(folder / "static"),
+        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        **extra,
+    }
+
+
+def serve(port: int, env: dict) -> subprocess.Popen:
+    import httpx
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(WORKERS), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def read_stats(prefix: Path) -> dict:
+    kinds = {}
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            kinds["all" if row["Name"] == "Aggregated" else row["Name"]] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+                "requests_per_s": round(float(row["Requests/s"]), 1),
+            }
+    return kinds
+
+
+def locust(port: int, env: dict, prefix: Path) -> subprocess.Popen:
+    bin_dir = Path(sys.executable).parent
+    return subprocess.Popen(
+        [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "_portal_load_users.py"),
+         "--headless", "--users", str(USERS), "--spawn-rate", str(USERS),
+         "--run-time", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
+         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+         "--stop-timeout", "5"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def make_requests(count: int) -> list:
+    """Alerts requested by the Greek hotline, waiting for the police's approval."""
+    from django.utils import timezone
+
+    from seec.alerts import services
+    from seec.alerts.criteria import PRESETS
+    from seec.cases import services as case_services
+    from seec.core.audit import Origin
+    from seec.core.models import User
+
+    operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
+    answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
+    requested = []
+    for n in range(count):
+        case = case_services.open_case(
+            origin=Origin(operator),
+            fields={
+                "given_names": "Ελένη",
+                "family_name": f"Παπαδοπούλου {n}",
+                "category": "criminal_abduction",
+                "last_seen_at": timezone.now(),
+                "last_seen_place": "Πειραιάς",
+            },
+        )
+        requested.append(
+            services.request_alert(
+                case,
+                origin=Origin(manager),
+                answers=answers,
+                area_description="Attica",
+                polygon=[(38.2, 23.4), (38.2, 24.1), (37.7, 24.1)],
+                exercise=True,
+            )
+        )
+    return requested
+
+
+def approve(alerts: list) -> list:
+    from seec.alerts import services
+    from seec.core.audit import Origin
+    from seec.core.models import User
+
+    police = User.objects.get(username="police.gr")
+    return [services.approve_alert(alert, origin=Origin(police)) for alert in alerts]
+
+
+def seconds_until_visible(base: str, requested) -> float:
+    """From the authority's approval to the first answer of the public list that shows it."""
+    import httpx
+
+    from seec.alerts import services
+    from seec.core.audit import Origin
+    from seec.core.models import User
+
+    police = User.objects.get(username="police.gr")
+    with httpx.Client(base_url=base, timeout=10) as client:
+        client.get("/portal/")  # the list as cached before
+        started = time.perf_counter()
+        services.approve_alert(requested, origin=Origin(police))
+        while time.perf_counter() - started < 30:
+            if requested.reference in client.get("/portal/").text:
+                return time.perf_counter() - started
+            time.sleep(0.05)
+    return float("inf")
+
+
+def measure(port: int, env: dict, prefix: Path, requested: list) -> tuple[dict, list[float]]:
+    """Readers for SECONDS against the server; meanwhile `requested` alerts are approved one
+    by one and looked for on the public list."""
+    readers = locust(port, env, prefix)
+    visible = []
+    time.sleep(min(3, SECONDS / 4))  # the readers at full speed first
+    for alert in requested:
+        visible.append(seconds_until_visible(f"http://127.0.0.1:{port}", alert))
+        say(f"   visible after {visible[-1]:.3f} s")
+        time.sleep(1)
+    try:
+        _out, err = readers.communicate(timeout=SECONDS + 120)
+    except subprocess.TimeoutExpired:
+        readers.kill()
+        raise
+    if readers.returncode not in (0, 1):  # 1: some requests failed (reported)
+        raise RuntimeError(f"locust failed: {err[-2000:]}")
+    return read_stats(prefix), visible
+
+
+def run(engine: str) -> dict:
+    from django.db import connections
+
+    from seec.alerts.public import live_alerts
+
+    folder = VAR / "portal_load"
+    folder.mkdir(parents=True, exist_ok=True)
+    redis = start_redis(folder)
+    try:
+        seed_region("alerts")  # users, alert settings, a live exercise alert
+        approve(make_requests(LIVE_ALERTS - 1))
+        references = list(live_alerts().values_list("reference", flat=True))
+        to_approve = make_requests(APPROVALS)
+        plan_path = folder / "plan.json"
+        plan_path.write_text(json.dumps({"alerts": references}))
+        connections.close_all()
+
+        env = server_env(folder, PORTAL_LOAD_PLAN=str(plan_path))
+        if not (folder / "static").exists():  # production serves collected, hashed assets
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                cwd=ROOT, env=env, check=True,
+            )  # fmt: skip
+        results = {}
+        load_before = os.getloadavg()
+        for name, extra, approving in (
+            ("cached", {}, to_approve),
+            ("uncached", {"SEEC_PUBLIC_PAGE_CACHE_SECONDS": "0"}, []),
+        ):
+            port = free_port()
+            server = serve(port, {**env, **extra})
+            try:
+                say(f"   {name}: {USERS} readers for {SECONDS} s, gunicorn ({WORKERS} workers)")
+                results[name] = measure(
+                    port, {**env, **extra}, folder / f"locust-{name}", approving
+                )
+            finally:
+                stop(server)
+            for page, figures in results[name][0].items():
+                say(f"   {name} {page}: {figures}")
+    finally:
+        stop(redis)
+
+    cached, visible = results["cached"]
+    uncached, _none = results["uncached"]
+    failures = sum(f["failures"] for f in cached.values() if f is not cached["all"])
+    visibility = latency_summary(visible) if visible else {}
+    worst_visible = max(visible) if visible else float("inf")
+    return {
+        "data": {
+            "readers": USERS,
+            "think_time_s": 0,
+            "seconds": SECONDS,
+            "live_alerts": len(references),
+            "approvals_timed": len(visible),
+            "server": f"gunicorn seec.wsgi --workers {WORKERS}, SEEC_ENV=production, "
+            "CACHE_URL=redis (the benchmark's own)",
+            "load_generator": "locust FastHttpUser on the same machine",
+            "load_average_before": [round(x, 2) for x in load_before],
+            "smoke": SMOKE,
+        },
+        "cached": cached,
+        "visible_after_approval_s": {
+            "each": [round(s, 3) for s in visible],
+            **{
+                k.replace("_ms", "_s"): round(v / 1000, 3)
+                for k, v in visibility.items()
+                if k != "count"
+            },
+        },
+        "baseline": {
+            "name": "the same pages and readers, public page cache off (rendered each time)",
+            "uncached": uncached,
+        },
+        "goals": [
+            goal("requests per second (cached)", cached["all"]["requests_per_s"], ">=", 1000),
+            goal("p95_ms (cached)", cached["all"]["p95_ms"], "<=", 100),
+            goal("failed requests (cached)", failures, "<=", 0),
+            goal("approved alert visible after, s (worst)", worst_visible, "<=", 5),
+        ],
+    }

@@ -1,0 +1,131 @@
+"""The public pages that everyone sees alike (the live alerts, an alert's page, the feed) are
+served from the cache, per language, and leave it the moment an alert is issued, updated or
+cancelled or a child published or withdrawn; each visitor still gets a CSRF token of their
+own; a signed-in user, a made-up query string and the setting at 0 go past the cache."""
+
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from seec.alerts import services as alert_services
+from seec.alerts.models import AlertText
+from seec.alerts.tests.conftest import AREA, all_met
+from seec.core.audit import Origin
+from seec.portal.tests.test_published_children import missing_case, publish  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["portal:home", "alerts:feed"]
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    settings.SEEC_PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+def page(path: str, client=None, **headers) -> str:
+    response = (client or Client()).get(path, **headers)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def pages_of(alert) -> list[str]:
+    return [reverse(name) for name in PAGES] + [reverse("portal:alert", args=[alert.reference])]
+
+
+NEW_HEADLINES = {"en": "Seen near the port of Piraeus", "el": "Θεάθηκε κοντά στο λιμάνι"}
+
+
+def test_a_page_is_served_from_the_cache_until_the_alert_changes(live_alert, police):
+    for path in pages_of(live_alert):
+        assert live_alert.reference in page(path)
+    # Behind the services' back (no signal): the cached pages do not see it.
+    AlertText.objects.filter(alert=live_alert).update(headline="Changed behind the cache's back")
+    for path in pages_of(live_alert):
+        assert "Changed behind" not in page(path), path
+    # Updated through the service: every page shows it at once.
+    languages = set(live_alert.texts.values_list("language", flat=True))
+    assert languages <= set(NEW_HEADLINES)
+    alert_services.update_alert(
+        live_alert,
+        origin=Origin(police),
+        texts={language: {"headline": NEW_HEADLINES[language]} for language in languages},
+        reason="New sighting",
+    )
+    for path in pages_of(live_alert):
+        shown = page(path)
+        assert "Changed behind" not in shown, path
+        assert any(headline in shown for headline in NEW_HEADLINES.values()), path
+
+
+def test_an_alert_issued_or_cancelled_shows_at_once(live_alert, case, manager, police):
+    home, feed = reverse("portal:home"), reverse("alerts:feed")
+    assert live_alert.reference in page(home)
+    alert_services.cancel_alert(live_alert, origin=Origin(police), reason="Found safe")
+    assert live_alert.reference not in page(home)
+    assert Client().get(reverse("portal:alert", args=[live_alert.reference])).status_code == 410
+    requested = alert_services.request_alert(
+        case, origin=Origin(manager), answers=all_met(), **AREA
+    )
+    page(feed)
+    issued = alert_services.approve_alert(requested, origin=Origin(police))
+    assert issued.reference in page(home)
+    assert issued.reference in page(feed)
+
+
+def test_a_child_published_or_withdrawn_shows_at_once(region, missing_case):  # noqa: F811
+    from seec.core.audit import Origin as By
+    from seec.core.models import RoleCode
+    from seec.portal import services
+
+    home = reverse("portal:home")
+    page(home)
+    manager = region.users[RoleCode.CASE_MANAGER]
+    publication = publish(missing_case, manager)
+    assert reverse("portal:missing", args=[publication.slug]) in page(home)
+    services.withdraw_publication(publication, origin=By(manager), reason="Found")
+    assert reverse("portal:missing", args=[publication.slug]) not in page(home)
+
+
+def test_each_language_is_kept_apart(live_alert):
+    home = reverse("portal:home")
+    english = page(home, HTTP_ACCEPT_LANGUAGE="en")
+    greek = page(home, HTTP_ACCEPT_LANGUAGE="el")
+    assert '<html lang="en"' in english and '<html lang="el"' in greek
+    assert '<html lang="en"' in page(home, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own(live_alert):
+    home = reverse("portal:home")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page(home, first)
+    cached = second.get(home)
+    token = cached.content.decode().split('name="csrfmiddlewaretoken" value="', 1)[1][:64]
+    assert "\x00" not in token and len(token) == 64
+    assert "csrftoken" in cached.cookies
+    switched = second.post(
+        reverse("set_language"),
+        {"language": "el", "next": home, "csrfmiddlewaretoken": token},
+    )
+    assert switched.status_code == 302
+    assert '<html lang="el"' in page(home, second)
+
+
+def test_made_up_queries_and_signed_in_users_go_past_the_cache(live_alert, client, manager):
+    home = reverse("portal:home")
+    page(home)
+    AlertText.objects.filter(alert=live_alert).update(headline="Not yet in the cache")
+    assert "Not yet in the cache" not in page(home)
+    assert "Not yet in the cache" in page(f"{home}?utm_source=spam")
+    client.force_login(manager)
+    assert "Not yet in the cache" in page(home, client)
+
+
+def test_the_cache_can_be_turned_off(live_alert, settings):
+    settings.SEEC_PUBLIC_PAGE_CACHE_SECONDS = 0
+    home = reverse("portal:home")
+    page(home)
+    AlertText.objects.filter(alert=live_alert).update(headline="Seen at once")
+    assert "Seen at once" in page(home)
