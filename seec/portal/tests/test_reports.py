@@ -98,7 +98,8 @@ def test_a_wrong_secret_adds_nothing(client, live_alert):
         {"reference": reference, "secret": "guessed", "text": "Hello"},
     )
     assert response.status_code == 400
-    assert "Secret code: This reference and secret do not match a report." in response.content.decode()
+    answer = response.content.decode()
+    assert "Secret code: This reference and secret do not match a report." in answer
     assert not ReportAddition.objects.exists()
 
 
