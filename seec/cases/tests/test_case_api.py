@@ -141,3 +141,26 @@ def test_search_is_rate_limited(api_as):
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("language", "blank", "not_a_choice"),
+    [
+        # Languages the REST framework ships no translation for: the platform's catalogues do.
+        ("sr-latn", "Ovo polje ne sme biti prazno.", "„unknown“ nije ispravan izbor."),
+        ("sq", "Kjo fushë nuk mund të lihet bosh.", "„unknown“ nuk është zgjedhje e vlefshme."),
+    ],
+)
+def test_the_api_refuses_bad_input_in_the_users_language(api_as, language, blank, not_a_choice):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    response = operator.post(
+        "/api/cases/",
+        new_case_body(given_names="", category="unknown"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors["given_names"] == [blank]
+    assert errors["category"] == [not_a_choice]
+    assert not Case.objects.exists()
