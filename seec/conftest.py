@@ -3,10 +3,20 @@
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from seec.core.models import OrganisationKind, RoleCode
 from seec.core.tests.factories import make_organisation, make_user
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in the thread (the test client's requests run in
+    # it): one test's Albanian API call must not make the next test's messages Albanian.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
