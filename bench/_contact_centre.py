@@ -2,22 +2,15 @@
 own, on the benchmark's database and the Redis channel layer, and signed-in operators."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
 
 import httpx
-from harness import ROOT, say
+from harness import ROOT, free_port, say
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -12,44 +12,21 @@ Goal (issue 4): p95 ≤ 200 ms.
 
 from unittest import mock
 
-from harness import goal, latency_summary, say, seed_region, size, stopwatch
+from harness import goal, greek_alert_request, latency_summary, say, seed_region, size, stopwatch
 
 ALERTS = size("BENCH_ALERTS", 100, smoke=3)
 
 
 def run(engine: str) -> dict:
     from django.test import Client
-    from django.utils import timezone
 
     from seec.alerts import services
-    from seec.alerts.criteria import PRESETS
-    from seec.cases import services as case_services
-    from seec.core.audit import Origin
     from seec.core.models import User
 
     seed_region("alerts")
-    operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
-    answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
 
     def requested(n):
-        case = case_services.open_case(
-            origin=Origin(operator),
-            fields={
-                "given_names": "Μαρία",
-                "family_name": f"Παπαδοπούλου {n}",
-                "category": "criminal_abduction",
-                "last_seen_at": timezone.now(),
-                "last_seen_place": "Athens",
-            },
-        )
-        return services.request_alert(
-            case,
-            origin=Origin(manager),
-            answers=answers,
-            area_description="Attica",
-            polygon=[(38.2, 23.4), (38.2, 24.1), (37.7, 24.1)],
-            exercise=True,
-        )
+        return greek_alert_request(n, "Μαρία", "Athens")
 
     def approval(alert) -> dict:
         """What the approval form posts: the duration and each language's texts as shown."""

@@ -204,3 +204,44 @@ def seed_region(*apps: str) -> None:
     call_command("seed_demo", "--region-only", verbosity=0)
     for app in apps:
         import_module(f"seec.{app}.demo").seed(io.StringIO())
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a server a benchmark starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def greek_alert_request(n: int, given_names: str, place: str):
+    """An exercise alert on a new Greek case (the n-th), requested by the Greek hotline's
+    manager and waiting for the police's approval (the demo region must be seeded)."""
+    from django.utils import timezone
+
+    from seec.alerts import services
+    from seec.alerts.criteria import PRESETS
+    from seec.cases import services as case_services
+    from seec.core.audit import Origin
+    from seec.core.models import User
+
+    operator, manager = (User.objects.get(username=u) for u in ("operator.gr", "manager.gr"))
+    case = case_services.open_case(
+        origin=Origin(operator),
+        fields={
+            "given_names": given_names,
+            "family_name": f"Παπαδοπούλου {n}",
+            "category": "criminal_abduction",
+            "last_seen_at": timezone.now(),
+            "last_seen_place": place,
+        },
+    )
+    return services.request_alert(
+        case,
+        origin=Origin(manager),
+        answers={c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]},
+        area_description="Attica",
+        polygon=[(38.2, 23.4), (38.2, 24.1), (37.7, 24.1)],
+        exercise=True,
+    )

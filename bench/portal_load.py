@@ -30,7 +30,18 @@ import sys
 import time
 from pathlib import Path
 
-from harness import ROOT, SMOKE, VAR, goal, latency_summary, say, seed_region, size
+from harness import (
+    ROOT,
+    SMOKE,
+    VAR,
+    free_port,
+    goal,
+    greek_alert_request,
+    latency_summary,
+    say,
+    seed_region,
+    size,
+)
 
 USERS = size("BENCH_PORTAL_USERS", 50, smoke=4)
 SECONDS = size("BENCH_PORTAL_SECONDS", 60, smoke=4)
@@ -39,12 +50,6 @@ LIVE_ALERTS = size("BENCH_PORTAL_ALERTS", 10, smoke=2)
 WORKERS = 4  # as documented
 SECRET = "p0rtal-Load-benchmark-key-9Jx2Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8T"  # noqa: S105
 FILE_KEY = "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE="
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # The shared cache: a Redis of this run's own, set before Django reads its settings (run.py
@@ -145,39 +150,7 @@ def locust(port: int, env: dict, prefix: Path) -> subprocess.Popen:
 
 def make_requests(count: int) -> list:
     """Alerts requested by the Greek hotline, waiting for the police's approval."""
-    from django.utils import timezone
-
-    from seec.alerts import services
-    from seec.alerts.criteria import PRESETS
-    from seec.cases import services as case_services
-    from seec.core.audit import Origin
-    from seec.core.models import User
-
-    operator, manager = (User.objects.get(username=n) for n in ("operator.gr", "manager.gr"))
-    answers = {c.code: {"met": True, "evidence": "bench"} for c in PRESETS["eu"]}
-    requested = []
-    for n in range(count):
-        case = case_services.open_case(
-            origin=Origin(operator),
-            fields={
-                "given_names": "Ελένη",
-                "family_name": f"Παπαδοπούλου {n}",
-                "category": "criminal_abduction",
-                "last_seen_at": timezone.now(),
-                "last_seen_place": "Πειραιάς",
-            },
-        )
-        requested.append(
-            services.request_alert(
-                case,
-                origin=Origin(manager),
-                answers=answers,
-                area_description="Attica",
-                polygon=[(38.2, 23.4), (38.2, 24.1), (37.7, 24.1)],
-                exercise=True,
-            )
-        )
-    return requested
+    return [greek_alert_request(n, "Ελένη", "Πειραιάς") for n in range(count)]
 
 
 def approve(alerts: list) -> list:

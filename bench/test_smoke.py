@@ -5,7 +5,6 @@ the data size, the commit and the machine."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+from harness import free_port  # noqa: E402
 from run import BENCHMARKS  # noqa: E402
 
 
@@ -21,12 +21,6 @@ from run import BENCHMARKS  # noqa: E402
 def bench_var(tmp_path_factory):
     # Shared by every benchmark of the run: the migrated template database is made once.
     return tmp_path_factory.mktemp("bench-var")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")

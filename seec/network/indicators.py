@@ -174,13 +174,18 @@ def register_platform_indicators() -> None:
         cases = Case.objects.filter(
             organisation=organisation, opened_at__gte=start, opened_at__lt=end
         )
-        total = cases.count()
-        in_time = cases.filter(
-            police_notified_at__isnull=False,
-            police_notified_at__lte=F("opened_at") + POLICE_IN_TIME,
-        ).count()
-        never = cases.filter(police_notified_at__isnull=True).count()
-        return share(in_time, total, not_notified=never)
+        counts = cases.aggregate(
+            total=Count("pk"),
+            in_time=Count(
+                "pk",
+                filter=Q(
+                    police_notified_at__isnull=False,
+                    police_notified_at__lte=F("opened_at") + POLICE_IN_TIME,
+                ),
+            ),
+            never=Count("pk", filter=Q(police_notified_at__isnull=True)),
+        )
+        return share(counts["in_time"], counts["total"], not_notified=counts["never"])
 
     @register(
         "cases.follow_up_in_time",
@@ -200,8 +205,11 @@ def register_platform_indicators() -> None:
             due_at__gte=start,
             due_at__lt=end,
         )
-        total = tasks.count()
-        done = tasks.filter(done_at__isnull=False, done_at__lte=F("due_at")).count()
+        counts = tasks.aggregate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(done_at__isnull=False, done_at__lte=F("due_at"))),
+        )
+        total, done = counts["total"], counts["done"]
         return share(done, total, late_or_open=total - done)
 
     @register(
