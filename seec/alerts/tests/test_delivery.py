@@ -147,7 +147,7 @@ def test_a_worker_killed_mid_fan_out_loses_and_repeats_nobody(tmp_path):
         killed_at = time.monotonic()
         halfway = fakes.ledger.summary()["delivered"]
         assert 0 < halfway < 20000, "the worker must die mid-way for this test to mean anything"
-        held = held_batches(database, worker_holder(database, successor))
+        held = held_batches(database)
         assert held, "the dead worker held batches"
         while not batches_done(database, held) and time.monotonic() - killed_at < 60:
             time.sleep(0.1)
@@ -171,30 +171,31 @@ def test_a_worker_killed_mid_fan_out_loses_and_repeats_nobody(tmp_path):
     assert summary["replayed_requests"] <= len(held)
 
 
-def worker_holder(database, live) -> str:
-    """The lease holder of the live worker (the one whose leases are still renewed)."""
+def leased(database) -> dict[int, tuple[str, str]]:
+    """The unfinished leased batches: id -> (lease holder, leased until)."""
     import sqlite3
 
+    with sqlite3.connect(database, timeout=20) as db:
+        rows = db.execute(
+            "SELECT id, lease_holder, leased_until FROM alerts_deliverybatch "
+            "WHERE done_at IS NULL AND lease_holder != '' AND leased_until IS NOT NULL"
+        ).fetchall()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def held_batches(database) -> list[int]:
+    """The unfinished batches the killed worker held: read at once after the kill (before
+    their leases run out and the reaper frees them), then told from the live worker's by
+    their leases not being renewed over two heartbeats."""
+    at_kill = leased(database)
     time.sleep(delivery.HEARTBEAT.total_seconds() * 2)
-    with sqlite3.connect(database, timeout=20) as db:
-        rows = db.execute(
-            "SELECT lease_holder, MAX(leased_until) FROM alerts_deliverybatch "
-            "WHERE done_at IS NULL AND lease_holder != '' GROUP BY lease_holder"
-        ).fetchall()
-    return max(rows, key=lambda row: row[1])[0] if len(rows) > 1 else ""
-
-
-def held_batches(database, live_holder: str) -> list[int]:
-    """The unfinished batches the killed worker held."""
-    import sqlite3
-
-    with sqlite3.connect(database, timeout=20) as db:
-        rows = db.execute(
-            "SELECT id FROM alerts_deliverybatch WHERE done_at IS NULL AND lease_holder != ''"
-            " AND lease_holder != ? AND leased_until IS NOT NULL",
-            [live_holder],
-        ).fetchall()
-    return [row[0] for row in rows]
+    later = leased(database)
+    # The dead worker's leases can only have stayed as they were (or been freed); any lease
+    # renewed or newly taken is the live one's.
+    live = {
+        holder for batch, (holder, until) in later.items() if at_kill.get(batch) != (holder, until)
+    }
+    return [batch for batch, (holder, _) in at_kill.items() if holder not in live]
 
 
 def batches_done(database, ids: list[int]) -> bool:
