@@ -242,10 +242,10 @@ def evaluation_pdf(plan: m.ActionPlan) -> bytes:
 def certificates_pdf(activity: m.Activity, participants) -> bytes:
     """One page per participant who holds a certificate number."""
     sheet = styles()
-    big = ParagraphStyle("Name", parent=sheet["Title"], fontSize=26, leading=32, spaceBefore=8)
     centred = ParagraphStyle(
         "Centred", parent=sheet["Normal"], alignment=1, fontSize=12, leading=16
     )
+    statement = ParagraphStyle("Statement", parent=centred, leading=36)
     story = []
     kind = activity.get_kind_display()
 
@@ -265,14 +265,27 @@ def certificates_pdf(activity: m.Activity, participants) -> bytes:
         story += [
             Spacer(1, 18 * mm),
             Paragraph(text(_("Certificate of completion")), sheet["Title"]),
-            Paragraph(text(_("This is to certify that")), centred),
-            Paragraph(text(participant.name), big),
-            Paragraph(text(participant.organisation_name), centred),
-            Spacer(1, 6 * mm),
+            # One sentence for the translators, the name and the title set large within it.
             Paragraph(
-                text(_("has taken part in and completed (%(kind)s):") % {"kind": kind}), centred
+                text(
+                    _(
+                        "This is to certify that %(name)s of %(organisation)s has taken part in "
+                        "and completed (%(kind)s): %(title)s"
+                    )
+                    if participant.organisation_name
+                    else _(
+                        "This is to certify that %(name)s has taken part in and completed "
+                        "(%(kind)s): %(title)s"
+                    )
+                )
+                % {
+                    "name": f'<br/><font size="26">{text(participant.name)}</font><br/>',
+                    "organisation": text(participant.organisation_name),
+                    "kind": text(kind),
+                    "title": f"<br/><b>{text(activity.title)}</b>",
+                },
+                statement,
             ),
-            Paragraph(f"<b>{text(activity.title)}</b>", centred),
             Paragraph(text(", ".join(p for p in (activity.place, period) if p)), centred),
             Spacer(1, 14 * mm),
             Paragraph(

@@ -44,7 +44,7 @@ def run(path, *extra):
 
 def test_imports_valid_rows_with_history_and_audit(region, tmp_path):
     out, _err = run(write(tmp_path, GOOD))
-    assert "2 cases imported" in out
+    assert "Cases imported: 2;" in out
     first = Case.objects.get(external_reference="OLD-1")
     assert first.number == "GR-2023-000001"
     assert first.status == Status.FOUND and first.outcome == "found_safe"
@@ -62,7 +62,7 @@ def test_importing_again_changes_nothing(region, tmp_path):
     path = write(tmp_path, GOOD)
     run(path)
     out, _err = run(path)
-    assert "0 cases imported, 2 already present" in out
+    assert "Cases imported: 0; already present: 2;" in out
     assert Case.objects.count() == 2
 
 
@@ -74,7 +74,7 @@ def test_file_with_errors_imports_nothing_and_names_line_and_field(region, tmp_p
         "OLD-5,Άννα,,female,2012-01-01,runaway,2023-05-01T18:00,Athens,2023-04-01T00:00,"
         "by_police,found_safe",
     ]
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="Nothing was imported"):
         run(write(tmp_path, bad))
     assert not Case.objects.exists()
     err = StringIO()
@@ -96,7 +96,7 @@ def test_file_with_errors_imports_nothing_and_names_line_and_field(region, tmp_p
 def test_skip_errors_imports_the_valid_rows(region, tmp_path):
     bad = [*GOOD, "OLD-3,Μαρία,,female,2999-01-01,runaway,2023-05-01T18:00,Athens,,,"]
     out, err = run(write(tmp_path, bad), "--skip-errors")
-    assert "2 cases imported" in out and "1 rows with errors skipped" in out
+    assert "Cases imported: 2;" in out and "rows with errors skipped: 1;" in out
     assert "line 4, date_of_birth" in err
 
 
@@ -129,7 +129,7 @@ def test_xlsx_is_read_like_csv(region, tmp_path):
     path = tmp_path / "cases.xlsx"
     workbook.save(path)
     out, _err = run(path)
-    assert "2 cases imported" in out
+    assert "Cases imported: 2;" in out
 
 
 def test_only_a_case_manager_imports(region, tmp_path):

@@ -54,16 +54,17 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         if report.errors and not skip_errors:
             raise CommandError(
+                # Counts as "label: number", so that no plural form depends on two numbers.
                 _(
-                    "%(count)d problems in %(rows)d rows: nothing was imported. Correct the file, "
-                    "or import the valid rows with --skip-errors."
+                    "Nothing was imported. Problems: %(count)d; rows read: %(rows)d. Correct the "
+                    "file, or import the valid rows with --skip-errors."
                 )
                 % {"count": len(report.errors), "rows": report.rows}
             )
         self.stdout.write(
             _(
-                "%(imported)d cases imported, %(present)d already present, %(skipped)d rows with "
-                "errors skipped (of %(rows)d)."
+                "Cases imported: %(imported)d; already present: %(present)d; rows with errors "
+                "skipped: %(skipped)d; rows read: %(rows)d."
             )
             % {
                 "imported": report.imported,
