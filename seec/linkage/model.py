@@ -137,7 +137,13 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
         for same_form, (a, b) in zip(crossed, sides, strict=True)
     ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
+    both_swapped = f"({near[0]} AND {near[1]})"
+    null = f"{column}_l IS NULL OR {column}_r IS NULL"
     if column == "given_forms":
+        # A swap of two names needs support from another field (the birth year): two
+        # common names of a community, each near the other record's other name, are often
+        # two children (Flamur Ndreu Berisha 2013 and Ndreu Shehu Flamur 2010).
+        supported = "abs(birth_year_l - birth_year_r) <= 1"
         swapped = " OR ".join(
             [
                 shares("given_forms_l", "other_forms_r"),
@@ -146,18 +152,22 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 # by its phonetic key: the scripts write one nickname differently.
                 shares("given_keys_l", "nickname_keys_r"),
                 shares("nickname_keys_l", "given_keys_r"),
-                f"({near[0]} AND {near[1]})",
-                f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
+                f"({both_swapped} AND {supported})",
+                f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}) AND {supported})",
             ]
         )
     else:
-        # Two swapped names count in both comparisons (as both agreeing names would).
-        swapped = " OR ".join([*crossed, f"({near[0]} AND {near[1]})"])
+        # Two swapped names are one piece of evidence, counted once, by the given name's
+        # comparison (capped there: `capped_swap`); the family name's says nothing of them
+        # (its null level), unless the family names agree as well.
+        null = f"{null} OR ({both_swapped} AND NOT {shares(f'{column}_l', f'{column}_r')})"
+        # One name in the other field.
+        swapped = " OR ".join(crossed)
 
     return {
         "output_column_name": column.removesuffix("_forms") + "_name",
         "comparison_levels": [
-            {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
+            {"sql_condition": null, "is_null_level": True},
             # A common name says less than a rare one: the weight is adjusted by how often the
             # name occurs, against this level's own chance agreement. (Splink would otherwise
             # take the u of the level that compares the key itself, "sounds the same", which
@@ -622,6 +632,36 @@ def settle_match_share(linker: Linker, tables: list, pairs: int, rounds: int = 4
     return linker
 
 
+SWAP_LEVEL = "nickname or swapped"
+
+
+def capped_swap(parameters: dict) -> dict:
+    """The given name's nickname-or-swap level weighs at most what both names written alike
+    do (each name's "same" level, before its frequency adjustment): a swap is the two names'
+    evidence counted once, never more, however rare a swap is among the run's random pairs
+    (a u learnt from a handful of them made it +20 bits)."""
+    parameters = json.loads(json.dumps(parameters))
+    levels = {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
+        for comparison in parameters["comparisons"]
+        for level in comparison["comparison_levels"]
+    }
+    found = [
+        levels.get(key)
+        for key in (("given_name", "same"), ("family_name", "same"), ("given_name", SWAP_LEVEL))
+    ]
+    values = [
+        level.get(which) if level else None
+        for level in found
+        for which in ("m_probability", "u_probability")
+    ]
+    if not all(isinstance(v, float) and v > 0 for v in values):
+        return parameters
+    m_given, u_given, m_family, u_family, m_swap, u_swap = values
+    found[2]["m_probability"] = min(m_swap, u_swap * (m_given / u_given) * (m_family / u_family))
+    return parameters
+
+
 # The comparisons whose distribution among records of one child depends on the kind of run,
 # not on the child: records of one case registered twice are days and metres apart, records
 # of one child written by two countries' agencies months and hundreds of kilometres apart.
@@ -822,6 +862,7 @@ def link(
         elif learn == "u" and records >= MIN_FOR_U:
             marginal, conditional = learn_chance_agreement(linker)
             linker = Linker(tables, _conditional_frequencies(marginal, conditional))
+        linker = Linker(tables, capped_swap(linker.misc.save_model_to_json()))
         if learn == "u" and records >= MIN_FOR_RUN_SHARE:
             linker = learn_from_run(
                 linker, tables, pairs_possible([len(rows) for rows in datasets])
