@@ -21,10 +21,12 @@ larger than one machine: the same comparisons, written in Spark's SQL where the 
 
 import json
 import logging
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
@@ -135,7 +137,13 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
         for same_form, (a, b) in zip(crossed, sides, strict=True)
     ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
+    both_swapped = f"({near[0]} AND {near[1]})"
+    null = f"{column}_l IS NULL OR {column}_r IS NULL"
     if column == "given_forms":
+        # A swap of two names needs support from another field (the birth year): two
+        # common names of a community, each near the other record's other name, are often
+        # two children (Flamur Ndreu Berisha 2013 and Ndreu Shehu Flamur 2010).
+        supported = "abs(birth_year_l - birth_year_r) <= 1"
         swapped = " OR ".join(
             [
                 shares("given_forms_l", "other_forms_r"),
@@ -144,18 +152,22 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 # by its phonetic key: the scripts write one nickname differently.
                 shares("given_keys_l", "nickname_keys_r"),
                 shares("nickname_keys_l", "given_keys_r"),
-                f"({near[0]} AND {near[1]})",
-                f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}))",
+                f"({both_swapped} AND {supported})",
+                f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}) AND {supported})",
             ]
         )
     else:
-        # Two swapped names count in both comparisons (as both agreeing names would).
-        swapped = " OR ".join([*crossed, f"({near[0]} AND {near[1]})"])
+        # Two swapped names are one piece of evidence, counted once, by the given name's
+        # comparison (capped there: `capped_swap`); the family name's says nothing of them
+        # (its null level), unless the family names agree as well.
+        null = f"{null} OR ({both_swapped} AND NOT {shares(f'{column}_l', f'{column}_r')})"
+        # One name in the other field.
+        swapped = " OR ".join(crossed)
 
     return {
         "output_column_name": column.removesuffix("_forms") + "_name",
         "comparison_levels": [
-            {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
+            {"sql_condition": null, "is_null_level": True},
             # A common name says less than a rare one: the weight is adjusted by how often the
             # name occurs, against this level's own chance agreement. (Splink would otherwise
             # take the u of the level that compares the key itself, "sounds the same", which
@@ -620,6 +632,126 @@ def settle_match_share(linker: Linker, tables: list, pairs: int, rounds: int = 4
     return linker
 
 
+SWAP_LEVEL = "nickname or swapped"
+
+
+def capped_swap(parameters: dict) -> dict:
+    """The given name's nickname-or-swap level weighs at most what both names written alike
+    do (each name's "same" level, before its frequency adjustment): a swap is the two names'
+    evidence counted once, never more, however rare a swap is among the run's random pairs
+    (a u learnt from a handful of them made it +20 bits)."""
+    parameters = json.loads(json.dumps(parameters))
+    levels = {
+        (comparison["output_column_name"], level.get("label_for_charts")): level
+        for comparison in parameters["comparisons"]
+        for level in comparison["comparison_levels"]
+    }
+    found = [
+        levels.get(key)
+        for key in (("given_name", "same"), ("family_name", "same"), ("given_name", SWAP_LEVEL))
+    ]
+    values = [
+        level.get(which) if level else None
+        for level in found
+        for which in ("m_probability", "u_probability")
+    ]
+    if not all(isinstance(v, float) and v > 0 for v in values):
+        return parameters
+    m_given, u_given, m_family, u_family, m_swap, u_swap = values
+    found[2]["m_probability"] = min(m_swap, u_swap * (m_given / u_given) * (m_family / u_family))
+    return parameters
+
+
+# The comparisons whose distribution among records of one child depends on the kind of run,
+# not on the child: records of one case registered twice are days and metres apart, records
+# of one child written by two countries' agencies months and hundreds of kilometres apart.
+# Their m is learnt by each run (`learn_from_run`), not carried over from the reference.
+LEARNT_PER_RUN = ("event_date", "latitude_longitude")
+# A pair's weight without those comparisons is binned this finely (bits) for the EM below.
+_WEIGHT_BIN = 0.25
+RUN_EM_ROUNDS = 40
+
+
+def _gammas(comparison: dict) -> list[tuple[int, dict]]:
+    """A comparison's levels with the value Splink gives them in gamma_ columns: the null
+    level -1, the others counting down from the first to the last (ELSE) at 0."""
+    levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    return [(len(levels) - 1 - i, level) for i, level in enumerate(levels)]
+
+
+def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
+    """The share of matches among this run's pairs, and m of the comparisons LEARNT_PER_RUN,
+    by expectation–maximisation over every blocked pair of the run, every other m and every
+    u held as they are.
+
+    The reference's share of matches was learnt on one dedupe of the generator's records;
+    the share in a run depends on the run (a cross-border link of two lists holds a match
+    for most records of the smaller, a country's own cases hardly any), and every
+    probability moves with it. The time between two records and the distance between their
+    places are what they are for that kind of run: the reference's m, learnt where records
+    of one child are weeks apart, would mark a cross-border pair a year apart down by
+    several bits. EM over the blocked pairs (nearly every match is among them) learns both
+    from the run's own records: the pairs are summarised in SQL as a histogram (the levels
+    of those comparisons and the rest of the weight, binned), so the EM costs the same for
+    a thousand records or a million."""
+    parameters = linker.misc.save_model_to_json()
+    by_name = {c["output_column_name"]: c for c in parameters["comparisons"]}
+    learnt = [name for name in LEARNT_PER_RUN if name in by_name]
+    predictions = linker.inference.predict()
+    try:
+        present = {column.unquote().name for column in predictions.columns}
+        learnt = [name for name in learnt if f"gamma_{name}" in present and f"mw_{name}" in present]
+        rest = " - ".join(["match_weight", *(f"coalesce(mw_{name}, 0)" for name in learnt)])
+        gammas = ", ".join(f"gamma_{name}" for name in learnt)
+        histogram = linker.misc.query_sql(
+            # Column names are this module's, the table's Splink's own: no user input.
+            f"SELECT {gammas}{', ' if learnt else ''}"  # noqa: S608
+            f"round(({rest}) / {_WEIGHT_BIN}) * {_WEIGHT_BIN} AS weight, count(*) AS pairs "
+            f"FROM {predictions.physical_name} GROUP BY ALL",
+            output_type="pandas",
+        )
+    finally:
+        predictions.drop_table_from_database_and_remove_from_cache()
+    if histogram.empty:
+        return linker
+    prior = float(parameters["probability_two_random_records_match"])
+    counts = histogram["pairs"].to_numpy(dtype=float)
+    rest = histogram["weight"].to_numpy(dtype=float) - math.log2(prior / (1 - prior))
+    levels, m, u = {}, {}, {}
+    for name in learnt:
+        gammas = _gammas(by_name[name])
+        size = len(gammas)
+        levels[name] = histogram[f"gamma_{name}"].to_numpy(dtype=int)
+        m[name], u[name] = np.zeros(size), np.zeros(size)
+        for gamma, level in gammas:
+            m[name][gamma] = max(float(level.get("m_probability") or 0.0), M_FLOOR)
+            u[name][gamma] = max(float(level.get("u_probability") or 0.0), 1e-9)
+    share = prior
+    for _ in range(RUN_EM_ROUNDS):
+        logit = rest + math.log2(share / (1 - share))
+        for name in learnt:
+            known = levels[name] >= 0
+            logit[known] += np.log2(m[name] / u[name])[levels[name][known]]
+        expected = counts / (1 + np.exp2(-np.clip(logit, -60, 60)))
+        before = share
+        share = min(max(float(expected.sum()) / pairs, 1 / pairs), 0.5)
+        for name in learnt:
+            known = levels[name] >= 0
+            found = np.bincount(
+                levels[name][known], weights=expected[known], minlength=len(m[name])
+            )
+            if found.sum() > 0:
+                shares = found / found.sum()
+                m[name] = np.maximum(shares, M_FLOOR) / np.maximum(shares, M_FLOOR).sum()
+        if abs(share - before) <= 1e-3 * before:
+            break
+    parameters["probability_two_random_records_match"] = share
+    for name in learnt:
+        for gamma, level in _gammas(by_name[name]):
+            level["m_probability"] = float(m[name][gamma])
+    return Linker(tables, parameters)
+
+
 def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
     """The reference model: m learnt from labelled records (the region's synthetic children,
     each written several ways; `cluster` names the child), u as a run learns it
@@ -730,6 +862,11 @@ def link(
         elif learn == "u" and records >= MIN_FOR_U:
             marginal, conditional = learn_chance_agreement(linker)
             linker = Linker(tables, _conditional_frequencies(marginal, conditional))
+        linker = Linker(tables, capped_swap(linker.misc.save_model_to_json()))
+        if learn == "u" and records >= MIN_FOR_RUN_SHARE:
+            linker = learn_from_run(
+                linker, tables, pairs_possible([len(rows) for rows in datasets])
+            )
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         # What a run reads of each pair: ids, probability, levels and weights; not the
@@ -778,6 +915,9 @@ def _field_weight(row: dict, name: str) -> float:
 
 # Below this many records random pairs say little about chance agreement: keep the reference u.
 MIN_FOR_U = 2000
+# Below this many records the run's share of matches and its time and distance between
+# records of one child are too few to learn: the reference's stand.
+MIN_FOR_RUN_SHARE = 500
 
 FIELDS_IN_MODEL = (
     "given_name",

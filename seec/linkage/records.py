@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from seec.cases import names
+from seec.transliteration import diminutives
 
 MAX_FORMS = 6
 
@@ -42,6 +44,30 @@ class PersonRecord:
 
 def _forms(name: str) -> list[str]:
     return sorted(names.latin_forms(name))[:MAX_FORMS] if name else []
+
+
+def _token_forms(forms: list[str]) -> list[str]:
+    """A name's forms, and for a name of several (Petrović Jovanović, Papa Kyriakou, Ana
+    Maria, Besjana Orges with the father's name) each of its names alone and the whole run
+    together: agencies drop one of two family names or a second given name, add a father's
+    name, and write a compound name as one word or two, so names are compared token by
+    token. (The phonetic key stays the whole name's first token, for blocking.)"""
+    extra = []
+    for form in forms:
+        tokens = form.split()
+        if len(tokens) > 1:
+            extra.extend([*tokens, "".join(tokens)])
+    return forms + sorted({t for t in extra if len(t) > 1} - set(forms))
+
+
+@lru_cache(maxsize=65536)
+def _diminutives(name: str) -> tuple[str, ...]:
+    """The full names and pet forms a given name may stand for, by the region's diminutive
+    lists (seec.transliteration.diminutives), each of its names looked up alone."""
+    found: set[str] = set()
+    for token in name.replace("-", " ").split():
+        found |= diminutives.related(token)
+    return tuple(sorted(found))
 
 
 def _keys(forms: list[str]) -> list[str] | None:
@@ -106,10 +132,15 @@ def _document(number: str) -> str | None:
 
 
 def linkage_row(record: PersonRecord) -> dict:
-    given = _forms(record.given_name)
+    whole_given = _forms(record.given_name)
+    given = _token_forms(whole_given)
     nicknames = [form for other in record.other_names.split(",") for form in _forms(other)]
-    family = _forms(record.family_name)
-    given_keys, family_keys = _keys(given), _keys(family)
+    whole_family = _forms(record.family_name)
+    family = _token_forms(whole_family)
+    given_keys, family_keys = _keys(whole_given), _keys(whole_family)
+    # The region's diminutives of the given name count as its nicknames: Гошо is Георги.
+    listed = [form for name in _diminutives(record.given_name) for form in _forms(name)]
+    nickname_keys = sorted(set(_keys(nicknames) or ()) | set(_keys(listed) or ())) or None
     return {
         "unique_id": record.record_id,
         "given_forms": given or None,
@@ -118,7 +149,7 @@ def linkage_row(record: PersonRecord) -> dict:
         "given_key": given_keys[0] if given_keys else None,
         "given_keys": given_keys,
         # The listed nicknames' keys; a run adds those its records teach it (aliases.py).
-        "nickname_keys": _keys(nicknames),
+        "nickname_keys": nickname_keys,
         "family_key": family_keys[0] if family_keys else None,
         # Which alphabet the names were written in: a pair whose names agree only in their
         # skeletons is one name transcribed if the alphabets differ, often two names if not.

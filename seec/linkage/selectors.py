@@ -38,6 +38,22 @@ def review_queue(user):
     )
 
 
+def decision_calibration(user):
+    """How the probabilities shown in the review queue compare with what reviewers decided,
+    over the decided pairs the user may see (evaluation.Calibration): the share confirmed
+    per bin of probability, and the expected calibration error."""
+    from .evaluation import calibration
+
+    decided = (
+        policy.visible_to(user, CandidatePair)
+        .filter(status__in=[PairStatus.CONFIRMED, PairStatus.REJECTED])
+        .values_list("probability", "status")
+    )
+    return calibration(
+        (probability, status == PairStatus.CONFIRMED) for probability, status in decided.iterator()
+    )
+
+
 def partner_lists_for(user):
     """The partners' lists of the user's organisation, the newest first."""
     return policy.visible_to(user, PartnerList).select_related("uploaded_by", "country")

@@ -106,7 +106,11 @@ def run_detail(request, pk):
 @linkers_only
 def review(request):
     page = Paginator(selectors.review_queue(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "linkage/review.html", {"page": page})
+    return render(
+        request,
+        "linkage/review.html",
+        {"page": page, "calibration": selectors.decision_calibration(request.user)},
+    )
 
 
 @linkers_only

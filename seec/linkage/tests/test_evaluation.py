@@ -52,6 +52,7 @@ def test_decisions_score_the_model_and_the_command_prints_it(region):
     call_command("evaluate_linkage", stdout=out)
     assert "1 same child, 1 different" in out.getvalue()
     assert "precision 1.000" in out.getvalue()
+    assert "expected calibration error" in out.getvalue()
 
     # A run scored before the comparisons changed: its stored model is refused by name.
     older = model.reference_parameters("link_only")
@@ -60,3 +61,17 @@ def test_decisions_score_the_model_and_the_command_prints_it(region):
     run.save(update_fields=["model"])
     with pytest.raises(CommandError, match="cannot be scored by this version"):
         call_command("evaluate_linkage", run=run.pk, stdout=StringIO())
+
+
+def test_calibration_over_ten_bins_and_when_a_centre_has_drifted():
+    from seec.linkage.evaluation import DRIFT_MIN_DECISIONS, calibration
+
+    calibrated = calibration([(0.95, True)] * 19 + [(0.95, False)] + [(0.05, False)] * 20)
+    # Bin 0.9-1.0 exactly right; bin 0.0-0.1 predicts 1 match of 20 where there are none.
+    assert round(calibrated.expected_calibration_error, 3) == 0.025
+    assert calibrated.bins[9].pairs == 20 and calibrated.bins[9].share_confirmed == 0.95
+    assert not calibrated.drifted
+    # Pairs shown at 0.95 that reviewers reject half the time: the records have drifted.
+    drifted = calibration([(0.95, True), (0.95, False)] * DRIFT_MIN_DECISIONS)
+    assert round(drifted.expected_calibration_error, 2) == 0.45 and drifted.drifted
+    assert calibration([]).expected_calibration_error is None

@@ -137,18 +137,57 @@ def test_different_names_do_not_sound_alike():
 
 
 def test_a_nickname_learnt_from_other_records_links_the_short_name_to_the_full_one():
-    """Two records say that Иво is what Иван is called; a record of Ivo (Latin, no other
-    names) and one of Иван (no other names) are then compared as name and nickname."""
+    """Two records say that Бубе is what Иван is called (a family's own pet name, in no
+    list); a record of Bube (Latin, no other names) and one of Иван (no other names) are
+    then compared as name and nickname."""
     records = [
-        PersonRecord("t1", "RS", "Иван", "Марковић", other_names="Иво"),
-        PersonRecord("t2", "HR", "Ivan", "Horvat", other_names="Ivo"),
-        PersonRecord("a", "HR", "Ivo", "Kovač", date_of_birth=date(2012, 5, 1)),
+        PersonRecord("t1", "RS", "Иван", "Марковић", other_names="Бубе"),
+        PersonRecord("t2", "HR", "Ivan", "Horvat", other_names="Bube"),
+        PersonRecord("a", "HR", "Bube", "Kovač", date_of_birth=date(2012, 5, 1)),
         PersonRecord("b", "RS", "Иван", "Ковач", date_of_birth=date(2012, 5, 1)),
     ]
     result = model.link([linkage_rows(records)], threshold=0.0, learn="")
     assert _level(result, ("a", "b"), "given_name") == "nickname or swapped"
     # Said by one record only, it is not the region's usage yet.
     result = model.link([linkage_rows([records[0], *records[2:]])], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "given_name") != "nickname or swapped"
+
+
+def test_a_diminutive_of_the_regions_lists_counts_as_a_nickname():
+    """Гошо is Георги in Bulgarian (seec/transliteration/data/diminutives): no record needs
+    to teach it, and a Latin spelling of the pet name finds the Cyrillic full name."""
+    records = [
+        PersonRecord("a", "GR", "Gosho", "Ivanov", date_of_birth=date(2012, 5, 1)),
+        PersonRecord("b", "BG", "Георги", "Иванов", date_of_birth=date(2012, 5, 1)),
+    ]
+    result = model.link([linkage_rows(records)], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "given_name") == "nickname or swapped"
+
+
+def test_one_of_two_family_names_dropped_still_agrees():
+    records = [
+        PersonRecord("a", "RS", "Ana", "Петровић Јовановић", date_of_birth=date(2012, 5, 1)),
+        PersonRecord("b", "HR", "Ana", "Jovanović", date_of_birth=date(2012, 5, 1)),
+    ]
+    result = model.link([linkage_rows(records)], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "family_name") == "same"
+
+
+def test_a_swap_of_two_names_counts_once_and_needs_the_birth_year():
+    """Swapped names count in the given name's comparison only (the family name's says
+    nothing); with birth years three years apart they are no swap at all."""
+    swapped = [
+        PersonRecord("a", "AL", "Flamur", "Berisha", date_of_birth=date(2013, 5, 1)),
+        PersonRecord("b", "XK", "Berisha", "Flamur", date_of_birth=date(2013, 5, 1)),
+    ]
+    result = model.link([linkage_rows(swapped)], threshold=0.0, learn="")
+    assert _level(result, ("a", "b"), "given_name") == "nickname or swapped"
+    assert result.pairs[0]["contributions"]["family_name"] == 0
+    apart = [
+        swapped[0],
+        PersonRecord("b", "XK", "Berisha", "Flamur", date_of_birth=date(2010, 5, 1)),
+    ]
+    result = model.link([linkage_rows(apart)], threshold=0.0, learn="")
     assert _level(result, ("a", "b"), "given_name") != "nickname or swapped"
 
 

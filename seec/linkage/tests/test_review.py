@@ -145,3 +145,24 @@ def test_a_bad_run_request_names_the_field_and_starts_nothing(gr_manager, kind, 
         services.start_run(origin=Origin(gr_manager), kind=kind, countries=countries)
     assert field in error.value.message_dict
     assert not LinkageRun.objects.exists()
+
+
+def test_the_review_queue_shows_its_probabilities_against_the_decisions(
+    region, gr_manager, serbian_and_greek
+):
+    """A reviewer sees how the probabilities shown compare with what was decided: a pair
+    at 0.97 confirmed and one at 0.97 rejected are half confirmed, 0.47 off."""
+    serbian, greek = serbian_and_greek
+    other = case_services.open_case(
+        origin=Origin(region.users[RoleCode.HOTLINE_OPERATOR]),
+        fields=case_fields(given_names="Μαρίνα", family_name="Πέτροβιτς"),
+    )
+    same, different = pair_of(serbian, greek, by=gr_manager), pair_of(serbian, other, by=gr_manager)
+    services.decide(same, origin=Origin(gr_manager), status=PairStatus.CONFIRMED)
+    services.decide(different, origin=Origin(gr_manager), status=PairStatus.REJECTED, note="No")
+    browser = Client()
+    browser.force_login(gr_manager)
+    page = browser.get("/linkage/review/").content.decode()
+    assert "Probabilities against your decisions" in page
+    assert "Over 2 decided pairs" in page and "0.470" in page
+    assert "0.9–1.0" in page and "0.500" in page

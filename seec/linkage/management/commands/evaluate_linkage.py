@@ -51,3 +51,22 @@ class Command(BaseCommand):
                 f"{band.low:.2f}–{band.high:.2f}    {band.pairs:>7}"
                 f"{_share(band.mean_probability):>8}{_share(band.share_confirmed):>11}"
             )
+        calibration = result.calibration
+        self.stdout.write(
+            "Calibration against the decisions (ten bins): expected calibration error "
+            f"{_share(calibration.expected_calibration_error)}."
+        )
+        self.stdout.write(f"{'probability':<14}{'pairs':>7}{'mean':>8}{'confirmed':>11}")
+        for band in calibration.bins:
+            self.stdout.write(
+                f"{band.low:.1f}–{band.high:.1f}      {band.pairs:>7}"
+                f"{_share(band.mean_probability):>8}{_share(band.share_confirmed):>11}"
+            )
+        if calibration.drifted:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The model's probabilities differ from the reviewers' decisions by more "
+                    f"than {evaluation.DRIFT_ECE}: this centre's records have drifted from the "
+                    "model; a run learns from its own records, but review the bins above."
+                )
+            )
