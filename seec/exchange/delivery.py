@@ -56,13 +56,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 — jitter, no secret
 
 
-def claim(limit: int, *, skip_peers=()) -> tuple[str, list[OutboundMessage]]:
-    """Lease up to `limit` due messages to this worker (none for the peers in `skip_peers`)."""
+def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[OutboundMessage]]:
+    """Lease up to `limit` due messages to this worker (none for the peers in `skip_peers`;
+    only for those in `only_peers`, if given)."""
     now = timezone.now()
     free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
     due = OutboundMessage.objects.filter(free, state=OutboxState.PENDING, next_attempt_at__lte=now)
     if skip_peers:
         due = due.exclude(peer_id__in=skip_peers)
+    if only_peers:
+        due = due.filter(peer_id__in=only_peers)
     ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
         return "", []
@@ -456,16 +459,29 @@ class Worker:
 
     def dispatch(self) -> int:
         """Claim what fits and hand it to the threads; returns how many were claimed."""
-        # While a peer is down its messages are claimed a batch at a time and put off at
-        # once (each counting the attempt), so that an outage of 10,000 costs few rounds.
-        room = self.batch if self.down.now_waiting() else self.capacity - self.in_flight
-        if room <= 0:
-            return 0
-        token, messages = claim(room)
-        for message in messages:
-            self.hand_out(message, token)
-        self.in_flight += len(messages)
-        return len(messages)
+        waiting = self.down.now_waiting()
+        claimed = 0
+        if waiting:
+            # The messages for a peer that is down are claimed a batch at a time and put off
+            # at once, each counting the attempt, until the peer's next try: an outage of
+            # 10,000 messages costs a few queries a round, and no connection each.
+            token, messages = claim(self.batch, only_peers=waiting)
+            outcomes = []
+            for message in messages:
+                until = self.down.until(message.peer_id) or (timezone.now(), "")
+                outcomes.append(
+                    Outcome(message, token, OutboxState.PENDING, retry_at=until[0], error=until[1])
+                )
+            record(outcomes)
+            claimed += len(messages)
+        room = self.capacity - self.in_flight
+        if room > 0:
+            token, messages = claim(room, skip_peers=waiting)
+            for message in messages:
+                self.hand_out(message, token)
+            self.in_flight += len(messages)
+            claimed += len(messages)
+        return claimed
 
     def record(self, *, everything: bool = False) -> int:
         """Record the outcomes come back, a batch at a time; returns how many were written."""
@@ -579,6 +595,7 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
             except Exception:  # the loop must outlive a database blip; the outbox keeps the work
                 logger.exception("exchange delivery round failed")
                 claimed = 0
+                close_old_connections()  # a broken connection is replaced on the next query
                 stop.wait(idle)
             if claimed:
                 continue

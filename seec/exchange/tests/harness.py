@@ -112,8 +112,9 @@ class Node:
         TEMPLATE_DIR.mkdir(exist_ok=True)
         key = _migrations_hash()
         if self.postgres:
-            # The engineer's own database names: seec_exchange is the migrated template.
-            template = "seec_exchange"
+            # The migrated template is named by its migrations, so that checkouts of other
+            # versions (other worktrees, CI) never drop or half-migrate each other's.
+            template = f"seec_exchange_{key}"
             marker = TEMPLATE_DIR / f"{template}-{key}.ready"
             # Two PostgreSQL nodes started side by side (the benchmark's) make the template
             # once: the second waits for the first, and copying from a template is exclusive.
