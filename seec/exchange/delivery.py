@@ -341,22 +341,22 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
         recorded = [o for o in outcomes if (o.message.pk, o.token) in held]
         if not recorded:
             return
+        # What every row of the batch gets alike in one UPDATE, and only the receipt and its
+        # time row by row (a CASE over two columns: far cheaper to build than over seven).
+        OutboundMessage.objects.filter(pk__in=[o.message.pk for o in recorded]).update(
+            state=OutboxState.DELIVERED,
+            last_error="",
+            leased_until=None,
+            lease_token="",
+            attempts=F("attempts") + 1,
+        )
         rows = []
         for outcome in recorded:
             row = outcome.message
-            row.state = OutboxState.DELIVERED
             row.delivered_at = outcome.at
             row.receipt = outcome.receipt["receipt"]
-            row.last_error = ""
-            row.leased_until = None
-            row.lease_token = ""
-            row.attempts = F("attempts") + 1
             rows.append(row)
-        OutboundMessage.objects.bulk_update(
-            rows,
-            ["state", "delivered_at", "receipt", "last_error", "leased_until", "lease_token",
-             "attempts"],
-        )  # fmt: skip
+        OutboundMessage.objects.bulk_update(rows, ["delivered_at", "receipt"])
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,
