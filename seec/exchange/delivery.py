@@ -1,21 +1,31 @@
 """Delivering the outbox: each due message sealed for its peer, posted with a signed request,
 and marked delivered only with the peer's signed receipt in hand.
 
-A worker claims due messages under a lease (one UPDATE, safe for several workers on either
-engine); a worker killed half-way leaves its lease to run out, and the message is sent again
-under the same distribution id, which the receiver answers with the receipt it already gave.
-A network failure or a 5xx answer is retried with back-off; a refusal (4xx) is a dead letter
-with the receiver's reason, for an administrator to see and send again.
+The worker (`run_worker`) claims due messages under a lease (one UPDATE, safe for several
+workers on either engine) a few at a time and hands each to one of its sending threads,
+chosen by the message's conversation, so that a conversation's messages leave in order. Each
+sending thread keeps its HTTP connections to the peers open between messages. The outcomes
+come back to the worker's own thread, which records them a batch at a time (one transaction
+and one audit event for the receipts of a batch) and claims more as the threads free up; on
+PostgreSQL a message written to the outbox wakes the worker when its transaction commits
+(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds.
+
+A worker killed half-way leaves its lease to run out, and the message is sent again under
+the same distribution id, which the receiver answers with the receipt it already gave. A
+network failure or a 5xx answer is retried with back-off; a refusal (4xx) is a dead letter
+with the receiver's reason, for an administrator to see and send again. A peer that cannot
+be reached is tried by one message at a time; the others wait as long as it does.
 """
 
 import json
 import logging
+import queue
 import random
 import secrets
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import httpx
 from django.conf import settings
@@ -46,11 +56,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 — jitter, no secret
 
 
-def claim(limit: int) -> tuple[str, list[OutboundMessage]]:
-    """Lease up to `limit` due messages to this worker."""
+def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[OutboundMessage]]:
+    """Lease up to `limit` due messages to this worker (none for the peers in `skip_peers`;
+    only for those in `only_peers`, if given)."""
     now = timezone.now()
     free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
     due = OutboundMessage.objects.filter(free, state=OutboxState.PENDING, next_attempt_at__lte=now)
+    if skip_peers:
+        due = due.exclude(peer_id__in=skip_peers)
+    if only_peers:
+        due = due.filter(peer_id__in=only_peers)
     ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     if not ids:
         return "", []
@@ -83,6 +98,20 @@ def _recipient_key(message: OutboundMessage) -> PeerKey | None:
     )
 
 
+_imported_keys: dict[tuple, OKPKey] = {}
+
+
+def _imported(public_jwk: dict, kid: str) -> OKPKey:
+    """A peer's public key as the JOSE library's object, made once per key (not per message)."""
+    marker = (kid, json.dumps(public_jwk, sort_keys=True))
+    key = _imported_keys.get(marker)
+    if key is None:
+        if len(_imported_keys) > 1000:
+            _imported_keys.clear()
+        key = _imported_keys[marker] = OKPKey.import_key(public_jwk)
+    return key
+
+
 def _address(organisation) -> str:
     return _addresses.get(organisation.pk, lambda: nodes.address_of(organisation))
 
@@ -113,7 +142,7 @@ def seal_request(message: OutboundMessage) -> tuple[bytes, dict]:
         message.payload,
         signing_key=signing_key,
         signing_kid=signing.kid,
-        recipient_key=OKPKey.import_key(encryption.public_jwk),
+        recipient_key=_imported(encryption.public_jwk, encryption.kid),
         recipient_kid=encryption.kid,
     )
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
@@ -132,25 +161,12 @@ class DeliveryProblem(Exception):
         self.unreachable = unreachable
 
 
-class Round:
-    """One worker round's shared knowledge: the peers found unreachable in it, whose other
-    messages wait for the next attempt without each trying to connect (10,000 messages to a
-    node that is down cost one refused connection a round, not 10,000)."""
-
-    def __init__(self, token: str):
-        self.token = token
-        self.unreachable: dict[int, tuple[timedelta, str]] = {}
-        self.deferred: dict[int, list[int]] = {}
-        self.delivered: list = []
-        self.lock = threading.Lock()
-
-
 def _peer_signing_key(peer, kid: str):
     def look_up():
         key = PeerKey.objects.filter(
             peer=peer, kid=kid, use=KeyUse.SIGNING, revoked_at=None
         ).first()
-        return OKPKey.import_key(key.public_jwk) if key else None
+        return _imported(key.public_jwk, key.kid) if key else None
 
     return _receipt_keys.get((peer.pk, kid), look_up)
 
@@ -208,6 +224,76 @@ def post(message: OutboundMessage, client: httpx.Client) -> dict:
     raise DeliveryProblem(detail, retry=False, code=code)
 
 
+# --- The worker ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What became of one leased message, for the worker's thread to record."""
+
+    message: OutboundMessage
+    token: str
+    state: str
+    receipt: dict | None = None
+    at: datetime | None = None
+    error: str = ""
+    retry_at: datetime | None = None
+
+
+class Unreachable:
+    """The peers that could not be connected to, each until its next try: one message tries,
+    the others wait as long as it does (10,000 messages to a node that is down cost one
+    refused connection a try, not 10,000)."""
+
+    def __init__(self):
+        self._peers: dict[int, tuple[datetime, int, str]] = {}
+        self._lock = threading.Lock()
+
+    def until(self, peer_id: int) -> tuple[datetime, str] | None:
+        entry = self._peers.get(peer_id)
+        if entry is None or entry[0] <= timezone.now():
+            return None
+        return entry[0], entry[2]
+
+    def failed(self, peer_id: int, error: str) -> datetime:
+        with self._lock:
+            _until, failures, _error = self._peers.get(peer_id, (None, 0, ""))
+            until = timezone.now() + backoff(failures + 1)
+            self._peers[peer_id] = (until, failures + 1, error)
+            return until
+
+    def reached(self, peer_id: int) -> None:
+        if peer_id in self._peers:
+            with self._lock:
+                self._peers.pop(peer_id, None)
+
+    def now_waiting(self) -> list[int]:
+        now = timezone.now()
+        return [peer for peer, (until, _n, _e) in list(self._peers.items()) if until > now]
+
+
+def attempt(message: OutboundMessage, token: str, client: httpx.Client, down: Unreachable):
+    """Try to deliver one leased message; writes nothing (the worker records the outcome)."""
+    waiting = down.until(message.peer_id)
+    if waiting is not None:
+        return Outcome(message, token, OutboxState.PENDING, retry_at=waiting[0], error=waiting[1])
+    if message.expires_at <= timezone.now():
+        return Outcome(message, token, OutboxState.EXPIRED, error="Expired.")
+    try:
+        delivered = post(message, client)
+    except DeliveryProblem as problem:
+        error = str(problem)[:2000]
+        if not problem.retry:
+            return Outcome(message, token, OutboxState.DEAD, error=error)
+        if problem.unreachable:
+            retry_at = down.failed(message.peer_id, error)
+        else:
+            retry_at = timezone.now() + backoff(message.attempts + 1)
+        return Outcome(message, token, OutboxState.PENDING, retry_at=retry_at, error=error)
+    down.reached(message.peer_id)
+    return Outcome(message, token, OutboxState.DELIVERED, receipt=delivered, at=timezone.now())
+
+
 def _finish(message: OutboundMessage, token: str, **changes) -> bool:
     return bool(
         OutboundMessage.objects.filter(pk=message.pk, lease_token=token).update(
@@ -216,137 +302,234 @@ def _finish(message: OutboundMessage, token: str, **changes) -> bool:
     )
 
 
-def deliver_one(message: OutboundMessage, round_: Round, client: httpx.Client) -> str:
-    """Deliver one leased message and record the outcome; returns the new state."""
-    token = round_.token
-    now = timezone.now()
-    if message.peer_id in round_.unreachable:
-        round_.deferred.setdefault(message.peer_id, []).append(message.pk)
-        return OutboxState.PENDING
-    if message.expires_at <= now:
-        with transaction.atomic():
-            if _finish(message, token, state=OutboxState.EXPIRED, last_error="Expired."):
-                audit.record(
-                    ExchangeAction.DEAD_LETTER,
-                    obj=message,
-                    details={"state": OutboxState.EXPIRED, "peer": message.peer.node_id},
-                )
-        return OutboxState.EXPIRED
-    try:
-        delivered = post(message, client)
-    except DeliveryProblem as problem:
-        attempts = message.attempts + 1
-        if problem.retry:
-            delay = backoff(attempts)
-            if problem.unreachable:
-                round_.unreachable[message.peer_id] = (delay, str(problem)[:2000])
-            _finish(
-                message,
-                token,
-                next_attempt_at=timezone.now() + delay,
-                last_error=str(problem)[:2000],
-            )
-            return OutboxState.PENDING
-        with transaction.atomic():
-            if _finish(message, token, state=OutboxState.DEAD, last_error=str(problem)[:2000]):
-                audit.record(
-                    ExchangeAction.DEAD_LETTER,
-                    obj=message,
-                    reason=str(problem)[:2000],
-                    details={"state": OutboxState.DEAD, "peer": message.peer.node_id},
-                )
-        return OutboxState.DEAD
-    round_.delivered.append((message, delivered, timezone.now()))
-    if len(round_.delivered) >= RECORD_EVERY:
-        _record_delivered(round_)
-    return OutboxState.DELIVERED
-
-
-# Receipts are recorded a few at a time, each batch one transaction and one audit event that
-# names every distribution in it (as an import's batch names its cases).
-RECORD_EVERY = 20
-
-
-def _record_delivered(round_: "Round") -> None:
-    with round_.lock:
-        batch, round_.delivered = round_.delivered, []
-    if not batch:
-        return
-    with transaction.atomic():
-        recorded = [
-            (message, delivered)
-            for message, delivered, at in batch
-            if _finish(
-                message,
-                round_.token,
-                state=OutboxState.DELIVERED,
-                delivered_at=at,
-                receipt=delivered["receipt"],
-                last_error="",
-            )
-        ]
-        if recorded:
-            audit.record(
-                ExchangeAction.DELIVERED,
-                obj=recorded[0][0] if len(recorded) == 1 else None,
-                details={
-                    "peer": recorded[0][0].peer.node_id,
-                    "distributions": [
-                        [m.distribution_id, d["claims"].get("state"), d["claims"].get("receivedAt")]
-                        for m, d in recorded
-                    ],
-                },
-            )
-
-
-def _deliver_lane(messages, round_: Round) -> list[str]:
-    try:
-        with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            outcomes = [deliver_one(message, round_, client) for message in messages]
-        _record_delivered(round_)
-        return outcomes
-    finally:
-        # A thread's connection ends with it (the worker's own thread keeps its own).
-        connection.close()
-
-
-def _defer(round_: Round) -> None:
-    """The messages held back from an unreachable peer wait as long as the one that failed."""
-    now = timezone.now()
-    for peer_id, pks in round_.deferred.items():
-        delay, error = round_.unreachable[peer_id]
-        OutboundMessage.objects.filter(pk__in=pks, lease_token=round_.token).update(
+def record(outcomes: list[Outcome]) -> None:
+    """Write what became of a batch of messages: the receipts in one transaction with one
+    audit event naming every distribution (as an import's batch names its cases); the
+    retries; the dead letters and expiries, each with its own audit event."""
+    delivered = [o for o in outcomes if o.state == OutboxState.DELIVERED]
+    if delivered:
+        _record_delivered(delivered)
+    waiting: dict[tuple, list[int]] = {}
+    for outcome in outcomes:
+        if outcome.state == OutboxState.PENDING:
+            key = (outcome.token, outcome.retry_at, outcome.error)
+            waiting.setdefault(key, []).append(outcome.message.pk)
+        elif outcome.state in (OutboxState.DEAD, OutboxState.EXPIRED):
+            _record_dead(outcome)
+    for (token, retry_at, error), pks in waiting.items():
+        OutboundMessage.objects.filter(pk__in=pks, lease_token=token).update(
             leased_until=None,
             lease_token="",
             attempts=F("attempts") + 1,
-            next_attempt_at=now + delay,
+            next_attempt_at=retry_at,
             last_error=error,
         )
 
 
-def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
-    """Deliver what is due now; returns how many ended in each state."""
-    token, messages = claim(limit)
-    counts: dict[str, int] = {}
-    if not messages:
-        return counts
-    round_ = Round(token)
-    if threads <= 1 or len(messages) == 1:
+def _record_delivered(outcomes: list[Outcome]) -> None:
+    with transaction.atomic():
+        held = set()
+        for token in {o.token for o in outcomes}:
+            held |= {
+                (pk, token)
+                for pk in OutboundMessage.objects.select_for_update()
+                .filter(pk__in=[o.message.pk for o in outcomes if o.token == token])
+                .filter(lease_token=token)
+                .values_list("pk", flat=True)
+            }
+        # A message whose lease ran out meanwhile was claimed again: its new holder records it.
+        recorded = [o for o in outcomes if (o.message.pk, o.token) in held]
+        if not recorded:
+            return
+        # What every row of the batch gets alike in one UPDATE, and only the receipt and its
+        # time row by row (a CASE over two columns: far cheaper to build than over seven).
+        OutboundMessage.objects.filter(pk__in=[o.message.pk for o in recorded]).update(
+            state=OutboxState.DELIVERED,
+            last_error="",
+            leased_until=None,
+            lease_token="",
+            attempts=F("attempts") + 1,
+        )
+        rows = []
+        for outcome in recorded:
+            row = outcome.message
+            row.delivered_at = outcome.at
+            row.receipt = outcome.receipt["receipt"]
+            rows.append(row)
+        OutboundMessage.objects.bulk_update(rows, ["delivered_at", "receipt"])
+        audit.record(
+            ExchangeAction.DELIVERED,
+            obj=recorded[0].message if len(recorded) == 1 else None,
+            details={
+                "peer": recorded[0].message.peer.node_id,
+                "distributions": [
+                    [
+                        o.message.distribution_id,
+                        o.receipt["claims"].get("state"),
+                        o.receipt["claims"].get("receivedAt"),
+                    ]
+                    for o in recorded
+                ],
+            },
+        )
+
+
+def _record_dead(outcome: Outcome) -> None:
+    message = outcome.message
+    with transaction.atomic():
+        if _finish(message, outcome.token, state=outcome.state, last_error=outcome.error):
+            audit.record(
+                ExchangeAction.DEAD_LETTER,
+                obj=message,
+                reason="" if outcome.state == OutboxState.EXPIRED else outcome.error,
+                details={"state": outcome.state, "peer": message.peer.node_id},
+            )
+
+
+# The channel a trigger on the outbox notifies when a transaction that wrote to it commits
+# (migration 0007, PostgreSQL only).
+OUTBOX_CHANNEL = "seec_exchange_outbox"
+# Receipts are recorded once this many are in hand, or when nothing else is being sent.
+RECORD_EVERY = 20
+RECORD_WITHIN = 0.1
+
+
+class Worker:
+    """Sending threads fed by the worker's own thread, which claims and records."""
+
+    def __init__(self, *, threads: int, batch: int):
+        self.batch = batch
+        self.lanes = [queue.SimpleQueue() for _ in range(max(threads, 1))]
+        # A few messages per thread in hand: enough to keep every thread busy, few enough
+        # that each is sent long before its lease runs out.
+        self.capacity = min(batch, 4 * len(self.lanes))
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        self.wake = threading.Event()
+        self.down = Unreachable()
+        self.in_flight = 0
+        self.pending: list[Outcome] = []
+        self.pending_since = 0.0
+        self.threads: list[threading.Thread] = []
+
+    # --- Sending threads --------------------------------------------------------------------
+
+    def start(self) -> None:
+        for lane in self.lanes:
+            thread = threading.Thread(target=self._send, args=(lane,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _send(self, lane: queue.SimpleQueue) -> None:
+        # One client per thread for its whole life: its connections to each peer stay open
+        # (keep-alive) from one message to the next.
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            outcomes = [deliver_one(message, round_, client) for message in messages]
-        _record_delivered(round_)
-    else:
-        # Messages of one conversation stay in one thread, in order.
-        lanes: dict[int, list] = {}
+            while True:
+                item = lane.get()
+                if item is None:
+                    break
+                message, token = item
+                try:
+                    outcome = attempt(message, token, client, self.down)
+                except Exception as error:  # the message must come back, whatever happened
+                    logger.exception("delivering %s failed", message.distribution_id)
+                    outcome = Outcome(
+                        message, token, OutboxState.PENDING, error=repr(error)[:2000],
+                        retry_at=timezone.now() + backoff(message.attempts + 1),
+                    )  # fmt: skip
+                finally:
+                    # What this thread read (keys, addresses) goes back to the pool.
+                    close_old_connections()
+                self.results.put(outcome)
+                self.wake.set()
+        connection.close()
+
+    def stop(self) -> None:
+        """Let the threads finish what they hold, and record it."""
+        for lane in self.lanes:
+            lane.put(None)
+        for thread in self.threads:
+            thread.join(timeout=HTTP_TIMEOUT.read + 5)
+        self.record(everything=True)
+
+    # --- The worker's own thread ------------------------------------------------------------
+
+    def hand_out(self, message: OutboundMessage, token: str) -> None:
+        # A conversation's messages all go through one thread, in the order claimed.
+        self.lanes[hash(message.conversation) % len(self.lanes)].put((message, token))
+
+    def dispatch(self) -> int:
+        """Claim what fits and hand it to the threads; returns how many were claimed."""
+        waiting = self.down.now_waiting()
+        claimed = 0
+        if waiting:
+            # The messages for a peer that is down are claimed a batch at a time and put off
+            # at once, each counting the attempt, until the peer's next try: an outage of
+            # 10,000 messages costs a few queries a round, and no connection each.
+            token, messages = claim(self.batch, only_peers=waiting)
+            outcomes = []
+            for message in messages:
+                until = self.down.until(message.peer_id) or (timezone.now(), "")
+                outcomes.append(
+                    Outcome(message, token, OutboxState.PENDING, retry_at=until[0], error=until[1])
+                )
+            record(outcomes)
+            claimed += len(messages)
+        room = self.capacity - self.in_flight
+        if room > 0:
+            token, messages = claim(room, skip_peers=waiting)
+            for message in messages:
+                self.hand_out(message, token)
+            self.in_flight += len(messages)
+            claimed += len(messages)
+        return claimed
+
+    def record(self, *, everything: bool = False) -> int:
+        """Record the outcomes come back, a batch at a time; returns how many were written."""
+        while True:
+            try:
+                outcome = self.results.get_nowait()
+            except queue.Empty:
+                break
+            if not self.pending:
+                self.pending_since = time.monotonic()
+            self.pending.append(outcome)
+            self.in_flight -= 1
+        due = (
+            everything
+            or self.in_flight == 0
+            or len(self.pending) >= RECORD_EVERY
+            or time.monotonic() - self.pending_since > RECORD_WITHIN
+        )
+        if not self.pending or not due:
+            return 0
+        batch, self.pending = self.pending, []
+        record(batch)
+        return len(batch)
+
+
+def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
+    """Deliver what is due now, one claim of up to `limit` (manage.py exchange_deliver
+    --once); returns how many ended in each state."""
+    token, messages = claim(limit)
+    if not messages:
+        return {}
+    worker = Worker(threads=threads, batch=limit)
+    worker.start()
+    try:
         for message in messages:
-            lanes.setdefault(hash(message.conversation) % threads, []).append(message)
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = pool.map(lambda lane: _deliver_lane(lane, round_), lanes.values())
-            outcomes = [state for lane in results for state in lane]
-    _defer(round_)
-    for state in outcomes:
-        counts[state] = counts.get(state, 0) + 1
+            worker.hand_out(message, token)
+        outcomes = [worker.results.get() for _message in messages]
+    finally:
+        for lane in worker.lanes:
+            lane.put(None)
+    record(outcomes)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
     return counts
+
+
+ESCALATE_EVERY = 60.0
 
 
 def next_due_in() -> float | None:
@@ -362,29 +545,66 @@ def next_due_in() -> float | None:
     return max((nxt - timezone.now()).total_seconds(), 0.0)
 
 
-ESCALATE_EVERY = 60.0
+def _listen(wake: threading.Event, stop: threading.Event) -> None:
+    """Wake the worker when a transaction that wrote to the outbox commits (PostgreSQL)."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    while not stop.is_set():
+        try:
+            with psycopg.connect(
+                dbname=db["NAME"], user=db.get("USER") or None,
+                password=db.get("PASSWORD") or None, host=db.get("HOST") or None,
+                port=db.get("PORT") or None, autocommit=True,
+            ) as conn:  # fmt: skip
+                conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
+                while not stop.is_set():
+                    for _note in conn.notifies(timeout=1.0):
+                        wake.set()
+        except psycopg.Error:
+            logger.warning("listening for the outbox failed; looking every idle period")
+            stop.wait(5)
 
 
 def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
-    """The loop of `manage.py exchange_deliver`: deliver, then sleep until something is due;
-    once a minute, escalate the requests for cooperation left unanswered past their deadline."""
+    """The loop of `manage.py exchange_deliver`: claim, hand out and record, waking when
+    something is written, sent, or falls due; once a minute, escalate the requests for
+    cooperation left unanswered past their deadline."""
     from .cooperation import escalate_overdue
 
+    worker = Worker(threads=threads, batch=batch)
+    worker.start()
+    if connection.vendor == "postgresql":
+        threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
     escalated_at = 0.0
-    while not stop.is_set():
-        close_old_connections()
-        if time.monotonic() - escalated_at > ESCALATE_EVERY:
-            escalated_at = time.monotonic()
+    try:
+        while not stop.is_set():
+            if not worker.in_flight:
+                close_old_connections()
+            if time.monotonic() - escalated_at > ESCALATE_EVERY:
+                escalated_at = time.monotonic()
+                try:
+                    escalate_overdue()
+                except Exception:
+                    logger.exception("escalating overdue requests failed")
             try:
-                escalate_overdue()
-            except Exception:
-                logger.exception("escalating overdue requests failed")
-        try:
-            counts = deliver_due(limit=batch, threads=threads)
-        except Exception:  # the loop must outlive a database blip; the outbox keeps the work
-            logger.exception("exchange delivery round failed")
-            counts = {}
-        if counts:
-            continue
-        wait = next_due_in()
-        stop.wait(idle if wait is None else min(max(wait, 0.01), idle))
+                worker.record()
+                # More is claimed once half of what is in hand has gone: a claim costs three
+                # queries, whether it brings one message or a dozen.
+                claimed = worker.dispatch() if worker.in_flight <= worker.capacity // 2 else 0
+            except Exception:  # the loop must outlive a database blip; the outbox keeps the work
+                logger.exception("exchange delivery round failed")
+                claimed = 0
+                close_old_connections()  # a broken connection is replaced on the next query
+                stop.wait(idle)
+            if claimed:
+                continue
+            if worker.in_flight:
+                wait = idle
+            else:
+                due = next_due_in()
+                wait = idle if due is None else min(max(due, 0.01), idle)
+            worker.wake.wait(wait)
+            worker.wake.clear()
+    finally:
+        worker.stop()

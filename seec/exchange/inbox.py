@@ -221,6 +221,11 @@ def _duplicate(known: InboundMessage, peer: Peer) -> Answer:
 
 
 def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
+    """Store, apply and audit one distribution in one transaction, and sign its receipt.
+
+    The transaction is kept to a few statements, and the audit chain's lock (which every
+    audited write of the node queues for) is taken last, so that it is held only for the
+    event's own INSERT, the head's UPDATE and the commit."""
     signing = keys.current(KeyUse.SIGNING)
     now = timezone.now()
     claims = {
@@ -232,11 +237,10 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
     }
     try:
         with transaction.atomic():
-            thread, _ = Conversation.objects.get_or_create(key=routing.conversation, peer=peer)
-            thread = Conversation.objects.select_for_update().get(pk=thread.pk)
+            thread = _locked_conversation(routing, peer)
             in_turn = routing.sequence <= thread.last_applied + 1
             claims["state"] = InboxState.APPLIED if in_turn else InboxState.HELD
-            message = InboundMessage.objects.create(
+            message = InboundMessage(
                 distribution_id=routing.distribution_id,
                 peer=peer,
                 sender_organisation=sender,
@@ -252,9 +256,19 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
                 expires_at=routing.expires_at,
                 received_at=now,
                 state=claims["state"],
+                applied_at=now if in_turn else None,
                 envelope_sha256=body_digest,
                 receipt=envelope.sign_receipt(claims, keys.private_key(signing), signing.kid),
             )
+            if in_turn:
+                # Applied before it is stored (the handler needs only what it carries): a
+                # message that fails is refused whole, and the row is written once, applied.
+                payloads.get(message.payload_type).handler(_delivered(message))
+            message.save(force_insert=True)
+            if in_turn:
+                last = max(thread.last_applied, routing.sequence)
+                Conversation.objects.filter(pk=thread.pk).update(last_applied=last)
+                _apply_held(thread, last)
             audit.record(
                 ExchangeAction.RECEIVED,
                 obj=message,
@@ -270,9 +284,6 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
                     "state": claims["state"],
                 },
             )
-            if in_turn:
-                _apply(message)
-                _apply_held(thread)
     except IntegrityError:
         # The same distribution arrived twice at once: the other request stored it.
         known = InboundMessage.objects.filter(distribution_id=routing.distribution_id).first()
@@ -284,6 +295,21 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
             422, "not_applicable", "; ".join(error.messages), peer=peer, routing=routing
         ) from None
     return Answer(200, {"receipt": message.receipt, "duplicate": False})
+
+
+def _locked_conversation(routing, peer) -> Conversation:
+    """The conversation's row, locked until the transaction ends (its messages are applied
+    one at a time, in order); made if it is new."""
+    rows = Conversation.objects.select_for_update().filter(key=routing.conversation, peer=peer)
+    thread = None if routing.sequence == 1 else rows.first()
+    if thread is None:
+        # A first message usually opens its conversation: one INSERT that yields to a row
+        # made at the same moment by another request, then the lock.
+        Conversation.objects.bulk_create(
+            [Conversation(key=routing.conversation, peer=peer)], ignore_conflicts=True
+        )
+        thread = rows.get()
+    return thread
 
 
 def _delivered(message: InboundMessage) -> payloads.Delivered:
@@ -302,29 +328,33 @@ def _delivered(message: InboundMessage) -> payloads.Delivered:
 
 
 def _apply(message: InboundMessage) -> None:
-    """Apply a message in turn; a message that came in turn and fails is refused whole."""
+    """Apply a held message now in turn; one that fails is refused whole."""
     payloads.get(message.payload_type).handler(_delivered(message))
     message.state = InboxState.APPLIED
     message.applied_at = timezone.now()
     message.save(update_fields=["state", "applied_at"])
-    Conversation.objects.filter(key=message.conversation, peer=message.peer).update(
+    Conversation.objects.filter(key=message.conversation, peer_id=message.peer_id).update(
         last_applied=message.sequence
     )
 
 
-def _apply_held(thread: Conversation) -> None:
+def _apply_held(thread: Conversation, last_applied: int) -> None:
     """Apply the held messages that are now in turn. One that fails stays recorded as failed
     (its sender had its receipt long ago) and the conversation moves past it."""
     while True:
-        thread.refresh_from_db()
-        following = InboundMessage.objects.filter(
-            conversation=thread.key,
-            peer=thread.peer,
-            state=InboxState.HELD,
-            sequence=thread.last_applied + 1,
-        ).first()
+        following = (
+            InboundMessage.objects.select_related("peer")
+            .filter(
+                conversation=thread.key,
+                peer_id=thread.peer_id,
+                state=InboxState.HELD,
+                sequence=last_applied + 1,
+            )
+            .first()
+        )
         if following is None:
             return
+        last_applied = following.sequence
         try:
             with transaction.atomic():
                 _apply(following)
@@ -336,7 +366,7 @@ def _apply_held(thread: Conversation) -> None:
             audit.record(
                 ExchangeAction.APPLY_FAILED,
                 obj=following,
-                actor_username=thread.peer.node_id,
+                actor_username=following.peer.node_id,
                 reason=following.error[:2000],
             )
 

@@ -87,6 +87,7 @@ def send(
         raise ValidationError({"organisation": _("Choose another, active organisation.")})
     if not ptype.may_receive(to_organisation):
         raise ValidationError({"organisation": _("This organisation does not receive this.")})
+    opens = conversation is None
     conversation = conversation or new_conversation()
     kind = kind or ptype.kind
     remote = (
@@ -126,10 +127,15 @@ def send(
         raise ValidationError(
             {"organisation": _("The node hosting this organisation is not trusted.")}
         )
-    thread, _created = Conversation.objects.get_or_create(key=conversation, peer=peer)
-    thread = Conversation.objects.select_for_update().get(pk=thread.pk)
-    thread.last_sent += 1
-    thread.save(update_fields=["last_sent"])
+    if opens:
+        # A conversation this call names afresh: no one else can hold its row yet.
+        thread = Conversation.objects.create(key=conversation, peer=peer, last_sent=1)
+    else:
+        thread, _created = Conversation.objects.select_for_update().get_or_create(
+            key=conversation, peer=peer
+        )
+        thread.last_sent += 1
+        thread.save(update_fields=["last_sent"])
     now = timezone.now()
     message = OutboundMessage.objects.create(
         distribution_id=new_distribution_id(),

@@ -4,6 +4,7 @@ the services), with a database of its own (SQLite or PostgreSQL) and real HTTP b
 """
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -111,20 +112,25 @@ class Node:
         TEMPLATE_DIR.mkdir(exist_ok=True)
         key = _migrations_hash()
         if self.postgres:
-            # The engineer's own database names: seec_exchange is the migrated template.
-            template = "seec_exchange"
+            # The migrated template is named by its migrations, so that checkouts of other
+            # versions (other worktrees, CI) never drop or half-migrate each other's.
+            template = f"seec_exchange_{key}"
             marker = TEMPLATE_DIR / f"{template}-{key}.ready"
-            if not marker.exists():
-                _psql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
-                _psql(f"CREATE DATABASE {template}")
-                env = dict(self.env, DATABASE_URL=PG_URL + template)
-                subprocess.run(
-                    [PYTHON, "manage.py", "migrate", "-v0"],
-                    cwd=ROOT, env=env, check=True, capture_output=True,
-                )  # fmt: skip
-                marker.touch()
-            _psql(f"DROP DATABASE IF EXISTS {self.postgres} WITH (FORCE)")
-            _psql(f"CREATE DATABASE {self.postgres} TEMPLATE {template}")
+            # Two PostgreSQL nodes started side by side (the benchmark's) make the template
+            # once: the second waits for the first, and copying from a template is exclusive.
+            with open(TEMPLATE_DIR / f"{template}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not marker.exists():
+                    _psql(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+                    _psql(f"CREATE DATABASE {template}")
+                    env = dict(self.env, DATABASE_URL=PG_URL + template)
+                    subprocess.run(
+                        [PYTHON, "manage.py", "migrate", "-v0"],
+                        cwd=ROOT, env=env, check=True, capture_output=True,
+                    )  # fmt: skip
+                    marker.touch()
+                _psql(f"DROP DATABASE IF EXISTS {self.postgres} WITH (FORCE)")
+                _psql(f"CREATE DATABASE {self.postgres} TEMPLATE {template}")
         else:
             template = TEMPLATE_DIR / f"sqlite-{key}.sqlite3"
             if not template.exists():
