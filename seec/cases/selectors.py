@@ -21,6 +21,7 @@ from .models import (
     RiskLevel,
     SearchName,
     SearchNameToken,
+    SearchToken,
     SearchTokenKey,
     Status,
     digits_of,
@@ -29,7 +30,7 @@ from .services import CaseAction
 
 CASE_NUMBER = re.compile(r"^\s*([A-Za-z]{2})-?(\d{4})-?(\d{1,6})\s*$")
 # Names fetched by their best words before ranking; a name search never scores more than this.
-CANDIDATES = 100
+CANDIDATES = 40
 MIN_SIMILARITY = 0.6
 # A word of the index counts for a typed word from this similarity (names.token_similarity).
 WORD_MIN_SIMILARITY = 0.7
@@ -184,12 +185,18 @@ def _word_similarity(typed: str, word: str, cache: dict) -> float:
 def _words_sharing_keys(slots) -> list[tuple[int, str]]:
     """(id, text) of the index's words that share a key with a typed word."""
     keys = sorted({key for slot in slots for word in slot for key in names.token_keys(word)})
-    rows = []
-    for start in range(0, len(keys), 500):  # SQLite's bound on a statement's parameters
-        rows += SearchTokenKey.objects.filter(key__in=keys[start : start + 500]).values_list(
-            "token_id", "token__text"
-        )
-    return sorted(set(rows))
+    rows: set[tuple[int, str]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):  # SQLite's bound on a statement's parameters
+            chunk = keys[start : start + 500]
+            cursor.execute(
+                f"SELECT DISTINCT t.id, t.text FROM {SearchTokenKey._meta.db_table} k "  # noqa: S608
+                f"JOIN {SearchToken._meta.db_table} t ON t.id = k.token_id "
+                f"WHERE k.key IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )  # our own tables; every value a parameter
+            rows.update(cursor.fetchall())
+    return sorted(rows)
 
 
 def _best_names(organisation_id: int, shared_names: set[int], weights) -> list[tuple]:

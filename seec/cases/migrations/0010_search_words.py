@@ -42,6 +42,10 @@ def index_words_of_names(apps, schema_editor):
             flush()
     if batch:
         flush()
+    # Statistics for the planner: without them PostgreSQL reads the words by a full scan.
+    with schema_editor.connection.cursor() as cursor:
+        for model in (SearchToken, SearchTokenKey, SearchNameToken):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 class Migration(migrations.Migration):
