@@ -13,8 +13,8 @@ editing, import, benchmarks) goes through `attach_search_names`, in the caller's
 import hashlib
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, Q
 
 from . import names
 from .models import Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey
@@ -111,7 +111,7 @@ def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
     if not words_of:
         return
     token_ids = token_ids_for({word for _org, words in words_of.values() for word in words})
-    insert_rows(
+    _copy_rows(
         SearchNameToken,
         ("name_id", "token_id", "organisation_id"),
         (
@@ -138,7 +138,7 @@ def token_ids_for(words: set[str]) -> dict[str, int]:
                 "pk", flat=True
             )
         )
-        insert_rows(
+        _copy_rows(
             SearchTokenKey,
             ("token_id", "key"),
             (
@@ -163,7 +163,7 @@ def _token_ids(words) -> dict[str, int]:
     return ids
 
 
-def insert_rows(model, columns: tuple[str, ...], rows) -> None:
+def _copy_rows(model, columns: tuple[str, ...], rows) -> None:
     """Rows straight to the model's table (COPY on PostgreSQL), without a model instance per
     row."""
     table = model._meta.db_table
@@ -188,4 +188,10 @@ def drop_unused(name_ids) -> None:
     unused = SearchName.objects.filter(pk__in=list(name_ids), cases__isnull=True)
     words = list(SearchNameToken.objects.filter(name__in=unused).values_list("token_id", flat=True))
     unused.delete()
-    SearchToken.objects.filter(pk__in=words, names__isnull=True).delete()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            SearchToken.objects.filter(pk__in=words, names__isnull=True).delete()
+    except (IntegrityError, ProtectedError):
+        # Another transaction gave one of these words to a new name meanwhile: they stay, and
+        # a word no name has is harmless (index_case_names drops it).
+        pass

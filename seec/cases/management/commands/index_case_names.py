@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from seec.cases import name_index, names
 from seec.cases.importer import refresh_statistics
-from seec.cases.models import Case, SearchName
+from seec.cases.models import Case, SearchName, SearchToken
 
 BATCH = 2000
 
@@ -61,4 +61,5 @@ class Command(BaseCommand):
             name_index.drop_unused(
                 SearchName.objects.filter(cases__isnull=True).values_list("pk", flat=True)
             )
+            SearchToken.objects.filter(names__isnull=True).delete()
         refresh_statistics()
