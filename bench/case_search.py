@@ -244,6 +244,22 @@ def distinct_names(count: int) -> dict:
     }
 
 
+def ratio_goal(point: dict) -> dict:
+    """The issue's "3× the trigram baseline's recall" at one size, as it names it. Where the
+    baseline finds more than a third of the children, 3× its recall is above 1.0, so no search
+    can meet it: the goal stays (missed) with a note, and both recalls are in the curve."""
+    item = goal(
+        f"recall_vs_trigram_at_{point['data']['cases']}", point["recall_ratio_to_baseline"], ">=", 3
+    )
+    baseline = point["baseline"]["recall_at_10"]
+    if baseline > 1 / 3:
+        item["note"] = (
+            f"unreachable by definition: the trigram baseline's recall@10 is {baseline}, so 3x "
+            f"it exceeds 1.0; the platform's is {point['platform']['recall_at_10']}"
+        )
+    return item
+
+
 def run(engine: str) -> dict:
     from django.core.management import call_command
 
@@ -299,15 +315,7 @@ def run(engine: str) -> dict:
     goals = [
         goal("p95_ms", last["platform"]["p95_ms"], "<=", 50),
         goal("recall_at_10", last["platform"]["recall_at_10"], ">=", 0.95),
-        *(
-            goal(
-                f"recall_vs_trigram_at_{point['data']['cases']}",
-                point["recall_ratio_to_baseline"],
-                ">=",
-                3,
-            )
-            for point in curve
-        ),
+        *(ratio_goal(point) for point in curve),
     ]
     return {
         "data": {"sizes": SIZES, "queries_per_size": QUERIES, "names": "long tail"},
