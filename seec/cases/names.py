@@ -32,7 +32,7 @@ from seec import transliteration
 CONVENTIONS: tuple[str, ...] = ("sr", "mk", "bg", "uk", "ru", "el", "el-phonetic")
 
 # Limits that keep a pasted paragraph from producing thousands of index rows. The key limit
-# stays well below the 32 characters of SearchNameKey.key.
+# stays well below the 32 characters of SearchTokenKey.key.
 MAX_NAME_CHARS = 200
 MAX_TOKENS = 8
 MAX_FORMS = 12
@@ -337,9 +337,9 @@ def name_keys(name: str) -> frozenset[str]:
     """The search-index keys of a name: for every token of every latin form, its phonetic key,
     and — for keys of 4 or more characters — every variant with one character deleted
     (SymSpell style, so that a query with one typo, on either side, still shares a key).
-    Tokens shorter than 2 letters are skipped. A key carries no prefix or marker beyond what
-    you need; document the format. Keep it compact: the platform stores one row per key per
-    case for a million cases.
+    Tokens shorter than 2 letters are skipped. The index stores the keys once per distinct
+    word (SearchTokenKey), not per name or case: a name search resolves typed words to the
+    index's words by these keys, then reads the names that have those words.
 
     Format: a key is lower case a-z, 1 to MAX_KEY_CHARS characters, with no marker: a token's
     phonetic key or its spelling (the normalised token itself), or either of those with one

@@ -271,7 +271,7 @@ def test_keys_fit_the_index_column_and_are_plain_lower_case_latin():
     for name in [*REGION_NAMES, "Ђорђевић", "Χατζηδάκης", "Щербаков", "Мар'яна", "محمد"]:
         for key in names.name_keys(name):
             assert key.isascii() and key.isalpha() and key.islower()
-            assert len(key) <= 32  # SearchNameKey.key
+            assert len(key) <= 32  # SearchTokenKey.key
 
 
 def test_names_with_letters_always_have_forms():
