@@ -244,6 +244,22 @@ def distinct_names(count: int) -> dict:
     }
 
 
+def ratio_goal(point: dict) -> dict:
+    """The issue's "3× the trigram baseline's recall" at one size, as it names it. Where the
+    baseline finds more than a third of the children, 3× its recall is above 1.0, so no search
+    can meet it: the goal stays (missed) with a note, and both recalls are in the curve."""
+    item = goal(
+        f"recall_vs_trigram_at_{point['data']['cases']}", point["recall_ratio_to_baseline"], ">=", 3
+    )
+    baseline = point["baseline"]["recall_at_10"]
+    if baseline > 1 / 3:
+        item["note"] = (
+            f"unreachable by definition: the trigram baseline's recall@10 is {baseline}, so 3x "
+            f"it exceeds 1.0; the platform's is {point['platform']['recall_at_10']}"
+        )
+    return item
+
+
 def run(engine: str) -> dict:
     from django.core.management import call_command
 
@@ -296,18 +312,19 @@ def run(engine: str) -> dict:
             say(f"   missed: {line}")
         curve.append(point)
     last = curve[-1]
-    goals = [
+    at_size = []
+    for item in (
         goal("p95_ms", last["platform"]["p95_ms"], "<=", 50),
         goal("recall_at_10", last["platform"]["recall_at_10"], ">=", 0.95),
-        *(
-            goal(
-                f"recall_vs_trigram_at_{point['data']['cases']}",
-                point["recall_ratio_to_baseline"],
-                ">=",
-                3,
-            )
-            for point in curve
-        ),
+    ):
+        item["at_cases"] = last["data"]["cases"]
+        if last["data"]["cases"] < 1_000_000:  # the issue's goal is at a million cases
+            item["met"] = False
+            item["note"] = f"measured at {last['data']['cases']:,} cases; the goal is at 1,000,000"
+        at_size.append(item)
+    goals = [
+        *at_size,
+        *(ratio_goal(point) for point in curve),
     ]
     return {
         "data": {"sizes": SIZES, "queries_per_size": QUERIES, "names": "long tail"},

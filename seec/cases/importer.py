@@ -33,7 +33,9 @@ from .models import (
     CaseNumberSequence,
     Outcome,
     SearchName,
-    SearchNameKey,
+    SearchNameToken,
+    SearchToken,
+    SearchTokenKey,
     Status,
 )
 from .name_index import attach_search_names
@@ -264,7 +266,10 @@ def refresh_statistics(*also) -> None:
     statistics of its own; PostgreSQL's autovacuum would get there, later)."""
     # The tables an import writes, not the whole database: on SQLite ANALYZE holds the write
     # lock while it runs, and every other table's statistics are as they were.
-    tables = [model._meta.db_table for model in (Case, SearchName, SearchNameKey, *also)]
+    tables = [
+        model._meta.db_table
+        for model in (Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey, *also)
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 2000")

@@ -380,25 +380,57 @@ class SearchName(models.Model):
         return self.forms
 
 
-class SearchNameKey(models.Model):
-    """One search key of a name (see cases/names.py): the index name search looks up, on SQLite
-    and PostgreSQL alike."""
+class SearchToken(models.Model):
+    """One word of the index: a normalised Latin spelling of a given or family name (see
+    cases/names.py), shared by every organisation's names that have it, with its keys.
 
-    name = models.ForeignKey(SearchName, on_delete=models.CASCADE, related_name="keys")
-    # The name's organisation, copied so that a search reads only its own slice of the index.
-    organisation_id = models.BigIntegerField()
+    Search resolves the typed words to these first (a few hundred words share a key, where
+    a million cases' names would), scores them once each, and only then reads the names that
+    have the best ones. A word goes when no name has it any more."""
+
+    text = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.text
+
+
+class SearchTokenKey(models.Model):
+    """One search key of a word (its phonetic key, its spelling, each with a letter dropped)."""
+
+    token = models.ForeignKey(
+        SearchToken, on_delete=models.CASCADE, related_name="keys", db_index=False
+    )
     key = models.CharField(max_length=32)
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["organisation_id", "key", "name"], name="name_key_by_organisation"
-            ),
-            models.Index(fields=["name"], name="name_key_by_name"),
+            models.Index(fields=["key", "token"], name="token_key_by_key"),
+            models.Index(fields=["token"], name="token_key_by_token"),
         ]
 
     def __str__(self):
         return self.key
+
+
+class SearchNameToken(models.Model):
+    """A name has a word: the postings that name search reads, by word and organisation."""
+
+    name = models.ForeignKey(SearchName, on_delete=models.CASCADE, related_name="tokens")
+    token = models.ForeignKey(
+        SearchToken, on_delete=models.PROTECT, related_name="names", db_index=False
+    )
+    # The name's organisation, copied so that a search reads only its own slice of the index.
+    organisation_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # Found by word first (a typed word resolves to a few words), then organisation;
+            # the name is in the index entry, so the postings are read without the table.
+            models.Index(fields=["token", "organisation_id", "name"], name="name_token_by_token"),
+        ]
+
+    def __str__(self):
+        return f"{self.name_id}: {self.token_id}"
 
 
 class PersonRole(models.TextChoices):

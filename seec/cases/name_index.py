@@ -1,20 +1,23 @@
-"""The index that name search reads: each organisation's distinct names, with their keys.
+"""The index that name search reads: each organisation's distinct names, their words, and
+the words' keys.
 
 A case does not carry search keys of its own: it points to the SearchName of its organisation
-that holds its names' normalised spellings, and that name holds the keys (see names.py). A
-hotline's ten thousand Marias Papadopoulou share one name, scored once per search, and one set
-of keys, written once. Every path that creates or renames cases (opening, editing, import,
-benchmarks) goes through `attach_search_names`, in the caller's transaction.
+that holds its names' normalised spellings. A name has words (SearchNameToken), and a word
+(SearchToken, shared by all organisations) has keys (see names.py). A hotline's ten thousand
+Marias Papadopoulou share one name, scored once per search; its hundreds of Papadopoulos share
+one word, whose keys are written once. Every path that creates or renames cases (opening,
+editing, import, benchmarks) goes through `attach_search_names`, in the caller's transaction;
+`manage.py index_case_names` rebuilds the whole index.
 """
 
 import hashlib
 from functools import lru_cache
 
-from django.db import connection
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, Q
 
 from . import names
-from .models import Case, SearchName, SearchNameKey
+from .models import Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey
 
 # Latin spelling of a name as given, by the convention of the country whose hotline records it.
 LATIN_CONVENTION = {
@@ -40,36 +43,38 @@ def _latin(name: str, convention: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def forms_and_keys(*full_names: str) -> tuple[str, str, frozenset[str]]:
-    """The "|"-joined normalised spellings of a child's names, their digest and search keys.
+def forms_and_tokens(*full_names: str) -> tuple[str, str, frozenset[str]]:
+    """The "|"-joined normalised spellings of a child's names, their digest and their words.
     Cached: names repeat (an import of a hundred thousand rows has a few thousand names)."""
     forms: set[str] = set()
-    keys: set[str] = set()
+    tokens: set[str] = set()
     for full_name in filter(None, full_names):
         forms |= names.latin_forms(full_name)
-        keys |= names.name_keys(full_name)
+        tokens |= names.name_tokens(full_name)
     joined = "|".join(sorted(forms))
-    return joined, hashlib.sha256(joined.encode()).hexdigest(), frozenset(keys)
+    return joined, hashlib.sha256(joined.encode()).hexdigest(), frozenset(tokens)
 
 
 def attach_search_names(cases: list[Case]) -> None:
     """Fill each case's Latin name if left empty and point the case at its organisation's
-    SearchName, creating the names (and their keys) that do not exist yet. The cases are not
+    SearchName, creating the names (and their words) that do not exist yet. The cases are not
     saved here."""
     wanted: dict[tuple[int, str], tuple[str, frozenset[str]]] = {}
     slots = []
     for case in cases:
         if not case.names_latin:
             case.names_latin = default_latin_name(case)
-        forms, digest, keys = forms_and_keys(case.child_name, case.names_latin, case.other_names)
+        forms, digest, tokens = forms_and_tokens(
+            case.child_name, case.names_latin, case.other_names
+        )
         slot = (case.organisation_id, digest)
-        wanted.setdefault(slot, (forms, keys))
+        wanted.setdefault(slot, (forms, tokens))
         slots.append(slot)
     ids = _existing(wanted)
     missing = [slot for slot in wanted if slot not in ids]
     if missing:
         # Another transaction may create the same name meanwhile: the insert skips it, and only
-        # the names still without keys get them (on PostgreSQL the insert waits for the other
+        # the names still without words get them (on PostgreSQL the insert waits for the other
         # transaction; SQLite writes one transaction at a time).
         SearchName.objects.bulk_create(
             [SearchName(organisation_id=o, digest=d, forms=wanted[(o, d)][0]) for o, d in missing],
@@ -77,16 +82,13 @@ def attach_search_names(cases: list[Case]) -> None:
         )
         created = _existing(dict.fromkeys(missing))
         ids.update(created)
-        keyless = set(
-            SearchName.objects.filter(pk__in=created.values(), keys__isnull=True).values_list(
+        wordless = set(
+            SearchName.objects.filter(pk__in=created.values(), tokens__isnull=True).values_list(
                 "pk", flat=True
             )
         )
-        insert_name_keys(
-            (ids[slot], slot[0], key)
-            for slot in missing
-            if ids[slot] in keyless
-            for key in sorted(wanted[slot][1])
+        index_words(
+            {ids[slot]: (slot[0], wanted[slot][1]) for slot in missing if ids[slot] in wordless}
         )
     for case, slot in zip(cases, slots, strict=True):
         case.search_name_id = ids[slot]
@@ -103,24 +105,93 @@ def _existing(slots) -> dict[tuple[int, str], int]:
     return {(organisation_id, digest): pk for organisation_id, digest, pk in rows}
 
 
-def insert_name_keys(rows) -> None:
-    """(name id, organisation id, key) rows straight to the table (COPY on PostgreSQL),
-    without a model instance per row."""
-    table = SearchNameKey._meta.db_table
+def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
+    """Write the words of names {name id: (organisation id, words)}: the words new to the
+    index with their keys, then one posting per name and word."""
+    if not words_of:
+        return
+    token_ids = token_ids_for({word for _org, words in words_of.values() for word in words})
+    _copy_rows(
+        SearchNameToken,
+        ("name_id", "token_id", "organisation_id"),
+        (
+            (name_id, token_ids[word], organisation_id)
+            for name_id, (organisation_id, words) in words_of.items()
+            for word in sorted(words)
+        ),
+    )
+
+
+def token_ids_for(words: set[str]) -> dict[str, int]:
+    """The ids of these words in the index, adding those it does not have, with their keys."""
+    ids = _token_ids(words)
+    new = words - ids.keys()
+    if new:
+        SearchToken.objects.bulk_create(
+            [SearchToken(text=word) for word in sorted(new)], ignore_conflicts=True
+        )
+        created = _token_ids(new)
+        ids.update(created)
+        # A word another transaction added meanwhile came with its keys.
+        keyless = set(
+            SearchToken.objects.filter(pk__in=created.values(), keys__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        _copy_rows(
+            SearchTokenKey,
+            ("token_id", "key"),
+            (
+                (created[word], key)
+                for word in sorted(created)
+                if created[word] in keyless
+                for key in sorted(names.token_keys(word))
+            ),
+        )
+    return ids
+
+
+def _token_ids(words) -> dict[str, int]:
+    words = list(words)
+    ids: dict[str, int] = {}
+    for start in range(0, len(words), 500):  # SQLite's bound on a statement's parameters
+        ids.update(
+            SearchToken.objects.filter(text__in=words[start : start + 500]).values_list(
+                "text", "pk"
+            )
+        )
+    return ids
+
+
+def _copy_rows(model, columns: tuple[str, ...], rows) -> None:
+    """Rows straight to the model's table (COPY on PostgreSQL), without a model instance per
+    row."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(
-                f"COPY {table} (name_id, organisation_id, key) FROM STDIN"  # our own table
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # our own table and columns
             ) as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             cursor.executemany(
-                f"INSERT INTO {table} (name_id, organisation_id, key) VALUES (%s, %s, %s)",  # noqa: S608
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * len(columns))})",
                 list(rows),
             )
 
 
 def drop_unused(name_ids) -> None:
-    """Delete names no case points to any more: a child's name does not outlive its cases."""
-    SearchName.objects.filter(pk__in=list(name_ids), cases__isnull=True).delete()
+    """Delete names no case points to any more, and the words no name has any more: a child's
+    name does not outlive its cases."""
+    unused = SearchName.objects.filter(pk__in=list(name_ids), cases__isnull=True)
+    words = list(SearchNameToken.objects.filter(name__in=unused).values_list("token_id", flat=True))
+    unused.delete()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction goes on
+            SearchToken.objects.filter(pk__in=words, names__isnull=True).delete()
+    except (IntegrityError, ProtectedError):
+        # Another transaction gave one of these words to a new name meanwhile: they stay, and
+        # a word no name has is harmless (index_case_names drops it).
+        pass

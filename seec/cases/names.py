@@ -25,17 +25,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cdist
 
 from seec import transliteration
 
 CONVENTIONS: tuple[str, ...] = ("sr", "mk", "bg", "uk", "ru", "el", "el-phonetic")
 
 # Limits that keep a pasted paragraph from producing thousands of index rows. The key limit
-# stays well below the 32 characters of SearchNameKey.key.
+# stays well below the 32 characters of SearchTokenKey.key.
 MAX_NAME_CHARS = 200
 MAX_TOKENS = 8
 MAX_FORMS = 12
 MAX_KEY_CHARS = 24
+# A word of the index (SearchToken.text) is cut at this length.
+MAX_TOKEN_CHARS = 64
 
 # --- Scripts -------------------------------------------------------------------------------
 
@@ -334,9 +337,9 @@ def name_keys(name: str) -> frozenset[str]:
     """The search-index keys of a name: for every token of every latin form, its phonetic key,
     and — for keys of 4 or more characters — every variant with one character deleted
     (SymSpell style, so that a query with one typo, on either side, still shares a key).
-    Tokens shorter than 2 letters are skipped. A key carries no prefix or marker beyond what
-    you need; document the format. Keep it compact: the platform stores one row per key per
-    case for a million cases.
+    Tokens shorter than 2 letters are skipped. The index stores the keys once per distinct
+    word (SearchTokenKey), not per name or case: a name search resolves typed words to the
+    index's words by these keys, then reads the names that have those words.
 
     Format: a key is lower case a-z, 1 to MAX_KEY_CHARS characters, with no marker: a token's
     phonetic key or its spelling (the normalised token itself), or either of those with one
@@ -347,13 +350,57 @@ def name_keys(name: str) -> frozenset[str]:
     one space on purpose: Marija's spelling with the j deleted is Maria's key. Keys do not
     record a token's position, so name order is free.
     """
-    tokens = {token for form in latin_forms(name) for token in form.split() if len(token) >= 2}
-    full_keys = {phonetic_key(token) for token in tokens} | {t[:MAX_KEY_CHARS] for t in tokens}
     keys: set[str] = set()
-    for key in full_keys:
+    for token in name_tokens(name):
+        keys |= token_keys(token)
+    return frozenset(keys)
+
+
+def name_tokens(name: str) -> frozenset[str]:
+    """The words of every Latin form of a name that the index holds: two letters or more, cut
+    at MAX_TOKEN_CHARS (an initial says too little to be looked up)."""
+    return frozenset(
+        token[:MAX_TOKEN_CHARS]
+        for form in latin_forms(name)
+        for token in form.split()
+        if len(token) >= 2
+    )
+
+
+def tokens_of_forms(forms: str) -> frozenset[str]:
+    """The words of a name as the index holds them, from its "|"-joined Latin forms (what
+    SearchName.forms stores): the same words as name_tokens of the names it was made from."""
+    return frozenset(
+        token[:MAX_TOKEN_CHARS]
+        for form in forms.split("|")
+        for token in form.split()
+        if len(token) >= 2
+    )
+
+
+@lru_cache(maxsize=65536)
+def token_keys(token: str) -> frozenset[str]:
+    """The keys of one normalised word: its phonetic key and its spelling, each with every
+    variant with one character deleted (see name_keys)."""
+    keys: set[str] = set()
+    for key in (phonetic_key(token), token[:MAX_KEY_CHARS]):
         if key:
             keys |= _with_deletions(key)
     return frozenset(keys)
+
+
+def query_slots(query: str) -> list[frozenset[str]]:
+    """The typed words of a query, each as the set of its Latin spellings: slot i holds word i
+    of every Latin form (Ђорђевић → djordjevic, dordevic, ...). Words shorter than two letters
+    are left out, as the index leaves them out."""
+    slots: list[set[str]] = []
+    for form in sorted(latin_forms(query)):
+        words = [word[:MAX_TOKEN_CHARS] for word in form.split() if len(word) >= 2]
+        for position, word in enumerate(words):
+            if position == len(slots):
+                slots.append(set())
+            slots[position].add(word)
+    return [frozenset(slot) for slot in slots]
 
 
 def query_keys(query: str) -> frozenset[str]:
@@ -364,7 +411,7 @@ def query_keys(query: str) -> frozenset[str]:
 # --- Similarity ----------------------------------------------------------------------------
 
 
-def name_similarity(query: str, candidate_forms: Iterable[str]) -> float:
+def name_similarity(query: str, candidate_forms: Iterable[str], cache: dict | None = None) -> float:
     """How alike a typed query and a stored name are, in [0, 1]: the best, over the query's
     latin_forms and the candidate's stored latin forms, of a token-set Jaro–Winkler score
     (each query token matched to its best candidate token, given and family name order free,
@@ -374,6 +421,9 @@ def name_similarity(query: str, candidate_forms: Iterable[str]) -> float:
     Jaro–Winkler similarity and (slightly discounted) that of their phonetic keys; a pair
     below 0.85 counts for progressively less, down to what a query token with no partner
     counts (0.25). Candidate forms that are not normalised Latin are expanded by latin_forms.
+
+    `cache` keeps the word pairs' scores across calls: a search ranks many names against one
+    query, and their words repeat (a hotline's Marijas).
     """
     query_forms = latin_forms(query)
     if not query_forms:
@@ -390,7 +440,7 @@ def name_similarity(query: str, candidate_forms: Iterable[str]) -> float:
         return 0.0
     if not query_forms.isdisjoint(stored):
         return 1.0
-    pair_scores: dict[tuple[str, str], float] = {}
+    pair_scores: dict[tuple[str, str], float] = {} if cache is None else cache
     best = 0.0
     for query_form in query_forms:
         query_tokens = query_form.split()
@@ -400,7 +450,9 @@ def name_similarity(query: str, candidate_forms: Iterable[str]) -> float:
     return min(1.0, max(0.0, best))
 
 
-def _token_similarity(a: str, b: str) -> float:
+def token_similarity(a: str, b: str) -> float:
+    """How alike two normalised words are: the better of their spellings' Jaro–Winkler
+    similarity and (slightly discounted) that of their phonetic keys."""
     if a == b:
         return 1.0
     spelling = JaroWinkler.normalized_similarity(a, b)
@@ -409,6 +461,29 @@ def _token_similarity(a: str, b: str) -> float:
         return spelling
     sound = _KEY_AGREEMENT * JaroWinkler.normalized_similarity(key_a, key_b)
     return max(spelling, sound)
+
+
+def word_similarities(typed: Iterable[str], words: list[str]) -> list[float]:
+    """For each of `words`, token_similarity to the best of the `typed` spellings of one word,
+    computed in bulk (rapidfuzz's C loops: a search compares a few spellings with hundreds of
+    words)."""
+    typed = sorted(typed)
+    if not typed or not words:
+        return [0.0] * len(words)
+    spelling = cdist(typed, words, scorer=JaroWinkler.normalized_similarity).max(axis=0)
+    sound = cdist(
+        [phonetic_key(word) for word in typed],
+        [phonetic_key(word) for word in words],
+        scorer=JaroWinkler.normalized_similarity,
+    ).max(axis=0)
+    return [
+        max(a, _KEY_AGREEMENT * b) for a, b in zip(spelling.tolist(), sound.tolist(), strict=True)
+    ]
+
+
+def word_credit(similarity: float) -> float:
+    """What a word paired with a typed word at `similarity` adds to name_similarity's average."""
+    return _credit(similarity)
 
 
 def _credit(similarity: float) -> float:
@@ -427,7 +502,7 @@ def _token_set_score(
         for j, b in enumerate(stored_tokens):
             similarity = cache.get((a, b))
             if similarity is None:
-                similarity = cache[a, b] = _token_similarity(a, b)
+                similarity = cache[a, b] = token_similarity(a, b)
             pairs.append((similarity, i, j))
     pairs.sort(reverse=True)
     used_query: set[int] = set()

@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from seec.core import audit, policy
@@ -20,16 +20,20 @@ from .models import (
     Contact,
     RiskLevel,
     SearchName,
-    SearchNameKey,
+    SearchNameToken,
+    SearchToken,
+    SearchTokenKey,
     Status,
     digits_of,
 )
 from .services import CaseAction
 
 CASE_NUMBER = re.compile(r"^\s*([A-Za-z]{2})-?(\d{4})-?(\d{1,6})\s*$")
-# Names fetched by shared keys before ranking; a name search never scores more than this.
-CANDIDATES = 200
+# Names fetched by their best words before ranking; a name search never scores more than this.
+CANDIDATES = 40
 MIN_SIMILARITY = 0.6
+# A word of the index counts for a typed word from this similarity (names.token_similarity).
+WORD_MIN_SIMILARITY = 0.7
 
 
 def cases_for(user, action: str = policy.Act.VIEW):
@@ -104,54 +108,154 @@ def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
 
 
 def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
-    keys = names.query_keys(query)
-    if not keys or user.organisation_id is None:
+    """Cases by the child's name, best first, in four short steps that each read a bounded
+    amount however many cases there are:
+
+    1. the index's words that share a key with a typed word (the region's spellings of that
+       word and its one-letter typos: tens, not the thousands of names that have them), each
+       scored once against each typed word;
+    2. the names that have the best words, summed over the typed words in SQL and cut at
+       CANDIDATES, from the user's own organisation and the names of cases shared with it;
+    3. those names ranked in Python by name_similarity;
+    4. the best names' latest cases, `limit` per name, read through the access policy.
+    """
+    slots = names.query_slots(query)[: names.MAX_TOKENS]
+    if not slots or user.organisation_id is None:
         return []
-    # Candidate names: those sharing the most keys with the query, read from the user's own
-    # organisation's slice of the index and from the names of cases shared with it (the
-    # policy's CaseRule gives no other organisation's case); `visible` stays the authority.
-    shared_names = Case.objects.filter(pk__in=policy.shared_ids(Case, user)).values(
-        "search_name_id"
-    )
-    candidate_rows = (
-        SearchNameKey.objects.filter(
-            Q(organisation_id=user.organisation_id) | Q(name_id__in=shared_names), key__in=keys
+    words = _words_sharing_keys(slots)
+    texts = [text for _id, text in words]
+    weights = []
+    for position, slot in enumerate(slots):
+        for (token_id, _text), similarity in zip(
+            words, names.word_similarities(slot, texts), strict=True
+        ):
+            if similarity >= WORD_MIN_SIMILARITY:
+                weights.append((token_id, position, names.word_credit(similarity)))
+    if not weights:
+        return []
+    # The policy's CaseRule gives another organisation's cases only through a share: their
+    # names are searched too, and of their cases only the shared ones are read (step 4).
+    # `visible` stays the authority on every case shown.
+    shared = list(
+        Case.objects.filter(pk__in=policy.shared_ids(Case, user)).values_list(
+            "pk", "search_name_id"
         )
-        .values("name_id")
-        .annotate(shared=Count("name_id"))
-        .order_by("-shared")[:CANDIDATES]
     )
-    candidates = SearchName.objects.filter(pk__in=[row["name_id"] for row in candidate_rows])
-    scored = sorted(
-        (
-            (names.name_similarity(query, forms.split("|")), name_id)
-            for name_id, forms in candidates.values_list("pk", "forms")
-        ),
-        reverse=True,
-    )
-    # Best names first, each name's latest cases; stop once no later name can rank higher.
-    # The names are read `limit` at a time, each with its latest `limit` cases in one query:
-    # with a long tail of names most have a case or two, and a query per name was ten.
-    eligible = [(score, name_id) for score, name_id in scored if score >= MIN_SIMILARITY]
-    hits: list[SearchHit] = []
-    for start in range(0, len(eligible), limit):
-        batch = eligible[start : start + limit]
-        if len(hits) >= limit and batch[0][0] < hits[-1].score:
+    candidates = _best_names(user.organisation_id, {n for _pk, n in shared if n}, weights)
+    # What each name could score at most by name_similarity: the credit of its best word for
+    # each typed word, and for a typed word none of its words came near (below
+    # WORD_MIN_SIMILARITY), at most that much. The names are scored best bound first, and no
+    # further once `limit` names score more than the next one's bound.
+    absent = names.word_credit(WORD_MIN_SIMILARITY)
+    bounded = sorted(
+        (((total + absent * (len(slots) - present)) / len(slots), name_id, forms)
+         for name_id, forms, total, present in candidates),
+        key=lambda row: -row[0],
+    )  # fmt: skip
+    cache: dict[tuple[str, str], float] = {}
+    scored: list[tuple[float, int]] = []
+    for bound, name_id, forms in bounded:
+        if len(scored) >= limit and sorted(scored, reverse=True)[limit - 1][0] > bound:
             break
-        score_of = {name_id: score for score, name_id in batch}
-        latest = Window(
-            RowNumber(), partition_by=[F("search_name_id")], order_by=F("opened_at").desc()
-        )
-        named = (
-            visible.filter(search_name_id__in=score_of)
-            .annotate(latest_of_name=latest)
-            .filter(latest_of_name__lte=limit)
-            .select_related("country")
-        )
-        hits += [SearchHit(case, score_of[case.search_name_id], "name") for case in named]
-        hits.sort(key=lambda hit: (-hit.score, -hit.case.opened_at.timestamp()))
-        del hits[limit:]
+        scored.append((names.name_similarity(query, forms.split("|"), cache), name_id))
+    # The eligible names' latest `limit` cases each, in one query; the best `limit` of them
+    # read in full through the policy. With a long tail most names have a case or two.
+    score_of = {name_id: score for score, name_id in scored if score >= MIN_SIMILARITY}
+    if not score_of:
+        return []
+    latest = _latest_cases(user.organisation_id, [pk for pk, _n in shared], list(score_of), limit)
+    # Latest first, then (a stable sort) best name first. The date is as the database gives
+    # it to raw SQL (text in UTC on SQLite, which sorts as the date does).
+    latest.sort(key=lambda row: row[2], reverse=True)
+    latest.sort(key=lambda row: score_of[row[1]], reverse=True)
+    best = {pk: score_of[name_id] for pk, name_id, _opened in latest[:limit]}
+    named = visible.filter(pk__in=best).select_related("country")
+    hits = [SearchHit(case, best[case.pk], "name") for case in named]
+    hits.sort(key=lambda hit: (-hit.score, -hit.case.opened_at.timestamp()))
     return hits
+
+
+def _word_similarity(typed: str, word: str, cache: dict) -> float:
+    similarity = cache.get((typed, word))
+    if similarity is None:
+        similarity = cache[typed, word] = names.token_similarity(typed, word)
+    return similarity
+
+
+def _words_sharing_keys(slots) -> list[tuple[int, str]]:
+    """(id, text) of the index's words that share a key with a typed word."""
+    keys = sorted({key for slot in slots for word in slot for key in names.token_keys(word)})
+    rows: set[tuple[int, str]] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):  # SQLite's bound on a statement's parameters
+            chunk = keys[start : start + 500]
+            cursor.execute(
+                f"SELECT DISTINCT t.id, t.text FROM {SearchTokenKey._meta.db_table} k "  # noqa: S608
+                f"JOIN {SearchToken._meta.db_table} t ON t.id = k.token_id "
+                f"WHERE k.key IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )  # our own tables; every value a parameter
+            rows.update(cursor.fetchall())
+    return sorted(rows)
+
+
+def _best_names(organisation_id: int, shared_names: set[int], weights) -> list[tuple]:
+    """(id, forms, score, typed words matched) of at most CANDIDATES names that have the best
+    words: for each typed word the credit of its best word in the name, summed. Read from the
+    postings' index alone, by word and organisation; a word of another organisation's name
+    counts only for names of cases shared with the user's."""
+    tokens = sorted({token_id for token_id, _slot, _weight in weights})
+    marks = ", ".join(["%s"] * len(tokens))
+    postings = (
+        f"SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "  # noqa: S608
+        f"WHERE token_id IN ({marks}) AND organisation_id = %s"
+    )
+    params: list = [*tokens, organisation_id]
+    if shared_names:
+        postings += (
+            f" UNION ALL SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "  # noqa: S608
+            f"WHERE token_id IN ({marks}) AND organisation_id <> %s "
+            f"AND name_id IN ({', '.join(['%s'] * len(shared_names))})"
+        )
+        params += [*tokens, organisation_id, *sorted(shared_names)]
+    rows = ", ".join(
+        ["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS DOUBLE PRECISION))"] * len(weights)
+    )
+    sql = (
+        f"WITH w (token_id, slot, weight) AS (VALUES {rows}) "  # noqa: S608
+        f"SELECT n.id, n.forms, top.score, top.present FROM ("
+        f" SELECT best.name_id, SUM(best.weight) AS score, COUNT(*) AS present FROM ("
+        f"  SELECT p.name_id, w.slot, MAX(w.weight) AS weight"
+        f"  FROM ({postings}) p JOIN w ON w.token_id = p.token_id"
+        f"  GROUP BY p.name_id, w.slot"
+        f" ) best GROUP BY best.name_id ORDER BY score DESC, best.name_id DESC LIMIT %s"
+        f") top JOIN {SearchName._meta.db_table} n ON n.id = top.name_id"
+    )  # our own tables; every value a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in weights for value in row] + params + [CANDIDATES])
+        return cursor.fetchall()
+
+
+def _latest_cases(organisation_id: int, shared_ids: list[int], name_ids: list[int], limit: int):
+    """(id, name id, opened at) of the latest `limit` cases of each name that the user's
+    organisation owns or has been shared, by the index of cases by name and date: the
+    policy's scope, in SQL, so that no case out of it takes a place among the best."""
+    table = Case._meta.db_table
+    visible = "organisation_id = %s"
+    params: list = [*name_ids, organisation_id]
+    if shared_ids:
+        visible = f"({visible} OR id IN ({', '.join(['%s'] * len(shared_ids))}))"
+        params += shared_ids
+    sql = (
+        f"SELECT id, search_name_id, opened_at FROM (SELECT id, search_name_id, opened_at, "  # noqa: S608
+        f"ROW_NUMBER() OVER (PARTITION BY search_name_id ORDER BY opened_at DESC) AS latest "
+        f"FROM {table} "
+        f"WHERE search_name_id IN ({', '.join(['%s'] * len(name_ids))}) AND {visible}"
+        f") ranked WHERE latest <= %s"
+    )  # our own table; every value a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return cursor.fetchall()
 
 
 def likely_duplicates(

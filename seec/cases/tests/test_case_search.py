@@ -1,9 +1,12 @@
 """One search box: case number, phone, or the child's name in any script or spelling."""
 
 import pytest
+from django.core.management import call_command
 
 from seec.cases import selectors, services
+from seec.cases.models import Case, SearchName, SearchNameToken
 from seec.core.audit import Origin
+from seec.core.services import grant_share
 
 from .conftest import case_fields
 
@@ -75,3 +78,30 @@ def test_likely_duplicates_are_shown_before_saving(marija, operator):
     )
     assert [hit.case for hit in hits] == [marija]
     assert selectors.likely_duplicates(operator, given_names="Ивана", family_name="Марковић") == []
+
+
+def test_a_shared_case_is_found_by_name_but_not_its_unshared_namesakes(open_case, manager, region):
+    shared, namesake = open_case(), open_case()
+    assert shared.search_name_id == namesake.search_name_id  # one name, two cases
+    grant_share(shared, region.rs_hotline, origin=Origin(manager), reason="Seen in Belgrade")
+    hits = selectors.search_cases(region.foreign_manager, "Marija Djordjevic")
+    assert [hit.case for hit in hits] == [shared]
+
+
+def test_the_latest_cases_of_the_best_name_come_first(open_case, operator):
+    older = open_case(given_names="Ана", family_name="Илић")
+    newer = open_case(given_names="Ана", family_name="Илић")
+    close = open_case(given_names="Ана", family_name="Илиќ")  # one letter apart
+    hits = selectors.search_cases(operator, "Ana Ilić")
+    assert [hit.case for hit in hits][:3] == [newer, older, close]
+    assert hits[0].score > hits[2].score
+
+
+def test_index_case_names_rebuilds_a_lost_index(open_case, operator):
+    case = open_case()
+    SearchNameToken.objects.all().delete()
+    Case.objects.filter(pk=case.pk).update(search_name=None)
+    assert selectors.search_cases(operator, "Marija Djordjevic") == []
+    call_command("index_case_names", verbosity=0)
+    assert selectors.search_cases(operator, "Marija Djordjevic")[0].case == case
+    assert SearchName.objects.count() == 1  # the old name reused, none left behind

@@ -7,7 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from seec.cases import selectors, services
-from seec.cases.models import Case, CaseTask, Contact, RiskLevel, SearchName, Status
+from seec.cases.models import (
+    Case,
+    CaseTask,
+    Contact,
+    RiskLevel,
+    SearchName,
+    SearchToken,
+    SearchTokenKey,
+    Status,
+)
 from seec.cases.services import CaseAction
 from seec.core.audit import Origin
 from seec.core.models import AuditEvent, RoleCode
@@ -25,18 +34,24 @@ def test_case_numbers_run_per_country_and_year(open_case):
 def test_opening_records_latin_name_search_name_and_audit(open_case):
     case = open_case()
     assert case.names_latin  # transliterated from the Cyrillic as given
-    assert case.search_name.keys.exists()
+    assert case.search_name.tokens.filter(token__text="djordjevic").exists()
     assert "djordjevic" in case.search_name.forms
     event = AuditEvent.objects.get(action=CaseAction.OPEN, object_id=str(case.pk))
     assert event.object_type == "cases.case"
 
 
-def test_cases_of_one_name_share_its_search_name_and_keys(open_case):
+def test_cases_of_one_name_share_its_search_name_and_words(open_case):
     first, second = open_case(), open_case()
     assert first.search_name_id == second.search_name_id
     assert SearchName.objects.count() == 1
-    keys = list(first.search_name.keys.values_list("key", flat=True))
-    assert len(keys) == len(set(keys))
+    words = list(first.search_name.tokens.values_list("token__text", flat=True))
+    assert len(words) == len(set(words))
+    # A word is held once, with its keys once, however many names have it.
+    assert SearchToken.objects.filter(text="djordjevic").count() == 1
+    keys = list(
+        SearchTokenKey.objects.filter(token__text="djordjevic").values_list("key", flat=True)
+    )
+    assert len(keys) == len(set(keys)) and "djordjevic" in keys
 
 
 def test_renaming_a_case_moves_it_to_its_new_name_and_forgets_the_old(open_case, manager):
@@ -48,6 +63,9 @@ def test_renaming_a_case_moves_it_to_its_new_name_and_forgets_the_old(open_case,
     assert case.names_latin != old_latin and "jovana" in case.search_name.forms
     assert case.search_name_id != old_name
     assert not SearchName.objects.filter(pk=old_name).exists()
+    # The words only the old name had go with it; those the new name shares stay.
+    assert not SearchToken.objects.filter(text="marija").exists()
+    assert SearchToken.objects.filter(text="djordjevic").exists()
     assert [hit.case for hit in selectors.search_cases(manager, "Jovana")] == [case]
     assert selectors.search_cases(manager, "Marija") == []
 

@@ -48,7 +48,7 @@ def test_imports_valid_rows_with_history_and_audit(region, tmp_path):
     first = Case.objects.get(external_reference="OLD-1")
     assert first.number == "GR-2023-000001"
     assert first.status == Status.FOUND and first.outcome == "found_safe"
-    assert first.search_name.keys.exists() and "eleni" in first.search_name.forms
+    assert first.search_name.tokens.exists() and "eleni" in first.search_name.forms
     # One event for the batch, naming both cases; each case's timeline shows it.
     (event,) = AuditEvent.objects.filter(action=CaseAction.IMPORT)
     assert sorted(event.details["numbers"]) == sorted(Case.objects.values_list("number", flat=True))

@@ -271,7 +271,7 @@ def test_keys_fit_the_index_column_and_are_plain_lower_case_latin():
     for name in [*REGION_NAMES, "Ђорђевић", "Χατζηδάκης", "Щербаков", "Мар'яна", "محمد"]:
         for key in names.name_keys(name):
             assert key.isascii() and key.isalpha() and key.islower()
-            assert len(key) <= 32  # SearchNameKey.key
+            assert len(key) <= 32  # SearchTokenKey.key
 
 
 def test_names_with_letters_always_have_forms():
@@ -457,3 +457,19 @@ def test_a_three_token_name_has_a_bounded_number_of_keys():
     assert all(
         len(key) <= names.MAX_KEY_CHARS for name in sample[:200] for key in names.name_keys(name)
     )
+
+
+def test_word_similarities_in_bulk_are_token_similarity_to_the_best_spelling():
+    typed = {"djordjevic", "dordevic"}
+    words = ["djordjevic", "đorđević", "jordjevic", "petrovic", "dzhordzhevich"]
+    words = [names.normalise_latin(word).replace(" ", "") for word in words]
+    expected = [max(names.token_similarity(t, w) for t in typed) for w in words]
+    assert names.word_similarities(typed, words) == pytest.approx(expected)
+
+
+def test_query_slots_hold_each_typed_word_in_every_spelling():
+    slots = names.query_slots("Марија Ђорђевић")
+    assert len(slots) == 2
+    assert {"marija"} <= slots[0] and {"djordjevic", "dordevic"} <= slots[1]
+    # Initials are left out; č and ć are spelt both plain and as a digraph.
+    assert names.query_slots("M. Jovanović") == [frozenset({"jovanovic", "jovanovich"})]
