@@ -20,6 +20,7 @@ BENCH_IDENTIFIERS sets the largest size, BENCH_IDENTIFIER_CHECKS the checks per 
 
 import hashlib
 import hmac
+import itertools
 import random
 import time
 from datetime import UTC, date, datetime
@@ -41,8 +42,10 @@ COLUMNS = (
 PLATFORMS = ("instagram", "tiktok", "telegram", "facebook", "snapchat", "onlyfans")
 SITES = ("escort-ads.example", "classifieds.example.gr", "rooms.example.al", "t.me", "vk.com")
 SYLLABLES = ("ma", "ko", "li", "dra", "ne", "vi", "to", "sa", "ri", "el", "an", "jo")
-# Identifiers never recorded are numbered from here, far beyond any size loaded.
-NEW_FROM = 10**12
+# Identifiers never recorded are numbered from here on, each serial used once (NEW below).
+NEW_FROM = 10**8
+assert LARGEST < NEW_FROM
+NEW = itertools.count(NEW_FROM)
 
 
 def _mix(n: int) -> int:
@@ -68,19 +71,27 @@ def _iban(number: int) -> str:
     return f"GR{check:02d}{bban}"
 
 
+def _spread(x: int, space: int) -> int:
+    """x in [0, space) to another number of [0, space), one to one (space a power of ten)."""
+    return (x * 48271 + 12345) % space
+
+
 def identifier(n: int) -> dict:
     """The n-th identifier: its kind, how a person would type it, and how tracing.py stores it
-    (normal form, what is hashed, display, card prefix and last four)."""
+    (normal form, what is hashed, display, card prefix and last four). Two serials never give
+    the same identifier (below 2 × NEW_FROM)."""
     m = _mix(n)
     slot = n % 20
     if slot < 8:  # phones and mobile money: the commonest trace
         kind = "phone" if slot < 6 else "mobile_money"
-        if m % 2:
-            normal = f"+3069{m % 10**8:08d}"
-            typed = f"+30 {normal[3:6]} {normal[6:9]} {normal[9:]}"
-        else:
-            normal = f"+35569{m % 10**7:07d}"
+        number = n // 20 * 8 + slot  # one to one over the phones
+        if n < NEW_FROM and number % 2:  # Albanian: 10^7 numbers, enough for 25M identifiers
+            normal = f"+35569{_spread(number // 2, 10**7):07d}"
             typed = f"+355 {normal[4:6]} {normal[6:9]} {normal[9:]}"
+        else:  # Greek; the new ones' numbers above every recorded one's
+            number = number // 2 if n < NEW_FROM else number
+            normal = f"+3069{_spread(number, 10**8):08d}"
+            typed = f"+30 {normal[3:6]} {normal[6:9]} {normal[9:]}"
         return {"kind": kind, "typed": typed, "normal": normal, "display": typed,
                 "platform": "M-Pesa" if kind == "mobile_money" else ""}  # fmt: skip
     if slot < 11:
@@ -95,11 +106,11 @@ def identifier(n: int) -> dict:
         return {"kind": "url", "typed": f"http://www.{site.upper()}/profile/{n}/",
                 "normal": normal, "display": normal}  # fmt: skip
     if slot < 17:
-        normal = _iban(m)
+        normal = _iban(_spread(n, 10**16))
         spaced = " ".join(normal[i : i + 4] for i in range(0, len(normal), 4))
         return {"kind": "iban", "typed": spaced.lower(), "normal": normal, "display": spaced}
     if slot < 19:
-        body = f"4{m % 10**14:014d}"
+        body = f"4{_spread(n, 10**14):014d}"
         digits = body + _luhn_digit(body)
         return {"kind": "card", "typed": " ".join(digits[i : i + 4] for i in range(0, 16, 4)),
                 "normal": "", "hashed": digits, "display": f"{digits[:8]} … {digits[-4:]}",
@@ -154,8 +165,11 @@ def load(start: int, stop: int, owners: list) -> dict:
     indexes = secondary_indexes()
     assert any(name == "identifier_lookup" for name, _sql in indexes), indexes
     recorded_at = datetime(2026, 6, 1, 12, tzinfo=UTC)
-    if connection.vendor == "sqlite":
-        recorded_at = connection.ops.adapt_datetimefield_value(recorded_at)
+    recorded_at = (
+        connection.ops.adapt_datetimefield_value(recorded_at)
+        if connection.vendor == "sqlite"
+        else recorded_at.isoformat()
+    )
     key = identifier_key()
     # The table and column names are this module's constants, never input.
     insert = (
@@ -166,9 +180,17 @@ def load(start: int, stop: int, owners: list) -> dict:
             cursor.execute(f'DROP INDEX "{name}"')
         generated = rows(start, stop, key, owners, recorded_at)
         if connection.vendor == "postgresql":
+            # COPY's text format, a batch at a time: no value here holds a tab, a newline or
+            # a backslash, and none is NULL.
             with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                lines = []
                 for row in generated:
-                    copy.write_row(row)
+                    lines.append("\t".join(map(str, row)))
+                    if len(lines) >= BATCH:
+                        copy.write("\n".join(lines) + "\n")
+                        lines.clear()
+                if lines:
+                    copy.write("\n".join(lines) + "\n")
         else:
             batch = []
             for row in generated:
@@ -245,10 +267,7 @@ def measure(loaded: int, rng: random.Random) -> dict:
     from seec.protection import tracing
     from seec.protection.models import PersonOfInterest
 
-    chosen = [
-        (rng.randrange(loaded) if i % 2 == 0 else NEW_FROM + rng.randrange(10**9))
-        for i in range(CHECKS)
-    ]
+    chosen = [(rng.randrange(loaded) if i % 2 == 0 else next(NEW)) for i in range(CHECKS)]
     # Untimed: the first checks of a process load the numbering plans and compile the
     # queries once; an installation pays that once at start.
     for n in range(20):
@@ -279,7 +298,7 @@ def measure(loaded: int, rng: random.Random) -> dict:
     person = PersonOfInterest.objects.filter(organisation=officer.organisation).first()
     recorded = []
     for i in range(RECORDS):
-        n = rng.randrange(loaded) if i % 2 == 0 else NEW_FROM + rng.randrange(10**9)
+        n = rng.randrange(loaded) if i % 2 == 0 else next(NEW)
         item = identifier(n)
         started = time.perf_counter()
         tracing.record_identifier(
