@@ -8,7 +8,8 @@ class ProtectionConfig(AppConfig):
     verbose_name = _("Protection of child victims of trafficking and exploitation")
 
     def ready(self):
-        from . import audit_actions, rules  # noqa: F401 — access rules; audit action labels
+        from . import audit_actions, identifiers_across, rules  # noqa: F401 — access rules; audit action labels
         from .transport import register_payload_types
 
         register_payload_types()
+        identifiers_across.register_payload_types()

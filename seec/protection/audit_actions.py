@@ -37,6 +37,7 @@ class ProtectionAction:
     ITEM_PURGED = "poi.item_purged"
     IDENTIFIER_ADD = "identifier.add"
     IDENTIFIER_MATCH = "identifier.match"
+    IDENTIFIERS_SENT = "identifier.hashes_sent"
 
 
 audit.ACTION_LABELS.update(
@@ -72,5 +73,6 @@ audit.ACTION_LABELS.update(
         ProtectionAction.ITEM_PURGED: _("Information deleted at the retention limit"),
         ProtectionAction.IDENTIFIER_ADD: _("Identifier recorded"),
         ProtectionAction.IDENTIFIER_MATCH: _("Identifier seen elsewhere"),
+        ProtectionAction.IDENTIFIERS_SENT: _("Identifiers' keyed hashes sent under an agreement"),
     }
 )

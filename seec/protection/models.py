@@ -774,3 +774,31 @@ class IdentifierMatch(models.Model):
 
     def __str__(self):
         return f"{self.first_id} = {self.second_id}"
+
+
+class RemoteIdentifierMatch(models.Model):
+    """One of our identifiers that a police unit of another installation also holds, found by
+    comparing keyed hashes under a matching agreement (identifiers_across.py). We know their
+    unit and country (the agreement's partner) and an opaque id they gave their sighting under
+    the agreement, never their record nor the identifier as they hold it."""
+
+    identifier = models.ForeignKey(
+        TraceIdentifier, on_delete=models.CASCADE, related_name="remote_matches"
+    )
+    agreement = models.ForeignKey(
+        "linkage.MatchingAgreement", on_delete=models.PROTECT, related_name="+"
+    )
+    partner_reference = models.CharField(max_length=40)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier", "agreement", "partner_reference"],
+                name="remote_identifier_match_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.identifier_id} ~ {self.partner_reference}"

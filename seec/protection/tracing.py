@@ -29,6 +29,12 @@ def same_identifier(kind: str, key_hash: str):
     return TraceIdentifier.objects.filter(kind=kind, key_hash=key_hash)
 
 
+def sightings(kind: str, key_hash: str):
+    """Every identifier recorded with this keyed hash, with what a notice names of it (its
+    organisation and country): what a new identifier is compared with."""
+    return same_identifier(kind, key_hash).select_related("organisation", "country")
+
+
 @transaction.atomic
 def record_identifier(
     *,
@@ -99,11 +105,7 @@ def _same_record(a: TraceIdentifier, b: TraceIdentifier) -> bool:
 
 def find_matches(identifier: TraceIdentifier) -> list[IdentifierMatch]:
     """Store a match with every earlier sighting on another record and tell both sides."""
-    earlier = (
-        same_identifier(identifier.kind, identifier.key_hash)
-        .exclude(pk=identifier.pk)
-        .select_related("organisation", "country")
-    )
+    earlier = sightings(identifier.kind, identifier.key_hash).exclude(pk=identifier.pk)
     made = []
     for other in earlier:
         if _same_record(identifier, other):

@@ -42,4 +42,9 @@ urlpatterns = [
     path("persons/<int:pk>/share/", views.share_person, name="person-share"),
     path("persons/<int:pk>/identifiers/", views.add_identifier, name="person-identifier"),
     path("identifiers/<int:pk>/", views.identifier_detail, name="identifier"),
+    path(
+        "identifiers/agreements/<int:pk>/send/",
+        views.send_identifier_hashes,
+        name="identifiers-send",
+    ),
 ]

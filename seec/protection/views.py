@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.policy import Act, Capability
+from seec.linkage.models import MatchingAgreement
 
-from . import forms, intelligence, repatriation, services, tracing
+from . import forms, identifiers_across, intelligence, repatriation, services, tracing
 from .agreements import repatriation_agreements
 from .audit_actions import ProtectionAction as A
 from .models import (
@@ -522,5 +524,31 @@ def identifier_detail(request, pk):
     context = {
         "identifier": identifier,
         "matches": tracing.matches_of(request.user, identifier),
+        "remote_matches": identifiers_across.remote_matches_of(identifier),
     }
     return render(request, "protection/identifier_detail.html", context)
+
+
+@require_POST
+@police
+def send_identifier_hashes(request, pk):
+    """Our unit's identifiers compared with the partner unit's under a matching agreement of
+    ours (their keyed hashes only travel); another organisation's agreement is not found."""
+    agreement = get_object_or_404(
+        MatchingAgreement, pk=pk, organisation_id=request.user.organisation_id
+    )
+    try:
+        sent = identifiers_across.send_identifier_hashes(agreement, origin=Origin.of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The keyed hash of %(count)s identifier was sent to %(unit)s.",
+                "The keyed hashes of %(count)s identifiers were sent to %(unit)s.",
+                sent,
+            )
+            % {"count": sent, "unit": agreement.partner_organisation.name},
+        )
+    return redirect("protection:persons")

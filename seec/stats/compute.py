@@ -203,6 +203,16 @@ def compute_missing(countries: list[str], periods: list[Period]) -> dict:
     return result
 
 
+def compute_family(family: str, countries: list[str], periods: list[Period]) -> dict:
+    """The platform's figures of a family: missing children from the cases and contacts, child
+    trafficking (TH01) from the protection records (victims.py)."""
+    if family == Family.TRAFFICKING:
+        from .victims import compute_trafficking
+
+        return compute_trafficking(countries, periods)
+    return compute_missing(countries, periods)
+
+
 def fingerprint(family: str, period: str, inputs: dict, values: dict[Cell, int | None]) -> str:
     """SHA-256 over the definitions' version, the inputs' summary and every figure."""
     document = {

@@ -42,9 +42,8 @@ def region_figures(year: int, family: str, first_year: int) -> RegionFigures:
     )
     periods = years(first_year, year)
     figures = RegionFigures(countries=countries, periods=periods)
-    if family == Family.MISSING:
-        for key, item in compute.compute_missing(countries, periods).items():
-            figures.values[key], figures.sources[key] = item["values"], "platform"
+    for key, item in compute.compute_family(family, countries, periods).items():
+        figures.values[key], figures.sources[key] = item["values"], "platform"
     for key, figure_set in submitted_sets(countries, [p.code for p in periods], family).items():
         figures.values[key], figures.sources[key] = figure_set.values(), "submission"
     return suppression.disclose(figures, suppression.threshold())

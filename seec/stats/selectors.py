@@ -75,11 +75,11 @@ def region_figures(user, countries: list[str], periods: list[Period], family: st
         return result
     codes = [p.code for p in periods]
     submitted = submitted_sets(countries, codes, family)
-    if family == Family.MISSING:
-        computed = compute.compute_missing(countries, periods)
-        for key, item in computed.items():
-            result.values[key] = item["values"]
-            result.sources[key] = Source.PLATFORM
+    # The platform's own figures where no submission was validated: missing children from the
+    # cases and contacts, child victims of trafficking from the protection records.
+    for key, item in compute.compute_family(family, countries, periods).items():
+        result.values[key] = item["values"]
+        result.sources[key] = Source.PLATFORM
     for key, figure_set in submitted.items():
         result.values[key] = figure_set.values()
         result.sources[key] = Source.SUBMISSION
@@ -103,7 +103,6 @@ def figure_sets_for(user):
 def latest_computed_sets(user, countries: list[str], period: str) -> list:
     """The platform's latest missing-children set of each country for a period, with the
     publication that is current for it (None if none): what a coordinator may publish."""
-    from .catalogue import Family
     from .models import Source
 
     latest = {}

@@ -91,19 +91,31 @@ def _store_set(country, family, period: Period, source, values, inputs, previous
 
 
 def compute_figures(
-    countries: list[str], periods: list[Period], *, origin: Origin | None = None
+    countries: list[str],
+    periods: list[Period],
+    *,
+    origin: Origin | None = None,
+    family: str = Family.MISSING,
 ) -> list[FigureSet]:
-    """The platform's missing-children figures for these countries and periods, stored.
+    """The platform's figures of a family (missing children by default; child trafficking from
+    the protection records) for these countries and periods, stored.
 
     A set whose fingerprint equals the latest one for its country and period is that one
     (nothing is added: the rerun gave the same figures from the same data); otherwise a new
     set is stored that points to the one it replaces (see `explain_change`)."""
-    computed = compute.compute_missing(countries, periods)
+    # The trafficking indicators are annual (as Eurostat collects them).
+    wrong = [p.code for p in periods if family == Family.TRAFFICKING and p.type != "year"]
+    if wrong:
+        raise ValidationError(
+            {"period": _("These figures are counted by year only, not for %(periods)s.")
+             % {"periods": ", ".join(wrong)}}
+        )  # fmt: skip
+    computed = compute.compute_family(family, countries, periods)
     by_code = {p.code: p for p in periods}
     latest = {}
     for figure_set in FigureSet.objects.filter(
         country_id__in=countries,
-        family=Family.MISSING,
+        family=family,
         source=Source.PLATFORM,
         period__in=list(by_code),
     ).order_by("created_at", "pk"):
@@ -112,14 +124,14 @@ def compute_figures(
     with transaction.atomic():
         for (country, code), result in computed.items():
             previous = latest.get((country, code))
-            fp = compute.fingerprint(Family.MISSING, code, result["inputs"], result["values"])
+            fp = compute.fingerprint(family, code, result["inputs"], result["values"])
             if previous is not None and previous.fingerprint == fp:
                 sets.append(previous)
                 continue
             sets.append(
                 _store_set(
                     country,
-                    Family.MISSING,
+                    family,
                     by_code[code],
                     Source.PLATFORM,
                     result["values"],
@@ -134,6 +146,7 @@ def compute_figures(
             details={
                 "countries": sorted(countries),
                 "periods": sorted(by_code),
+                "family": family,
                 "sets_added": added,
                 "definitions": catalogue.DEFINITIONS_VERSION,
             },

@@ -203,8 +203,13 @@ def trafficking(figures: RegionFigures) -> Table:
             _("Suspects"),
             _("Prosecutions"),
             _("Convictions"),
+            _("Source"),
         ],
-        note=_("From the national submissions validated by the regional centre."),
+        note=_(
+            "From the national submission validated by the regional centre where there is one, "
+            "else counted from the child-victim records on the platform (which hold no "
+            "suspects, prosecutions or convictions)."
+        ),
     )
     for country in figures.countries:
         if (country, period) not in figures.values:
@@ -217,6 +222,9 @@ def trafficking(figures: RegionFigures) -> Table:
                 figures.get(country, period, "TH02"),
                 figures.get(country, period, "TH03"),
                 figures.get(country, period, "TH04"),
+                _("national submission")
+                if figures.sources.get((country, period)) == "submission"
+                else _("platform"),
             ]
         )
     return table

@@ -988,6 +988,9 @@ PROTECTION_POST_ROUTES = {
     "protection:person-item": "/protection/persons/{person}/items/",
     "protection:person-share": "/protection/persons/{person}/share/",
     "protection:person-identifier": "/protection/persons/{person}/identifiers/",
+    "protection:identifiers-send": (
+        "/protection/identifiers/agreements/{identifier_agreement}/send/"
+    ),
     "protection-referral-answer": "/api/protection/referrals/{referral}/answer/",
     "step-assignment-answer": "/api/protection/assignments/{assignment}/answer/",
 }

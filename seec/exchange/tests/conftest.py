@@ -9,6 +9,9 @@ from django.conf import settings
 from .harness import Node, pg_available, start_all, stop_all, trust_each_other
 
 RAN = Path(settings.VAR_DIR) / "exchange-node-tests.ran"
+# The installations' police compare identifiers by keyed hashes: they share the identifier
+# key, as the settings say installations that compare do.
+SHARED_IDENTIFIER_KEY = {"SEEC_PROTECTION_IDENTIFIER_KEY": "node-tests-shared-identifier-key"}
 
 
 def _postgres_or_skip():
@@ -30,8 +33,8 @@ def two_nodes():
     _postgres_or_skip()
     RAN.parent.mkdir(parents=True, exist_ok=True)
     RAN.touch()
-    gr = Node("gr", "GR")
-    rs = Node("rs", "RS", postgres="seec_exchange_a")
+    gr = Node("gr", "GR", **SHARED_IDENTIFIER_KEY)
+    rs = Node("rs", "RS", postgres="seec_exchange_a", **SHARED_IDENTIFIER_KEY)
     try:
         start_all(gr, rs)
         trust_each_other(gr, rs)
@@ -51,3 +54,16 @@ def regional_and_macedonian_nodes(two_nodes):
         yield seec, mk
     finally:
         stop_all(seec, mk)
+
+
+@pytest.fixture(scope="package")
+def albanian_node(two_nodes):
+    """Albania's node (SQLite: its centre, police and social services), trusted by Greece's."""
+    gr, _rs = two_nodes
+    al = Node("al", "AL", **SHARED_IDENTIFIER_KEY)
+    try:
+        start_all(al)
+        trust_each_other(gr, al)
+        yield al
+    finally:
+        stop_all(al)

@@ -1,6 +1,8 @@
 """What a test asks of a node, run inside it by node_driver: the same service calls a
 person's request would make, and reads of what the node holds."""
 
+import json
+
 from django.utils import timezone
 
 from seec.core.audit import Origin
@@ -14,8 +16,12 @@ from seec.exchange.models import (
 )
 
 PASSWORD = "seec-node-test"
-HOTLINE = {"GR": "116 000 Greece", "RS": "116 000 Serbia", "MK": "116 000 North Macedonia"}
-POLICE = {"GR": "Hellenic Police", "RS": "Police of Serbia", "MK": "Police of North Macedonia"}
+HOTLINE = {"GR": "116 000 Greece", "RS": "116 000 Serbia", "MK": "116 000 North Macedonia",
+           "AL": "116 000 Albania"}  # fmt: skip
+POLICE = {"GR": "Hellenic Police", "RS": "Police of Serbia", "MK": "Police of North Macedonia",
+          "AL": "Albanian State Police"}  # fmt: skip
+# Albania's node also hosts its social services: the agency a child's return is handed to.
+SOCIAL_SERVICES = {"AL": "State Social Service of Albania"}
 
 
 def _user(username, organisation, *roles):
@@ -44,6 +50,12 @@ def setup_node(country):
     _user(f"manager.{cc}", hotline, RoleCode.CASE_MANAGER, RoleCode.SUPERVISOR)
     _user(f"operator.{cc}", hotline, RoleCode.HOTLINE_OPERATOR)
     _user(f"police.{cc}", police, RoleCode.LIAISON_OFFICER, RoleCode.ALERT_AUTHORITY)
+    if country in SOCIAL_SERVICES:
+        social, _ = Organisation.objects.get_or_create(
+            name=SOCIAL_SERVICES[country], country=Country.objects.get(code=country),
+            defaults={"kind": OrganisationKind.MINISTRY},
+        )  # fmt: skip
+        _user(f"social.{cc}", social, RoleCode.CASE_MANAGER)
     keys.ensure_keys()
     return {"hotline": hotline.pk, "police": police.pk}
 
@@ -608,3 +620,181 @@ def received_notes_count(prefix):
     )
     notes = [m.payload["note"].split(" ", 1)[0] for m in rows.only("payload")]
     return {"rows": len(notes), "distinct": len(set(notes))}
+
+
+# --- Protection: identifiers compared by keyed hashes under a police units' agreement ----------
+
+
+def police_agreement(username, partner, key=None):
+    """An agreement of the user's police unit with `partner` (a police unit on another node);
+    the key made (to hand to the partner) when none is given."""
+    from datetime import timedelta
+
+    from seec.linkage import services as linkage
+
+    today = timezone.localdate()
+    agreement, made = linkage.create_agreement(
+        origin=_as(username), partner_organisation=Organisation.objects.get(name=partner),
+        partner_name="", partner_country="", purpose="Trafficking investigations: payment traces",
+        valid_from=today - timedelta(days=1), valid_until=today + timedelta(days=365), key=key,
+    )  # fmt: skip
+    return {"pk": agreement.pk, "key": made}
+
+
+def record_trace(username, kind, value, person_name):
+    """A person of interest of the user's unit and one identifier on them."""
+    from datetime import timedelta
+
+    from seec.protection import intelligence, tracing
+
+    today = timezone.localdate()
+    person = intelligence.open_person(
+        origin=_as(username),
+        fields={"role": "trafficker", "name": person_name, "review_on": today,
+                "retain_until": today + timedelta(days=365)},
+    )  # fmt: skip
+    identifier = tracing.record_identifier(
+        origin=_as(username), kind=kind, value=value, person=person
+    )
+    return {"pk": identifier.pk, "person": person.reference, "key_hash": identifier.key_hash}
+
+
+def send_traces(username, agreement):
+    from seec.linkage.models import MatchingAgreement
+    from seec.protection import identifiers_across
+
+    return identifiers_across.send_identifier_hashes(
+        MatchingAgreement.objects.get(pk=agreement), origin=_as(username)
+    )
+
+
+def remote_identifier_matches():
+    from seec.protection.models import RemoteIdentifierMatch
+
+    return sorted(RemoteIdentifierMatch.objects.values_list("identifier_id", flat=True))
+
+
+def notices_given():
+    from seec.core.models import Notification
+
+    return [
+        {"user": n.user.username, "subject": n.subject, "link": n.link}
+        for n in Notification.objects.select_related("user").order_by("pk")
+    ]
+
+
+def payloads_received(payload_type):
+    """The payloads of a type this node received, as they came, and whether they applied."""
+    return [
+        {"payload": json.dumps(m.payload), "state": m.state, "error": m.error}
+        for m in InboundMessage.objects.filter(payload_type=payload_type).order_by("pk")
+    ]
+
+
+# --- Protection: a child's safe return, its steps asked of agencies on another node -----------
+
+
+def repatriation_plan(username, social_services, consulate):
+    """A Greek child victim from Albania and an approved plan of return whose family
+    assessment, hand-over, reception and follow-up visits are owned by `social_services` (on
+    another node), the travel documents by a consulate off the platform, the escort by the
+    Greek police."""
+    from datetime import timedelta
+
+    from seec.protection import repatriation, services
+    from seec.protection.agreements import repatriation_agreements
+    from seec.protection.models import StepKind
+
+    origin = _as(username)
+    today = timezone.localdate()
+    albania = Country.objects.get(code="AL")
+    victim = services.open_victim(origin=origin, fields={
+        "reported_by": "info_desk", "met_on": today - timedelta(days=20),
+        "given_names": "Arta", "family_name": "Hoxha", "sex": "female", "age_estimate": 14,
+        "exploitation": "forced_begging", "citizenship": albania,
+    })  # fmt: skip
+    plan = repatriation.open_plan(
+        victim, origin=origin, destination=albania,
+        agreement=repatriation_agreements("GR", "AL")[0].title,
+    )  # fmt: skip
+    social = Organisation.objects.get(name=social_services)
+    police = Organisation.objects.get(name=POLICE["GR"])
+    soon = today + timedelta(days=10)
+    for kind, owner, owner_name in [
+        (StepKind.FAMILY_ASSESSMENT, social, ""),
+        (StepKind.TRAVEL_DOCUMENTS, None, consulate),
+        (StepKind.ESCORT, police, ""),
+        (StepKind.HANDOVER, social, ""),
+        (StepKind.RECEPTION, social, ""),
+    ]:
+        repatriation.add_step(
+            plan, origin=origin, kind=kind, due_on=soon, owner=owner, owner_name=owner_name
+        )
+    repatriation.add_follow_ups(plan, origin=origin)
+    return plan.pk
+
+
+def plan_state(plan):
+    from seec.protection.models import RepatriationPlan
+
+    plan = RepatriationPlan.objects.get(pk=plan)
+    return {
+        "status": plan.status,
+        "family_assessment": plan.family_assessment,
+        "steps": [
+            {"kind": s.kind, "status": s.status, "owner": s.owner.name if s.owner else "",
+             "conversation": s.conversation}
+            for s in plan.steps.select_related("owner").order_by("position")
+        ],
+    }  # fmt: skip
+
+
+def request_step(username, plan, kind):
+    from seec.protection import repatriation
+    from seec.protection.models import RepatriationStep
+
+    step = RepatriationStep.objects.get(plan_id=plan, kind=kind)
+    return repatriation.request_step(step, origin=_as(username)).conversation
+
+
+def approve_plan(username, plan):
+    from seec.protection import repatriation
+    from seec.protection.models import RepatriationPlan
+
+    origin, today = _as(username), timezone.localdate()
+    plan = RepatriationPlan.objects.get(pk=plan)
+    repatriation.update_plan(plan, origin=origin, fields={
+        "best_interests": "Return to the mother, with services in Elbasan.",
+        "best_interests_by": "Best-interests panel", "best_interests_on": today,
+        "return_risk": "low", "risk_assessment": "The exploiters are prosecuted in Greece.",
+        "child_views": "Wants to go home to her mother.", "child_heard_on": today,
+    })  # fmt: skip
+    return repatriation.decide_plan(plan, origin=origin, approve=True).status
+
+
+def record_step_answer(username, plan, kind, by):
+    from seec.protection import repatriation
+    from seec.protection.models import RepatriationStep
+
+    step = RepatriationStep.objects.get(plan_id=plan, kind=kind)
+    return repatriation.record_step_answer(step, origin=_as(username), confirmed=True, by=by).status
+
+
+def step_assignments():
+    from seec.protection.models import StepAssignment
+
+    return [
+        {"conversation": a.conversation, "kind": a.kind, "child": a.child_name,
+         "status": a.status, "organisation": a.organisation.name}
+        for a in StepAssignment.objects.select_related("organisation").order_by("pk")
+    ]  # fmt: skip
+
+
+def answer_step(username, conversation, note=""):
+    from seec.protection import repatriation
+    from seec.protection.models import StepAssignment
+
+    assignment = StepAssignment.objects.get(conversation=conversation)
+    return repatriation.answer_assignment(
+        assignment, origin=_as(username), confirm=True, note=note
+    ).status

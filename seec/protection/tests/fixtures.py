@@ -7,6 +7,7 @@ from django.utils import timezone
 from seec.core.audit import Origin
 from seec.core.models import Country, OrganisationKind, RoleCode
 from seec.core.tests.factories import make_organisation, make_user
+from seec.linkage import services as linkage
 from seec.protection import intelligence, repatriation, services, tracing
 from seec.protection.models import ServiceProvider, StepAssignment, StepKind
 
@@ -73,6 +74,13 @@ def protection_world(region) -> dict:
     foreign_identifier = tracing.record_identifier(
         origin=Origin(rs_officer), kind="phone", value="+381 64 123 4567", person=rs_person
     )
+    # The Greek police unit's matching agreement with the Serbian one (identifiers compared by
+    # keyed hashes): only the Greek police send under it.
+    agreement, _key = linkage.create_agreement(
+        origin=Origin(region.users[RoleCode.LIAISON_OFFICER]), partner_organisation=rs_police_org,
+        partner_name="", partner_country="", purpose="Payment traces",
+        valid_from=today, valid_until=today + timedelta(days=365),
+    )  # fmt: skip
     return {
         "victim": victim,
         "foreign_victim": foreign_victim,
@@ -87,4 +95,5 @@ def protection_world(region) -> dict:
         "foreign_person": rs_person,
         "identifier": identifier,
         "foreign_identifier": foreign_identifier,
+        "identifier_agreement": agreement,
     }

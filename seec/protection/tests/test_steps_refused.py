@@ -11,6 +11,7 @@ from seec.protection.models import (
     ChildVictim,
     IntelligenceItem,
     Referral,
+    RemoteIdentifierMatch,
     RepatriationPlan,
     RepatriationStep,
     StepAssignment,
@@ -29,7 +30,7 @@ def snapshot():
     return [
         list(model.objects.order_by("pk").values())
         for model in (ChildVictim, Referral, RepatriationPlan, RepatriationStep, StepAssignment,
-                      IntelligenceItem, TraceIdentifier)
+                      IntelligenceItem, TraceIdentifier, RemoteIdentifierMatch)
     ] + [AuditEvent.objects.exclude(action__in=[Action.VIEW, "auth.sign_in"]).count()]  # fmt: skip
 
 
@@ -64,8 +65,8 @@ def test_the_hotline_takes_no_police_step(region, role):
     client.force_login(region.users[role])
     before = snapshot()
     for name in ("protection:person-item", "protection:person-share",
-                 "protection:person-identifier", "protection:assignment-answer",
-                 "step-assignment-answer"):  # fmt: skip
+                 "protection:person-identifier", "protection:identifiers-send",
+                 "protection:assignment-answer", "step-assignment-answer"):  # fmt: skip
         path = PROTECTION_POST_ROUTES[name].format(**{k: v.pk for k, v in world.items()})
         response = client.post(
             path, {"reason": "x", "kind": "phone", "value": "+30 691 000 0000", "confirm": "yes"}
