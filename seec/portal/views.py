@@ -3,7 +3,7 @@ sighting or a suspicion. No sign-in, no third-party request, no inline script.""
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,7 +20,7 @@ from seec.core.public_cache import cached_public_page
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
-from . import area_map, poster, proof_of_work, rate_limits, services
+from . import area_map, poster, proof_of_work, rate_limits, selectors, services
 from .forms import AdditionForm, ReportForm
 from .models import ReportKind
 from .security import public_page
@@ -188,10 +188,72 @@ def hotlines(request):
 @public_page
 def about(request):
     """Who the network is: the regional centre, its member countries and their 116 000
-    centres, and what it publishes (the open statistics). The network's own records of
-    partners, activities and info-desks are not public yet: they need a publication step."""
+    centres, the latest news, and the way to its partners, events, trainings and
+    publications."""
     members = sorted(hotline_directory(), key=lambda row: row["country_name"])
-    return render(request, "portal/about.html", {"members": members})
+    return render(
+        request,
+        "portal/about.html",
+        {"members": members, "news": selectors.public_news(limit=3)},
+    )
+
+
+@public_page
+def partners(request):
+    """The partners a coordinator published: name, kind, country, website, the public text."""
+    return render(request, "portal/partners.html", {"partners": selectors.public_partners()})
+
+
+@public_page
+def news_and_events(request):
+    """The regional centre's news and its published events (forums, conferences, visits,
+    campaigns): those to come, then those held."""
+    today = timezone.localdate()
+    events = selectors.public_activities(trainings=False)
+    return render(
+        request,
+        "portal/news.html",
+        {
+            "news": selectors.public_news(),
+            "upcoming": sorted(
+                (e for e in events if e["ends_on"] >= today), key=lambda e: e["starts_on"]
+            ),
+            "past": [e for e in events if e["ends_on"] < today],
+        },
+    )
+
+
+@public_page
+def trainings(request):
+    """The published trainings and the info-desks on child trafficking."""
+    today = timezone.localdate()
+    desks = selectors.public_info_desks()
+    return render(
+        request,
+        "portal/trainings.html",
+        {
+            "trainings": selectors.public_activities(trainings=True),
+            "desks": [d for d in desks if d["closes_on"] is None or d["closes_on"] >= today],
+            "closed_desks": [d for d in desks if d["closes_on"] and d["closes_on"] < today],
+        },
+    )
+
+
+@public_page
+def publications(request):
+    """The annual statistical reports released for download, and the open data."""
+    return render(request, "portal/publications.html", {"reports": selectors.public_reports()})
+
+
+@public_page
+def annual_report(request, year):
+    path = selectors.public_report_path(year)
+    response = FileResponse(
+        path.open("rb"), content_type="application/pdf", filename=f"seec-statistics-{year}.pdf"
+    )
+    # A released report may be withdrawn (a correction): kept by browsers an hour at most.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _error_summary(form) -> list[tuple[str, str]]:
