@@ -1,8 +1,9 @@
 """A cache for the public pages that every anonymous visitor sees alike (the live alerts, an
-alert's page, the Atom feed, the hotline directory): each page is kept per address and
-language, and all of them are dropped at once when what the public may see changes (an alert
-issued, updated or ended, a child published or withdrawn: the apps call `invalidate`) by
-raising a generation number kept in the project's cache.
+alert's page, the Atom feed, the hotline directory, the regional centre's pages): each page is
+kept per address and language, and all of them are dropped at once when what the public may
+see changes (an alert issued, updated or ended, a child published or withdrawn, a record of
+the network published or changed: the apps call `invalidate`, or connect their models with
+`invalidate_on_change`) by raising a generation number kept in the project's cache.
 
 The generation reaches every web process only through a shared cache (`CACHE_URL`, Redis, as
 docs/operations.md asks for several processes). With the in-process default a page is kept
@@ -14,13 +15,13 @@ The language switch's CSRF token is not kept: each visitor gets their own in its
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -40,14 +41,26 @@ def invalidate() -> None:
 
 
 def invalidate_on_change(*models) -> None:
-    """Drop every cached public page whenever a row of `models` is saved or deleted."""
+    """Drop every cached public page whenever a row of `models` is saved or deleted, or one
+    of its many-to-many relations changes (an event's countries or partners)."""
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages:save:{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages:delete:{model}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            uid = f"public-pages:m2m:{through}"
+            m2m_changed.connect(_changed, sender=through, dispatch_uid=uid)
+
+
+def next_midnight() -> datetime:
+    """The next local midnight: when pages that tell past from coming by the date change."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
 def _changed(sender, **kwargs) -> None:
-    invalidate()
+    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: once, after
+        invalidate()
 
 
 def _next_generation() -> None:

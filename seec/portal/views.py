@@ -16,7 +16,7 @@ from seec.cases import files
 from seec.core.audit import client_ip
 from seec.core.languages import LANGUAGES, tag_of
 from seec.core.models import Organisation, OrganisationKind
-from seec.core.public_cache import cached_public_page
+from seec.core.public_cache import cached_public_page, next_midnight
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
@@ -172,6 +172,7 @@ def alert_poster(request, reference):
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def hotlines(request):
     """Each country's 116 000: its status, who answers, when and how; the web chat where
     the country's centre is on the platform; and 112 for emergencies."""
@@ -186,6 +187,7 @@ def hotlines(request):
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def about(request):
     """Who the network is: the regional centre, its member countries and their 116 000
     centres, the latest news, and the way to its partners, events, trainings and
@@ -199,12 +201,14 @@ def about(request):
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def partners(request):
     """The partners a coordinator published: name, kind, country, website, the public text."""
     return render(request, "portal/partners.html", {"partners": selectors.public_partners()})
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def news_and_events(request):
     """The regional centre's news and its published events (forums, conferences, visits,
     campaigns): those to come, then those held."""
@@ -224,6 +228,7 @@ def news_and_events(request):
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def trainings(request):
     """The published trainings and the info-desks on child trafficking."""
     today = timezone.localdate()
@@ -240,6 +245,7 @@ def trainings(request):
 
 
 @public_page
+@cached_public_page(next_change=next_midnight)
 def publications(request):
     """The annual statistical reports released for download, and the open data."""
     return render(request, "portal/publications.html", {"reports": selectors.public_reports()})
