@@ -57,8 +57,8 @@ def _next_change():
     return min((end for end in ends if end is not None), default=None)
 
 
-@public_page
 @cached_public_page(next_change=_next_change)
+@public_page
 def home(request):
     alerts = [
         {"alert": alert, "texts": _texts_in_order(alert)}
@@ -118,8 +118,8 @@ def _police_number(country_id: str) -> str:
     return row.police_number if row else "112"
 
 
-@public_page
 @cached_public_page(next_change=next_expiry)
+@public_page
 def alert_page(request, reference):
     """The alert with every text in its language, its validity in its country's time, the
     poster, share links that call no third party, and where to report a sighting."""
@@ -171,8 +171,8 @@ def alert_poster(request, reference):
     return response
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def hotlines(request):
     """Each country's 116 000: its status, who answers, when and how; the web chat where
     the country's centre is on the platform; and 112 for emergencies."""
@@ -186,8 +186,8 @@ def hotlines(request):
     return render(request, "portal/hotlines.html", {"rows": rows})
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def about(request):
     """Who the network is: the regional centre, its member countries and their 116 000
     centres, the latest news, and the way to its partners, events, trainings and
@@ -200,15 +200,15 @@ def about(request):
     )
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def partners(request):
     """The partners a coordinator published: name, kind, country, website, the public text."""
     return render(request, "portal/partners.html", {"partners": selectors.public_partners()})
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def news_and_events(request):
     """The regional centre's news and its published events (forums, conferences, visits,
     campaigns): those to come, then those held."""
@@ -227,8 +227,8 @@ def news_and_events(request):
     )
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def trainings(request):
     """The published trainings and the info-desks on child trafficking."""
     today = timezone.localdate()
@@ -244,8 +244,8 @@ def trainings(request):
     )
 
 
-@public_page
 @cached_public_page(next_change=next_midnight)
+@public_page
 def publications(request):
     """The annual statistical reports released for download, and the open data."""
     return render(request, "portal/publications.html", {"reports": selectors.public_reports()})

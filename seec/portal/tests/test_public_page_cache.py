@@ -190,3 +190,53 @@ def test_the_regional_centres_pages_are_cached_until_their_records_change(region
     assert "The Smile of the Child" in page(partners)
     Partner.objects.filter(pk=partner.pk).update(name="Behind the cache's back")
     assert "Behind the cache" not in page(partners)
+
+
+def test_a_copy_served_before_the_middleware_stack_carries_the_pages_headers(
+    live_alert, monkeypatch
+):
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    served = []
+    serve = PublicPageCacheMiddleware.serve
+
+    def spy(self, request, kept, language):
+        served.append(request.path)
+        return serve(self, request, kept, language)
+
+    monkeypatch.setattr(PublicPageCacheMiddleware, "serve", spy)
+    for path in pages_of(live_alert):
+        client = Client()
+        rendered = client.get(path, HTTP_ACCEPT_LANGUAGE="el")
+        copy = client.get(path, HTTP_ACCEPT_LANGUAGE="el")
+        assert served[-1:] == [path], path  # the second one never reached the view
+        assert copy.status_code == rendered.status_code == 200
+        assert {h: v for h, v in copy.items() if h != "Set-Cookie"} == {
+            h: v for h, v in rendered.items() if h != "Set-Cookie"
+        }, path
+        if b"csrfmiddlewaretoken" in rendered.content:
+            # The visitor's own token, valid for their cookie: the language switch works.
+            token = (
+                html.unescape(copy.content.decode())
+                .split('name="csrfmiddlewaretoken" value="')[1]
+                .split('"')[0]
+            )
+            checked = Client(enforce_csrf_checks=True)
+            checked.cookies = client.cookies
+            answer = checked.post(
+                reverse("set_language"),
+                {"language": "en", "next": "/portal/", "csrfmiddlewaretoken": token},
+            )
+            assert answer.status_code == 302
+
+
+def test_a_visitor_with_a_session_goes_the_whole_way(live_alert, monkeypatch, region):
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    monkeypatch.setattr(
+        PublicPageCacheMiddleware, "serve", lambda *a: pytest.fail("served a signed-in user")
+    )
+    client = Client()
+    client.get(reverse("portal:home"))
+    client.force_login(region.users["case_manager"])
+    assert client.get(reverse("portal:home")).status_code == 200
