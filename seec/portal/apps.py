@@ -10,13 +10,34 @@ class PortalConfig(AppConfig):
     def ready(self):
         from seec.core import public_cache
         from seec.core.context_processors import NAVIGATION, PUBLIC_NAVIGATION, NavItem
+        from seec.core.models import Country, Organisation
         from seec.core.policy import Capability
+        from seec.network.models import (
+            Activity,
+            HotlineFact,
+            InfoDesk,
+            Partner,
+            ServiceEvaluation,
+        )
 
         from . import rules, services  # noqa: F401 — access rules; audit labels
-        from .models import PublishedChild
+        from .models import NetworkPublication, PublishedChild
 
         # A child published or withdrawn: the live list on the home page changes at once.
-        public_cache.invalidate_on_change(PublishedChild)
+        # The hotline directory and the regional centre's pages are cached too: they change
+        # with the country profiles' hotline facts and evaluations, the centres on the
+        # platform (the chat link), what a coordinator publishes, and the published records.
+        public_cache.invalidate_on_change(
+            PublishedChild,
+            NetworkPublication,
+            Partner,
+            Activity,
+            InfoDesk,
+            HotlineFact,
+            ServiceEvaluation,
+            Organisation,
+            Country,
+        )
 
         # Anonymous visitors of the platform's pages (the sign-in page) find the public site.
         PUBLIC_NAVIGATION.extend(

@@ -206,3 +206,70 @@ class PublishForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = PlainCharField(label=_("Why"), max_length=300)
+
+
+class NetworkPublishForm(forms.Form):
+    """A coordinator publishes one thing on the regional centre's pages: a record of the
+    network (with a reviewed public text), a piece of news, or an annual report."""
+
+    def __init__(self, *args, kind, **kwargs):
+        from seec.network.models import Activity, InfoDesk, Partner
+
+        from .models import NetworkItemKind
+        from .selectors import annual_report_path, live_network_publications
+
+        super().__init__(*args, prefix=kind, **kwargs)
+        self.kind = kind
+        live = live_network_publications()
+        records = {
+            NetworkItemKind.PARTNER: (
+                Partner.objects.exclude(
+                    pk__in=live.filter(partner__isnull=False).values("partner")
+                ),
+                _("Partner"),
+            ),
+            NetworkItemKind.ACTIVITY: (
+                Activity.objects.exclude(
+                    pk__in=live.filter(activity__isnull=False).values("activity")
+                ),
+                _("Event or training"),
+            ),
+            NetworkItemKind.INFO_DESK: (
+                InfoDesk.objects.exclude(
+                    pk__in=live.filter(info_desk__isnull=False).values("info_desk")
+                ),
+                _("Info-desk"),
+            ),
+        }
+        if kind in records:
+            queryset, label = records[kind]
+            self.fields["record"] = forms.ModelChoiceField(label=label, queryset=queryset)
+            self.fields["public_text"] = PlainCharField(
+                label=_("Public text (reviewed)"),
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Shown with the record's public fields. The record's notes, contacts, "
+                    "participants and outcomes are never shown."
+                ),
+            )
+        elif kind == NetworkItemKind.NEWS:
+            self.fields["title"] = PlainCharField(label=_("Title"), max_length=200)
+            self.fields["public_text"] = PlainCharField(
+                label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+            )
+        elif kind == NetworkItemKind.REPORT:
+            released = set(live.filter(kind=kind).values_list("year", flat=True))
+            this_year = timezone.localdate().year
+            years = [
+                (year, str(year))
+                for year in range(this_year, this_year - 15, -1)
+                if year not in released and annual_report_path(year).is_file()
+            ]
+            self.fields["year"] = forms.TypedChoiceField(
+                label=_("Report of the year"),
+                choices=years,
+                coerce=int,
+                help_text=_("Reports built with manage.py build_report and not yet published."),
+            )

@@ -139,3 +139,61 @@ class ReportAddition(models.Model):
 
     def __str__(self):
         return f"{self.report.reference} +{self.pk}"
+
+
+class NetworkItemKind(models.TextChoices):
+    PARTNER = "partner", _("Partner")
+    ACTIVITY = "activity", _("Event or training")
+    INFO_DESK = "info_desk", _("Info-desk")
+    NEWS = "news", _("News")
+    REPORT = "report", _("Annual statistical report")
+
+
+class NetworkPublication(models.Model):
+    """A record of the regional network that a regional coordinator chose to show on the
+    public site (a partner, an event or training, an info-desk), a piece of news written for
+    it, or an annual statistical report released for download.
+
+    The network's records stay staff-only (seec/network/rules.py); the public sees one only
+    while it has a live publication here, and then only the allow-listed fields that
+    seec/portal/network_pages.py reads (never a partner's contacts or notes, an activity's
+    participants or internal outcomes, an info-desk's daily counts)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=NetworkItemKind.choices)
+    partner = models.ForeignKey(
+        "network.Partner", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "network.Activity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    info_desk = models.ForeignKey(
+        "network.InfoDesk", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    public_text = models.TextField(_("public text (reviewed)"), blank=True)
+    published_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("publication on the public site")
+        verbose_name_plural = _("publications on the public site")
+
+    def __str__(self):
+        return f"{self.kind} {self.record_label}"
+
+    @property
+    def record(self):
+        return self.partner or self.activity or self.info_desk
+
+    @property
+    def record_label(self) -> str:
+        if self.kind == NetworkItemKind.REPORT:
+            return str(self.year)
+        record = self.record
+        return str(record) if record is not None else self.title

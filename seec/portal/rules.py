@@ -11,7 +11,7 @@ from django.db.models import Q
 from seec.core import policy
 from seec.core.policy import Act, Capability, Rule
 
-from .models import PublicReport, PublishedChild
+from .models import NetworkPublication, PublicReport, PublishedChild
 
 
 @policy.register(PublicReport)
@@ -40,3 +40,14 @@ class PublishedChildRule(Rule):
 
         case_action = Act.VIEW if action == Act.VIEW else Act.MANAGE
         return queryset.filter(case__in=policy.visible_to(user, Case, case_action).values("pk"))
+
+
+@policy.register(NetworkPublication)
+class NetworkPublicationRule(Rule):
+    """Inside the platform, the regional coordinators (who keep the network's records) see
+    and change what of them is public; the public sees live ones through the portal."""
+
+    def scope(self, user, queryset, action):
+        from seec.network.rules import is_coordinator
+
+        return queryset if is_coordinator(user) else queryset.none()

@@ -25,8 +25,16 @@ from seec.core.audit import Origin
 from seec.core.models import Organisation, OrganisationKind, RoleCode, User
 from seec.core.policy import Act
 
-from .models import PublicReport, PublishedChild, ReportAddition, ReportKind, ReportStatus
-from .selectors import live_publications
+from .models import (
+    NetworkItemKind,
+    NetworkPublication,
+    PublicReport,
+    PublishedChild,
+    ReportAddition,
+    ReportKind,
+    ReportStatus,
+)
+from .selectors import live_network_publications, live_publications
 
 
 class PortalAction:
@@ -421,3 +429,124 @@ def withdraw_when_search_ends(sender, case, origin, **kwargs):
     reason = _("The case ended: %(status)s") % {"status": case.get_status_display()}
     for publication in PublishedChild.objects.filter(case=case, withdrawn_at__isnull=True):
         withdraw_publication(publication, origin=origin, reason=reason)
+
+
+# --- The regional centre's pages: what a coordinator publishes from the network's records ----
+
+
+class NetworkAction:
+    PUBLISHED = "portal.network_published"
+    WITHDRAWN = "portal.network_withdrawn"
+
+
+audit.ACTION_LABELS.update(
+    {
+        NetworkAction.PUBLISHED: gettext_lazy("Published on the public site"),
+        NetworkAction.WITHDRAWN: gettext_lazy("Taken off the public site"),
+    }
+)
+
+
+def _coordinator_only(origin: Origin) -> None:
+    from seec.network.rules import is_coordinator
+
+    if not is_coordinator(origin.actor):
+        raise PermissionDenied
+
+
+def _has_markup(text: str) -> bool:
+    from .forms import MARKUP
+
+    return bool(MARKUP.search(text))
+
+
+def publish_network_item(
+    *,
+    origin: Origin,
+    kind: str,
+    record=None,
+    year: int | None = None,
+    title: str = "",
+    public_text: str = "",
+) -> NetworkPublication:
+    """Show a record of the network on the public site (a partner, an event or training, an
+    info-desk), a piece of news, or the annual report of `year` (built beforehand with
+    `manage.py build_report`). Regional coordinators only; one live publication per record.
+    The public text is the coordinator's reviewed summary: the record's own notes, outcomes
+    and contacts are never shown."""
+    from seec.network.models import Activity, InfoDesk, Partner
+
+    from .selectors import annual_report_path
+
+    _coordinator_only(origin)
+    title, public_text = title.strip(), public_text.strip()
+    errors = {}
+    fields = {"partner": None, "activity": None, "info_desk": None}
+    expected = {
+        NetworkItemKind.PARTNER: ("partner", Partner),
+        NetworkItemKind.ACTIVITY: ("activity", Activity),
+        NetworkItemKind.INFO_DESK: ("info_desk", InfoDesk),
+    }
+    if kind not in NetworkItemKind.values:
+        errors["kind"] = _("Choose what to publish.")
+    elif kind in expected:
+        field, model = expected[kind]
+        if not isinstance(record, model):
+            errors[field] = _("Choose the record to publish.")
+        else:
+            fields[field] = record
+            if live_network_publications().filter(**{field: record}).exists():
+                errors[field] = _("This record is already on the public site.")
+    elif kind == NetworkItemKind.NEWS:
+        if not title:
+            errors["title"] = _("Give the news a title.")
+        if not public_text:
+            errors["public_text"] = _("Write the news.")
+    elif kind == NetworkItemKind.REPORT:
+        if year is None or not 2000 <= year <= 2100:
+            errors["year"] = _("Give the report's year.")
+        elif not annual_report_path(year).is_file():
+            errors["year"] = _(
+                "There is no report of %(year)d to publish: build it first (manage.py "
+                "build_report --year %(year)d)."
+            ) % {"year": year}
+        elif live_network_publications().filter(kind=kind, year=year).exists():
+            errors["year"] = _("This report is already on the public site.")
+    for name, value in (("title", title), ("public_text", public_text)):
+        if _has_markup(value):
+            errors[name] = _("Plain text only: no markup or scripts.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        publication = NetworkPublication.objects.create(
+            kind=kind,
+            year=year if kind == NetworkItemKind.REPORT else None,
+            title=title[:200],
+            public_text=public_text,
+            published_by=origin.actor,
+            **fields,
+        )
+        audit.record(
+            NetworkAction.PUBLISHED,
+            origin=origin,
+            obj=publication,
+            details={"kind": kind, "record": publication.record_label},
+        )
+    return publication
+
+
+def withdraw_network_item(publication: NetworkPublication, *, origin: Origin) -> None:
+    """Take a record, news or report off the public site (its cached pages go at once)."""
+    _coordinator_only(origin)
+    if publication.withdrawn_at is not None:
+        return
+    with transaction.atomic():
+        publication.withdrawn_at = timezone.now()
+        publication.withdrawn_by = origin.actor
+        publication.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit.record(
+            NetworkAction.WITHDRAWN,
+            origin=origin,
+            obj=publication,
+            details={"kind": publication.kind, "record": publication.record_label},
+        )

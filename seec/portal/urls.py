@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_triage
+from . import views, views_network, views_triage
 
 app_name = "portal"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("missing/<str:slug>/photo.jpg", views.missing_child_photo, name="missing-photo"),
     path("hotlines/", views.hotlines, name="hotlines"),
     path("about/", views.about, name="about"),
+    path("about/partners/", views.partners, name="partners"),
+    path("about/news/", views.news_and_events, name="news"),
+    path("about/trainings/", views.trainings, name="trainings"),
+    path("about/publications/", views.publications, name="publications"),
+    path(
+        "about/publications/seec-statistics-<int:year>.pdf",
+        views.annual_report,
+        name="annual-report",
+    ),
     path("report/", views.report, name="report"),
     path("report/add/", views.add_information, name="report-add"),
     # Inside the platform: the centre's triage queue.
@@ -22,4 +31,7 @@ urlpatterns = [
     path("triage/<int:pk>/photo.jpg", views_triage.report_photo, name="triage-photo"),
     path("publish/<int:case_pk>/", views_triage.publish, name="publish"),
     path("publish/withdraw/<int:pk>/", views_triage.withdraw, name="withdraw"),
+    # Inside the platform: a coordinator publishes the network's records.
+    path("network/", views_network.publish, name="network-publish"),
+    path("network/<int:pk>/withdraw/", views_network.withdraw, name="network-withdraw"),
 ]

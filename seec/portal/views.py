@@ -3,7 +3,7 @@ sighting or a suspicion. No sign-in, no third-party request, no inline script.""
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,11 +16,11 @@ from seec.cases import files
 from seec.core.audit import client_ip
 from seec.core.languages import LANGUAGES, tag_of
 from seec.core.models import Organisation, OrganisationKind
-from seec.core.public_cache import cached_public_page
+from seec.core.public_cache import cached_public_page, next_midnight
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
-from . import area_map, poster, proof_of_work, rate_limits, services
+from . import area_map, poster, proof_of_work, rate_limits, selectors, services
 from .forms import AdditionForm, ReportForm
 from .models import ReportKind
 from .security import public_page
@@ -57,8 +57,8 @@ def _next_change():
     return min((end for end in ends if end is not None), default=None)
 
 
-@public_page
 @cached_public_page(next_change=_next_change)
+@public_page
 def home(request):
     alerts = [
         {"alert": alert, "texts": _texts_in_order(alert)}
@@ -118,8 +118,8 @@ def _police_number(country_id: str) -> str:
     return row.police_number if row else "112"
 
 
-@public_page
 @cached_public_page(next_change=next_expiry)
+@public_page
 def alert_page(request, reference):
     """The alert with every text in its language, its validity in its country's time, the
     poster, share links that call no third party, and where to report a sighting."""
@@ -171,6 +171,7 @@ def alert_poster(request, reference):
     return response
 
 
+@cached_public_page(next_change=next_midnight)
 @public_page
 def hotlines(request):
     """Each country's 116 000: its status, who answers, when and how; the web chat where
@@ -185,13 +186,80 @@ def hotlines(request):
     return render(request, "portal/hotlines.html", {"rows": rows})
 
 
+@cached_public_page(next_change=next_midnight)
 @public_page
 def about(request):
     """Who the network is: the regional centre, its member countries and their 116 000
-    centres, and what it publishes (the open statistics). The network's own records of
-    partners, activities and info-desks are not public yet: they need a publication step."""
+    centres, the latest news, and the way to its partners, events, trainings and
+    publications."""
     members = sorted(hotline_directory(), key=lambda row: row["country_name"])
-    return render(request, "portal/about.html", {"members": members})
+    return render(
+        request,
+        "portal/about.html",
+        {"members": members, "news": selectors.public_news(limit=3)},
+    )
+
+
+@cached_public_page(next_change=next_midnight)
+@public_page
+def partners(request):
+    """The partners a coordinator published: name, kind, country, website, the public text."""
+    return render(request, "portal/partners.html", {"partners": selectors.public_partners()})
+
+
+@cached_public_page(next_change=next_midnight)
+@public_page
+def news_and_events(request):
+    """The regional centre's news and its published events (forums, conferences, visits,
+    campaigns): those to come, then those held."""
+    today = timezone.localdate()
+    events = selectors.public_activities(trainings=False)
+    return render(
+        request,
+        "portal/news.html",
+        {
+            "news": selectors.public_news(),
+            "upcoming": sorted(
+                (e for e in events if e["ends_on"] >= today), key=lambda e: e["starts_on"]
+            ),
+            "past": [e for e in events if e["ends_on"] < today],
+        },
+    )
+
+
+@cached_public_page(next_change=next_midnight)
+@public_page
+def trainings(request):
+    """The published trainings and the info-desks on child trafficking."""
+    today = timezone.localdate()
+    desks = selectors.public_info_desks()
+    return render(
+        request,
+        "portal/trainings.html",
+        {
+            "trainings": selectors.public_activities(trainings=True),
+            "desks": [d for d in desks if d["closes_on"] is None or d["closes_on"] >= today],
+            "closed_desks": [d for d in desks if d["closes_on"] and d["closes_on"] < today],
+        },
+    )
+
+
+@cached_public_page(next_change=next_midnight)
+@public_page
+def publications(request):
+    """The annual statistical reports released for download, and the open data."""
+    return render(request, "portal/publications.html", {"reports": selectors.public_reports()})
+
+
+@public_page
+def annual_report(request, year):
+    path = selectors.public_report_path(year)
+    response = FileResponse(
+        path.open("rb"), content_type="application/pdf", filename=f"seec-statistics-{year}.pdf"
+    )
+    # A released report may be withdrawn (a correction): kept by browsers an hour at most.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _error_summary(form) -> list[tuple[str, str]]:

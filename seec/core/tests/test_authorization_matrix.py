@@ -1110,6 +1110,13 @@ PUBLIC_ROUTES = {
     "portal:missing",
     "portal:missing-photo",
     "portal:about",
+    # The regional centre's pages: only what a coordinator published, allow-listed fields
+    # (seec/portal/tests/test_network_pages.py); a report only once released.
+    "portal:partners",
+    "portal:news",
+    "portal:trainings",
+    "portal:publications",
+    "portal:annual-report",
 }
 # Routes covered by MATRIX above (by name) or by the admin site's own gate (namespace admin).
 COVERED_ROUTES = {
@@ -1834,6 +1841,34 @@ def test_only_a_coordinator_publishes_the_platforms_figures(region, cases, role)
     assert not Publication.objects.exists()
 
 
+@pytest.mark.parametrize("role", sorted(ALL - {RoleCode.REGIONAL_COORDINATOR}))
+def test_only_a_coordinator_publishes_on_the_regional_centres_pages(region, role):
+    """The public site's network pages: publishing a record or news, and taking one off, by
+    every role but the regional coordinator: refused, nothing changed."""
+    from seec.network.models import Partner, PartnerKind
+    from seec.portal import services as portal_services
+    from seec.portal.models import NetworkPublication
+
+    coordinator = region.users[RoleCode.REGIONAL_COORDINATOR]
+    news = portal_services.publish_network_item(
+        origin=Origin(coordinator), kind="news", title="News", public_text="Text"
+    )
+    partner = Partner.objects.create(name="A partner", kind=PartnerKind.NGO)
+    before = list(NetworkPublication.objects.order_by("pk").values())
+    client = APIClient()
+    client.force_login(region.users[role])
+    assert client.get("/portal/network/").status_code == 403
+    answers = [
+        client.post("/portal/network/", {"kind": "partner", "partner-record": partner.pk}),
+        client.post(
+            "/portal/network/", {"kind": "news", "news-title": "x", "news-public_text": "y"}
+        ),
+        client.post(f"/portal/network/{news.pk}/withdraw/"),
+    ]
+    assert [answer.status_code for answer in answers] == [403, 403, 403]
+    assert list(NetworkPublication.objects.order_by("pk").values()) == before
+
+
 def test_every_route_is_in_the_matrix_or_public():
     uncovered = {
         name
@@ -1847,6 +1882,7 @@ def test_every_route_is_in_the_matrix_or_public():
         | set(STATS_POST_ROUTES)
         | {"stats:publish-computed"}
         | {"portal:triage-decide", "portal:withdraw"}
+        | {"portal:network-publish", "portal:network-withdraw"}
         | PROTECTION_ROUTES
         | set(PROTECTION_POST_ROUTES)
         | network_matrix.ROUTES

@@ -129,3 +129,114 @@ def test_the_cache_can_be_turned_off(live_alert, settings):
     page(home)
     AlertText.objects.filter(alert=live_alert).update(headline="Seen at once")
     assert "Seen at once" in page(home)
+
+
+def test_the_hotline_directory_is_cached_until_a_hotline_fact_changes(region):
+    import datetime
+
+    from seec.network.models import HotlineFact, HotlineStage
+
+    path = reverse("portal:hotlines")
+    fact = HotlineFact.objects.create(
+        country_id="GR",
+        effective_from=datetime.date(2020, 1, 1),
+        stage=HotlineStage.OPERATIONAL,
+        hours="Every day, 9 to 17",
+    )
+    assert "Every day, 9 to 17" in page(path)
+    # Behind the models' back (no signal): the cached page does not see it.
+    HotlineFact.objects.filter(pk=fact.pk).update(hours="Answered day and night by owls")
+    assert "Answered day and night by owls" not in page(path)
+    # Recorded as the network app records it (a new dated fact): shown at once.
+    HotlineFact.objects.create(
+        country_id="GR",
+        effective_from=datetime.date(2021, 1, 1),
+        stage=HotlineStage.OPERATIONAL,
+        hours="Day and night",
+    )
+    assert "Day and night" in page(path)
+
+
+def test_the_regional_centres_pages_are_cached_until_their_records_change(region):
+    import datetime
+
+    from seec.core.models import RoleCode
+    from seec.network.models import Activity, ActivityKind, Partner, PartnerKind
+    from seec.portal import services
+    from seec.portal.models import NetworkItemKind
+
+    coordinator = region.users[RoleCode.REGIONAL_COORDINATOR]
+    partners, news = reverse("portal:partners"), reverse("portal:news")
+    partner = Partner.objects.create(name="Smile of the Child", kind=PartnerKind.NGO)
+    event = Activity.objects.create(
+        kind=ActivityKind.FORUM,
+        title="Forum on missing children",
+        starts_on=datetime.date(2099, 3, 1),
+        ends_on=datetime.date(2099, 3, 2),
+        created_by=coordinator,
+    )
+    assert "Smile of the Child" not in page(partners)
+    assert "Forum on missing children" not in page(news)
+    for kind, record in ((NetworkItemKind.PARTNER, partner), (NetworkItemKind.ACTIVITY, event)):
+        services.publish_network_item(origin=Origin(coordinator), kind=kind, record=record)
+    assert "Smile of the Child" in page(partners)
+    assert "Forum on missing children" in page(news)
+    # A published record changed: its public fields show the change at once.
+    partner.name = "The Smile of the Child"
+    partner.save()
+    assert "The Smile of the Child" in page(partners)
+    event.countries.add("RS")
+    assert "Serbia" in page(news)
+    assert "The Smile of the Child" in page(partners)
+    Partner.objects.filter(pk=partner.pk).update(name="Behind the cache's back")
+    assert "Behind the cache" not in page(partners)
+
+
+def test_a_copy_served_before_the_middleware_stack_carries_the_pages_headers(
+    live_alert, monkeypatch
+):
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    served = []
+    serve = PublicPageCacheMiddleware.serve
+
+    def spy(self, request, kept, language):
+        served.append(request.path)
+        return serve(self, request, kept, language)
+
+    monkeypatch.setattr(PublicPageCacheMiddleware, "serve", spy)
+    for path in pages_of(live_alert):
+        client = Client()
+        rendered = client.get(path, HTTP_ACCEPT_LANGUAGE="el")
+        copy = client.get(path, HTTP_ACCEPT_LANGUAGE="el")
+        assert served[-1:] == [path], path  # the second one never reached the view
+        assert copy.status_code == rendered.status_code == 200
+        assert {h: v for h, v in copy.items() if h != "Set-Cookie"} == {
+            h: v for h, v in rendered.items() if h != "Set-Cookie"
+        }, path
+        if b"csrfmiddlewaretoken" in rendered.content:
+            # The visitor's own token, valid for their cookie: the language switch works.
+            token = (
+                html.unescape(copy.content.decode())
+                .split('name="csrfmiddlewaretoken" value="')[1]
+                .split('"')[0]
+            )
+            checked = Client(enforce_csrf_checks=True)
+            checked.cookies = client.cookies
+            answer = checked.post(
+                reverse("set_language"),
+                {"language": "en", "next": "/portal/", "csrfmiddlewaretoken": token},
+            )
+            assert answer.status_code == 302
+
+
+def test_a_visitor_with_a_session_goes_the_whole_way(live_alert, monkeypatch, region):
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    monkeypatch.setattr(
+        PublicPageCacheMiddleware, "serve", lambda *a: pytest.fail("served a signed-in user")
+    )
+    client = Client()
+    client.get(reverse("portal:home"))
+    client.force_login(region.users["case_manager"])
+    assert client.get(reverse("portal:home")).status_code == 200
