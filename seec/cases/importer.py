@@ -9,6 +9,7 @@ batches, each in its own transaction with one audit event that names the cases i
 import csv
 import hashlib
 import io
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,10 +41,21 @@ from .name_index import attach_search_names
 from .rows import CaseRowReader
 from .services import CaseAction
 
-# Rows per transaction. Each batch holds the write lock (SQLite's, for the whole database)
-# while it is written: a thousand rows keep an operator saving a call waiting a fraction of a
-# second, where 5,000 kept it seconds on a busy machine (bench/import_writes.py).
-BATCH = 1000
+# Batches are cut by time, not by a fixed number of rows. Each batch holds the write lock
+# (SQLite's, for the whole database) while it is written, and how long a thousand rows take
+# depends on the machine and how busy it is: 1,000 rows held an operator saving a call for
+# 3-5 s on a busy two-core server (bench/import_writes.py). So each batch's size follows the
+# last one's speed, aiming at BATCH_SECONDS, between BATCH_MIN and BATCH_MAX rows.
+BATCH_SECONDS = 0.25
+BATCH_FIRST = 200
+BATCH_MIN = 20
+BATCH_MAX = 5000
+# Between batches on SQLite the import stands aside this long. A writer waiting for the lock
+# is not queued: SQLite's busy handler retries it after sleeps that grow to 100 ms, and an
+# import that began its next batch at once would win almost every race, starving the operator
+# for many batches (until the 20-second timeout failed the write). A pause as long as the
+# longest retry sleep lets every waiting writer in after at most one batch.
+SQLITE_PAUSE_SECONDS = 0.1
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -249,14 +261,32 @@ def import_cases(
         rows=report.rows,
         already_present=report.already_present,
     )
+    pause = SQLITE_PAUSE_SECONDS if connection.vendor == "sqlite" else 0
+    outer = connection.in_atomic_block  # inside a caller's transaction nobody gets in anyway
     with fewer_checkpoints():
-        for start in range(0, len(fresh), BATCH):
-            batch = fresh[start : start + BATCH]
+        start, size = 0, BATCH_FIRST
+        while start < len(fresh):
+            batch = fresh[start : start + size]
+            began = time.perf_counter()
             _write_batch(batch, run, origin)
+            took = time.perf_counter() - began
+            start += len(batch)
             report.imported += len(batch)
+            size = next_batch_size(len(batch), took)
+            if pause and not outer and start < len(fresh):
+                time.sleep(pause)
     if not connection.in_atomic_block:
         refresh_statistics()
     return report
+
+
+def next_batch_size(rows: int, seconds: float) -> int:
+    """The rows that the next batch can write in about BATCH_SECONDS, at the last one's pace
+    (growing at most fourfold at a time, so one fast batch does not make a long one)."""
+    if seconds <= 0:
+        return min(BATCH_MAX, rows * 4)
+    wanted = int(rows * BATCH_SECONDS / seconds)
+    return max(BATCH_MIN, min(BATCH_MAX, rows * 4, wanted))
 
 
 def refresh_statistics(*also) -> None:
