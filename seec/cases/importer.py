@@ -56,6 +56,9 @@ BATCH_MAX = 5000
 # for many batches (until the 20-second timeout failed the write). A pause as long as the
 # longest retry sleep lets every waiting writer in after at most one batch.
 SQLITE_PAUSE_SECONDS = 0.1
+# While nobody else writes (no other connection committed during the last pause), batches
+# grow up to this long: the pauses cost less, and a writer arriving then waits one batch.
+BATCH_SECONDS_ALONE = 0.75
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -261,10 +264,10 @@ def import_cases(
         rows=report.rows,
         already_present=report.already_present,
     )
-    pause = SQLITE_PAUSE_SECONDS if connection.vendor == "sqlite" else 0
-    outer = connection.in_atomic_block  # inside a caller's transaction nobody gets in anyway
+    # Inside a caller's transaction nobody gets in anyway, and nothing is committed.
+    stands_aside = connection.vendor == "sqlite" and not connection.in_atomic_block
     with fewer_checkpoints():
-        start, size = 0, BATCH_FIRST
+        start, size, budget = 0, BATCH_FIRST, BATCH_SECONDS
         while start < len(fresh):
             batch = fresh[start : start + size]
             began = time.perf_counter()
@@ -272,21 +275,42 @@ def import_cases(
             took = time.perf_counter() - began
             start += len(batch)
             report.imported += len(batch)
-            size = next_batch_size(len(batch), took)
-            if pause and not outer and start < len(fresh):
-                time.sleep(pause)
+            size = next_batch_size(len(batch), took, budget)
+            if stands_aside and start < len(fresh):
+                budget = stand_aside(budget)
     if not connection.in_atomic_block:
         refresh_statistics()
     return report
 
 
-def next_batch_size(rows: int, seconds: float) -> int:
-    """The rows that the next batch can write in about BATCH_SECONDS, at the last one's pace
-    (growing at most fourfold at a time, so one fast batch does not make a long one)."""
+def next_batch_size(rows: int, seconds: float, budget: float = BATCH_SECONDS) -> int:
+    """The rows that the next batch can write in about `budget` seconds, at the last one's
+    pace (growing at most fourfold at a time, so one fast batch does not make a long one)."""
     if seconds <= 0:
         return min(BATCH_MAX, rows * 4)
-    wanted = int(rows * BATCH_SECONDS / seconds)
+    wanted = int(rows * budget / seconds)
     return max(BATCH_MIN, min(BATCH_MAX, rows * 4, wanted))
+
+
+def stand_aside(budget: float) -> float:
+    """Between two batches on SQLite: leave the write lock free for SQLITE_PAUSE_SECONDS,
+    and the next batch's time budget (the short one while others write, longer while nobody
+    does).
+
+    The pause begins with a checkpoint of the write-ahead log, outside the lock: a web write
+    committing next would otherwise copy the import's pages back into the database in its own
+    automatic checkpoint (web connections keep SQLite's default threshold of 1,000 pages), and
+    wait seconds for it."""
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        (before,) = cursor.execute("PRAGMA data_version").fetchone()
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        time.sleep(max(0.0, SQLITE_PAUSE_SECONDS - (time.perf_counter() - began)))
+        # Changes when another connection committed since `before`: someone writes.
+        (after,) = cursor.execute("PRAGMA data_version").fetchone()
+    if after != before:
+        return BATCH_SECONDS
+    return min(budget * 2, BATCH_SECONDS_ALONE)
 
 
 def refresh_statistics(*also) -> None:
