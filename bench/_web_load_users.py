@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-from datetime import datetime
 from pathlib import Path
 
 from locust import HttpUser, between, task
@@ -75,15 +74,16 @@ class Operator(SignedIn):
 
     @task(1)
     def contact_entry(self):
-        form = self.client.get("/cases/contact/", name="contact form")
+        # The contact centre's call screen, where contacts are recorded: /cases/contact/ only
+        # redirects there (a POST to it recorded nothing, yet answered 302).
+        form = self.client.get("/contact-centre/call/", name="contact form")
         with self.client.post(
-            "/cases/contact/",
+            "/contact-centre/call/",
             {
                 "csrfmiddlewaretoken": form_token(form),
                 "channel": "call",
                 "subject": "advice",
                 "caller_relation": "parent",
-                "started_at": datetime.now().strftime("%Y-%m-%dT%H:%M"),
                 "summary": "Asked how to report a runaway to the police.",
             },
             name="contact entry",

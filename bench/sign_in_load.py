@@ -85,7 +85,8 @@ def serve(port: int, hashers: list[str], tmp: Path) -> subprocess.Popen:
     )  # fmt: skip
     import httpx
 
-    deadline = time.monotonic() + 60
+    # Four workers each importing Django take well over a minute on a busy shared machine.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)

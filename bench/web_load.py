@@ -88,6 +88,25 @@ def wait_for(url: str, seconds: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+def cpu_seconds(*pids: int) -> float:
+    """User and system CPU of these processes and their children (gunicorn's workers), from
+    /proc: what the server spent, whatever else the machine was running at the same time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    wanted = set(pids)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid in wanted or ppid in wanted:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def read_stats(prefix: Path) -> dict:
     kinds = {}
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -142,6 +161,7 @@ def run(engine: str) -> dict:
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         load_before = os.getloadavg()
+        cpu_before = cpu_seconds(server.pid, worker.pid)
         say(f"   {users} users for {SECONDS} s against gunicorn ({WORKERS} workers) on {engine}")
         finished = subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "_web_load_users.py"),
@@ -152,6 +172,8 @@ def run(engine: str) -> dict:
             cwd=ROOT, env=env, capture_output=True, text=True, check=False,
             timeout=SECONDS + 300,
         )  # fmt: skip
+        cpu_used = cpu_seconds(server.pid, worker.pid) - cpu_before
+        load_after = os.getloadavg()
         # healthz alone, right after, on the same server: the floor of this machine.
         floor = []
         for _ in range(20):
@@ -174,6 +196,7 @@ def run(engine: str) -> dict:
     floor.sort()
     pages = {name: f for name, f in kinds.items() if name not in ("sign in", "sign-in page")}
     failures = sum(f["failures"] for f in kinds.values())
+    requests = sum(f["requests"] for f in kinds.values())
     worst = max((f["p95_ms"] for f in pages.values()), default=0)
     goals = [
         goal("worst page kind p95_ms", worst, "<=", 500),
@@ -188,9 +211,13 @@ def run(engine: str) -> dict:
             "server": f"gunicorn --workers {WORKERS}, one db_worker",
             "countries": len(content["countries"]),
             "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
             "smoke": SMOKE,
         },
         "pages": kinds,
+        # On a shared machine the latencies above include waiting for a CPU; this is what the
+        # server (gunicorn's workers and the task worker) itself spent per request.
+        "server_cpu_ms_per_request": round(cpu_used * 1000 / max(requests, 1), 1),
         "baseline": {
             "name": "/healthz on the same server after the load (the machine's floor)",
             "p50_ms": round(floor[len(floor) // 2], 1),

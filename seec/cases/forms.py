@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from seec.core.datetime_field import LocalDateField, LocalDateTimeField
 from seec.core.models import Country, Organisation
+from seec.core.widgets import QuickSelect
 
 from .models import (
     FOUND_OUTCOMES,
@@ -64,6 +65,8 @@ class CaseForm(FieldsOnlyModelForm):
             "medical_needs": forms.Textarea(attrs={"rows": 2}),
             "medication": forms.Textarea(attrs={"rows": 2}),
             "circumstances": forms.Textarea(attrs={"rows": 3}),
+            "nationality": QuickSelect,  # 250 countries
+            "heading_to": QuickSelect,
         }
 
     SECTIONS = [
@@ -190,7 +193,7 @@ class AssignForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=None, widget=QuickSelect)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, exclude_organisation, **kwargs):

@@ -9,6 +9,7 @@ batches, each in its own transaction with one audit event that names the cases i
 import csv
 import hashlib
 import io
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,10 +43,24 @@ from .name_index import attach_search_names
 from .rows import CaseRowReader
 from .services import CaseAction
 
-# Rows per transaction. Each batch holds the write lock (SQLite's, for the whole database)
-# while it is written: a thousand rows keep an operator saving a call waiting a fraction of a
-# second, where 5,000 kept it seconds on a busy machine (bench/import_writes.py).
-BATCH = 1000
+# Batches are cut by time, not by a fixed number of rows. Each batch holds the write lock
+# (SQLite's, for the whole database) while it is written, and how long a thousand rows take
+# depends on the machine and how busy it is: 1,000 rows held an operator saving a call for
+# 3-5 s on a busy two-core server (bench/import_writes.py). So each batch's size follows the
+# last one's speed, aiming at BATCH_SECONDS, between BATCH_MIN and BATCH_MAX rows.
+BATCH_SECONDS = 0.25
+BATCH_FIRST = 200
+BATCH_MIN = 20
+BATCH_MAX = 5000
+# Between batches on SQLite the import stands aside this long. A writer waiting for the lock
+# is not queued: SQLite's busy handler retries it after sleeps that grow to 100 ms, and an
+# import that began its next batch at once would win almost every race, starving the operator
+# for many batches (until the 20-second timeout failed the write). A pause as long as the
+# longest retry sleep lets every waiting writer in after at most one batch.
+SQLITE_PAUSE_SECONDS = 0.1
+# While nobody else writes (no other connection committed during the last pause), batches
+# grow up to this long: the pauses cost less, and a writer arriving then waits one batch.
+BATCH_SECONDS_ALONE = 0.75
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -251,14 +266,53 @@ def import_cases(
         rows=report.rows,
         already_present=report.already_present,
     )
+    # Inside a caller's transaction nobody gets in anyway, and nothing is committed.
+    stands_aside = connection.vendor == "sqlite" and not connection.in_atomic_block
     with fewer_checkpoints():
-        for start in range(0, len(fresh), BATCH):
-            batch = fresh[start : start + BATCH]
+        start, size, budget = 0, BATCH_FIRST, BATCH_SECONDS
+        while start < len(fresh):
+            batch = fresh[start : start + size]
+            began = time.perf_counter()
             _write_batch(batch, run, origin)
+            took = time.perf_counter() - began
+            start += len(batch)
             report.imported += len(batch)
+            size = next_batch_size(len(batch), took, budget)
+            if stands_aside and start < len(fresh):
+                budget = stand_aside(budget)
     if not connection.in_atomic_block:
         refresh_statistics()
     return report
+
+
+def next_batch_size(rows: int, seconds: float, budget: float = BATCH_SECONDS) -> int:
+    """The rows that the next batch can write in about `budget` seconds, at the last one's
+    pace (growing at most fourfold at a time, so one fast batch does not make a long one)."""
+    if seconds <= 0:
+        return min(BATCH_MAX, rows * 4)
+    wanted = int(rows * budget / seconds)
+    return max(BATCH_MIN, min(BATCH_MAX, rows * 4, wanted))
+
+
+def stand_aside(budget: float) -> float:
+    """Between two batches on SQLite: leave the write lock free for SQLITE_PAUSE_SECONDS,
+    and the next batch's time budget (the short one while others write, longer while nobody
+    does).
+
+    The pause begins with a checkpoint of the write-ahead log, outside the lock: a web write
+    committing next would otherwise copy the import's pages back into the database in its own
+    automatic checkpoint (web connections keep SQLite's default threshold of 1,000 pages), and
+    wait seconds for it."""
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        (before,) = cursor.execute("PRAGMA data_version").fetchone()
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        time.sleep(max(0.0, SQLITE_PAUSE_SECONDS - (time.perf_counter() - began)))
+        # Changes when another connection committed since `before`: someone writes.
+        (after,) = cursor.execute("PRAGMA data_version").fetchone()
+    if after != before:
+        return BATCH_SECONDS
+    return min(budget * 2, BATCH_SECONDS_ALONE)
 
 
 def refresh_statistics(*also) -> None:

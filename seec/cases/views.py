@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +39,39 @@ from .forms import (
 from .models import Case, CaseTask, Contact
 
 PAGE_SIZE = 25
+
+# The case page's blank forms (risk, sighting, found, …) are the same for every case and
+# reader but for the language and the date in their hints: rendered once per language and
+# day in each process, not eleven times per page view, where their widgets took a third of
+# the page's time (bench/web_load.py). The forms that list people or organisations (assign,
+# share) are rendered per view.
+BLANK_FORMS = {
+    "risk": RiskForm,
+    "sighting": SightingForm,
+    "found": FoundForm,
+    "close": CloseForm,
+    "reopen": ReasonForm,
+    "note": NoteForm,
+    "task": TaskForm,
+    "person": PersonForm,
+    "file": FileForm,
+}
+_blank_forms: dict[tuple, dict[str, str]] = {}
+
+
+def blank_forms() -> dict[str, str]:
+    """The fields of each blank form as HTML, in the active language, with today's hints."""
+    key = (translation.get_language(), timezone.localdate())
+    rendered = _blank_forms.get(key)
+    if rendered is None:
+        fields = get_template("core/_form_fields.html")
+        rendered = {name: fields.render({"form": form()}) for name, form in BLANK_FORMS.items()}
+        if len(_blank_forms) > 100:  # yesterday's and other languages' go
+            _blank_forms.clear()
+        _blank_forms[key] = rendered
+    return rendered
+
+
 # Deeper than this, filters find a case faster than paging (and each page costs its offset).
 MAX_PAGE = 400
 
@@ -222,18 +257,10 @@ def case_detail(request, pk):
         and case.is_open
         and policy.has(user, Capability.REQUEST_ALERTS),
         "may_share": policy.can(user, Act.SHARE, case),
+        "blank": blank_forms(),
         "forms": {
-            "risk": RiskForm(),
-            "sighting": SightingForm(),
-            "found": FoundForm(),
-            "close": CloseForm(),
-            "reopen": ReasonForm(),
-            "note": NoteForm(),
-            "task": TaskForm(),
-            "person": PersonForm(),
             "assign": AssignForm(managers=case_managers_of(case)),
             "share": ShareForm(exclude_organisation=case.organisation_id),
-            "file": FileForm(),
         },
     }
     return render(request, "cases/case_detail.html", context)

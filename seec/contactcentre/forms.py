@@ -12,6 +12,7 @@ from seec.cases.forms import FieldsOnlyModelForm
 from seec.cases.models import Case, Contact, ContactSubject
 from seec.core.datetime_field import LocalDateField, LocalDateTimeField
 from seec.core.models import Country, User
+from seec.core.widgets import QuickSelect
 
 from . import languages
 from .models import PresenceStatus
@@ -70,7 +71,10 @@ class ChildForm(FieldsOnlyModelForm):
             "may_cross_border",
         ]  # fmt: skip
         field_classes = {"date_of_birth": LocalDateField, "last_seen_at": LocalDateTimeField}
-        widgets = {"circumstances": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "circumstances": forms.Textarea(attrs={"rows": 3}),
+            "nationality": QuickSelect,  # 250 countries
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -317,13 +317,13 @@ def read_agreement_document(document: m.AgreementDocument, *, origin: Origin) ->
     content = sealed_files.unseal(
         DOCUMENT_FOLDER, _binding(document.agreement_id), document.storage_name
     )
-    with transaction.atomic():
-        audit.record(
-            NetworkAction.AGREEMENT_DOCUMENT_READ,
-            origin=origin,
-            obj=document.agreement,
-            details={"document": document.pk},
-        )
+    # A read: staged, not chained in the request (no wait on the chain's lock).
+    audit.record_read(
+        NetworkAction.AGREEMENT_DOCUMENT_READ,
+        origin=origin,
+        obj=document.agreement,
+        details={"document": document.pk},
+    )
     return content
 
 
@@ -748,8 +748,8 @@ def read_participants(activity: m.Activity, *, origin: Origin):
     rows = policy.visible_to(origin.actor, m.Participant).filter(activity=activity)
     if not is_coordinator(origin.actor):
         return rows.none()
-    with transaction.atomic():
-        audit.record(NetworkAction.PARTICIPANTS_READ, origin=origin, obj=activity)
+    # A read: staged, not chained in the request (no wait on the chain's lock).
+    audit.record_read(NetworkAction.PARTICIPANTS_READ, origin=origin, obj=activity)
     return rows.select_related("country")
 
 

@@ -53,3 +53,26 @@ def test_the_case_page_query_count_does_not_grow_with_the_case(open_case, manage
             assert client.get(f"/cases/{case.pk}/").status_code == 200
         counts.append(len(captured))
     assert counts[1] == counts[2]
+
+
+def test_the_case_pages_blank_forms_are_in_the_readers_language_and_zone(
+    open_case, manager, client
+):
+    """The blank forms are rendered once per language and day: each reader still gets them in
+    their own language, with the hint's example date in their own format."""
+    from django.utils import translation
+
+    from seec.cases.forms import RiskForm, TaskForm
+
+    case = open_case()
+    client.force_login(manager)
+    pages = {}
+    for language in ("en", "el", "sr"):
+        manager.preferred_language = language
+        manager.save(update_fields=["preferred_language"])
+        pages[language] = client.get(f"/cases/{case.pk}/").content.decode()
+    for language, page in pages.items():
+        with translation.override(language):
+            assert str(RiskForm().fields["rationale"].label) in page
+            assert str(TaskForm().fields["due_at"].help_text) in page
+    assert len(set(pages.values())) == 3

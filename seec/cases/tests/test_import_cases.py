@@ -187,3 +187,38 @@ def test_a_bulk_written_case_reads_back_as_one_the_orm_saved(region, tmp_path):
     first.pop("updated_at"), second.pop("updated_at")
     first.pop("search_name_id"), second.pop("search_name_id")  # the ORM path names no one
     assert second == first
+
+
+def test_a_file_is_written_in_batches_sized_by_the_last_ones_pace(region, tmp_path, monkeypatch):
+    """Each batch its own transaction and audit event; the next batch's size comes from the
+    pace of the last (here fixed at three rows after a first batch of two)."""
+    from seec.cases import importer
+
+    monkeypatch.setattr(importer, "BATCH_FIRST", 2)
+    paces = []
+
+    def next_size(rows, seconds, budget=importer.BATCH_SECONDS):
+        paces.append((rows, budget))
+        return 3
+
+    monkeypatch.setattr(importer, "next_batch_size", next_size)
+    lines = [
+        f"OLD-{i},Ана,Тест,female,2011-03-04,runaway,2023-05-{i + 1:02d}T18:00,Athens,,,"
+        for i in range(8)
+    ]
+    out, _err = run(write(tmp_path, lines))
+    assert "8 cases imported" in out
+    events = AuditEvent.objects.filter(action=CaseAction.IMPORT).order_by("sequence")
+    assert [event.details["cases"] for event in events] == [2, 3, 3]
+    assert [rows for rows, _budget in paces] == [2, 3, 3]
+    numbers = [number for event in events for number in event.details["numbers"]]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 8
+
+
+def test_the_next_batch_follows_the_last_ones_pace_within_bounds():
+    from seec.cases.importer import BATCH_MAX, BATCH_MIN, next_batch_size
+
+    assert next_batch_size(100, 0.5, budget=0.25) == 50  # twice too slow: half as many
+    assert next_batch_size(100, 0.01, budget=0.25) == 400  # much faster: at most fourfold
+    assert next_batch_size(100, 10.0, budget=0.25) == BATCH_MIN
+    assert next_batch_size(BATCH_MAX, 0.01, budget=0.25) == BATCH_MAX

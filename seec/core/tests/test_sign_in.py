@@ -38,6 +38,29 @@ def test_passwords_are_hashed_with_argon2():
     assert hasher().encode("pw", hasher().salt()).startswith("argon2$argon2id$")
 
 
+def test_older_hashes_still_sign_in_and_are_upgraded_to_owasps_argon2id(client, region):
+    """A password hashed before (PBKDF2, or Django's Argon2 at 100 MiB and 8 lanes) still
+    signs in, and is hashed again with OWASP's parameters on the way."""
+    from django.contrib.auth.hashers import (
+        Argon2PasswordHasher,
+        PBKDF2PasswordHasher,
+        make_password,
+    )
+
+    from seec import settings as platform_settings
+
+    analyst = region.users[RoleCode.ANALYST]
+    with override_settings(PASSWORD_HASHERS=platform_settings.PASSWORD_HASHERS):
+        for older in (PBKDF2PasswordHasher(), Argon2PasswordHasher()):
+            analyst.password = make_password(PASSWORD, hasher=older)
+            analyst.save(update_fields=["password"])
+            assert sign_in(client, analyst.username).status_code == 302
+            analyst.refresh_from_db()
+            assert analyst.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+            assert analyst.check_password(PASSWORD)
+            client.logout()
+
+
 def test_sign_in_and_failure_are_audited(client, region):
     operator = region.users[RoleCode.HOTLINE_OPERATOR]
     assert sign_in(client, operator.username, "wrong").status_code == 200

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from seec.core.audit import Origin
-from seec.core.models import AuditEvent, Notification, RoleCode
+from seec.core.audit import Origin, chain_staged_reads
+from seec.core.models import AuditEvent, Notification, RoleCode, StagedRead
 from seec.network import models as m
 from seec.network import selectors, services
 from seec.network.rules import is_coordinator
@@ -156,6 +156,9 @@ def test_the_signed_document_is_a_pdf_stored_encrypted(agreement, origin, region
     assert is_the_signed_pdf(services.read_agreement_document(document, origin=gr_staff))
     with pytest.raises(PermissionDenied):
         services.read_agreement_document(document, origin=Origin(region.users[RoleCode.ANALYST]))
+    # Reads are staged without the chain's lock, then chained by the worker.
+    assert StagedRead.objects.filter(action="network.agreement_document_read").count() == 2
+    chain_staged_reads()
     assert AuditEvent.objects.filter(action="network.agreement_document_read").count() == 2
 
 
