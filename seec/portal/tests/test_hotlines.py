@@ -45,3 +45,37 @@ def test_the_about_page_names_the_members_and_the_open_data(client, region):
     assert 'href="/portal/hotlines/#hotline-GR"' in page
     assert reverse("stats:open-data") in page
     assert "Content-Security-Policy" in response.headers
+
+
+def test_directory_shows_a_services_latest_completed_evaluation(client, region, manager):
+    from django.utils import timezone
+
+    from seec.core.models import Organisation
+    from seec.network.models import (
+        CriteriaCatalogue,
+        EvaluationStage,
+        ServiceEvaluation,
+        ServiceStatus,
+    )
+
+    catalogue = CriteriaCatalogue.objects.filter(published_on__isnull=False).first()
+    common = {
+        "organisation": Organisation.objects.filter(country_id="GR").first(),
+        "catalogue": catalogue,
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "started_by": manager,
+    }
+    ServiceEvaluation.objects.create(
+        **common,
+        year=2025,
+        stage=EvaluationStage.COMPLETED,
+        reviewed_at=timezone.now(),
+        result=ServiceStatus.MEETS,
+    )
+    ServiceEvaluation.objects.create(**common, year=2026, stage=EvaluationStage.SELF_ASSESSMENT)
+    page = client.get(reverse("portal:hotlines")).content.decode()
+    card = page.split('id="hotline-GR"')[1].split("</li>")[0]
+    assert f"Service evaluation 2025 against {catalogue}" in card
+    assert str(ServiceStatus.MEETS.label) in card
+    assert "2026" not in card  # an evaluation under way is not a result
