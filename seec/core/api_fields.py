@@ -35,6 +35,17 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """A related record by a text key (a country's code), with a NUL character refused as
+    "not found" before it reaches the database, as PrimaryKeyRelatedField does."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            shown = data.replace("\x00", "\\0")
+            self.fail("does_not_exist", slug_name=self.slug_field, value=shown)
+        return super().to_internal_value(data)
+
+
 def install() -> None:
     """Model serializers map a model's DateTimeField and its relations to the platform's
     fields (core's ready())."""

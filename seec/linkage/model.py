@@ -453,6 +453,10 @@ def spark_session():
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", django_settings.SEEC_SPARK_DRIVER_MEMORY)
         .config("spark.sql.shuffle.partitions", django_settings.SEEC_SPARK_SHUFFLE_PARTITIONS)
+        # The per-run estimation joins the run's pairs to their comparison levels; Spark's size
+        # guess for that side overran the driver's broadcast memory on a small machine, so
+        # joins shuffle instead of broadcasting (the same result, bounded memory).
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
         # No web UI on the platform's servers (one more open port), no progress bars in its logs.
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, views, viewsets
 from rest_framework.response import Response
 
+from seec.core import api_fields
 from seec.core.api import PolicyScopedMixin
 from seec.core.audit import Origin
 from seec.core.models import Country
@@ -65,7 +66,7 @@ class HotlineDirectoryView(views.APIView):
 
 class FactInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(services.FACT_MODELS))
-    country = serializers.SlugRelatedField(
+    country = api_fields.SlugRelatedField(
         slug_field="code", queryset=Country.objects.filter(in_region=True)
     )
 

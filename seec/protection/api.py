@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import decorators, exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from seec.core import audit
+from seec.core import api_fields, audit
 from seec.core.api import PolicyScopedMixin
 from seec.core.audit import Origin
 
@@ -32,7 +32,7 @@ def refusal(error: ValidationError) -> exceptions.ValidationError:
 
 
 class VictimSerializer(serializers.ModelSerializer):
-    indicators = serializers.SlugRelatedField(
+    indicators = api_fields.SlugRelatedField(
         source="observations", many=True, read_only=True, slug_field="indicator_id"
     )
 

@@ -207,7 +207,7 @@ def test_a_file_is_written_in_batches_sized_by_the_last_ones_pace(region, tmp_pa
         for i in range(8)
     ]
     out, _err = run(write(tmp_path, lines))
-    assert "8 cases imported" in out
+    assert "Cases imported: 8;" in out
     events = AuditEvent.objects.filter(action=CaseAction.IMPORT).order_by("sequence")
     assert [event.details["cases"] for event in events] == [2, 3, 3]
     assert [rows for rows, _budget in paces] == [2, 3, 3]

@@ -83,10 +83,12 @@ def publish_a_child() -> str:
 
 
 def publish_the_network(var_dir) -> None:
-    """One of each of the regional centre's public records, from the demo's network."""
+    """One of each of the regional centre's public records, from the demo's network (what the
+    demo itself published is taken off first, so that the pages hold exactly these)."""
     from seec.network.models import Activity, ActivityKind, InfoDesk, Partner
-    from seec.portal.models import NetworkItemKind
+    from seec.portal.models import NetworkItemKind, NetworkPublication
 
+    NetworkPublication.objects.all().delete()
     coordinator = User.objects.get(username="coordinator.seec")
 
     def publish(kind, **fields):
