@@ -2,17 +2,14 @@
 public site shows (partners, events and trainings, info-desks), writes its news and releases
 the annual statistical report. Everything else in the network app stays staff-only."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seec.core.audit import Origin
-from seec.network.rules import is_coordinator
+from seec.network.views import coordinator_only
 
 from . import services
 from .forms import NetworkPublishForm
@@ -28,18 +25,7 @@ KINDS = [
 ]
 
 
-def coordinator(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_coordinator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@coordinator
+@coordinator_only
 def publish(request):
     kind = request.POST.get("kind") if request.method == "POST" else None
     forms = {k: NetworkPublishForm(request.POST if k == kind else None, kind=k) for k in KINDS}
@@ -81,7 +67,7 @@ def publish(request):
     )
 
 
-@coordinator
+@coordinator_only
 @require_POST
 def withdraw(request, pk):
     publication = get_object_or_404(live_network_publications(), pk=pk)
