@@ -124,9 +124,9 @@ def handle_event(line: ContactLine, event: PbxEvent) -> Conversation | None:
         # The PBX rings an operator's phone (Asterisk's AgentCalled): their screen pops up.
         services.offer_to(conversation, operator)
     elif event.kind == "answered":
-        services.answer(conversation, origin=origin, at=at, operator=operator)
+        conversation = services.answer(conversation, origin=origin, at=at, operator=operator)
     elif event.kind in ("ended", "abandoned"):
-        services.end(conversation, origin=origin, at=at)
+        conversation = services.end(conversation, origin=origin, at=at)
     return conversation
 
 

@@ -39,8 +39,12 @@ def test_webhook_call_rings_is_answered_and_ends(client, line, available):
     conversation = Conversation.objects.get()
     # Routed to the only available operator.
     assert conversation.state == "offered" and conversation.operator == available.user
-    signed_post(client, line, {"event": "answered", "call_id": "c-1", "agent": "PJSIP/201"})
-    signed_post(client, line, {"event": "ended", "call_id": "c-1"})
+    answered = signed_post(
+        client, line, {"event": "answered", "call_id": "c-1", "agent": "PJSIP/201"}
+    )
+    ended = signed_post(client, line, {"event": "ended", "call_id": "c-1"})
+    # The PBX reads the state each event led to (not the state before it).
+    assert answered.json()["state"] == "answered" and ended.json()["state"] == "ended"
     conversation.refresh_from_db()
     assert conversation.state == "ended" and conversation.answered_at and conversation.ended_at
     assert conversation.wait_seconds is not None
@@ -54,7 +58,8 @@ def test_a_repeated_event_changes_nothing(client, line):
 
 def test_abandoned_call_is_counted_with_its_wait(client, line):
     signed_post(client, line, {"event": "ringing", "call_id": "c-3", "caller": "+306901112222"})
-    signed_post(client, line, {"event": "abandoned", "call_id": "c-3"})
+    abandoned = signed_post(client, line, {"event": "abandoned", "call_id": "c-3"})
+    assert abandoned.json()["state"] == "abandoned"
     conversation = Conversation.objects.get()
     assert conversation.state == "abandoned" and conversation.answered_at is None
 
