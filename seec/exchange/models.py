@@ -596,7 +596,8 @@ class ForwardedReport(models.Model):
             return str(_("Waiting to be delivered"))
         if self.acknowledged_at:
             return str(
-                _("Delivered and filed there as %(reference)s") % {"reference": self.their_reference}
+                _("Delivered and filed there as %(reference)s")
+                % {"reference": self.their_reference}
             )
         return str(_("Delivered (receipt kept)"))
 

@@ -61,7 +61,9 @@ audit.ACTION_LABELS.update(
         SightingAcrossAction.ADDITION_RECEIVED: gettext_lazy(
             "Reporter's addition received from another node"
         ),
-        SightingAcrossAction.ACKNOWLEDGED: gettext_lazy("Forwarded sighting filed by the other node"),
+        SightingAcrossAction.ACKNOWLEDGED: gettext_lazy(
+            "Forwarded sighting filed by the other node"
+        ),
     }
 )
 
@@ -108,7 +110,10 @@ def _carried_from_elsewhere(report) -> CrossBorderAlert | None:
         .filter(alert_id=report.alert_id, side=ReferralSide.RECEIVED)
         .first()
     )
-    if across is None or not RemoteOrganisation.objects.filter(organisation=across.partner).exists():
+    if (
+        across is None
+        or not RemoteOrganisation.objects.filter(organisation=across.partner).exists()
+    ):
         return None
     return across
 

@@ -6,34 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_time_zones_and_montenegrin'),
-        ('exchange', '0007_outbox_wakes_the_worker'),
-        ('portal', '0003_report_contact_may_be_passed_on'),
+        ("core", "0007_time_zones_and_montenegrin"),
+        ("exchange", "0007_outbox_wakes_the_worker"),
+        ("portal", "0003_report_contact_may_be_passed_on"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ForwardedReport',
+            name="ForwardedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('conversation', models.CharField(max_length=80)),
-                ('side', models.CharField(choices=[('sent', 'Sent'), ('received', 'Received')], max_length=10)),
-                ('alert_reference', models.CharField(max_length=40)),
-                ('their_reference', models.CharField(blank=True, max_length=20)),
-                ('photo_on_sending_node', models.BooleanField(default=False)),
-                ('contact_passed_on', models.BooleanField(default=False)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('problem', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='across_nodes', to='portal.publicreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("conversation", models.CharField(max_length=80)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("sent", "Sent"), ("received", "Received")], max_length=10
+                    ),
+                ),
+                ("alert_reference", models.CharField(max_length=40)),
+                ("their_reference", models.CharField(blank=True, max_length=20)),
+                ("photo_on_sending_node", models.BooleanField(default=False)),
+                ("contact_passed_on", models.BooleanField(default=False)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("problem", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="across_nodes",
+                        to="portal.publicreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('conversation', 'side'), name='forwarded_one_side')],
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("conversation", "side"), name="forwarded_one_side"
+                    )
+                ],
             },
         ),
     ]

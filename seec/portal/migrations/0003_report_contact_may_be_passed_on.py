@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_network_publication'),
+        ("portal", "0002_network_publication"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publicreport',
-            name='contact_may_be_passed_on',
-            field=models.BooleanField(default=False, verbose_name='contact details may be passed on'),
+            model_name="publicreport",
+            name="contact_may_be_passed_on",
+            field=models.BooleanField(
+                default=False, verbose_name="contact details may be passed on"
+            ),
         ),
     ]
