@@ -203,19 +203,31 @@ def forward_addition(sender, report, addition, **kwargs):
     ).first()
     if forwarded is None:
         return
-    services.send(
-        forwarded.partner,
-        "sighting.addition",
-        {
-            "reference": report.reference,
-            "text": addition.text,
-            "received_at": addition.received_at.isoformat(),
-        },
-        sender=forwarded.organisation,
-        origin=Origin(),
-        conversation=forwarded.conversation,
-        handling="H2",
-    )
+    try:
+        with transaction.atomic():
+            services.send(
+                forwarded.partner,
+                "sighting.addition",
+                {
+                    "reference": report.reference,
+                    "text": addition.text,
+                    "received_at": addition.received_at.isoformat(),
+                },
+                sender=forwarded.organisation,
+                origin=Origin(),
+                conversation=forwarded.conversation,
+                handling="H2",
+            )
+    except ValidationError as error:
+        # The reporter's addition is kept here whatever happens to its forwarding.
+        audit.record(
+            SightingAcrossAction.NOT_FORWARDED,
+            obj=report,
+            actor_username="public",
+            reason="; ".join(error.messages)[:2000],
+            details={"to": forwarded.partner_id, "addition": addition.pk},
+        )
+        return
     audit.record(
         SightingAcrossAction.ADDITION_FORWARDED,
         obj=report,
