@@ -853,9 +853,11 @@ def triage_queue(username):
     for report in rows:
         across = getattr(report, "across_nodes", None)
         queue.append({
-            "reference": report.reference, "alert": report.alert.reference if report.alert else None,
+            "reference": report.reference,
+            "alert": report.alert.reference if report.alert else None,
             "place": report.place, "what": report.what_was_seen, "anonymous": report.anonymous,
-            "contact": report.contact_email, "additions": [a.text for a in report.additions.all()],
+            "contact": report.contact_email,
+            "additions": [a.text for a in report.additions.all()],
             "side": across.side if across else None,
             "their_reference": across.their_reference if across else "",
             "delivery": across.delivery if across else "",
