@@ -292,9 +292,20 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
         return _duplicate(known, peer)
     except ValidationError as error:
         raise Refusal(
-            422, "not_applicable", "; ".join(error.messages), peer=peer, routing=routing
+            422, "not_applicable", handler_problems(error), peer=peer, routing=routing
         ) from None
     return Answer(200, {"receipt": message.receipt, "duplicate": False})
+
+
+def handler_problems(error: ValidationError) -> str:
+    """A handler's refusal as the sender reads it: each problem after the field it names."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    return "; ".join(
+        f"{field}: {message}" if field != "__all__" else message
+        for field, messages in error.message_dict.items()
+        for message in messages
+    )
 
 
 def _locked_conversation(routing, peer) -> Conversation:
@@ -360,7 +371,7 @@ def _apply_held(thread: Conversation, last_applied: int) -> None:
                 _apply(following)
         except ValidationError as error:
             following.state = InboxState.FAILED
-            following.error = "; ".join(error.messages)
+            following.error = handler_problems(error)
             following.save(update_fields=["state", "error"])
             Conversation.objects.filter(pk=thread.pk).update(last_applied=following.sequence)
             audit.record(

@@ -541,6 +541,67 @@ class CrossBorderAlert(models.Model):
         return f"{self.original_reference} ({self.side})"
 
 
+# --- Sightings from the public about an alert carried across nodes ----------------------------
+
+
+class ForwardedReport(models.Model):
+    """One side of a sighting that the public reported about an alert carried across nodes.
+    Sent: reported on this node's public site about our alert made from another node's
+    request, and forwarded to that node (the original's). Received: reported on the other
+    node about an alert that began here, and filed in our triage queue."""
+
+    conversation = models.CharField(max_length=80)
+    side = models.CharField(max_length=10, choices=ReferralSide.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    report = models.OneToOneField(
+        "portal.PublicReport", on_delete=models.PROTECT, related_name="across_nodes"
+    )
+    # The original alert's reference (the receiving side's own alert).
+    alert_reference = models.CharField(max_length=40)
+    # The report's reference on the other side; on the sent side, learnt from its answer.
+    their_reference = models.CharField(max_length=20, blank=True)
+    # The envelope carries no attachments: a photo stays on the node where it was sent in.
+    photo_on_sending_node = models.BooleanField(default=False)
+    contact_passed_on = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Why it could not be forwarded (the other node not trusted…); empty when it left.
+    problem = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "side"], name="forwarded_one_side")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} ({self.side})"
+
+    @property
+    def delivery(self) -> str:
+        """How far the forwarding went, as the sending triager reads it."""
+        if self.side == ReferralSide.RECEIVED:
+            return ""
+        if self.problem:
+            return str(_("Not forwarded: %(problem)s") % {"problem": self.problem})
+        states = set(
+            OutboundMessage.objects.filter(
+                conversation=self.conversation, sender_organisation=self.organisation
+            ).values_list("state", flat=True)
+        )
+        if states & set(DEAD_LETTER_STATES):
+            return str(_("Not delivered (dead letter): the administrator is told at Nodes"))
+        if OutboxState.PENDING in states:
+            return str(_("Waiting to be delivered"))
+        if self.acknowledged_at:
+            return str(
+                _("Delivered and filed there as %(reference)s")
+                % {"reference": self.their_reference}
+            )
+        return str(_("Delivered (receipt kept)"))
+
+
 # --- Private matching's encodings through the envelope ---------------------------------------
 
 

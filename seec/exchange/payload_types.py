@@ -34,9 +34,10 @@ def load_builtin() -> None:
             kind="Report",
         )
     )
-    from . import alerts_across, cooperation, private_matching, referrals
+    from . import alerts_across, cooperation, private_matching, referrals, sightings_across
 
     referrals.register()
     cooperation.register()
     alerts_across.register()
     private_matching.register()
+    sightings_across.register()

@@ -87,6 +87,13 @@ class ReportForm(forms.Form):
         validators=[no_markup],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    contact_may_be_passed_on = forms.BooleanField(
+        label=_(
+            "If the child's case is handled in another country, my contact details may be "
+            "passed on to the centre there"
+        ),
+        required=False,
+    )
     photo = forms.FileField(
         label=_("A photo (optional)"),
         required=False,

@@ -99,6 +99,11 @@ class PublicReport(models.Model):
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("telephone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
+    # The reporter's consent to their contact details reaching the centre responsible for
+    # the child on another installation (a sighting about an alert that began there).
+    contact_may_be_passed_on = models.BooleanField(
+        _("contact details may be passed on"), default=False
+    )
     language = models.CharField(_("language"), max_length=10, blank=True)
     # The photo, EXIF removed and encrypted like a case file (seec/cases/files.py).
     photo_storage_name = models.CharField(max_length=100, blank=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,12 @@ audit.ACTION_LABELS.update(
         PortalAction.REPORT_TRIAGED: gettext_lazy("Report from the public triaged"),
     }
 )
+
+# Sent in the transaction that stores a report or an addition to it, after the triage queue
+# was told: the exchange forwards a sighting about an alert that began on another node
+# (seec/exchange/sightings_across.py). Arguments: report (and addition).
+report_received = Signal()
+report_added_to = Signal()
 
 PHOTO_FOLDER = "portal-reports"
 # Letters and digits that cannot be mistaken for one another when read out on the phone.
@@ -132,6 +138,7 @@ def submit_report(
     contact_name: str = "",
     contact_phone: str = "",
     contact_email: str = "",
+    contact_may_be_passed_on: bool = False,
     photo=None,
     language: str = "",
 ) -> Receipt:
@@ -174,6 +181,7 @@ def submit_report(
                 contact_name=contact_name,
                 contact_phone=contact_phone,
                 contact_email=contact_email,
+                contact_may_be_passed_on=contact_may_be_passed_on and not anonymous,
                 language=language,
                 photo_storage_name=storage_name,
                 photo_sha256=sha256,
@@ -193,6 +201,7 @@ def submit_report(
                 },
             )
             _tell_triage(report)
+            report_received.send(sender=PublicReport, report=report)
     except Exception:
         # Nothing half-written: no row, so no encrypted photo either.
         if storage_name:
@@ -240,10 +249,16 @@ def find_own_report(reference: str, secret: str) -> PublicReport | None:
     return report
 
 
-def add_to_report(report: PublicReport, text: str) -> ReportAddition:
-    """The reporter adds information; the report goes back to the queue's attention."""
+def add_to_report(
+    report: PublicReport, text: str, *, received_at=None, through: str = ""
+) -> ReportAddition:
+    """The reporter adds information; the report goes back to the queue's attention.
+    `through` names the node that passed the addition on, when the reporter added it there
+    (`received_at` is then when they did)."""
     with transaction.atomic():
-        addition = ReportAddition.objects.create(report=report, text=text)
+        addition = ReportAddition.objects.create(
+            report=report, text=text, received_at=received_at or timezone.now()
+        )
         if report.status != ReportStatus.NEW:
             report.status = ReportStatus.NEW
             report.save(update_fields=["status"])
@@ -251,8 +266,8 @@ def add_to_report(report: PublicReport, text: str) -> ReportAddition:
             PortalAction.REPORT_ADDED_TO,
             origin=Origin(),
             obj=report,
-            actor_username="public",
-            details={"addition": addition.pk},
+            actor_username=through or "public",
+            details={"addition": addition.pk, **({"through": through} if through else {})},
         )
 
         def subject() -> str:
@@ -263,7 +278,64 @@ def add_to_report(report: PublicReport, text: str) -> ReportAddition:
         notices.notify(
             _triagers(report), subject, reverse("portal:triage-report", args=[report.pk])
         )
+        report_added_to.send(sender=PublicReport, report=report, addition=addition)
     return addition
+
+
+def file_report_from_elsewhere(
+    *,
+    alert,
+    through: str,
+    their_reference: str,
+    what_was_seen: str,
+    place: str,
+    received_at,
+    seen_at=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    language: str = "",
+) -> PublicReport:
+    """A sighting that the public reported on another installation about `alert` (ours, carried
+    there): filed in the triage queue of the centre responsible for the case, which is told as
+    for a report made here. The reporter holds no secret here: they add information on the
+    installation where they reported, which passes it on. Runs in the caller's transaction."""
+    report = PublicReport.objects.create(
+        reference=_new_reference(),
+        # No secret opens it here (no SHA-256 digest is empty).
+        secret_hash="",
+        kind=ReportKind.SIGHTING,
+        alert=alert,
+        country_id=alert.country_id,
+        organisation=responsible_centre(alert=alert),
+        what_was_seen=what_was_seen,
+        place=place,
+        seen_at=seen_at,
+        anonymous=not (contact_name or contact_phone or contact_email),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        contact_may_be_passed_on=False,
+        language=language,
+        received_at=received_at,
+    )
+    audit.record(
+        PortalAction.REPORT_RECEIVED,
+        origin=Origin(),
+        obj=report,
+        actor_username=through[:150],
+        details={
+            "kind": ReportKind.SIGHTING,
+            "alert": alert.reference,
+            "organisation": report.organisation_id,
+            "through": through,
+            "their_reference": their_reference,
+            "anonymous": report.anonymous,
+        },
+    )
+    _tell_triage(report)
+    report_received.send(sender=PublicReport, report=report)
+    return report
 
 
 def record_view(report: PublicReport, origin: Origin, photo: bool = False) -> None:

@@ -328,6 +328,7 @@ def report(request):
             contact_name=data["contact_name"],
             contact_phone=data["contact_phone"],
             contact_email=data["contact_email"],
+            contact_may_be_passed_on=data["contact_may_be_passed_on"],
             photo=data["photo"],
             language=translation.get_language() or "",
         )

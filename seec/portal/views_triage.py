@@ -37,7 +37,7 @@ def triager(view):
 def queue(request):
     reports = (
         policy.visible_to(request.user, PublicReport)
-        .select_related("alert", "country", "organisation")
+        .select_related("alert", "country", "organisation", "across_nodes__partner")
         .order_by("-received_at")
     )
     status = request.GET.get("status", ReportStatus.NEW)
@@ -53,7 +53,9 @@ def queue(request):
 def _report(request, pk, action=Act.VIEW) -> PublicReport:
     return policy.get_for_action(
         request.user,
-        PublicReport.objects.select_related("alert", "country", "published_child"),
+        PublicReport.objects.select_related(
+            "alert", "country", "published_child", "across_nodes__partner"
+        ),
         action,
         pk=pk,
     )

@@ -195,7 +195,7 @@ def rotate_keys():
 
 def _crafted(
     to, *, payload=None, expires=None, recipient_address=None, signing=None,
-    payload_type="exchange.ping",
+    payload_type="exchange.ping", sender=None,
 ):  # fmt: skip
     """A distribution as delivery.seal_request would write it, with one thing changed."""
     import uuid
@@ -220,7 +220,9 @@ def _crafted(
         conversation=f"{nodes.node_id()}_{uuid.uuid4().hex}",
         sequence=1,
         sender_address=nodes.address_of(
-            Organisation.objects.filter(remote=None, country__isnull=False).first()
+            Organisation.objects.get(name=sender)
+            if sender
+            else Organisation.objects.filter(remote=None, country__isnull=False).first()
         ),
         recipient_address=recipient_address or recipient.address,
     )
@@ -331,7 +333,36 @@ def attack(kind, to):
             to, payload=payload, payload_type="alert.request"
         )
         return [_post(peer, dumps(document), signing, httpsig)[1]]
+    if kind.startswith("sighting_"):
+        # A sighting from the police, whom the alert was carried to: one thing wrong in each.
+        return [
+            _post(*_sighting_crafted(to, kind, fields, dumps))[1]
+            for fields in SIGHTING_ATTACKS[kind]
+        ]
     raise ValueError(kind)
+
+
+SIGHTING_ATTACKS = {
+    "sighting_unknown_alert": [{"alert_reference": "GR-FFFFFF"}],
+    "sighting_schema": [{"place": 7, "reference": "nope", "photo": "iVBORw0KGgo="}],
+    "sighting_markup": [{"what_was_seen": "<script>alert(1)</script>"},
+                        {"contact": {"email": "ana@"}}],
+}  # fmt: skip
+
+
+def _sighting_crafted(to, kind, fields, dumps):
+    from seec.exchange.models import CrossBorderAlert
+
+    carried = CrossBorderAlert.objects.filter(side="received").latest("pk")
+    payload = {
+        "reference": "R-ABCD-2345", "alert_reference": carried.original_reference,
+        "what_was_seen": "A girl in a red coat.", "place": "Niš bus station",
+        "received_at": timezone.now().isoformat(), "photo_on_sending_node": False, **fields,
+    }  # fmt: skip
+    peer, _routing, document, signing, httpsig = _crafted(
+        to, payload=payload, payload_type="sighting.report", sender=carried.organisation.name
+    )
+    return peer, dumps(document), signing, httpsig
 
 
 def delivered_count(ids):
@@ -798,3 +829,38 @@ def answer_step(username, conversation, note=""):
     return repatriation.answer_assignment(
         assignment, origin=_as(username), confirm=True, note=note
     ).status
+
+
+# --- Sightings from the public about an alert carried across nodes ----------------------------
+
+
+def live_alert_of(reference):
+    """This node's own alert made from another node's request for `reference`."""
+    from seec.exchange.models import CrossBorderAlert
+
+    across = CrossBorderAlert.objects.get(original_reference=reference, side="received")
+    return across.alert.reference
+
+
+def triage_queue(username):
+    """The reports in the user's triage queue, as the queue's page lists them."""
+    from seec.core import policy
+    from seec.portal.models import PublicReport
+
+    user = User.objects.get(username=username)
+    rows = policy.visible_to(user, PublicReport).select_related("alert").order_by("received_at")
+    queue = []
+    for report in rows:
+        across = getattr(report, "across_nodes", None)
+        queue.append({
+            "reference": report.reference,
+            "alert": report.alert.reference if report.alert else None,
+            "place": report.place, "what": report.what_was_seen, "anonymous": report.anonymous,
+            "contact": report.contact_email,
+            "additions": [a.text for a in report.additions.all()],
+            "side": across.side if across else None,
+            "their_reference": across.their_reference if across else "",
+            "delivery": across.delivery if across else "",
+            "photo_there": across.photo_on_sending_node if across else False,
+        })  # fmt: skip
+    return queue
