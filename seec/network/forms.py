@@ -356,9 +356,7 @@ def current_catalogues():
         .values("kind")
         .annotate(v=Max("version"))
     )
-    pks = [
-        m.CriteriaCatalogue.objects.get(kind=row["kind"], version=row["v"]).pk for row in latest
-    ]
+    pks = [m.CriteriaCatalogue.objects.get(kind=row["kind"], version=row["v"]).pk for row in latest]
     return m.CriteriaCatalogue.objects.filter(pk__in=pks)
 
 
@@ -387,9 +385,7 @@ class StartEvaluationForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and bool(data.get("organisation")) == bool(data.get("partner")):
-            self.add_error(
-                "organisation", _("Choose either a platform organisation or a partner.")
-            )
+            self.add_error("organisation", _("Choose either a platform organisation or a partner."))
         return data
 
 

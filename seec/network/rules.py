@@ -97,6 +97,7 @@ class CriterionRule(CoordinatorRule):
     def readers(self, user, queryset):
         return queryset.filter(catalogue__published_on__isnull=False)
 
+
 for model in (
     m.ActionPlan,
     m.Objective,

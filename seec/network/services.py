@@ -530,7 +530,9 @@ def start_evaluation(
         organisation = partner.organisation
     if partner is not None and partner.organisation_id is None:
         if partner.country_id is None or not partner.country.in_region:
-            raise ValidationError({"partner": _("Evaluate a partner of one of the region's countries.")})
+            raise ValidationError(
+                {"partner": _("Evaluate a partner of one of the region's countries.")}
+            )
     if catalogue.published_on is None:
         raise ValidationError({"catalogue": _("Evaluate only against a published version.")})
     current = current_catalogue(catalogue.kind)
@@ -893,9 +895,7 @@ def _checked_criterion(criterion: m.Criterion) -> None:
 
 
 @transaction.atomic
-def save_criterion(
-    criterion: m.Criterion, *, origin: Origin, data: dict
-) -> m.Criterion:
+def save_criterion(criterion: m.Criterion, *, origin: Origin, data: dict) -> m.Criterion:
     """Add a criterion to a draft, or change one of a draft's criteria."""
     require_coordinator(origin.actor)
     unknown = set(data) - set(CRITERION_FIELDS)
@@ -988,17 +988,13 @@ def discard_catalogue_draft(catalogue, *, origin: Origin, reason: str) -> None:
     catalogue.delete()
 
 
-def year_on_year(evaluation: m.ServiceEvaluation) -> list[m.ServiceEvaluation]:
-    """The service's completed evaluations of the same kind of catalogue, oldest first."""
-    service = (
-        {"organisation_id": evaluation.organisation_id}
-        if evaluation.organisation_id
-        else {"partner_id": evaluation.partner_id}
-    )
+def year_on_year(service, kind: str) -> list[m.ServiceEvaluation]:
+    """A service's (an organisation's, or a partner's without one) completed evaluations of
+    one kind of catalogue, oldest first."""
+    field = "partner" if isinstance(service, m.Partner) else "organisation"
     return list(
         m.ServiceEvaluation.objects.filter(
-            **service, catalogue__kind=evaluation.catalogue.kind,
-            stage=m.EvaluationStage.COMPLETED,
+            **{field: service}, catalogue__kind=kind, stage=m.EvaluationStage.COMPLETED
         ).select_related("catalogue").order_by("year")
     )  # fmt: skip
 

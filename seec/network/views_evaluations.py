@@ -178,7 +178,9 @@ def evaluation(request, pk):
             "may_review": may_review,
             "improvement_form": ImprovementForm(evaluation=found) if may_review else None,
             "complete_form": CompleteEvaluationForm() if may_review else None,
-            "history": services.year_on_year(found),
+            "history": services.year_on_year(
+                found.organisation or found.partner, found.catalogue.kind
+            ),
             "by_the_centre": may_self and is_coordinator(user),
             "score_counts": Counter(r.review_score for r in found.assessments.all()),
         },
