@@ -528,11 +528,10 @@ def start_evaluation(
         )
     if partner is not None and partner.organisation_id:
         organisation = partner.organisation
-    if partner is not None and partner.organisation_id is None:
-        if partner.country_id is None or not partner.country.in_region:
-            raise ValidationError(
-                {"partner": _("Evaluate a partner of one of the region's countries.")}
-            )
+    elif partner is not None and not (partner.country_id and partner.country.in_region):
+        raise ValidationError(
+            {"partner": _("Evaluate a partner of one of the region's countries.")}
+        )
     if catalogue.published_on is None:
         raise ValidationError({"catalogue": _("Evaluate only against a published version.")})
     current = current_catalogue(catalogue.kind)

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from seec.core.audit import Origin
 from seec.core.models import AuditEvent, RoleCode
-from seec.network import services
 from seec.network import models as m
+from seec.network import services
 
 TODAY = timezone.localdate()
 
