@@ -555,7 +555,10 @@ class ModelProtocolViewSet(
         body = request.data
         if instance.pk and self.request.method == "PATCH":
             body = {**{f: getattr(instance, f) for f in ModelProtocolForm.Meta.fields}, **body}
-        data = _form_or_400(ModelProtocolForm(body, instance=m.ModelProtocol(pk=instance.pk)))
+        # The form checks a copy (its own uniqueness check excludes the stored row); the
+        # service changes `instance`, so the audit says which fields changed.
+        copy = m.ModelProtocol.objects.get(pk=instance.pk) if instance.pk else m.ModelProtocol()
+        data = _form_or_400(ModelProtocolForm(body, instance=copy))
         try:
             saved = services.save_record(instance, origin=Origin.of(request), data=data)
         except ValidationError as error:
