@@ -248,7 +248,9 @@ class ImprovementSerializer(serializers.ModelSerializer):
 
 
 class ServiceEvaluationSerializer(serializers.ModelSerializer):
+    # The service: a platform organisation, or a partner without users on the platform.
     organisation = serializers.StringRelatedField()
+    partner = serializers.StringRelatedField()
     catalogue = serializers.StringRelatedField()
     assessments = CriterionAssessmentSerializer(many=True, read_only=True)
     indicator_values = IndicatorValueSerializer(many=True, read_only=True)
@@ -257,7 +259,8 @@ class ServiceEvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = m.ServiceEvaluation
         fields = [
-            "id", "organisation", "catalogue", "year", "period_start", "period_end", "stage",
+            "id", "organisation", "partner", "catalogue", "year", "period_start", "period_end",
+            "stage",
             "score", "result", "summary", "assessments", "indicator_values", "improvements",
         ]  # fmt: skip
 
@@ -267,7 +270,7 @@ class ServiceEvaluationViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet)
 
     serializer_class = ServiceEvaluationSerializer
     base_queryset = m.ServiceEvaluation.objects.select_related(
-        "organisation", "catalogue"
+        "organisation", "partner", "catalogue"
     ).prefetch_related("assessments__criterion", "indicator_values", "improvements")
 
 
