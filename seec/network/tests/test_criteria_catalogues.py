@@ -296,7 +296,9 @@ def test_the_catalogue_api_writes_nothing_for_anyone_else(region, origin, decisi
     assert after == before
 
 
-@pytest.mark.parametrize("role", [RoleCode.SUPERVISOR, RoleCode.ANALYST, "no_role"])
+@pytest.mark.parametrize(
+    "role", [r for r in [*RoleCode.values, "no_role"] if r != RoleCode.REGIONAL_COORDINATOR]
+)
 def test_the_catalogue_pages_are_refused_to_anyone_else(region, origin, decision, role):
     from django.test import Client
 
@@ -317,6 +319,7 @@ def test_the_catalogue_pages_are_refused_to_anyone_else(region, origin, decision
         (f"/network/criteria/{draft.pk}/criteria/new/", {"code": "Z", "text": "z", "weight": 1}),
         (f"/network/criteria/criterion/{criterion.pk}/edit/", {"code": "Z", "text": "z"}),
         (f"/network/criteria/criterion/{criterion.pk}/remove/", {}),
+        (f"/network/criteria/{draft.pk}/unknown-step/", {}),
     ]
     for url, body in posts:
         assert client.post(url, body).status_code in (403, 404), url
