@@ -63,6 +63,11 @@ router.register(
 )
 router.register("network/activities", network_api.ActivityViewSet, basename="network-activity")
 router.register(
+    "network/catalogues", network_api.CriteriaCatalogueViewSet, basename="criteria-catalogue"
+)
+router.register("network/criteria", network_api.CriterionViewSet, basename="criterion")
+router.register("network/protocols", network_api.ModelProtocolViewSet, basename="model-protocol")
+router.register(
     "network/liaison-officers", network_api.LiaisonOfficerViewSet, basename="liaison-officer"
 )
 router.register("public/alerts", alerts_api.PublicAlertViewSet, basename="public-alert")

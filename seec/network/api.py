@@ -4,6 +4,7 @@ selectors and services."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, views, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from seec.core import api_fields
@@ -247,7 +248,9 @@ class ImprovementSerializer(serializers.ModelSerializer):
 
 
 class ServiceEvaluationSerializer(serializers.ModelSerializer):
+    # The service: a platform organisation, or a partner without users on the platform.
     organisation = serializers.StringRelatedField()
+    partner = serializers.StringRelatedField()
     catalogue = serializers.StringRelatedField()
     assessments = CriterionAssessmentSerializer(many=True, read_only=True)
     indicator_values = IndicatorValueSerializer(many=True, read_only=True)
@@ -256,7 +259,8 @@ class ServiceEvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = m.ServiceEvaluation
         fields = [
-            "id", "organisation", "catalogue", "year", "period_start", "period_end", "stage",
+            "id", "organisation", "partner", "catalogue", "year", "period_start", "period_end",
+            "stage",
             "score", "result", "summary", "assessments", "indicator_values", "improvements",
         ]  # fmt: skip
 
@@ -266,7 +270,7 @@ class ServiceEvaluationViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet)
 
     serializer_class = ServiceEvaluationSerializer
     base_queryset = m.ServiceEvaluation.objects.select_related(
-        "organisation", "catalogue"
+        "organisation", "partner", "catalogue"
     ).prefetch_related("assessments__criterion", "indicator_values", "improvements")
 
 
@@ -316,3 +320,275 @@ class ActivityViewSet(PolicyScopedMixin, viewsets.ReadOnlyModelViewSet):
         rows = super().get_queryset()
         kind = self.request.query_params.get("kind")
         return rows.filter(kind=kind) if kind else rows
+
+
+# --- Criteria catalogues: drafts and published versions ----------------------------------------
+
+
+def _require_coordinator(request) -> None:
+    if not is_coordinator(request.user):
+        raise exceptions.PermissionDenied
+
+
+def _form_or_400(form):
+    if not form.is_valid():
+        raise exceptions.ValidationError(form.errors)
+    return form.cleaned_data
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Criterion
+        fields = [
+            "id", "code", "group", "text", "guidance", "weight", "indicator", "threshold",
+            "higher_is_better",
+        ]  # fmt: skip
+
+
+class CriteriaCatalogueSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.CriteriaCatalogue
+        fields = ["id", "kind", "version", "title", "published_on", "state", "criteria"]
+        read_only_fields = ["version", "published_on"]
+
+    def get_state(self, catalogue) -> str:
+        """`draft`, `current` (the latest published version of its kind) or `superseded`."""
+        if catalogue.published_on is None:
+            return "draft"
+        current = services.current_catalogue(catalogue.kind)
+        return "current" if current and current.pk == catalogue.pk else "superseded"
+
+
+class CatalogueVersionInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class PublishInput(serializers.Serializer):
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class DiscardInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CriteriaCatalogueViewSet(
+    PolicyScopedMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Criteria catalogues and their versions (drafts: the coordinators only). Coordinators
+    start a catalogue (`POST` kind and title: a draft version 1), make a new draft version
+    from a published one (`new-version`), add criteria to a draft (`criteria`), publish it
+    (`publish`: frozen, and current) or discard it (`discard`)."""
+
+    serializer_class = CriteriaCatalogueSerializer
+    base_queryset = m.CriteriaCatalogue.objects.prefetch_related("criteria")
+
+    def create(self, request, *args, **kwargs):
+        _require_coordinator(request)
+        from .forms import CatalogueForm
+
+        data = _form_or_400(CatalogueForm(request.data))
+        try:
+            found = services.create_catalogue(origin=Origin.of(request), **data)
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return Response(self.get_serializer(found).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, request, serializer_class, step):
+        _require_coordinator(request)
+        found = self.get_object()
+        body = serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            result = step(found, Origin.of(request), body.validated_data)
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return found, result
+
+    @extend_schema(request=CatalogueVersionInput, responses={201: CriteriaCatalogueSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        _found, copy = self._step(
+            request,
+            CatalogueVersionInput,
+            lambda c, origin, data: services.new_catalogue_version(
+                c, origin=origin, title=data.get("title", "")
+            ),
+        )
+        return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PublishInput, responses=CriteriaCatalogueSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        found, _result = self._step(
+            request,
+            PublishInput,
+            lambda c, origin, data: services.publish_catalogue(
+                c, origin=origin, on=data.get("published_on")
+            ),
+        )
+        found.refresh_from_db()
+        return Response(self.get_serializer(found).data)
+
+    @extend_schema(request=DiscardInput, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        self._step(
+            request,
+            DiscardInput,
+            lambda c, origin, data: services.discard_catalogue_draft(
+                c, origin=origin, reason=data["reason"]
+            ),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CriterionSerializer, responses={201: CriterionSerializer})
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, pk=None):
+        """Add a criterion to a draft."""
+        _require_coordinator(request)
+        found = self.get_object()
+        return _save_criterion(request, m.Criterion(catalogue=found), status.HTTP_201_CREATED)
+
+
+def _save_criterion(request, criterion, answer_status, partial=False):
+    from .forms import CriterionForm
+
+    fields = services.CRITERION_FIELDS
+    unknown = sorted(set(request.data) - set(fields) - {"id"})
+    if unknown:
+        raise exceptions.ValidationError({unknown[0]: ["Not a field of a criterion."]})
+    if partial:
+        current = {f: getattr(criterion, f) for f in fields}
+        body = {**{f: "" if v is None else v for f, v in current.items()}, **request.data}
+    else:
+        # The model's defaults where the body leaves them out.
+        body = {"weight": 1, "higher_is_better": True, **request.data}
+    form = CriterionForm(body, instance=m.Criterion(catalogue=criterion.catalogue))
+    data = _form_or_400(form)
+    try:
+        saved = services.save_criterion(
+            criterion, origin=Origin.of(request), data={f: data[f] for f in fields}
+        )
+    except ValidationError as error:
+        raise as_api_error(error) from error
+    return Response(CriterionSerializer(saved).data, status=answer_status)
+
+
+class CriterionViewSet(
+    PolicyScopedMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """One criterion; a coordinator changes or removes it while its version is a draft."""
+
+    serializer_class = CriterionSerializer
+    base_queryset = m.Criterion.objects.select_related("catalogue")
+
+    def update(self, request, *args, **kwargs):
+        _require_coordinator(request)
+        found = self.get_object()
+        return _save_criterion(request, found, status.HTTP_200_OK, kwargs.get("partial", False))
+
+    def destroy(self, request, *args, **kwargs):
+        _require_coordinator(request)
+        found = self.get_object()
+        try:
+            services.remove_criterion(found, origin=Origin.of(request))
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Model protocols and their adoption -----------------------------------------------------------
+
+
+class ProtocolAdoptionSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = m.ProtocolAdoptionFact
+        fields = ["id", "country", "stage", "effective_from", "source", "note"]
+
+
+class ModelProtocolSerializer(serializers.ModelSerializer):
+    adoption = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.ModelProtocol
+        fields = ["id", "code", "title", "topic", "description", "adoption"]
+
+    def get_adoption(self, protocol) -> list[dict]:
+        """Every recorded stage of adoption, by country, oldest first."""
+        return ProtocolAdoptionSerializer(
+            protocol.facts.select_related("country").order_by("country", "effective_from"),
+            many=True,
+        ).data
+
+
+class AdoptionInput(serializers.Serializer):
+    country = api_fields.SlugRelatedField(
+        slug_field="code", queryset=Country.objects.filter(in_region=True)
+    )
+
+
+class ModelProtocolViewSet(
+    PolicyScopedMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """The model protocols and best practices the centre promotes, with each country's
+    adoption (every signed-in user reads); coordinators create and change them, and record a
+    country's adoption (`adoptions`: country, stage, effective_from, source, note)."""
+
+    serializer_class = ModelProtocolSerializer
+    base_queryset = m.ModelProtocol.objects.all()
+
+    def _save(self, request, instance, answer_status):
+        from .forms import ModelProtocolForm
+
+        _require_coordinator(request)
+        body = request.data
+        if instance.pk and self.request.method == "PATCH":
+            body = {**{f: getattr(instance, f) for f in ModelProtocolForm.Meta.fields}, **body}
+        # The form checks a copy (its own uniqueness check excludes the stored row); the
+        # service changes `instance`, so the audit says which fields changed.
+        copy = m.ModelProtocol.objects.get(pk=instance.pk) if instance.pk else m.ModelProtocol()
+        data = _form_or_400(ModelProtocolForm(body, instance=copy))
+        try:
+            saved = services.save_record(instance, origin=Origin.of(request), data=data)
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return Response(self.get_serializer(saved).data, status=answer_status)
+
+    def create(self, request, *args, **kwargs):
+        return self._save(request, m.ModelProtocol(), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        _require_coordinator(request)
+        return self._save(request, self.get_object(), status.HTTP_200_OK)
+
+    @extend_schema(request=ProtocolAdoptionSerializer, responses={201: ProtocolAdoptionSerializer})
+    @action(detail=True, methods=["post"])
+    def adoptions(self, request, pk=None):
+        from .forms import ProtocolAdoptionForm
+
+        _require_coordinator(request)
+        found = self.get_object()
+        head = AdoptionInput(data=request.data)
+        head.is_valid(raise_exception=True)
+        body = {**request.data, "country": head.validated_data["country"].pk}
+        form = ProtocolAdoptionForm(body, instance=m.ProtocolAdoptionFact(protocol=found))
+        data = _form_or_400(form)
+        try:
+            fact = services.record_protocol_adoption(found, origin=Origin.of(request), data=data)
+        except ValidationError as error:
+            raise as_api_error(error) from error
+        return Response(ProtocolAdoptionSerializer(fact).data, status=status.HTTP_201_CREATED)

@@ -347,15 +347,104 @@ class EvaluationForm(forms.ModelForm):
 # --- Service evaluations -----------------------------------------------------------------------
 
 
+def current_catalogues():
+    """The current version of each kind: its latest published one."""
+    from django.db.models import Max
+
+    latest = (
+        m.CriteriaCatalogue.objects.filter(published_on__isnull=False)
+        .values("kind")
+        .annotate(v=Max("version"))
+    )
+    pks = [m.CriteriaCatalogue.objects.get(kind=row["kind"], version=row["v"]).pk for row in latest]
+    return m.CriteriaCatalogue.objects.filter(pk__in=pks)
+
+
 class StartEvaluationForm(forms.Form):
+    """The service is a platform organisation or a partner (an NGO whose staff do not use the
+    platform): one of the two."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
+        label=_("Organisation on the platform"),
         queryset=Organisation.objects.filter(is_active=True, country__in_region=True),
+        required=False,
     )
-    catalogue = forms.ModelChoiceField(
-        label=_("Criteria"), queryset=m.CriteriaCatalogue.objects.filter(published_on__isnull=False)
+    partner = forms.ModelChoiceField(
+        label=_("or a partner without users on the platform"),
+        queryset=m.Partner.objects.filter(organisation__isnull=True, country__in_region=True),
+        required=False,
+        help_text=_("The centre then enters the self-assessment on the partner's behalf."),
     )
+    catalogue = forms.ModelChoiceField(label=_("Criteria"), queryset=m.CriteriaCatalogue.objects)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalogue"].queryset = current_catalogues()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("organisation")) == bool(data.get("partner")):
+            self.add_error("organisation", _("Choose either a platform organisation or a partner."))
+        return data
+
+
+class CatalogueForm(forms.ModelForm):
+    """The first version of a catalogue the centre enters (a draft)."""
+
+    class Meta:
+        model = m.CriteriaCatalogue
+        fields = ["kind", "title"]
+
+
+class CatalogueVersionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the new version"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the title of the version it is made from."),
+    )
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = m.Criterion
+        fields = [
+            "code", "group", "text", "guidance", "weight", "indicator", "threshold",
+            "higher_is_better",
+        ]  # fmt: skip
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "guidance": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "weight": _("1 to 10; a criterion of the highest weight must be largely met."),
+            "indicator": _("The code of an indicator computed from the platform's records."),
+            "threshold": _("The indicator's value that meets the criterion."),
+        }
+
+
+class PublishCatalogueForm(forms.Form):
+    published_on = forms.DateField(label=_("Published on"), widget=DATE, required=False)
+
+
+class ModelProtocolForm(forms.ModelForm):
+    class Meta:
+        model = m.ModelProtocol
+        fields = ["code", "title", "topic", "description"]
+
+
+class ProtocolAdoptionForm(forms.ModelForm):
+    """A country's adoption of a model protocol from a date (a dated fact)."""
+
+    class Meta:
+        model = m.ProtocolAdoptionFact
+        fields = ["country", "stage", "effective_from", "source", "note"]
+        widgets = {"effective_from": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = REGION
 
 
 class ImprovementForm(forms.ModelForm):

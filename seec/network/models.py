@@ -1101,14 +1101,20 @@ class Criterion(models.Model):
         CriteriaCatalogue, on_delete=models.CASCADE, related_name="criteria"
     )
     code = models.CharField(_("code"), max_length=20)
+    # A heading that gathers criteria (e.g. "Availability", "Staff"), as the catalogue has.
+    group = models.CharField(_("group"), max_length=120, blank=True)
     text = models.TextField(_("criterion"))
     guidance = models.TextField(_("what counts as evidence"), blank=True)
-    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     # An indicator of the registry (network/indicators.py) that informs this criterion.
     indicator = models.CharField(_("indicator"), max_length=60, blank=True)
     # The indicator's value that meets the criterion (a share or hours, say), where one does.
-    threshold = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
-    higher_is_better = models.BooleanField(default=True)
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
 
     class Meta:
         ordering = ["catalogue", "pk"]
@@ -1145,12 +1151,24 @@ MAX_SCORE = 3
 
 
 class ServiceEvaluation(models.Model):
-    """One year's evaluation of one organisation's service against one catalogue version."""
+    """One year's evaluation of one service against one catalogue version. The service is a
+    platform organisation, or a partner whose staff do not use the platform (an NGO known to
+    the centre only): then the centre enters the self-assessment on its behalf."""
 
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation evaluated"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_evaluations",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner evaluated"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="service_evaluations",
     )
     catalogue = models.ForeignKey(
@@ -1187,12 +1205,19 @@ class ServiceEvaluation(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-year", "organisation__name"]
+        ordering = ["-year", "organisation__name", "partner__name"]
         verbose_name = _("service evaluation")
         verbose_name_plural = _("service evaluations")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "catalogue", "year"], name="evaluation_once_a_year"
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "catalogue", "year"], name="partner_evaluation_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(partner__isnull=False),
+                name="evaluation_of_a_service",
             ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -1201,7 +1226,15 @@ class ServiceEvaluation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} {self.year} ({self.catalogue})"
+        return f"{self.service_name} {self.year} ({self.catalogue})"
+
+    @property
+    def service_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.partner.name
+
+    @property
+    def service_country_id(self):
+        return self.organisation.country_id if self.organisation_id else self.partner.country_id
 
 
 class CriterionAssessment(models.Model):

@@ -11,7 +11,9 @@ The regional coordinator (the SEEC's staff) keeps the network's records. Others 
 - an info-desk and its daily counts: its host organisation's staff (who log them) and analysts;
 - the action plan, its reviews and evaluation: coordinators and analysts (no personal data);
 - a service evaluation: the evaluated organisation's supervisors (who self-assess), and the
-  coordinators (who review); analysts read the region's summary only.
+  coordinators (who review, and self-assess on the behalf of a service with no supervisor on
+  the platform, such as a partner NGO); analysts read the region's summary only;
+- a draft criteria catalogue: the coordinators alone (a published version: everyone).
 """
 
 from django.db.models import Q
@@ -78,10 +80,23 @@ for model in (
     m.LegalGapFact,
     m.ModelProtocol,
     m.ProtocolAdoptionFact,
-    m.CriteriaCatalogue,
-    m.Criterion,
 ):
     policy.register(model)(type(f"{model.__name__}Rule", (ReferenceRule,), {}))
+
+
+@policy.register(m.CriteriaCatalogue)
+class CriteriaCatalogueRule(CoordinatorRule):
+    """A published version is the region's reference; a draft is the coordinators' work."""
+
+    def readers(self, user, queryset):
+        return queryset.filter(published_on__isnull=False)
+
+
+@policy.register(m.Criterion)
+class CriterionRule(CoordinatorRule):
+    def readers(self, user, queryset):
+        return queryset.filter(catalogue__published_on__isnull=False)
+
 
 for model in (
     m.ActionPlan,
@@ -205,6 +220,15 @@ def _evaluated(user) -> Q | None:
     return Q(organisation_id=user.organisation_id)
 
 
+def without_supervisor() -> Q:
+    from seec.core.models import User
+
+    supervised = User.objects.filter(
+        is_active=True, roles__code=RoleCode.SUPERVISOR, organisation__isnull=False
+    ).values("organisation_id")
+    return Q(organisation__isnull=True) | ~Q(organisation__in=supervised)
+
+
 @policy.register(m.ServiceEvaluation)
 class ServiceEvaluationRule(Rule):
     def scope(self, user, queryset, action):
@@ -212,6 +236,10 @@ class ServiceEvaluationRule(Rule):
         if action == NetworkAct.REVIEW:
             return queryset if is_coordinator(user) else queryset.none()
         if action == NetworkAct.SELF_ASSESS:
+            if is_coordinator(user):
+                # On the behalf of a service with no supervisor on the platform (a partner
+                # NGO only, or an organisation without one): services.assessed_by_the_centre.
+                return queryset.filter(without_supervisor())
             return queryset.filter(own) if own is not None else queryset.none()
         if action != Act.VIEW:
             return queryset.none()

@@ -107,3 +107,42 @@ def training_summary(activity: m.Activity) -> dict:
         "pre_test": scores["pre"],
         "post_test": scores["post"],
     }
+
+
+def _latest_adoptions(user, protocols, day: datetime.date) -> dict:
+    """{(protocol pk, country code): the adoption fact that holds on `day`}."""
+    facts = (
+        policy.visible_to(user, m.ProtocolAdoptionFact)
+        .filter(protocol__in=protocols, effective_from__lte=day)
+        .order_by("effective_from", "pk")
+    )
+    return {(f.protocol_id, f.country_id): f for f in facts}
+
+
+def protocol_adoption(user, protocol: m.ModelProtocol, day: datetime.date | None = None):
+    """Each region country with the stage of its adoption of `protocol` on `day` (None where
+    the centre recorded nothing)."""
+    from seec.core.models import Country
+
+    day = day or timezone.localdate()
+    latest = _latest_adoptions(user, [protocol.pk], day)
+    return [
+        (country, latest.get((protocol.pk, country.code)))
+        for country in Country.objects.filter(in_region=True).order_by("name")
+    ]
+
+
+def protocols_with_adoption(user, day: datetime.date | None = None):
+    """Every protocol the user sees, with the number of region countries at each stage."""
+    from collections import Counter
+
+    day = day or timezone.localdate()
+    rows = list(policy.visible_to(user, m.ModelProtocol).order_by("title"))
+    latest = _latest_adoptions(user, [p.pk for p in rows], day)
+    counts = {p.pk: Counter() for p in rows}
+    for (protocol_id, _country), fact in latest.items():
+        counts[protocol_id][fact.stage] += 1
+    return [
+        (protocol, [counts[protocol.pk][stage] for stage in m.AdoptionStage.values])
+        for protocol in rows
+    ]

@@ -7,6 +7,7 @@ validates the whole record (`full_clean`) before writing, so a refused step chan
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -53,6 +54,11 @@ class NetworkAction:
     IMPROVEMENT_ADDED = "network.improvement_added"
     IMPROVEMENT_DONE = "network.improvement_done"
     CATALOGUE_VERSIONED = "network.catalogue_versioned"
+    CATALOGUE_CREATED = "network.catalogue_created"
+    CATALOGUE_PUBLISHED = "network.catalogue_published"
+    CATALOGUE_DISCARDED = "network.catalogue_discarded"
+    CRITERION_SAVED = "network.criterion_saved"
+    CRITERION_REMOVED = "network.criterion_removed"
 
 
 ACTION_LABELS = {
@@ -79,6 +85,11 @@ ACTION_LABELS = {
     NetworkAction.IMPROVEMENT_ADDED: gettext_lazy("Improvement action added"),
     NetworkAction.IMPROVEMENT_DONE: gettext_lazy("Improvement action done"),
     NetworkAction.CATALOGUE_VERSIONED: gettext_lazy("Criteria catalogue versioned"),
+    NetworkAction.CATALOGUE_CREATED: gettext_lazy("Criteria catalogue created"),
+    NetworkAction.CATALOGUE_PUBLISHED: gettext_lazy("Criteria catalogue version published"),
+    NetworkAction.CATALOGUE_DISCARDED: gettext_lazy("Draft criteria catalogue discarded"),
+    NetworkAction.CRITERION_SAVED: gettext_lazy("Criterion saved in a draft catalogue"),
+    NetworkAction.CRITERION_REMOVED: gettext_lazy("Criterion removed from a draft catalogue"),
 }
 
 DOCUMENT_FOLDER = "network-documents"
@@ -164,6 +175,21 @@ def add_legal_gap(*, origin: Origin, data: dict, status: str, effective_from) ->
         },
     )
     return gap
+
+
+@transaction.atomic
+def record_protocol_adoption(protocol: m.ModelProtocol, *, origin: Origin, data: dict):
+    """A country's adoption of a model protocol (stage) from a date: a dated fact of its
+    profile, so the map and the timeline show it."""
+    require_coordinator(origin.actor)
+    data = {k: v for k, v in data.items() if k != "protocol"}
+    if m.ProtocolAdoptionFact.objects.filter(
+        protocol=protocol, country=data.get("country"), effective_from=data.get("effective_from")
+    ).exists():
+        raise ValidationError(
+            {"effective_from": _("A stage is already recorded for this country on that day.")}
+        )
+    return record_fact("protocol", origin=origin, data={**data, "protocol": protocol})
 
 
 # --- Generic records kept by the coordinators -------------------------------------------------
@@ -487,19 +513,40 @@ def _require(user, action: str, obj) -> None:
 
 
 @transaction.atomic
-def start_evaluation(*, origin: Origin, organisation, catalogue, year: int):
-    """A year's evaluation of a service against a published catalogue version; the
-    indicators are computed from the platform's records at once."""
+def start_evaluation(
+    *, origin: Origin, catalogue, year: int, organisation=None, partner=None
+) -> m.ServiceEvaluation:
+    """A year's evaluation of a service against the current version of a catalogue; the
+    indicators are computed from the platform's records at once. The service is a platform
+    organisation, or a partner (an NGO whose staff do not use the platform): a partner with
+    a platform organisation is evaluated as that organisation, so its supervisors
+    self-assess."""
     require_coordinator(origin.actor)
+    if (organisation is None) == (partner is None):
+        raise ValidationError(
+            {"organisation": _("Choose either a platform organisation or a partner.")}
+        )
+    if partner is not None and partner.organisation_id:
+        organisation = partner.organisation
+    elif partner is not None and not (partner.country_id and partner.country.in_region):
+        raise ValidationError(
+            {"partner": _("Evaluate a partner of one of the region's countries.")}
+        )
     if catalogue.published_on is None:
         raise ValidationError({"catalogue": _("Evaluate only against a published version.")})
-    if m.ServiceEvaluation.objects.filter(
-        organisation=organisation, catalogue=catalogue, year=year
-    ).exists():
+    current = current_catalogue(catalogue.kind)
+    if current.pk != catalogue.pk:
+        raise ValidationError(
+            {"catalogue": _("Version %(v)d is the current one: evaluate against it.")
+             % {"v": current.version}}
+        )  # fmt: skip
+    service = {"organisation": organisation} if organisation else {"partner": partner}
+    if m.ServiceEvaluation.objects.filter(**service, catalogue=catalogue, year=year).exists():
         raise ValidationError({"year": _("This service is already evaluated for that year.")})
     evaluation = _validated_save(
         m.ServiceEvaluation(
             organisation=organisation,
+            partner=partner,
             catalogue=catalogue,
             year=year,
             period_start=datetime.date(year, 1, 1),
@@ -514,10 +561,25 @@ def start_evaluation(*, origin: Origin, organisation, catalogue, year: int):
         NetworkAction.EVALUATION_STARTED,
         origin=origin,
         obj=evaluation,
-        details={"organisation": organisation.pk, "catalogue": catalogue.pk, "year": year},
+        details={
+            "organisation": organisation.pk if organisation else None,
+            "partner": partner.pk if partner else None,
+            "catalogue": catalogue.pk,
+            "year": year,
+        },
     )
     compute_evaluation_indicators(evaluation, origin=origin)
     return evaluation
+
+
+def assessed_by_the_centre(evaluation: m.ServiceEvaluation) -> bool:
+    """Whether the centre enters the self-assessment on the service's behalf: the service
+    has no supervisor on the platform (a partner only, or an organisation without one)."""
+    if evaluation.organisation_id is None:
+        return True
+    return not evaluation.organisation.members.filter(
+        is_active=True, roles__code=RoleCode.SUPERVISOR
+    ).exists()
 
 
 def compute_evaluation_indicators(evaluation, *, origin: Origin) -> list[m.IndicatorValue]:
@@ -528,8 +590,13 @@ def compute_evaluation_indicators(evaluation, *, origin: Origin) -> list[m.Indic
 
     if not (is_coordinator(origin.actor) or policy.can(origin.actor, "self_assess", evaluation)):
         raise PermissionDenied
-    measures = indicators.compute_all(
-        evaluation.organisation, evaluation.period_start, evaluation.period_end
+    # A partner without platform organisation has no records here: nothing is measured.
+    measures = (
+        indicators.compute_all(
+            evaluation.organisation, evaluation.period_start, evaluation.period_end
+        )
+        if evaluation.organisation_id
+        else {}
     )
     with transaction.atomic():
         evaluation.indicator_values.all().delete()
@@ -597,7 +664,7 @@ def self_assess(evaluation, *, origin: Origin, answers: dict, submit: bool = Fal
             coordinators(),
             lambda: (
                 _("%(org)s submitted its self-assessment for %(year)s.")
-                % {"org": evaluation.organisation.name, "year": evaluation.year}
+                % {"org": evaluation.service_name, "year": evaluation.year}
             ),
             f"/network/evaluations/{evaluation.pk}/",
         )
@@ -605,7 +672,7 @@ def self_assess(evaluation, *, origin: Origin, answers: dict, submit: bool = Fal
         NetworkAction.SELF_ASSESSMENT_SUBMITTED if submit else NetworkAction.SELF_ASSESSED,
         origin=origin,
         obj=evaluation,
-        details={"criteria": len(answers)},
+        details={"criteria": len(answers), "by_the_centre": is_coordinator(origin.actor)},
     )
     return evaluation
 
@@ -696,8 +763,13 @@ def complete_evaluation(evaluation, *, origin: Origin, summary: str):
     evaluation.stage = m.EvaluationStage.COMPLETED
     evaluation.reviewed_at, evaluation.reviewed_by = timezone.now(), origin.actor
     evaluation.save()
+    supervisors = (
+        evaluation.organisation.members.filter(roles__code=RoleCode.SUPERVISOR)
+        if evaluation.organisation_id
+        else User.objects.none()
+    )
     notices.notify(
-        evaluation.organisation.members.filter(roles__code=RoleCode.SUPERVISOR),
+        supervisors,
         lambda: (
             _("The evaluation of your service for %(year)s is completed.")
             % {"year": evaluation.year}
@@ -713,30 +785,217 @@ def complete_evaluation(evaluation, *, origin: Origin, summary: str):
     return evaluation
 
 
+# --- Criteria catalogues: drafts and published versions ---------------------------------------
+#
+# A catalogue kind (the 116 000 conditions, the hotline minimum standards, CHI's standards) has
+# numbered versions. At most one draft is open per kind; the coordinators change its criteria,
+# then publish it, and from then on it is frozen. The current version of a kind is its latest
+# published one: new evaluations are made against it, and each evaluation keeps the version it
+# was made under.
+
+
+def current_catalogue(kind: str) -> m.CriteriaCatalogue | None:
+    return (
+        m.CriteriaCatalogue.objects.filter(kind=kind, published_on__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _require_draft(catalogue: m.CriteriaCatalogue) -> None:
+    if catalogue.published_on is not None:
+        raise ValidationError(
+            {"catalogue": _("A published version is frozen: make a new version to change it.")}
+        )
+
+
+def _lock_kind(kind: str) -> list[m.CriteriaCatalogue]:
+    """Every version of a kind, locked: two coordinators cannot open two drafts at once."""
+    return list(m.CriteriaCatalogue.objects.select_for_update().filter(kind=kind))
+
+
 @transaction.atomic
-def new_catalogue_version(catalogue, *, origin: Origin, publish_on=None):
-    """The next version of a catalogue, its criteria copied (to be changed before it is
-    published); evaluations made under the old version keep it."""
+def create_catalogue(*, origin: Origin, kind: str, title: str) -> m.CriteriaCatalogue:
+    """The first version of a catalogue the centre enters (the hotline minimum standards,
+    say), as a draft without criteria."""
     require_coordinator(origin.actor)
-    latest = m.CriteriaCatalogue.objects.filter(kind=catalogue.kind).order_by("-version").first()
-    copy = m.CriteriaCatalogue.objects.create(
-        kind=catalogue.kind, version=latest.version + 1, title=catalogue.title,
-        published_on=publish_on,
-    )  # fmt: skip
-    for criterion in catalogue.criteria.all():
+    if kind not in m.CatalogueKind.values:
+        raise ValidationError({"kind": _("Unknown kind of catalogue.")})
+    if _lock_kind(kind):
+        raise ValidationError(
+            {"kind": _("This catalogue exists already: make a new version of its current one.")}
+        )
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the catalogue a title.")})
+    catalogue = _validated_save(m.CriteriaCatalogue(kind=kind, version=1, title=title.strip()))
+    audit.record(
+        NetworkAction.CATALOGUE_CREATED, origin=origin, obj=catalogue, details={"kind": kind}
+    )
+    return catalogue
+
+
+@transaction.atomic
+def new_catalogue_version(catalogue, *, origin: Origin, title: str = ""):
+    """The next version of a catalogue as a draft, the criteria of `catalogue` (a published
+    version) copied to be changed; evaluations made under the old version keep it."""
+    require_coordinator(origin.actor)
+    versions = _lock_kind(catalogue.kind)
+    if catalogue.published_on is None:
+        raise ValidationError({"catalogue": _("Make a new version from a published one.")})
+    draft = next((v for v in versions if v.published_on is None), None)
+    if draft is not None:
+        raise ValidationError(
+            {"catalogue": _("Version %(v)d is already a draft: publish or discard it first.")
+             % {"v": draft.version}}
+        )  # fmt: skip
+    copy = _validated_save(
+        m.CriteriaCatalogue(
+            kind=catalogue.kind,
+            version=max(v.version for v in versions) + 1,
+            title=(title or "").strip() or catalogue.title,
+        )
+    )
+    criteria = list(catalogue.criteria.order_by("pk"))
+    for criterion in criteria:
         criterion.pk, criterion.catalogue = None, copy
-        criterion.save()
-    audit.record(NetworkAction.CATALOGUE_VERSIONED, origin=origin, obj=copy)
+    m.Criterion.objects.bulk_create(criteria)
+    audit.record(
+        NetworkAction.CATALOGUE_VERSIONED,
+        origin=origin,
+        obj=copy,
+        details={"from": catalogue.pk, "version": copy.version, "criteria": len(criteria)},
+    )
     return copy
 
 
-def year_on_year(organisation, kind: str) -> list[m.ServiceEvaluation]:
-    """The organisation's completed evaluations of one kind of catalogue, oldest first."""
+CRITERION_FIELDS = (
+    "code", "group", "text", "guidance", "weight", "indicator", "threshold", "higher_is_better",
+)  # fmt: skip
+
+
+INDICATOR_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def _checked_criterion(criterion: m.Criterion) -> None:
+    """What the model's own checks do not say by field: the code once per catalogue, the
+    indicator's code well formed (it may name one not installed yet), a threshold with it."""
+    errors = {}
+    code = (criterion.code or "").strip()
+    if code and criterion.catalogue.criteria.exclude(pk=criterion.pk).filter(code=code).exists():
+        errors["code"] = _("Another criterion of this version has the code %(code)s.") % {
+            "code": code
+        }
+    if criterion.indicator and not INDICATOR_CODE.match(criterion.indicator):
+        errors["indicator"] = _("Name an indicator by its code, like calls.answered_share.")
+    if criterion.threshold is not None and not criterion.indicator:
+        errors["threshold"] = _("A threshold needs an indicator to compare with.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_criterion(criterion: m.Criterion, *, origin: Origin, data: dict) -> m.Criterion:
+    """Add a criterion to a draft, or change one of a draft's criteria."""
+    require_coordinator(origin.actor)
+    unknown = set(data) - set(CRITERION_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Not a field of a criterion.")})
+    catalogue = m.CriteriaCatalogue.objects.select_for_update().get(pk=criterion.catalogue_id)
+    _require_draft(catalogue)
+    created = criterion.pk is None
+    changed = _changed_fields(criterion, data)
+    for name, value in data.items():
+        setattr(criterion, name, value.strip() if isinstance(value, str) else value)
+    criterion.catalogue = catalogue
+    _checked_criterion(criterion)
+    _validated_save(criterion)
+    audit.record(
+        NetworkAction.CRITERION_SAVED,
+        origin=origin,
+        obj=catalogue,
+        details={"criterion": criterion.pk, "code": criterion.code, "created": created,
+                 "fields": changed},
+    )  # fmt: skip
+    return criterion
+
+
+@transaction.atomic
+def remove_criterion(criterion: m.Criterion, *, origin: Origin) -> None:
+    require_coordinator(origin.actor)
+    catalogue = m.CriteriaCatalogue.objects.select_for_update().get(pk=criterion.catalogue_id)
+    _require_draft(catalogue)
+    audit.record(
+        NetworkAction.CRITERION_REMOVED,
+        origin=origin,
+        obj=catalogue,
+        details={"criterion": criterion.pk, "code": criterion.code, "text": criterion.text[:200]},
+    )
+    criterion.delete()
+
+
+@transaction.atomic
+def publish_catalogue(catalogue, *, origin: Origin, on: datetime.date | None = None):
+    """Freeze a draft: it becomes the current version of its kind (new evaluations use it;
+    those made under an older version keep theirs)."""
+    require_coordinator(origin.actor)
+    versions = _lock_kind(catalogue.kind)
+    catalogue = next(v for v in versions if v.pk == catalogue.pk)
+    _require_draft(catalogue)
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"published_on": _("A version cannot be published in the future.")})
+    current = max(
+        (v for v in versions if v.published_on is not None), key=lambda v: v.version, default=None
+    )
+    if current is not None and on < current.published_on:
+        raise ValidationError(
+            {"published_on": _("Version %(v)d was published on %(date)s: publish this one later.")
+             % {"v": current.version, "date": current.published_on.isoformat()}}
+        )  # fmt: skip
+    if not catalogue.criteria.exists():
+        raise ValidationError({"criteria": _("Add at least one criterion before publishing.")})
+    catalogue.published_on = on
+    catalogue.save(update_fields=["published_on"])
+    audit.record(
+        NetworkAction.CATALOGUE_PUBLISHED,
+        origin=origin,
+        obj=catalogue,
+        details={
+            "version": catalogue.version,
+            "on": on.isoformat(),
+            "supersedes": current.pk if current else None,
+            "criteria": catalogue.criteria.count(),
+        },
+    )
+    return catalogue
+
+
+@transaction.atomic
+def discard_catalogue_draft(catalogue, *, origin: Origin, reason: str) -> None:
+    """Drop a draft never published (the audit trail keeps that it existed and why)."""
+    require_coordinator(origin.actor)
+    _require_draft(catalogue)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the draft is discarded.")})
+    audit.record(
+        NetworkAction.CATALOGUE_DISCARDED,
+        origin=origin,
+        obj=catalogue,
+        reason=reason,
+        details={"version": catalogue.version, "criteria": catalogue.criteria.count()},
+    )
+    catalogue.delete()
+
+
+def year_on_year(service, kind: str) -> list[m.ServiceEvaluation]:
+    """A service's (an organisation's, or a partner's without one) completed evaluations of
+    one kind of catalogue, oldest first."""
+    field = "partner" if isinstance(service, m.Partner) else "organisation"
     return list(
         m.ServiceEvaluation.objects.filter(
-            organisation=organisation, catalogue__kind=kind, stage=m.EvaluationStage.COMPLETED
-        ).order_by("year")
-    )
+            **{field: service}, catalogue__kind=kind, stage=m.EvaluationStage.COMPLETED
+        ).select_related("catalogue").order_by("year")
+    )  # fmt: skip
 
 
 # --- Activities: participants, certificates, info-desks -----------------------------------------

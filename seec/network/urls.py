@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_activities, views_evaluations, views_partners, views_plans
+from . import (
+    views,
+    views_activities,
+    views_evaluations,
+    views_partners,
+    views_plans,
+    views_protocols,
+)
 
 app_name = "network"
 
@@ -45,7 +52,32 @@ urlpatterns = [
         views_evaluations.evaluation_step,
         name="evaluation-step",
     ),
+    path("criteria/", views_evaluations.catalogues, name="catalogues"),
     path("criteria/<int:pk>/", views_evaluations.catalogue, name="catalogue"),
+    path(
+        "criteria/<int:pk>/<slug:step>/",
+        views_evaluations.catalogue_step,
+        name="catalogue-step",
+    ),
+    path(
+        "criteria/<int:catalogue_pk>/criteria/new/",
+        views_evaluations.criterion_edit,
+        name="criterion-new",
+    ),
+    path(
+        "criteria/criterion/<int:pk>/edit/",
+        views_evaluations.criterion_edit,
+        name="criterion-edit",
+    ),
+    path(
+        "criteria/criterion/<int:pk>/remove/",
+        views_evaluations.criterion_remove,
+        name="criterion-remove",
+    ),
+    path("protocols/", views_protocols.protocols, name="protocols"),
+    path("protocols/new/", views_protocols.protocol_edit, name="protocol-new"),
+    path("protocols/<int:pk>/", views_protocols.protocol, name="protocol"),
+    path("protocols/<int:pk>/edit/", views_protocols.protocol_edit, name="protocol-edit"),
     path("activities/", views_activities.activities, name="activities"),
     path("activities/new/", views_activities.activity_edit, name="activity-new"),
     path("activities/<int:pk>/", views_activities.activity, name="activity"),

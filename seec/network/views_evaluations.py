@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,17 @@ from seec.core.policy import Capability
 
 from . import indicators, services
 from . import models as m
-from .forms import CompleteEvaluationForm, ImprovementForm, StartEvaluationForm
+from .forms import (
+    CatalogueForm,
+    CatalogueVersionForm,
+    CompleteEvaluationForm,
+    CriterionForm,
+    ImprovementForm,
+    PublishCatalogueForm,
+    ReasonForm,
+    StartEvaluationForm,
+    current_catalogues,
+)
 from .rules import NetworkAct, is_analyst, is_coordinator
 from .views import apply_errors, coordinator_only
 
@@ -52,11 +64,11 @@ def evaluations(request):
         "network/evaluations.html",
         {
             "evaluations": policy.visible_to(user, m.ServiceEvaluation).select_related(
-                "organisation", "catalogue"
+                "organisation", "partner", "catalogue"
             ),
             "summary": [{**row, "label": m.ServiceStatus(row["result"]).label} for row in summary],
             "form": form if coordinator else None,
-            "catalogues": m.CriteriaCatalogue.objects.all(),
+            "catalogues": policy.visible_to(user, m.CriteriaCatalogue),
         },
     )
 
@@ -166,7 +178,10 @@ def evaluation(request, pk):
             "may_review": may_review,
             "improvement_form": ImprovementForm(evaluation=found) if may_review else None,
             "complete_form": CompleteEvaluationForm() if may_review else None,
-            "history": services.year_on_year(found.organisation, found.catalogue.kind),
+            "history": services.year_on_year(
+                found.organisation or found.partner, found.catalogue.kind
+            ),
+            "by_the_centre": may_self and is_coordinator(user),
             "score_counts": Counter(r.review_score for r in found.assessments.all()),
         },
     )
@@ -203,15 +218,62 @@ def evaluation_step(request, pk, step):
     return redirect("network:evaluation", pk=found.pk)
 
 
+# --- Criteria catalogues: versions, drafts, publication ---------------------------------------
+
+
+@login_required
+def catalogues(request):
+    """Every catalogue with its versions (drafts for the coordinators); a coordinator starts a
+    catalogue the centre enters (the hotline minimum standards, say)."""
+    coordinator = is_coordinator(request.user)
+    form = CatalogueForm(request.POST or None) if coordinator else None
+    if request.method == "POST":
+        if not coordinator:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                found = services.create_catalogue(
+                    origin=Origin.of(request),
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The draft is made: add its criteria."))
+                return redirect("network:catalogue", pk=found.pk)
+    rows = policy.visible_to(request.user, m.CriteriaCatalogue).order_by("kind", "-version")
+    current = {c.pk for c in current_catalogues()}
+    return render(
+        request,
+        "network/catalogues.html",
+        {"catalogues": rows, "current": current, "form": form},
+    )
+
+
 @login_required
 def catalogue(request, pk):
     found = policy.get_visible_or_404(request.user, m.CriteriaCatalogue, pk=pk)
+    coordinator = is_coordinator(request.user)
+    version_form = CatalogueVersionForm(request.POST or None)
     if request.method == "POST":
-        if not is_coordinator(request.user):
+        # A new draft version from this one.
+        if not coordinator:
             raise PermissionDenied
-        copy = services.new_catalogue_version(found, origin=Origin.of(request))
-        messages.success(request, _("Version %(v)d made from this one.") % {"v": copy.version})
-        return redirect("network:catalogue", pk=copy.pk)
+        if version_form.is_valid():
+            try:
+                copy = services.new_catalogue_version(
+                    found, origin=Origin.of(request), title=version_form.cleaned_data["title"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("Version %(v)d made from this one.") % {"v": copy.version}
+                )
+                return redirect("network:catalogue", pk=copy.pk)
+    current = services.current_catalogue(found.kind)
+    draft = found.published_on is None
     return render(
         request,
         "network/catalogue.html",
@@ -219,6 +281,99 @@ def catalogue(request, pk):
             "catalogue": found,
             "criteria": found.criteria.all(),
             "providers": {p.code: p for p in indicators.providers()},
-            "can_edit": is_coordinator(request.user),
+            "can_edit": coordinator,
+            "draft": draft,
+            "is_current": current is not None and current.pk == found.pk,
+            "current": current,
+            "versions": policy.visible_to(request.user, m.CriteriaCatalogue).filter(
+                kind=found.kind
+            ),
+            "version_form": version_form if coordinator and not draft else None,
+            "publish_form": PublishCatalogueForm() if coordinator and draft else None,
+            "discard_form": ReasonForm() if coordinator and draft else None,
+            "evaluations": found.evaluations.count(),
         },
     )
+
+
+@require_POST
+@coordinator_only
+def catalogue_step(request, pk, step):
+    """Publish a draft, or discard it."""
+    found = policy.get_for_action(request.user, m.CriteriaCatalogue, policy.Act.CHANGE, pk=pk)
+    origin = Origin.of(request)
+    try:
+        if step == "publish":
+            form = PublishCatalogueForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            services.publish_catalogue(found, origin=origin, on=form.cleaned_data["published_on"])
+            messages.success(
+                request, _("Version %(v)d is published and current.") % {"v": found.version}
+            )
+        elif step == "discard":
+            form = ReasonForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.discard_catalogue_draft(found, origin=origin, reason=reason)
+            messages.success(request, _("The draft is discarded."))
+            return redirect("network:catalogues")
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("network:catalogue", pk=found.pk)
+
+
+@coordinator_only
+def criterion_edit(request, pk=None, catalogue_pk=None):
+    """Add a criterion to a draft, or change one."""
+    if pk is None:
+        found = policy.get_for_action(
+            request.user, m.CriteriaCatalogue, policy.Act.CHANGE, pk=catalogue_pk
+        )
+        criterion = m.Criterion(catalogue=found)
+    else:
+        criterion = policy.get_for_action(request.user, m.Criterion, policy.Act.CHANGE, pk=pk)
+        found = criterion.catalogue
+    if found.published_on is not None:
+        messages.error(
+            request, _("A published version is frozen: make a new version to change it.")
+        )
+        return redirect("network:catalogue", pk=found.pk)
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh copy: the form has written onto `criterion`; the audit says what changed.
+            services.save_criterion(
+                m.Criterion.objects.get(pk=pk) if pk else m.Criterion(catalogue=found),
+                origin=Origin.of(request),
+                data={f: form.cleaned_data[f] for f in services.CRITERION_FIELDS},
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The criterion is saved."))
+            return redirect("network:catalogue", pk=found.pk)
+    title = _("New criterion") if pk is None else _("Criterion %(code)s") % {"code": criterion.code}
+    return render(
+        request,
+        "network/form.html",
+        {
+            "form": form,
+            "title": f"{found} – {title}",
+            "back_url": reverse("network:catalogue", args=[found.pk]),
+        },
+    )
+
+
+@require_POST
+@coordinator_only
+def criterion_remove(request, pk):
+    criterion = policy.get_for_action(request.user, m.Criterion, policy.Act.CHANGE, pk=pk)
+    try:
+        services.remove_criterion(criterion, origin=Origin.of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The criterion is removed from the draft."))
+    return redirect("network:catalogue", pk=criterion.catalogue_id)

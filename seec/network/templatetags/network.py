@@ -18,6 +18,7 @@ def _sections(user):
     organisation = user.organisation_id is not None
     return [
         ("network:home", _("Map and country profiles"), True),
+        ("network:protocols", _("Model protocols"), True),
         ("network:directory", _("Liaison officers"), coordinator or works_on_cases(user)),
         ("network:agreements", _("Agreements"), coordinator or organisation),
         ("network:partners", _("Partners"), coordinator),
