@@ -105,6 +105,10 @@ def _list_sql(dialect: str) -> dict[str, str]:
     }
 
 
+# The family name's level for two names written each in the other's field.
+BOTH_SWAPPED_LEVEL = "both names swapped"
+
+
 def _name_comparison(column: str, key: str, dialect: str) -> dict:
     """Levels from the strongest evidence down; the first that holds scores the pair."""
     sql = _list_sql(dialect)
@@ -121,13 +125,16 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
 
     # Names written in the other field. One name in the wrong field is one piece of evidence
     # and counts once, with the family name (whichever record it is in: the pair's order
-    # means nothing); the given name counts as swapped only when both names are. Nicknames
-    # (other_forms: the given name's forms and the listed nicknames) count with the given name.
-    # A record with one name only, written in the other field, counts with the given name:
-    # the family name's comparison has nothing to compare it with.
-    # A name in the other field: the same form. For two swapped names (the given name's
-    # level) each is often misspelt or written in another script as well: the same form, the
-    # same skeleton or a near spelling of each is enough.
+    # means nothing). Nicknames (other_forms: the given name's forms and the listed
+    # nicknames) count with the given name. A record with one name only, written in the other
+    # field, counts with the given name: the family name's comparison has nothing to compare
+    # it with. Two swapped names are both names' evidence, counted once, by the family name's
+    # comparison (a level of its own, capped at both names written alike: `capped_swap`); the
+    # given name's says nothing of them (its null level). They are not a nickname: scored in
+    # the given name's nickname level, two names' evidence weighed as one name's.
+    # A name in the other field: the same form. For two swapped names each is often misspelt
+    # or written in another script as well: the same form, the same skeleton or a near
+    # spelling of each is enough.
     sides = (("given", "family"), ("family", "given"))
     crossed = [shares(f"{a}_forms_l", f"{b}_forms_r") for a, b in sides]
     near = [
@@ -138,12 +145,16 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     ]
     one_name = "family_forms_l IS NULL OR family_forms_r IS NULL"
     both_swapped = f"({near[0]} AND {near[1]})"
+    # A swap of two names needs support from another field (the birth year): two common
+    # names of a community, each near the other record's other name, are often two children
+    # (Flamur Ndreu Berisha 2013 and Ndreu Shehu Flamur 2010). Unsupported, the names say
+    # nothing either way.
+    supported = "abs(birth_year_l - birth_year_r) <= 1"
     null = f"{column}_l IS NULL OR {column}_r IS NULL"
+    agrees = shares(f"{column}_l", f"{column}_r")
+    levels_swapped = []
     if column == "given_forms":
-        # A swap of two names needs support from another field (the birth year): two
-        # common names of a community, each near the other record's other name, are often
-        # two children (Flamur Ndreu Berisha 2013 and Ndreu Shehu Flamur 2010).
-        supported = "abs(birth_year_l - birth_year_r) <= 1"
+        null = f"{null} OR ({both_swapped} AND NOT {agrees})"
         swapped = " OR ".join(
             [
                 shares("given_forms_l", "other_forms_r"),
@@ -152,15 +163,17 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
                 # by its phonetic key: the scripts write one nickname differently.
                 shares("given_keys_l", "nickname_keys_r"),
                 shares("nickname_keys_l", "given_keys_r"),
-                f"({both_swapped} AND {supported})",
                 f"(({crossed[0]} OR {crossed[1]}) AND ({one_name}) AND {supported})",
             ]
         )
     else:
-        # Two swapped names are one piece of evidence, counted once, by the given name's
-        # comparison (capped there: `capped_swap`); the family name's says nothing of them
-        # (its null level), unless the family names agree as well.
-        null = f"{null} OR ({both_swapped} AND NOT {shares(f'{column}_l', f'{column}_r')})"
+        null = f"{null} OR ({both_swapped} AND NOT {supported} AND NOT {agrees})"
+        levels_swapped = [
+            {
+                "sql_condition": f"{both_swapped} AND {supported}",
+                "label_for_charts": BOTH_SWAPPED_LEVEL,
+            }
+        ]
         # One name in the other field.
         swapped = " OR ".join(crossed)
 
@@ -186,6 +199,7 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
             {"sql_condition": f"{best} >= 0.92", "label_for_charts": "Jaro-Winkler >= 0.92"},
             # Before the looser spellings: a nickname or a swap is stronger evidence than a
             # near spelling that it may also happen to be.
+            *levels_swapped,
             {"sql_condition": swapped, "label_for_charts": "nickname or swapped"},
             # One letter typed wrong, left out, added or two swapped: what Jaro-Winkler
             # scores low in a short name (Tha, Taha; Merić, Mešić).
@@ -636,14 +650,11 @@ def settle_match_share(linker: Linker, tables: list, pairs: int, rounds: int = 4
     return linker
 
 
-SWAP_LEVEL = "nickname or swapped"
-
-
 def capped_swap(parameters: dict) -> dict:
-    """The given name's nickname-or-swap level weighs at most what both names written alike
-    do (each name's "same" level, before its frequency adjustment): a swap is the two names'
-    evidence counted once, never more, however rare a swap is among the run's random pairs
-    (a u learnt from a handful of them made it +20 bits)."""
+    """Two swapped names (the family name's BOTH_SWAPPED_LEVEL) weigh at most what both names
+    written alike do (each name's "same" level, before its frequency adjustment): a swap is
+    the two names' evidence counted once, never more, however rare a swap is among the run's
+    random pairs (a u learnt from a handful of them made it +20 bits)."""
     parameters = json.loads(json.dumps(parameters))
     levels = {
         (comparison["output_column_name"], level.get("label_for_charts")): level
@@ -652,7 +663,11 @@ def capped_swap(parameters: dict) -> dict:
     }
     found = [
         levels.get(key)
-        for key in (("given_name", "same"), ("family_name", "same"), ("given_name", SWAP_LEVEL))
+        for key in (
+            ("given_name", "same"),
+            ("family_name", "same"),
+            ("family_name", BOTH_SWAPPED_LEVEL),
+        )
     ]
     values = [
         level.get(which) if level else None

@@ -174,21 +174,41 @@ def test_one_of_two_family_names_dropped_still_agrees():
 
 
 def test_a_swap_of_two_names_counts_once_and_needs_the_birth_year():
-    """Swapped names count in the given name's comparison only (the family name's says
-    nothing); with birth years three years apart they are no swap at all."""
+    """Two swapped names count once, as both names' evidence, in the family name's
+    comparison (the given name's says nothing); with birth years three years apart they are
+    no swap at all, and the names say nothing either way."""
     swapped = [
         PersonRecord("a", "AL", "Flamur", "Berisha", date_of_birth=date(2013, 5, 1)),
         PersonRecord("b", "XK", "Berisha", "Flamur", date_of_birth=date(2013, 5, 1)),
     ]
     result = model.link([linkage_rows(swapped)], threshold=0.0, learn="")
-    assert _level(result, ("a", "b"), "given_name") == "nickname or swapped"
-    assert result.pairs[0]["contributions"]["family_name"] == 0
+    assert _level(result, ("a", "b"), "family_name") == model.BOTH_SWAPPED_LEVEL
+    assert result.pairs[0]["contributions"]["given_name"] == 0
     apart = [
         swapped[0],
         PersonRecord("b", "XK", "Berisha", "Flamur", date_of_birth=date(2010, 5, 1)),
     ]
     result = model.link([linkage_rows(apart)], threshold=0.0, learn="")
-    assert _level(result, ("a", "b"), "given_name") != "nickname or swapped"
+    assert result.pairs[0]["levels"]["family_name"] == -1  # the null level: no evidence
+    assert result.pairs[0]["contributions"]["given_name"] == 0
+    assert result.pairs[0]["contributions"]["family_name"] == 0
+
+
+def test_two_swapped_names_weigh_no_more_than_both_names_written_alike():
+    parameters = model.capped_swap(model.reference_parameters("dedupe_only"))
+    weights = {
+        (comparison["output_column_name"], level.get("label_for_charts")): math.log2(
+            level["m_probability"] / level["u_probability"]
+        )
+        for comparison in parameters["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("u_probability")
+    }
+    both_alike = weights[("given_name", "same")] + weights[("family_name", "same")]
+    swap = weights[("family_name", model.BOTH_SWAPPED_LEVEL)]
+    assert swap <= both_alike + 1e-9
+    # More than one name's evidence: two names agree, each in the other's field.
+    assert swap > max(weights[("given_name", "same")], weights[("family_name", "same")])
 
 
 def test_the_field_weights_shown_to_a_reviewer_add_up_to_the_pairs_weight(crowd):
