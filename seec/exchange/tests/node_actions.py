@@ -239,14 +239,15 @@ def _crafted(
     return recipient.peer, routing, document, signing, httpsig
 
 
-def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None):
+def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None, url=None):
     import httpx
 
-    request = httpsig.OutgoingRequest("POST", peer.inbox_url, {"Content-Type": "application/json"})
+    url = url or peer.inbox_url
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
     httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
     if tamper_after_signing:
         body = tamper_after_signing(body)
-    response = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+    response = httpx.post(url, content=body, headers=request.headers, timeout=30)
     return request, {"status": response.status_code, **response.json()}
 
 
@@ -798,3 +799,75 @@ def answer_step(username, conversation, note=""):
     return repatriation.answer_assignment(
         assignment, origin=_as(username), confirm=True, note=note
     ).status
+
+
+# --- Batches (protocol seec-exchange/2) -------------------------------------------------------
+
+
+def _post_batch(peer, distributions, signing, httpsig, *, protocol="seec-exchange/2", url=None):
+    import json
+
+    import httpx
+
+    url = url or peer.batch_inbox_url
+    body = json.dumps({"protocol": protocol, "distributions": distributions}).encode()
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+    response = httpx.post(url, content=body, headers=request.headers, timeout=30)
+    return {"status": response.status_code, **response.json()}
+
+
+def batch_with_one_bad(to, good=3, bad_at=1, times=1):
+    """A batch of `good` pings with one that fails its schema at `bad_at`, sent `times` times
+    (each a freshly signed request, as a sender's retry is); returns each answer and the
+    distribution ids in order."""
+    documents, ids = [], []
+    for i in range(good + 1):
+        payload = {"written_at": timezone.now().isoformat(), "note": f"batch-{i}"}
+        if i == bad_at:
+            payload = {"written_at": "yesterday", "note": f"batch-{i}"}
+        peer, routing, document, signing, httpsig = _crafted(to, payload=payload)
+        documents.append(document)
+        ids.append(routing.distribution_id)
+    answers = [_post_batch(peer, documents, signing, httpsig) for _ in range(times)]
+    return {"answers": answers, "ids": ids}
+
+
+def batch_in_the_wrong_protocol(to):
+    """A single distribution posted to the batch inbox; a batch posted to the single inbox;
+    a batch that names another protocol."""
+    import json
+
+    peer, _routing, document, signing, httpsig = _crafted(to)
+    alone = _post(peer, json.dumps(document).encode(), signing, httpsig, url=peer.batch_inbox_url)
+    batch = json.dumps({"protocol": "seec-exchange/2", "distributions": [document]}).encode()
+    in_single = _post(peer, batch, signing, httpsig)[1]
+    other = _post_batch(peer, [document], signing, httpsig, protocol="seec-exchange/9")
+    return [alone[1], in_single, other]
+
+
+def set_batch_inbox(node_id, url):
+    """What this node believes of the peer's batch inbox ("" for a node of protocol 1)."""
+    from seec.exchange.models import Peer
+
+    Peer.objects.filter(node_id=node_id).update(batch_inbox_url=url)
+
+
+def peer_batch_inbox(node_id):
+    from seec.exchange.models import Peer
+
+    return Peer.objects.get(node_id=node_id).batch_inbox_url
+
+
+def received_in_batch(distribution_id):
+    """Whether the message arrived in a batch (its audit event names it among a batch's)."""
+    from seec.core.models import AuditEvent
+
+    message = InboundMessage.objects.get(distribution_id=distribution_id)
+    for event in AuditEvent.objects.filter(action="exchange.received").order_by("-sequence")[:200]:
+        details = event.details or {}
+        if any(d[0] == distribution_id for d in details.get("distributions", [])):
+            return True
+        if event.object_id == str(message.pk) and "distributions" not in details:
+            return False
+    raise AssertionError(f"no received event names {distribution_id}")
