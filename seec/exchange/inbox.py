@@ -602,62 +602,38 @@ def _accept_batch(items: list[_Checked], peer: Peer):
         return accepted, not_applied
 
 
+class _HandlerRefused(Exception):
+    """A handler refused its message in a batch applied under one savepoint."""
+
+
 def _accept_together(items: list[_Checked], peer: Peer):
     signing = keys.current(KeyUse.SIGNING)
     signing_key = keys.private_key(signing)
     now = timezone.now()
     accepted: dict[int, dict] = {}
-    not_applied: list[tuple[_Checked, Refusal]] = []
     with transaction.atomic():
         threads = _locked_conversations(items, peer)
-        moved: dict[int, Conversation] = {}
-        rows = []
-        for item in items:
-            routing = item.routing
-            thread = threads[routing.conversation]
-            in_turn = routing.sequence <= thread.last_applied + 1
+        before = {key: thread.last_applied for key, thread in threads.items()}
+        try:
+            # The handlers under one savepoint for the whole batch (two statements, not two a
+            # message); should one refuse its message, all of it is undone and the batch is
+            # applied again with a savepoint each, so that only that one is left out.
+            with transaction.atomic():
+                rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=False)
+        except _HandlerRefused:
+            for key, thread in threads.items():
+                thread.last_applied = before[key]
+            rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=True)
+        for item, message in rows:
             claims = {
-                "distributionID": routing.distribution_id,
+                "distributionID": message.distribution_id,
                 "receiver": nodes.node_id(),
                 "sender": peer.node_id,
                 "receivedAt": now.isoformat(),
                 "envelopeSha256": item.digest,
-                "state": InboxState.APPLIED if in_turn else InboxState.HELD,
+                "state": message.state,
             }
-            message = InboundMessage(
-                distribution_id=routing.distribution_id,
-                peer=peer,
-                sender_organisation=item.sender,
-                recipient_organisation=item.recipient,
-                payload_type=routing.payload_type,
-                kind=routing.kind,
-                status_kind=routing.status,
-                handling=routing.handling,
-                conversation=routing.conversation,
-                sequence=routing.sequence,
-                payload=item.payload,
-                sent_at=routing.sent_at,
-                expires_at=routing.expires_at,
-                received_at=now,
-                state=claims["state"],
-                applied_at=now if in_turn else None,
-                envelope_sha256=item.digest,
-            )
-            if in_turn:
-                try:
-                    # Each handler in a savepoint of its own: one that refuses its message
-                    # undoes only what it wrote, and the rest of the batch goes on.
-                    with transaction.atomic():
-                        payloads.get(message.payload_type).handler(_delivered(message))
-                except ValidationError as error:
-                    not_applied.append((item, Refusal(
-                        422, "not_applicable", "; ".join(error.messages), field="payload",
-                    )))  # fmt: skip
-                    continue
-                thread.last_applied = max(thread.last_applied, routing.sequence)
-                moved[thread.pk] = thread
             message.receipt = envelope.sign_receipt(claims, signing_key, signing.kid)
-            rows.append((item, message))
         if not rows:
             return accepted, not_applied
         InboundMessage.objects.bulk_create([message for _item, message in rows])
@@ -699,6 +675,55 @@ def _accept_together(items: list[_Checked], peer: Peer):
     for item, message in rows:
         accepted[item.index] = _receipt_result(message.distribution_id, message.receipt, False)
     return accepted, not_applied
+
+
+def _apply_in_order(items, threads, peer, now, *, alone: bool):
+    """Each message of the batch applied by its handler if it is in its conversation's turn,
+    held otherwise; returns the rows to store, the refused, and the conversations moved on.
+    `alone`: each handler in a savepoint of its own (one that refuses undoes only itself);
+    otherwise a refusal raises _HandlerRefused for the caller to start again."""
+    rows, not_applied, moved = [], [], {}
+    for item in items:
+        routing = item.routing
+        thread = threads[routing.conversation]
+        in_turn = routing.sequence <= thread.last_applied + 1
+        message = InboundMessage(
+            distribution_id=routing.distribution_id,
+            peer=peer,
+            sender_organisation=item.sender,
+            recipient_organisation=item.recipient,
+            payload_type=routing.payload_type,
+            kind=routing.kind,
+            status_kind=routing.status,
+            handling=routing.handling,
+            conversation=routing.conversation,
+            sequence=routing.sequence,
+            payload=item.payload,
+            sent_at=routing.sent_at,
+            expires_at=routing.expires_at,
+            received_at=now,
+            state=InboxState.APPLIED if in_turn else InboxState.HELD,
+            applied_at=now if in_turn else None,
+            envelope_sha256=item.digest,
+        )
+        if in_turn:
+            handler = payloads.get(message.payload_type).handler
+            try:
+                if alone:
+                    with transaction.atomic():
+                        handler(_delivered(message))
+                else:
+                    handler(_delivered(message))
+            except ValidationError as error:
+                if not alone:
+                    raise _HandlerRefused from error
+                refusal = Refusal(422, "not_applicable", "; ".join(error.messages), field="payload")
+                not_applied.append((item, refusal))
+                continue
+            thread.last_applied = max(thread.last_applied, routing.sequence)
+            moved[thread.pk] = thread
+        rows.append((item, message))
+    return rows, not_applied, moved
 
 
 def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conversation]:

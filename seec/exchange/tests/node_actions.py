@@ -251,6 +251,18 @@ def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None, url
     return request, {"status": response.status_code, **response.json()}
 
 
+def _bad_cap_payload():
+    """A cross-border alert request whose CAP message is invalid: its schema holds, its
+    handler refuses it."""
+    return {
+        "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
+        "criteria_preset": "eu", "criteria": {},
+        "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
+        "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
+                  "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
+    }  # fmt: skip
+
+
 def attack(kind, to):
     """Send one bad distribution of `kind` to the organisation `to`; returns the answers."""
     import json
@@ -321,15 +333,8 @@ def attack(kind, to):
         document["padding"] = "x" * (settings.SEEC_EXCHANGE_MAX_BODY_BYTES + 10)
         return [_post(peer, dumps(document), signing, httpsig)[1]]
     if kind == "bad_cap":
-        payload = {
-            "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
-            "criteria_preset": "eu", "criteria": {},
-            "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
-            "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
-                      "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
-        }  # fmt: skip
         peer, _routing, document, signing, httpsig = _crafted(
-            to, payload=payload, payload_type="alert.request"
+            to, payload=_bad_cap_payload(), payload_type="alert.request"
         )
         return [_post(peer, dumps(document), signing, httpsig)[1]]
     raise ValueError(kind)
@@ -817,13 +822,21 @@ def _post_batch(peer, distributions, signing, httpsig, *, protocol="seec-exchang
     return {"status": response.status_code, **response.json()}
 
 
-def batch_with_one_bad(to, good=3, bad_at=1, times=1):
-    """A batch of `good` pings with one that fails its schema at `bad_at`, sent `times` times
-    (each a freshly signed request, as a sender's retry is); returns each answer and the
-    distribution ids in order."""
+def batch_with_one_bad(to, good=3, bad_at=1, times=1, bad="schema", bad_to=None):
+    """A batch of `good` pings with one bad distribution at `bad_at` (`schema`: a ping that
+    fails its schema; `cap`: an alert request to `bad_to` that its handler refuses), sent
+    `times` times (each a freshly signed request, as a sender's retry is); returns each
+    answer and the distribution ids in order."""
     documents, ids = [], []
     for i in range(good + 1):
         payload = {"written_at": timezone.now().isoformat(), "note": f"batch-{i}"}
+        if i == bad_at and bad == "cap":
+            peer, routing, document, signing, httpsig = _crafted(
+                bad_to, payload=_bad_cap_payload(), payload_type="alert.request"
+            )
+            documents.append(document)
+            ids.append(routing.distribution_id)
+            continue
         if i == bad_at:
             payload = {"written_at": "yesterday", "note": f"batch-{i}"}
         peer, routing, document, signing, httpsig = _crafted(to, payload=payload)

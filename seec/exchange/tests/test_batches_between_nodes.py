@@ -38,6 +38,21 @@ def test_one_bad_distribution_is_refused_naming_its_field_and_the_others_are_acc
     assert "exchange.refused" in rs.call("audit_actions")[-2:]
 
 
+def test_a_distribution_its_handler_refuses_leaves_the_rest_of_the_batch_applied(two_nodes):
+    gr, rs = two_nodes
+    received_before = rs.call("inbox_count")
+    sent = gr.call(
+        "batch_with_one_bad", to=SERBIA, good=3, bad_at=2, bad="cap", bad_to="Police of Serbia"
+    )
+    results = sent["answers"][0]["results"]
+    bad = results[2]
+    assert (bad["status"], bad["error"], bad["field"]) == (422, "not_applicable", "payload")
+    assert "CAP 1.2" in bad["message"]
+    assert [r["status"] for r in results] == [200, 200, 422, 200]
+    assert rs.call("inbox_count") == received_before + 3
+    assert rs.call("refusals")[-1]["code"] == "not_applicable"
+
+
 def test_a_retried_batch_is_answered_with_the_same_receipts_and_applied_once(two_nodes):
     gr, rs = two_nodes
     received_before = rs.call("inbox_count")
