@@ -487,7 +487,7 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
         if not recorded:
             return
         # What every row of the batch gets alike in one UPDATE, and only the receipt and its
-        # time row by row (a CASE over two columns: far cheaper to build than over seven).
+        # time row by row.
         OutboundMessage.objects.filter(pk__in=[o.message.pk for o in recorded]).update(
             state=OutboxState.DELIVERED,
             last_error="",
@@ -495,13 +495,7 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
             lease_token="",
             attempts=F("attempts") + 1,
         )
-        rows = []
-        for outcome in recorded:
-            row = outcome.message
-            row.delivered_at = outcome.at
-            row.receipt = outcome.receipt["receipt"]
-            rows.append(row)
-        OutboundMessage.objects.bulk_update(rows, ["delivered_at", "receipt"])
+        _store_receipts(recorded)
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,
@@ -517,6 +511,30 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
                 ],
             },
         )
+
+
+def _store_receipts(outcomes: list[Outcome]) -> None:
+    """Each message's receipt and the time it came, in one UPDATE with a simple CASE on the
+    primary key (standard SQL, on either engine). bulk_update writes the same statement, but
+    builds an ORM expression for every row and column, which cost the worker more CPU than
+    sealing the messages."""
+    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
+    pk = connection.ops.quote_name(OutboundMessage._meta.pk.column)
+    receipt = connection.ops.quote_name(OutboundMessage._meta.get_field("receipt").column)
+    delivered_at = connection.ops.quote_name(OutboundMessage._meta.get_field("delivered_at").column)
+    when = " ".join(["WHEN %s THEN %s"] * len(outcomes))
+    receipts, times, pks = [], [], []
+    for outcome in outcomes:
+        receipts += [outcome.message.pk, outcome.receipt["receipt"]]
+        times += [outcome.message.pk, connection.ops.adapt_datetimefield_value(outcome.at)]
+        pks.append(outcome.message.pk)
+    sql = (
+        f"UPDATE {table} SET {receipt} = CASE {pk} {when} END, "  # noqa: S608 — names quoted
+        f"{delivered_at} = CASE {pk} {when} END "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*receipts, *times, *pks])
 
 
 def _record_dead(outcome: Outcome) -> None:
