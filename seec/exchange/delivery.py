@@ -39,7 +39,7 @@ from seec.core import audit
 from . import envelope, httpsig, keys, nodes
 from .audit_actions import ExchangeAction
 from .briefly import Briefly
-from .models import KeyUse, OutboundMessage, OutboxState, PeerKey
+from .models import KeyUse, OutboundMessage, OutboxState, Peer, PeerKey, PeerStatus
 
 logger = logging.getLogger(__name__)
 
@@ -761,6 +761,16 @@ def _listen(wake: threading.Event, stop: threading.Event) -> None:
             stop.wait(5)
 
 
+def learn_batch_inboxes() -> None:
+    """Read again the key document of each trusted peer that announced no batch inbox: a
+    peer added before batches existed, or one upgraded since, is sent batches from now on."""
+    for peer in Peer.objects.filter(status=PeerStatus.TRUSTED, batch_inbox_url=""):
+        try:
+            nodes.refresh_peer(peer, force=True)
+        except Exception:  # a peer down or unreadable now is sent one at a time meanwhile
+            logger.warning("could not read %s's key document", peer.node_id, exc_info=True)
+
+
 def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
     """The loop of `manage.py exchange_deliver`: claim, hand out and record, waking when
     something is written, sent, or falls due; once a minute, escalate the requests for
@@ -769,6 +779,7 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
 
     worker = Worker(threads=threads, batch=batch)
     worker.start()
+    learn_batch_inboxes()
     if connection.vendor == "postgresql":
         threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
     escalated_at = 0.0

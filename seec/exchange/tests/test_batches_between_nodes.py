@@ -102,7 +102,9 @@ def test_the_worker_sends_batches_and_one_at_a_time_to_a_node_without_them(two_n
         assert state["attempts"] == 1
         assert rs.call("received_in_batch", distribution_id=fallen_back) is False
     finally:
-        gr.call("set_batch_inbox", node_id="rs-node", url=batch_inbox)
-        # The worker remembers a peer without batches until it restarts.
+        # A worker that starts reads again the key document of a peer that announced no batch
+        # inbox (and forgets the peers it found without one).
+        gr.call("set_batch_inbox", node_id="rs-node", url="")
         gr.kill_worker()
         gr.start_worker()
+    gr.wait_for("peer_batch_inbox", lambda url: url == batch_inbox, node_id="rs-node", timeout=60)
