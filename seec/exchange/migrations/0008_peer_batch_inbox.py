@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0007_outbox_wakes_the_worker'),
+        ("exchange", "0007_outbox_wakes_the_worker"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='peer',
-            name='batch_inbox_url',
-            field=models.URLField(blank=True, max_length=300, verbose_name='batch inbox'),
+            model_name="peer",
+            name="batch_inbox_url",
+            field=models.URLField(blank=True, max_length=300, verbose_name="batch inbox"),
         ),
     ]
