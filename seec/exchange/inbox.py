@@ -12,6 +12,7 @@ and a signed receipt is answered, all in one transaction. A refusal names its re
 sender, is recorded, and applies nothing.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -41,13 +42,19 @@ from .models import (
 class Refusal(Exception):
     """A distribution refused: `status` is the HTTP answer, `code` names the reason."""
 
-    def __init__(self, status: int, code: str, message: str, *, peer=None, routing=None):
+    def __init__(self, status: int, code: str, message: str, *, peer=None, routing=None,
+                 field: str = ""):  # fmt: skip
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.peer = peer
         self.routing = routing
+        # The element of the distribution at fault, where one is ("payload/note").
+        self.field = field
+
+    def as_result(self) -> dict:
+        return {"error": self.code, "message": self.message, "field": self.field}
 
 
 @dataclass
@@ -119,7 +126,8 @@ def _authenticate(request: httpsig.IncomingRequest, body: bytes) -> Peer:
 def _organisations(routing: envelope.Routing, peer: Peer):
     node, _sep, local_id = routing.recipient_address.partition(":")
     if node != nodes.node_id():
-        raise Refusal(422, "not_hosted", "The addressee is not on this node.")
+        raise Refusal(422, "not_hosted", "The addressee is not on this node.",
+                      field="explicitAddress")  # fmt: skip
     recipient = (
         _recipients.get(local_id, lambda: nodes.hosted_organisations().filter(pk=local_id).first())
         if local_id.isdigit()
@@ -127,8 +135,9 @@ def _organisations(routing: envelope.Routing, peer: Peer):
     )
     if recipient is None:
         raise Refusal(
-            422, "not_hosted", f"This node hosts no organisation {routing.recipient_address}."
-        )
+            422, "not_hosted", f"This node hosts no organisation {routing.recipient_address}.",
+            field="explicitAddress",
+        )  # fmt: skip
     node, _sep, remote_id = routing.sender_address.partition(":")
     sender = _senders.get(
         (peer.pk, remote_id),
@@ -143,8 +152,9 @@ def _organisations(routing: envelope.Routing, peer: Peer):
         sender = RemoteOrganisation.objects.filter(peer=peer, remote_id=remote_id).first()
         if node != peer.node_id or sender is None:
             raise Refusal(
-                422, "unknown_sender", f"{peer.node_id} hosts no {routing.sender_address}."
-            )
+                422, "unknown_sender", f"{peer.node_id} hosts no {routing.sender_address}.",
+                field="senderRole",
+            )  # fmt: skip
     return sender.organisation, recipient
 
 
@@ -156,8 +166,9 @@ def _open(document: dict, routing: envelope.Routing, peer: Peer) -> dict:
     )
     if node_key is None:
         raise Refusal(
-            422, "stale_key", "The content is encrypted to a key this node no longer holds."
-        )
+            422, "stale_key", "The content is encrypted to a key this node no longer holds.",
+            field="content",
+        )  # fmt: skip
     signed = envelope.decrypt(encrypted, keys.private_key(node_key))
     signer = envelope.signer_kid(signed)
     peer_key = _peer_keys.get(
@@ -167,8 +178,58 @@ def _open(document: dict, routing: envelope.Routing, peer: Peer) -> dict:
         ).first(),
     )
     if peer_key is None:
-        raise Refusal(401, "bad_signature", "The content is signed by a key the sender lacks.")
+        raise Refusal(401, "bad_signature", "The content is signed by a key the sender lacks.",
+                      field="content")  # fmt: skip
     return envelope.verify(signed, OKPKey.import_key(peer_key.public_jwk), routing)
+
+
+def _routed(document, peer: Peer):
+    """The routing of one distribution from `peer`, and its two organisations: everything
+    that can be checked before the content is opened."""
+    routing = envelope.read_routing(document)
+    if routing.sender_node != peer.node_id:
+        raise Refusal(401, "wrong_sender", "The distribution's senderID is not the signer.",
+                      field="senderID")  # fmt: skip
+    if routing.expires_at <= timezone.now():
+        raise Refusal(422, "expired", "The distribution expired before it arrived.",
+                      field="dateTimeExpires")  # fmt: skip
+    sender, recipient = _organisations(routing, peer)
+    return routing, sender, recipient
+
+
+def _opened(document: dict, routing, peer: Peer, sender, recipient) -> dict:
+    """The payload, decrypted, verified and checked against its type's schema and rules."""
+    payload = _open(document, routing, peer)
+    ptype = payloads.get(routing.payload_type)
+    if ptype is None:
+        raise Refusal(422, "unknown_type", f"Unknown payload type {routing.payload_type}.",
+                      field="keyword")  # fmt: skip
+    problems = ptype.problems(payload)
+    if problems:
+        where = problems[0].split(":", 1)[0]
+        raise Refusal(
+            422, "schema", "The payload fails its schema: " + "; ".join(problems),
+            field="payload" if where == "(payload)" else f"payload/{where}",
+        )  # fmt: skip
+    if not ptype.may_send(sender) or not ptype.may_receive(recipient):
+        raise Refusal(422, "not_allowed", f"{routing.payload_type} may not pass between them.",
+                      field="keyword")  # fmt: skip
+    return payload
+
+
+def _refusal_of(error: envelope.EnvelopeError) -> Refusal:
+    return Refusal(
+        401 if error.code in ("bad_signature", "routing_mismatch") else 400
+        if error.code == "malformed" else 422,
+        error.code,
+        error.message,
+        # What fails to open or verify is the content.
+        field=error.field or ("content" if error.code != "malformed" else ""),
+    )  # fmt: skip
+
+
+def _as_refusal(problem) -> Refusal:
+    return _refusal_of(problem) if isinstance(problem, envelope.EnvelopeError) else problem
 
 
 def receive(request: httpsig.IncomingRequest, body: bytes, remote_address=None) -> Answer:
@@ -177,38 +238,22 @@ def receive(request: httpsig.IncomingRequest, body: bytes, remote_address=None) 
     try:
         peer = _authenticate(request, body)
         try:
-            import json
-
             document = json.loads(body)
         except ValueError:
             raise Refusal(400, "malformed", "The body is not JSON.") from None
-        routing = envelope.read_routing(document)
-        if routing.sender_node != peer.node_id:
-            raise Refusal(401, "wrong_sender", "The distribution's senderID is not the signer.")
-        if routing.expires_at <= timezone.now():
-            raise Refusal(422, "expired", "The distribution expired before it arrived.")
-        sender, recipient = _organisations(routing, peer)
+        if isinstance(document, dict) and "distributions" in document:
+            raise Refusal(
+                400, "wrong_protocol", "This inbox takes one distribution (seec-exchange/1); "
+                f"a batch goes to {nodes.BATCH_INBOX_PATH}.", field="distributions",
+            )  # fmt: skip
+        routing, sender, recipient = _routed(document, peer)
         known = InboundMessage.objects.filter(distribution_id=routing.distribution_id).first()
         if known is not None:
             return _duplicate(known, peer)
-        payload = _open(document, routing, peer)
-        ptype = payloads.get(routing.payload_type)
-        if ptype is None:
-            raise Refusal(422, "unknown_type", f"Unknown payload type {routing.payload_type}.")
-        problems = ptype.problems(payload)
-        if problems:
-            raise Refusal(422, "schema", "The payload fails its schema: " + "; ".join(problems))
-        if not ptype.may_send(sender) or not ptype.may_receive(recipient):
-            raise Refusal(422, "not_allowed", f"{routing.payload_type} may not pass between them.")
+        payload = _opened(document, routing, peer, sender, recipient)
         return _accept(routing, payload, peer, sender, recipient, envelope.digest(body))
     except envelope.EnvelopeError as error:
-        refusal = Refusal(
-            401 if error.code in ("bad_signature", "routing_mismatch") else 400
-            if error.code == "malformed" else 422,
-            error.code,
-            error.message,
-        )  # fmt: skip
-        return _refuse(refusal, peer, routing, body, remote_address)
+        return _refuse(_refusal_of(error), peer, routing, body, remote_address)
     except Refusal as refusal:
         return _refuse(refusal, refusal.peer or peer, refusal.routing or routing, body,
                        remote_address)  # fmt: skip
@@ -401,11 +446,335 @@ def _refuse(refusal: Refusal, peer, routing, body: bytes, remote_address) -> Ans
             reason=refusal.message[:2000],
             details={"code": refusal.code, "distribution": record.distribution_id},
         )
-    return Answer(
-        refusal.status,
-        {
-            "error": refusal.code,
-            "message": refusal.message,
-            "distributionID": record.distribution_id,
-        },
+    return Answer(refusal.status, {**refusal.as_result(), "distributionID": record.distribution_id})
+
+
+# --- Batches (protocol seec-exchange/2) ------------------------------------------------------
+
+MAX_BATCH = 500
+
+
+@dataclass
+class _Checked:
+    """A distribution of a batch that passed every check, ready to be stored."""
+
+    index: int
+    routing: envelope.Routing
+    payload: dict
+    sender: object
+    recipient: object
+    digest: str
+
+
+def _compact(document) -> bytes:
+    # The distribution as its sender wrote it into the batch (compact JSON, in its order):
+    # what the receipt's envelopeSha256 and a refusal's record are computed over.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def receive_batch(request: httpsig.IncomingRequest, body: bytes, remote_address=None) -> Answer:
+    """Check, store, apply and acknowledge a batch of distributions from one peer.
+
+    The request is signed once (RFC 9421, over the whole body); each distribution is checked
+    exactly as one sent alone and answered on its own — a signed receipt, or its refusal
+    naming the field at fault — so that one bad distribution refuses nothing else. The
+    accepted ones are stored in one transaction with one audit event naming each; a
+    distribution id heard before is answered with the receipt already given."""
+    peer = None
+    try:
+        peer = _authenticate(request, body)
+        try:
+            batch = json.loads(body)
+        except ValueError:
+            raise Refusal(400, "malformed", "The body is not JSON.") from None
+        distributions = _batch_distributions(batch)
+    except Refusal as refusal:
+        return _refuse(refusal, refusal.peer or peer, None, body, remote_address)
+
+    results: list[dict | None] = [None] * len(distributions)
+    refused: list[tuple[int, Refusal, object, bytes]] = []
+    checked: list[_Checked] = []
+    routed = []
+    for index, document in enumerate(distributions):
+        routing = None
+        try:
+            routing, sender, recipient = _routed(document, peer)
+            routed.append((index, document, routing, sender, recipient))
+        except (Refusal, envelope.EnvelopeError) as problem:
+            refusal = _as_refusal(problem)
+            refused.append((index, refusal, routing, _compact(document)))
+    # Heard before (an honest retry): answered with the receipt already given, not opened.
+    known = {
+        m.distribution_id: m
+        for m in InboundMessage.objects.filter(
+            distribution_id__in=[r[2].distribution_id for r in routed]
+        ).only("distribution_id", "peer_id", "receipt")
+    }
+    first_of: dict[str, int] = {}
+    repeated: list[tuple[int, int]] = []
+    for index, document, routing, sender, recipient in routed:
+        earlier = known.get(routing.distribution_id)
+        if earlier is not None:
+            if earlier.peer_id != peer.pk:
+                refusal = Refusal(409, "replay", "This distribution id was received from "
+                                  "another node.", field="distributionID")  # fmt: skip
+                refused.append((index, refusal, routing, _compact(document)))
+            else:
+                results[index] = _receipt_result(routing.distribution_id, earlier.receipt, True)
+            continue
+        if routing.distribution_id in first_of:
+            # The same distribution twice in one batch: the second gets the first's answer.
+            repeated.append((index, first_of[routing.distribution_id]))
+            continue
+        first_of[routing.distribution_id] = index
+        raw = _compact(document)
+        try:
+            payload = _opened(document, routing, peer, sender, recipient)
+        except (Refusal, envelope.EnvelopeError) as problem:
+            refusal = _as_refusal(problem)
+            refused.append((index, refusal, routing, raw))
+            continue
+        checked.append(_Checked(index, routing, payload, sender, recipient, envelope.digest(raw)))
+
+    if checked:
+        accepted, not_applied = _accept_batch(checked, peer)
+        for index, result in accepted.items():
+            results[index] = result
+        for item, refusal in not_applied:
+            refused.append((item.index, refusal, item.routing, b""))
+    if refused:
+        _refuse_in_batch(refused, peer, remote_address)
+        for index, refusal, routing, _raw in refused:
+            results[index] = {
+                "distributionID": routing.distribution_id if routing else "",
+                "status": refusal.status,
+                **refusal.as_result(),
+            }
+    for index, first in repeated:
+        results[index] = dict(results[first])
+        if "receipt" in results[index]:
+            results[index]["duplicate"] = True
+    for index, result in enumerate(results):
+        result["index"] = index
+    return Answer(200, {"protocol": nodes.BATCH_PROTOCOL, "results": results})
+
+
+def _batch_distributions(batch) -> list:
+    if not isinstance(batch, dict) or "distributions" not in batch:
+        if isinstance(batch, dict) and "distributionID" in batch:
+            raise Refusal(
+                400, "wrong_protocol", "This inbox takes a batch (seec-exchange/2); one "
+                "distribution alone goes to /exchange/inbox/.", field="distributions",
+            )  # fmt: skip
+        raise Refusal(400, "malformed", "The body is not a batch of distributions.",
+                      field="distributions")  # fmt: skip
+    if batch.get("protocol") != nodes.BATCH_PROTOCOL:
+        raise Refusal(
+            400,
+            "wrong_protocol",
+            f"The batch must say protocol {nodes.BATCH_PROTOCOL}.",
+            field="protocol",
+        )
+    distributions = batch["distributions"]
+    if not isinstance(distributions, list) or not distributions:
+        raise Refusal(400, "malformed", "distributions must be a list of distributions.",
+                      field="distributions")  # fmt: skip
+    if len(distributions) > MAX_BATCH:
+        raise Refusal(413, "too_large", f"A batch holds at most {MAX_BATCH} distributions.",
+                      field="distributions")  # fmt: skip
+    return distributions
+
+
+def _receipt_result(distribution_id: str, receipt: str, duplicate: bool) -> dict:
+    return {"distributionID": distribution_id, "status": 200, "receipt": receipt,
+            "duplicate": duplicate}  # fmt: skip
+
+
+def _accept_batch(items: list[_Checked], peer: Peer):
+    """Store and apply the checked distributions of a batch in one transaction, each in its
+    conversation's order; returns the results by index and the ones their handler refused.
+
+    Should the batch's transaction fail as a whole (the same distribution stored at that
+    moment by another request), each is accepted on its own instead."""
+    try:
+        return _accept_together(items, peer)
+    except IntegrityError:
+        accepted, not_applied = {}, []
+        for item in items:
+            try:
+                answer = _accept(item.routing, item.payload, peer, item.sender, item.recipient,
+                                 item.digest)  # fmt: skip
+            except Refusal as refusal:
+                not_applied.append((item, refusal))
+                continue
+            accepted[item.index] = _receipt_result(
+                item.routing.distribution_id, answer.body["receipt"], answer.body["duplicate"]
+            )
+        return accepted, not_applied
+
+
+class _HandlerRefused(Exception):
+    """A handler refused its message in a batch applied under one savepoint."""
+
+
+def _accept_together(items: list[_Checked], peer: Peer):
+    signing = keys.current(KeyUse.SIGNING)
+    signing_key = keys.private_key(signing)
+    now = timezone.now()
+    accepted: dict[int, dict] = {}
+    with transaction.atomic():
+        threads = _locked_conversations(items, peer)
+        before = {key: thread.last_applied for key, thread in threads.items()}
+        try:
+            # The handlers under one savepoint for the whole batch (two statements, not two a
+            # message); should one refuse its message, all of it is undone and the batch is
+            # applied again with a savepoint each, so that only that one is left out.
+            with transaction.atomic():
+                rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=False)
+        except _HandlerRefused:
+            for key, thread in threads.items():
+                thread.last_applied = before[key]
+            rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=True)
+        for item, message in rows:
+            claims = {
+                "distributionID": message.distribution_id,
+                "receiver": nodes.node_id(),
+                "sender": peer.node_id,
+                "receivedAt": now.isoformat(),
+                "envelopeSha256": item.digest,
+                "state": message.state,
+            }
+            message.receipt = envelope.sign_receipt(claims, signing_key, signing.kid)
+        if not rows:
+            return accepted, not_applied
+        InboundMessage.objects.bulk_create([message for _item, message in rows])
+        if moved:
+            Conversation.objects.bulk_update(list(moved.values()), ["last_applied"])
+            # Messages that came early, in a conversation this batch moved on: now in turn.
+            waiting = set(
+                InboundMessage.objects.filter(
+                    peer=peer, state=InboxState.HELD,
+                    conversation__in=[thread.key for thread in moved.values()],
+                ).values_list("conversation", flat=True)
+            )  # fmt: skip
+            for thread in moved.values():
+                if thread.key in waiting:
+                    _apply_held(thread, thread.last_applied)
+        audit.record(
+            ExchangeAction.RECEIVED,
+            obj=rows[0][1] if len(rows) == 1 else None,
+            actor_username=peer.node_id,
+            details={
+                "peer": peer.node_id,
+                "batch": len(rows),
+                # Each distribution as a message received alone names it.
+                "distributions": [
+                    [
+                        m.distribution_id,
+                        m.payload_type,
+                        m.conversation,
+                        m.sequence,
+                        item.sender.pk,
+                        item.recipient.pk,
+                        m.handling,
+                        m.state,
+                    ]
+                    for item, m in rows
+                ],
+            },
+        )
+    for item, message in rows:
+        accepted[item.index] = _receipt_result(message.distribution_id, message.receipt, False)
+    return accepted, not_applied
+
+
+def _apply_in_order(items, threads, peer, now, *, alone: bool):
+    """Each message of the batch applied by its handler if it is in its conversation's turn,
+    held otherwise; returns the rows to store, the refused, and the conversations moved on.
+    `alone`: each handler in a savepoint of its own (one that refuses undoes only itself);
+    otherwise a refusal raises _HandlerRefused for the caller to start again."""
+    rows, not_applied, moved = [], [], {}
+    for item in items:
+        routing = item.routing
+        thread = threads[routing.conversation]
+        in_turn = routing.sequence <= thread.last_applied + 1
+        message = InboundMessage(
+            distribution_id=routing.distribution_id,
+            peer=peer,
+            sender_organisation=item.sender,
+            recipient_organisation=item.recipient,
+            payload_type=routing.payload_type,
+            kind=routing.kind,
+            status_kind=routing.status,
+            handling=routing.handling,
+            conversation=routing.conversation,
+            sequence=routing.sequence,
+            payload=item.payload,
+            sent_at=routing.sent_at,
+            expires_at=routing.expires_at,
+            received_at=now,
+            state=InboxState.APPLIED if in_turn else InboxState.HELD,
+            applied_at=now if in_turn else None,
+            envelope_sha256=item.digest,
+        )
+        if in_turn:
+            handler = payloads.get(message.payload_type).handler
+            try:
+                if alone:
+                    with transaction.atomic():
+                        handler(_delivered(message))
+                else:
+                    handler(_delivered(message))
+            except ValidationError as error:
+                if not alone:
+                    raise _HandlerRefused from error
+                refusal = Refusal(422, "not_applicable", "; ".join(error.messages), field="payload")
+                not_applied.append((item, refusal))
+                continue
+            thread.last_applied = max(thread.last_applied, routing.sequence)
+            moved[thread.pk] = thread
+        rows.append((item, message))
+    return rows, not_applied, moved
+
+
+def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conversation]:
+    """The conversations of a batch, made where new, locked in the order of their keys (two
+    batches that share conversations never wait for each other in a circle)."""
+    keys_ = sorted({item.routing.conversation for item in items})
+    Conversation.objects.bulk_create(
+        [Conversation(key=key, peer=peer) for key in keys_], ignore_conflicts=True
     )
+    return {
+        thread.key: thread
+        for thread in Conversation.objects.select_for_update()
+        .filter(peer=peer, key__in=keys_)
+        .order_by("key")
+    }
+
+
+def _refuse_in_batch(refused, peer: Peer, remote_address) -> None:
+    """Record the refused distributions of a batch, each with its audit event."""
+    with transaction.atomic():
+        for _index, refusal, routing, raw in refused:
+            record = RefusedMessage.objects.create(
+                peer=peer,
+                claimed_sender=(routing.sender_node if routing else peer.node_id)[:120],
+                distribution_id=(routing.distribution_id if routing else "")[:120],
+                code=refusal.code,
+                error=refusal.message[:4000],
+                remote_address=remote_address,
+                body_bytes=len(raw),
+                body_sha256=envelope.digest(raw) if raw else "",
+            )
+            audit.record(
+                ExchangeAction.REFUSED,
+                obj=record,
+                actor_username=peer.node_id[:150],
+                reason=refusal.message[:2000],
+                details={
+                    "code": refusal.code,
+                    "distribution": record.distribution_id,
+                    "field": refusal.field,
+                    "batch": True,
+                },
+            )

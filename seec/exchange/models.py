@@ -73,6 +73,9 @@ class Peer(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="vouched_for"
     )
     keys_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # Where the peer takes a batch of distributions in one request (protocol seec-exchange/2),
+    # as its key document announces it; empty for a node that takes one at a time.
+    batch_inbox_url = models.URLField(_("batch inbox"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

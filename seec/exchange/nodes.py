@@ -32,6 +32,10 @@ from .models import KeyUse, NodeKey, Peer, PeerKey, PeerStatus, RemoteOrganisati
 WELL_KNOWN_PATH = "/.well-known/seec-node"
 DIRECTORY_PATH = "/.well-known/seec-node/directory"
 PROTOCOL = "seec-exchange/1"
+# The inbox that takes a batch of distributions in one signed request, each still signed,
+# encrypted and acknowledged on its own (docs/exchange.md, "Batches").
+BATCH_PROTOCOL = "seec-exchange/2"
+BATCH_INBOX_PATH = "/exchange/inbox/batch/"
 FETCH_TIMEOUT = 10.0
 
 
@@ -84,6 +88,8 @@ def key_document() -> dict:
         "name": settings.SEEC_NODE_NAME,
         "url": settings.SEEC_NODE_URL,
         "inbox": settings.SEEC_NODE_URL.rstrip("/") + "/exchange/inbox/",
+        # Optional: a node of protocol 1 that does not know it ignores it.
+        "batchInbox": settings.SEEC_NODE_URL.rstrip("/") + BATCH_INBOX_PATH,
         "fingerprint": keys.node_fingerprint(),
         "organisations": [
             {
@@ -209,6 +215,7 @@ def add_peer(url: str, *, origin: Origin, vouched_by: Peer | None = None, finger
         status=PeerStatus.TRUSTED if vouched else PeerStatus.PENDING,
         confirmed_at=timezone.now() if vouched else None,
         vouched_by=vouched_by if vouched else None,
+        batch_inbox_url=_batch_inbox(url.strip().rstrip("/"), document),
     )
     _store_keys(peer, document)
     _sync_organisations(peer, document)
@@ -274,6 +281,15 @@ def revoke_peer_key(peer_key: PeerKey, *, origin: Origin, reason: str) -> None:
         reason=reason,
         details={"kid": peer_key.kid},
     )
+
+
+def _batch_inbox(base_url: str, document: dict) -> str:
+    """The batch inbox the peer's document announces, if it is on the peer's own address
+    (a document never sends our messages elsewhere); "" for a node of protocol 1 only."""
+    url = document.get("batchInbox")
+    if isinstance(url, str) and url.startswith(base_url.rstrip("/") + "/") and len(url) <= 300:
+        return url
+    return ""
 
 
 def _store_keys(peer: Peer, document: dict) -> None:
@@ -364,6 +380,10 @@ def refresh_peer(peer: Peer, *, force: bool = False) -> bool:
     if document.get("node") != peer.node_id:
         raise PeerProblem(_("The node at that address is now another node."))
     with transaction.atomic():
+        batch_inbox = _batch_inbox(peer.base_url, document)
+        if batch_inbox != peer.batch_inbox_url:
+            peer.batch_inbox_url = batch_inbox
+            peer.save(update_fields=["batch_inbox_url"])
         _store_keys(peer, document)
         _sync_organisations(peer, document)
         audit.record(

@@ -24,28 +24,46 @@ def directory(request):
     return JsonResponse(nodes.directory_document(), json_dumps_params={"ensure_ascii": False})
 
 
-@csrf_exempt
-@require_POST
-def receive(request):
+def _bounded_body(request) -> bytes | None:
+    """The body read from the stream, not request.body, so that the limit is ours and nothing
+    larger than it is ever held in memory; None when it exceeds the limit."""
     limit = settings.SEEC_EXCHANGE_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
-    # Read from the stream, not request.body, so that the limit is ours and nothing larger
-    # than it is ever held in memory.
     body = request.read(limit + 1) if declared <= limit else b""
-    if declared > limit or len(body) > limit:
+    return None if declared > limit or len(body) > limit else body
+
+
+def _inbox(request, receive):
+    body = _bounded_body(request)
+    if body is None:
+        limit = settings.SEEC_EXCHANGE_MAX_BODY_BYTES
         answer = inbox._refuse(
             inbox.Refusal(413, "too_large", f"The body exceeds {limit} bytes."),
             None,
             None,
-            body[:0],
+            b"",
             client_ip(request),
         )
     else:
         incoming = httpsig.IncomingRequest(
             method=request.method, url=request.build_absolute_uri(), headers=request.headers
         )
-        answer = inbox.receive(incoming, body, client_ip(request))
+        answer = receive(incoming, body, client_ip(request))
     return JsonResponse(answer.body, status=answer.status)
+
+
+@csrf_exempt
+@require_POST
+def receive(request):
+    """One distribution a request (protocol seec-exchange/1)."""
+    return _inbox(request, inbox.receive)
+
+
+@csrf_exempt
+@require_POST
+def receive_batch(request):
+    """A batch of distributions a request, each answered on its own (seec-exchange/2)."""
+    return _inbox(request, inbox.receive_batch)

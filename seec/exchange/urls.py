@@ -6,6 +6,7 @@ app_name = "exchange"
 
 urlpatterns = [
     path("inbox/", protocol_views.receive, name="inbox"),
+    path("inbox/batch/", protocol_views.receive_batch, name="inbox-batch"),
     path("referrals/", work_views.referral_list, name="referrals"),
     path("referrals/new/<int:case_pk>/", work_views.refer, name="refer"),
     path("referrals/<int:pk>/", work_views.referral_detail, name="referral"),

@@ -1091,6 +1091,7 @@ PUBLIC_ROUTES = {
     # Node to node: the key document and directory are public by design (keys, not data);
     # the inbox hears only requests signed by a trusted node (seec/exchange/tests).
     "exchange:inbox",
+    "exchange:inbox-batch",
     "exchange-well-known",
     "exchange-directory",
     # The public web chat (a chat's key is its only access) and what the PBX and the SMS

@@ -241,15 +241,28 @@ def _crafted(
     return recipient.peer, routing, document, signing, httpsig
 
 
-def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None):
+def _post(peer, body: bytes, signing, httpsig, *, tamper_after_signing=None, url=None):
     import httpx
 
-    request = httpsig.OutgoingRequest("POST", peer.inbox_url, {"Content-Type": "application/json"})
+    url = url or peer.inbox_url
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
     httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
     if tamper_after_signing:
         body = tamper_after_signing(body)
-    response = httpx.post(peer.inbox_url, content=body, headers=request.headers, timeout=30)
+    response = httpx.post(url, content=body, headers=request.headers, timeout=30)
     return request, {"status": response.status_code, **response.json()}
+
+
+def _bad_cap_payload():
+    """A cross-border alert request whose CAP message is invalid: its schema holds, its
+    handler refuses it."""
+    return {
+        "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
+        "criteria_preset": "eu", "criteria": {},
+        "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
+        "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
+                  "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
+    }  # fmt: skip
 
 
 def attack(kind, to):
@@ -322,15 +335,8 @@ def attack(kind, to):
         document["padding"] = "x" * (settings.SEEC_EXCHANGE_MAX_BODY_BYTES + 10)
         return [_post(peer, dumps(document), signing, httpsig)[1]]
     if kind == "bad_cap":
-        payload = {
-            "reference": "GR-BAD", "reason": "x", "tier": "child_alert", "exercise": True,
-            "criteria_preset": "eu", "criteria": {},
-            "cap": "<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>" + " " * 60 + "</alert>",
-            "child": {"given_names": "X", "sex": "female", "category": "criminal_abduction",
-                      "last_seen_at": timezone.now().isoformat(), "last_seen_place": "Kavala"},
-        }  # fmt: skip
         peer, _routing, document, signing, httpsig = _crafted(
-            to, payload=payload, payload_type="alert.request"
+            to, payload=_bad_cap_payload(), payload_type="alert.request"
         )
         return [_post(peer, dumps(document), signing, httpsig)[1]]
     if kind.startswith("sighting_"):
@@ -864,3 +870,83 @@ def triage_queue(username):
             "photo_there": across.photo_on_sending_node if across else False,
         })  # fmt: skip
     return queue
+
+
+# --- Batches (protocol seec-exchange/2) -------------------------------------------------------
+
+
+def _post_batch(peer, distributions, signing, httpsig, *, protocol="seec-exchange/2", url=None):
+    import json
+
+    import httpx
+
+    url = url or peer.batch_inbox_url
+    body = json.dumps({"protocol": protocol, "distributions": distributions}).encode()
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+    response = httpx.post(url, content=body, headers=request.headers, timeout=30)
+    return {"status": response.status_code, **response.json()}
+
+
+def batch_with_one_bad(to, good=3, bad_at=1, times=1, bad="schema", bad_to=None):
+    """A batch of `good` pings with one bad distribution at `bad_at` (`schema`: a ping that
+    fails its schema; `cap`: an alert request to `bad_to` that its handler refuses), sent
+    `times` times (each a freshly signed request, as a sender's retry is); returns each
+    answer and the distribution ids in order."""
+    documents, ids = [], []
+    for i in range(good + 1):
+        payload = {"written_at": timezone.now().isoformat(), "note": f"batch-{i}"}
+        if i == bad_at and bad == "cap":
+            peer, routing, document, signing, httpsig = _crafted(
+                bad_to, payload=_bad_cap_payload(), payload_type="alert.request"
+            )
+            documents.append(document)
+            ids.append(routing.distribution_id)
+            continue
+        if i == bad_at:
+            payload = {"written_at": "yesterday", "note": f"batch-{i}"}
+        peer, routing, document, signing, httpsig = _crafted(to, payload=payload)
+        documents.append(document)
+        ids.append(routing.distribution_id)
+    answers = [_post_batch(peer, documents, signing, httpsig) for _ in range(times)]
+    return {"answers": answers, "ids": ids}
+
+
+def batch_in_the_wrong_protocol(to):
+    """A single distribution posted to the batch inbox; a batch posted to the single inbox;
+    a batch that names another protocol."""
+    import json
+
+    peer, _routing, document, signing, httpsig = _crafted(to)
+    alone = _post(peer, json.dumps(document).encode(), signing, httpsig, url=peer.batch_inbox_url)
+    batch = json.dumps({"protocol": "seec-exchange/2", "distributions": [document]}).encode()
+    in_single = _post(peer, batch, signing, httpsig)[1]
+    other = _post_batch(peer, [document], signing, httpsig, protocol="seec-exchange/9")
+    return [alone[1], in_single, other]
+
+
+def set_batch_inbox(node_id, url):
+    """What this node believes of the peer's batch inbox ("" for a node of protocol 1)."""
+    from seec.exchange.models import Peer
+
+    Peer.objects.filter(node_id=node_id).update(batch_inbox_url=url)
+
+
+def peer_batch_inbox(node_id):
+    from seec.exchange.models import Peer
+
+    return Peer.objects.get(node_id=node_id).batch_inbox_url
+
+
+def received_in_batch(distribution_id):
+    """Whether the message arrived in a batch (its audit event names it among a batch's)."""
+    from seec.core.models import AuditEvent
+
+    message = InboundMessage.objects.get(distribution_id=distribution_id)
+    for event in AuditEvent.objects.filter(action="exchange.received").order_by("-sequence")[:200]:
+        details = event.details or {}
+        if any(d[0] == distribution_id for d in details.get("distributions", [])):
+            return True
+        if event.object_id == str(message.pk) and "distributions" not in details:
+            return False
+    raise AssertionError(f"no received event names {distribution_id}")
