@@ -3,8 +3,9 @@
 Signed-in hotline operators (case lists, case pages, name search, contact entry) and
 supervisors (the team board, lists, case pages), each signing in once and keeping its session,
 and anonymous readers of the public alert pages and feed, driven by locust (pinned) on this
-machine against gunicorn (`--workers 4`, as README.md documents) with a task worker beside it,
-over the demo region's accounts and a region of generated cases (long-tail names).
+machine against gunicorn (`--workers 4 --threads 4`, as docs/operations.md documents) with a
+task worker beside it, over the demo region's accounts and a region of generated cases
+(long-tail names).
 PostgreSQL: 50 users (30 operators, 5 supervisors, 15 readers); SQLite: 10 users.
 
 Reported per page kind: requests, failures, p50/p95/p99 and the rate; beside them, as the
@@ -31,9 +32,11 @@ from harness import ROOT, SMOKE, VAR, goal, say, seed_region, size
 CASES = size("BENCH_WEB_CASES", 2000, smoke=100)
 SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=5)
 # gunicorn's processes and threads per process, as docs/operations.md documents for a 2-core
-# machine (BENCH_WEB_WORKERS, BENCH_WEB_THREADS to compare others).
+# machine (BENCH_WEB_WORKERS, BENCH_WEB_THREADS to compare others). With one thread per process
+# every request waiting on the database or for a CPU held a whole process, and the cheapest
+# page (the public alerts, from the cache) queued seconds behind the others.
 WORKERS = size("BENCH_WEB_WORKERS", 4, smoke=4)
-THREADS = size("BENCH_WEB_THREADS", 1, smoke=1)
+THREADS = size("BENCH_WEB_THREADS", 4, smoke=4)
 
 
 def server_name() -> str:
@@ -158,7 +161,10 @@ def run(engine: str) -> dict:
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "seec.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--threads", str(THREADS), "--timeout", "60",
-         "--log-level", "warning"],
+         # Each request its own connection, as from nginx's default upstream: with gunicorn's
+         # 2 s keep-alive and users pausing 1-4 s, a request sent on a connection the server
+         # was closing was reset (tens in a 90 s run with threads, when this was tried).
+         "--keep-alive", "0", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     worker = subprocess.Popen(
