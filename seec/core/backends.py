@@ -1,5 +1,7 @@
 """The sign-in backend: Django's, with what every page asks of the user read in one query."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
@@ -29,10 +31,12 @@ class UserBackend(ModelBackend):
         return user
 
 
-def _device_classes() -> list:
+@functools.cache
+def _device_classes() -> tuple:
+    """The kinds of second factor, found once: django_otp walks every model for them."""
     from django_otp import device_classes
 
-    return list(device_classes())
+    return tuple(device_classes())
 
 
 def page_facts() -> dict:
