@@ -3,8 +3,9 @@
 Signed-in hotline operators (case lists, case pages, name search, contact entry) and
 supervisors (the team board, lists, case pages), each signing in once and keeping its session,
 and anonymous readers of the public alert pages and feed, driven by locust (pinned) on this
-machine against gunicorn (`--workers 4`, as README.md documents) with a task worker beside it,
-over the demo region's accounts and a region of generated cases (long-tail names).
+machine against gunicorn (`--workers 4 --threads 4`, as docs/operations.md documents) with a
+task worker beside it, over the demo region's accounts and a region of generated cases
+(long-tail names).
 PostgreSQL: 50 users (30 operators, 5 supervisors, 15 readers); SQLite: 10 users.
 
 Reported per page kind: requests, failures, p50/p95/p99 and the rate; beside them, as the
@@ -30,7 +31,16 @@ from harness import ROOT, SMOKE, VAR, goal, say, seed_region, size
 
 CASES = size("BENCH_WEB_CASES", 2000, smoke=100)
 SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=5)
-WORKERS = 4  # gunicorn's, as documented
+# gunicorn's processes and threads per process, as docs/operations.md documents for a 2-core
+# machine (BENCH_WEB_WORKERS, BENCH_WEB_THREADS to compare others). With one thread per process
+# every request waiting on the database or for a CPU held a whole process, and the cheapest
+# page (the public alerts, from the cache) queued seconds behind the others.
+WORKERS = size("BENCH_WEB_WORKERS", 4, smoke=4)
+THREADS = size("BENCH_WEB_THREADS", 4, smoke=4)
+
+
+def server_name() -> str:
+    return f"gunicorn --workers {WORKERS}" + (f" --threads {THREADS}" if THREADS > 1 else "")
 
 
 def users_for(engine: str) -> int:
@@ -150,7 +160,11 @@ def run(engine: str) -> dict:
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "seec.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--timeout", "60", "--log-level", "warning"],
+         "--workers", str(WORKERS), "--threads", str(THREADS), "--timeout", "60",
+         # Each request its own connection, as from nginx's default upstream: with gunicorn's
+         # 2 s keep-alive and users pausing 1-4 s, a request sent on a connection the server
+         # was closing was reset (tens in a 90 s run with threads, when this was tried).
+         "--keep-alive", "0", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     worker = subprocess.Popen(
@@ -162,7 +176,7 @@ def run(engine: str) -> dict:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         load_before = os.getloadavg()
         cpu_before = cpu_seconds(server.pid, worker.pid)
-        say(f"   {users} users for {SECONDS} s against gunicorn ({WORKERS} workers) on {engine}")
+        say(f"   {users} users for {SECONDS} s against {server_name()} on {engine}")
         finished = subprocess.run(
             [str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "_web_load_users.py"),
              "--headless", "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
@@ -208,7 +222,7 @@ def run(engine: str) -> dict:
             "users": users,
             "mix": "30 operators : 5 supervisors : 15 public readers (locust weights)",
             "seconds": SECONDS,
-            "server": f"gunicorn --workers {WORKERS}, one db_worker",
+            "server": f"{server_name()}, one db_worker",
             "countries": len(content["countries"]),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in load_after],

@@ -266,11 +266,16 @@ def _ended(request) -> HttpResponse:
     return render(request, "alerts/public_ended.html", status=410)
 
 
+# The live alerts and an alert's page are the same for every anonymous reader, and they are
+# what a reader following a broadcast opens: kept like the feed, until an alert changes or runs
+# out (seec/core/public_cache.py).
+@cached_public_page(next_change=next_expiry)
 def public_list(request):
     alerts = _public_alerts().prefetch_related("texts").order_by("-issued_at")
     return render(request, "alerts/public_list.html", {"alerts": alerts})
 
 
+@cached_public_page(query=("lang",), next_change=next_expiry)
 def public_page(request, reference):
     """The alert in one of its languages (`?lang=sr-Latn`, else the country's first, as the
     country publishes it), the whole page in that language, its times in the alert's

@@ -37,6 +37,10 @@ def notify(users: Iterable[User], subject: Callable[[], str], link: str = "") ->
 
 
 def unread_count(user: User) -> int:
+    """Read with the signed-in user where the page's user was loaded (seec/core/backends.py)."""
+    kept = getattr(user, "_unread_notices", None)
+    if kept is not None:
+        return kept
     return policy.visible_to(user, Notification).filter(read_at__isnull=True).count()
 
 
@@ -45,4 +49,6 @@ def mark_read(user: User, pk: int | None = None) -> int:
     notices = policy.visible_to(user, Notification).filter(read_at__isnull=True)
     if pk is not None:
         notices = notices.filter(pk=pk)
+    if hasattr(user, "_unread_notices"):  # the count read with the user is no longer so
+        del user._unread_notices
     return notices.update(read_at=timezone.now())

@@ -17,7 +17,7 @@ from seec.portal.tests.test_published_children import missing_case, publish  # n
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["portal:home", "alerts:feed"]
+PAGES = ["portal:home", "alerts:feed", "alerts:public_list"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,9 @@ def page(path: str, client=None, **headers) -> str:
 
 
 def pages_of(alert) -> list[str]:
-    return [reverse(name) for name in PAGES] + [reverse("portal:alert", args=[alert.reference])]
+    return [reverse(name) for name in PAGES] + [
+        reverse(name, args=[alert.reference]) for name in ("portal:alert", "alerts:public")
+    ]
 
 
 NEW_HEADLINES = {"en": "Seen near the port of Piraeus", "el": "Θεάθηκε κοντά στο λιμάνι"}
@@ -65,7 +67,8 @@ def test_an_alert_issued_or_cancelled_shows_at_once(live_alert, case, manager, p
     assert live_alert.reference in page(home)
     alert_services.cancel_alert(live_alert, origin=Origin(police), reason="Found safe")
     assert live_alert.reference not in page(home)
-    assert Client().get(reverse("portal:alert", args=[live_alert.reference])).status_code == 410
+    for name in ("portal:alert", "alerts:public"):
+        assert Client().get(reverse(name, args=[live_alert.reference])).status_code == 410
     requested = alert_services.request_alert(
         case, origin=Origin(manager), answers=all_met(), **AREA
     )
@@ -87,6 +90,24 @@ def test_a_child_published_or_withdrawn_shows_at_once(region, missing_case):  # 
     assert reverse("portal:missing", args=[publication.slug]) in page(home)
     services.withdraw_publication(publication, origin=By(manager), reason="Found")
     assert reverse("portal:missing", args=[publication.slug]) not in page(home)
+
+
+def test_a_kept_page_is_served_without_a_query(live_alert, django_assert_num_queries):
+    # What a reader following a broadcast opens: the second reader's copy costs no database.
+    for path in pages_of(live_alert):
+        page(path)
+        with django_assert_num_queries(0):
+            assert live_alert.reference in page(path), path
+
+
+def test_an_alert_page_is_kept_per_language_asked_for(live_alert):
+    path = reverse("alerts:public", args=[live_alert.reference])
+    languages = list(live_alert.texts.values_list("language", flat=True))
+    shown = {language: page(f"{path}?lang={language}") for language in languages}
+    for language in languages:
+        text = live_alert.texts.get(language=language)
+        assert text.headline in shown[language]
+        assert text.headline in page(f"{path}?lang={language}")
 
 
 def test_each_language_is_kept_apart(live_alert):
