@@ -698,7 +698,7 @@ def writes(Write):
             "network: record a monthly review",
             lambda w: f"/network/plans/{pk('open_plan')(w)}/reviews/new/",
             lambda w: {
-                "review-month": "2016-02-01",
+                "review-month": "2016-02",
                 "review-held_on": "2016-02-27",
                 f"a{pk('open_activity')(w)}-status": "on_track",
                 f"a{pk('open_activity')(w)}-progress": 10,
