@@ -11,6 +11,7 @@ from seec.core import api as core_api
 from seec.exchange import api as exchange_api
 from seec.linkage import api as linkage_api
 from seec.network import api as network_api
+from seec.network import api_records as network_api_records
 from seec.protection import api as protection_api
 from seec.stats import api as stats_api
 
@@ -115,6 +116,8 @@ urlpatterns = [
         network_api.IndicatorProviderView.as_view(),
         name="network-indicators",
     ),
+    # Read-only: the reminders of agreements, a training's participants and certificates.
+    path("network/", include(network_api_records.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -34,19 +34,23 @@ BEFORE_2011 = (
     "Operational before the centre's first action plan (2011); the start date is not recorded here."
 )
 DEMO_CHECK = "Demo value: check against the depositary's status table before relying on it"
+SEEC_TOOK_PART = "SEEC took part (Action Plan 2015, overview of achievements 2011–2014)."
 
 
 def seed(stdout) -> None:
     reference.load()
     coordinator = User.objects.filter(username="coordinator.seec").first()
-    if coordinator is None or m.HotlineFact.objects.exists():
+    if coordinator is None:
         return
     origin = Origin(coordinator)
-    with transaction.atomic():
-        seed_profiles(origin)
-        partners = seed_partners(origin)
-        seed_agreements(origin, partners)
-        seed_liaison_officers(origin, partners)
+    if not m.HotlineFact.objects.exists():
+        with transaction.atomic():
+            seed_profiles(origin)
+            partners = seed_partners(origin)
+            seed_agreements(origin, partners)
+            seed_liaison_officers(origin, partners)
+    # Every step adds only what is missing, so a demo loaded by an earlier version (or a load
+    # that stopped half-way) gets the records added since, and a second run adds nothing.
     for step in EXTRA_STEPS:
         step(origin)
     stdout.write("Regional network: the Action Plan 2015's region, partners and plan loaded.")
@@ -156,7 +160,56 @@ ACTIVITIES = [
      "Jointly organised by the French and Moldovan authorities."),
     ("conference", "Global Missing Children Network Conference", D(2014, 12, 1),
      D(2014, 12, 3), "Warnsveld", [], ["icmec"], None, None, ""),
+    # The other events the seed lists among the centre's participation in 2012–2014. The seed
+    # gives the month and the city only: the first of the month stands for the month.
+    ("conference", "OSCE Alliance against Trafficking in Persons: meeting (October 2012)",
+     D(2012, 10, 1), D(2012, 10, 1), "Vienna", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "UNODC: sixth session of the Conference of the Parties to the UNCTOC",
+     D(2012, 10, 1), D(2012, 10, 1), "Vienna", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "International conference on expert level on combating THB (Council of "
+     "Europe with Bulgaria's National Commission for Combating Trafficking in Human Beings)",
+     D(2012, 12, 1), D(2012, 12, 1), "Sofia", ["BG"], [], None, None, SEEC_TOOK_PART),
+    ("conference", "EU Platform against THB: meeting (May 2013)", D(2013, 5, 1), D(2013, 5, 1),
+     "Brussels", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "OSCE Alliance against Trafficking in Persons: meeting (June 2013)",
+     D(2013, 6, 1), D(2013, 6, 1), "Vienna", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "EC Annual Conference on Missing Children", D(2013, 6, 1), D(2013, 6, 1),
+     "Brussels", [], [], None, None, SEEC_TOOK_PART),
+    ("forum", "Regional Implementation Initiative on THB (Austrian Institute for "
+     "International Affairs): Dialog forum", D(2013, 6, 1), D(2013, 6, 1), "Vienna", [], [],
+     None, None, SEEC_TOOK_PART),
+    ("conference", "First conference of the European Financial Coalition against Commercial "
+     "Sexual Exploitation of Children Online", D(2013, 10, 1), D(2013, 10, 1), "Brussels", [],
+     [], None, None, SEEC_TOOK_PART),
+    ("conference", "EU Platform against THB: meeting (December 2013)", D(2013, 12, 1),
+     D(2013, 12, 1), "Brussels", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "CoE and OSCE Conference on THB “Not for Sale”", D(2014, 2, 1),
+     D(2014, 2, 1), "Vienna", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "Final conference of the EU-funded project CONNECT (reception, protection "
+     "and integration of unaccompanied children in Europe)", D(2014, 6, 1), D(2014, 6, 1),
+     "Brussels", [], [], None, None, SEEC_TOOK_PART),
+    ("conference", "Day of General Discussion of the Committee on the Rights of the Child: "
+     "“Digital Media and Children's Rights”", D(2014, 9, 1), D(2014, 9, 1), "Geneva", [], [],
+     None, None, SEEC_TOOK_PART),
 ]  # fmt: skip
+
+FORUM_TITLE = "SEE Forum “Missing Children in the Context of Child Trafficking”"
+FORUM_DESCRIPTION = (
+    "Organised by SEEC and The Smile of the Child under the auspices of the Hellenic "
+    "Presidency of the Council of the EU, with the support of ICMEC and the US Embassy in "
+    "Athens. More than 90 participants from around 50 governmental and non-governmental "
+    "organisations, and international stakeholders (OSCE, CoE, IOM). Issues discussed: the "
+    "vulnerability to traffickers of children who run away from home or an institution; "
+    "missing unaccompanied migrant minors as victims or potential victims of trafficking; the "
+    "116 000 hotline in the EU, its expansion to SEE and the transfer of its services to the "
+    "fight against trafficking in human beings."
+)
+FORUM_OUTCOMES = (
+    "Good practices exchanged, and efforts joined to strengthen regional cooperation. Final "
+    "document: the Thessaloniki Forum Recommendations, the participants' commitment to "
+    "continue common work and to involve all the other relevant actors across the region "
+    "(an integrated part of the Action Plan 2015)."
+)
 
 FORUM_RECOMMENDATIONS = [
     "Address the vulnerability of children who run away from home or institutions to traffickers.",
@@ -177,39 +230,28 @@ TRAINEES = [
 
 
 def seed_activities(origin) -> None:
-    if m.Activity.objects.exists():
+    if m.Activity.objects.filter(kind=m.ActivityKind.FORUM, place="Thessaloniki").exists():
         return
     region = {c.code: c for c in Country.objects.filter(in_region=True)}
     partners = {
         key: m.Partner.objects.filter(name=name).first() for key, (name, *_rest) in PARTNERS.items()
     }
     with transaction.atomic():
-        for kind, title, start, end, place, codes, keys, n, orgs, text in ACTIVITIES:
-            services.save_record(
-                m.Activity(created_by=origin.actor),
-                origin=origin,
-                data={"kind": kind, "title": title, "starts_on": start, "ends_on": end,
-                      "place": place, "participants_count": n, "organisations_count": orgs,
-                      "description": text},
-                m2m={"countries": [region[c] for c in codes],
-                     "partners": [partners[k] for k in keys if partners.get(k)]},
-            )  # fmt: skip
         forum = services.save_record(
             m.Activity(created_by=origin.actor),
             origin=origin,
             data={
                 "kind": "forum",
-                "title": "SEE Forum “Missing Children in the Context of Child Trafficking”",
+                "title": FORUM_TITLE,
                 "starts_on": D(2014, 5, 8),
                 "ends_on": D(2014, 5, 9),
                 "place": "Thessaloniki",
+                # "More than 90 participants from around 50 organisations": the counts are
+                # the seed's lower bounds.
                 "participants_count": 90,
                 "organisations_count": 50,
-                "description": "Organised by SEEC and The Smile of the Child under the auspices "
-                "of the Hellenic Presidency of the Council of the EU, with the support of ICMEC "
-                "and the US Embassy in Athens; OSCE, CoE and IOM took part.",
-                "outcomes": "The Thessaloniki Forum Recommendations (part of the Action Plan "
-                "2015).",
+                "description": FORUM_DESCRIPTION,
+                "outcomes": FORUM_OUTCOMES,
             },
             m2m={"countries": list(region.values()),
                  "partners": [partners["smile"], partners["icmec"], partners["us_embassy"]]},
@@ -254,19 +296,6 @@ def seed_activities(origin) -> None:
                       "post_test": decimal(post), "completed": True},
             )  # fmt: skip
         services.issue_certificates(training, origin=origin)
-        desk = services.save_record(
-            m.InfoDesk(),
-            origin=origin,
-            data={"name": "VICTOR info-desk, Athens (demo)", "host": partners["smile"],
-                  "country": region["GR"], "place": "Athens", "opens_on": D(2014, 9, 1),
-                  "closes_on": D(2015, 2, 28),
-                  "materials": "Leaflets on child trafficking; posters for schools"},
-        )  # fmt: skip
-        for day, kind, count in ((D(2014, 9, 15), "information", 12),
-                                 (D(2014, 9, 15), "materials", 30),
-                                 (D(2014, 10, 2), "referral", 1)):  # fmt: skip
-            services.log_desk_contacts(desk, origin=origin, data={"day": day, "kind": kind,
-                                                                  "count": count})  # fmt: skip
         for title, donor, role, coordinator, status, start, end, text in PROJECTS:
             project = services.save_record(
                 m.Project(),
@@ -295,7 +324,197 @@ PROJECTS = [
 ]  # fmt: skip
 
 
-EXTRA_STEPS: list = [seed_plans, seed_evaluations, seed_activities]
+# --- Events, campaigns and the VICTOR info-desks (each added if missing) -----------------------
+
+
+def _region() -> dict[str, Country]:
+    return {c.code: c for c in Country.objects.filter(in_region=True)}
+
+
+def _partners() -> dict[str, m.Partner]:
+    return {
+        key: m.Partner.objects.filter(name=name).first() for key, (name, *_r) in PARTNERS.items()
+    }
+
+
+def _ensure_activity(origin, *, kind, title, data, countries=(), partners=()) -> m.Activity:
+    found = m.Activity.objects.filter(kind=kind, title=title).first()
+    if found is not None:
+        return found
+    return services.save_record(
+        m.Activity(created_by=origin.actor),
+        origin=origin,
+        data={"kind": kind, "title": title, **data},
+        m2m={"countries": list(countries), "partners": [p for p in partners if p]},
+    )
+
+
+def seed_events(origin) -> None:
+    """The visits, conferences and forums of the seed's overview of 2011–2014, and the
+    Thessaloniki forum's outcomes."""
+    region, partners = _region(), _partners()
+    with transaction.atomic():
+        for kind, title, start, end, place, codes, keys, n, orgs, text in ACTIVITIES:
+            _ensure_activity(
+                origin, kind=kind, title=title,
+                data={"starts_on": start, "ends_on": end, "place": place,
+                      "participants_count": n, "organisations_count": orgs, "description": text},
+                countries=[region[c] for c in codes], partners=[partners.get(k) for k in keys],
+            )  # fmt: skip
+        # A demo loaded before the forum's full account: complete it (a second run finds it so).
+        forum = m.Activity.objects.filter(kind=m.ActivityKind.FORUM, title=FORUM_TITLE).first()
+        full = {"description": FORUM_DESCRIPTION, "outcomes": FORUM_OUTCOMES}
+        if forum is not None and any(getattr(forum, k) != v for k, v in full.items()):
+            services.save_record(forum, origin=origin, data=full)
+
+
+# The seed plans the round table (MCE–SEEC common plan 2015, activity C2) without a date,
+# place, outcome or recommendation: all of these are the demo's, marked so.
+ROUND_TABLE = {
+    "title": "Round table on the 116 000 hotline for missing children in Croatia (demo)",
+    "starts_on": D(2015, 10, 15),
+    "ends_on": D(2015, 10, 15),
+    "place": "Zagreb (demo)",
+    "participants_count": 25,
+    "organisations_count": 12,
+    "description": "Planned in the MCE–SEEC common action plan 2015: to raise awareness of the "
+    "existence and services of the 116 000 in Croatia, towards its full recognition by the "
+    "government authorities and solid cooperation among all actors at national level. Date, "
+    "place, counts and outcomes are demo values.",
+    "outcomes": "Demo outcome: the ministries present agreed to name a contact point for the "
+    "116 000 service.",
+}
+ROUND_TABLE_RECOMMENDATIONS = [
+    "Demo recommendation: recognise the 116 000 service formally in the national protocol on "
+    "missing children.",
+    "Demo recommendation: agree with the police how reports to the 116 000 are passed on.",
+]
+
+# VICTOR's fourth activity: campaigns in countries of origin, addressed to potential child
+# victims, and in countries of destination, against the demand. The seed names neither the
+# countries nor the reach nor the dates within the project (June 2013 – March 2015): those
+# are the demo's.
+CAMPAIGNS = [
+    ("VICTOR awareness campaign in countries of origin: children at risk of trafficking",
+     "Potential child victims of trafficking: vulnerable groups of children at risk",
+     ["AL", "BG", "RO", "MD"], 12000,
+     "Preventing trafficking in children through awareness raising addressed to potential "
+     "victims in countries of origin. Countries, period and reach are demo values."),
+    ("VICTOR awareness campaign in countries of destination: reducing the demand",
+     "Potential “clients”: the demand for exploited children", ["GR"], 5000,
+     "Aimed at reducing the demand, addressed to potential “clients” in countries of "
+     "destination. Countries, period and reach are demo values."),
+]  # fmt: skip
+
+
+def seed_round_table_and_campaigns(origin) -> None:
+    region, partners = _region(), _partners()
+    with transaction.atomic():
+        for title, groups, codes, reach, text in CAMPAIGNS:
+            _ensure_activity(
+                origin, kind=m.ActivityKind.CAMPAIGN, title=title,
+                data={"starts_on": D(2014, 3, 1), "ends_on": D(2015, 3, 31),
+                      "target_groups": groups, "reach": reach, "description": text},
+                countries=[region[c] for c in codes], partners=[partners["smile"]],
+            )  # fmt: skip
+        if m.Activity.objects.filter(
+            kind=m.ActivityKind.ROUND_TABLE, title=ROUND_TABLE["title"]
+        ).exists():
+            return
+        c2 = m.PlannedActivity.objects.filter(
+            plan__year=2015, plan__partner__isnull=False, number="C2"
+        ).first()
+        data = {key: value for key, value in ROUND_TABLE.items() if key != "title"}
+        round_table = _ensure_activity(
+            origin, kind=m.ActivityKind.ROUND_TABLE, title=ROUND_TABLE["title"],
+            data={**data, "plan_activity": c2}, countries=[region["HR"]],
+            partners=[partners["cnzd"], partners["mce"]],
+        )  # fmt: skip
+        for number, text in enumerate(ROUND_TABLE_RECOMMENDATIONS, start=1):
+            recommendation = services.save_record(
+                m.Recommendation(activity=round_table),
+                origin=origin,
+                data={"number": number, "text": text},
+            )
+            services.save_record(
+                m.RecommendationFollowUp(recommendation=recommendation),
+                origin=origin,
+                data={"country": region["HR"], "status": "in_progress",
+                      "updated_on": D(2015, 12, 31), "note": "Demo follow-up"},
+            )  # fmt: skip
+
+
+# The seed: "Information desks on Child Trafficking, a pilot NGO in-house model, for a period
+# of 6 months, operational in four countries" (VICTOR, June 2013 – March 2015). It names
+# neither the countries, the host NGOs, the places nor the months: the Athens desk at The
+# Smile of the Child (VICTOR's coordinator) and the three others, with their hosts, places
+# and counts, are demo values; the six months are the seed's.
+# (name, host partner key or (demo host name, country), country, place, materials, contacts)
+VICTOR_DESKS = [
+    ("VICTOR info-desk, Athens (demo)", "smile", "GR", "Athens",
+     "Leaflets on child trafficking; posters for schools",
+     [(D(2014, 9, 15), "information", 12), (D(2014, 9, 15), "materials", 30),
+      (D(2014, 10, 2), "referral", 1)]),
+    ("VICTOR info-desk, Sofia (demo)", ("VICTOR partner NGO in Bulgaria (demo)", "BG"), "BG",
+     "Sofia (demo)", "Leaflets on child trafficking (demo)",
+     [(D(2014, 10, 6), "information", 8), (D(2014, 10, 6), "professional", 2)]),
+    ("VICTOR info-desk, Tirana (demo)", ("VICTOR partner NGO in Albania (demo)", "AL"), "AL",
+     "Tirana (demo)", "Leaflets on child trafficking (demo)",
+     [(D(2014, 11, 3), "information", 5), (D(2014, 11, 3), "materials", 20)]),
+    ("VICTOR info-desk, Bucharest (demo)", ("VICTOR partner NGO in Romania (demo)", "RO"), "RO",
+     "Bucharest (demo)", "Leaflets on child trafficking (demo)",
+     [(D(2014, 12, 1), "information", 9), (D(2014, 12, 1), "suspected_case", 1)]),
+]  # fmt: skip
+VICTOR_DESK_PERIOD = (D(2014, 9, 1), D(2015, 2, 28))  # six months (the months are the demo's)
+
+
+def seed_victor_desks(origin) -> None:
+    region, partners = _region(), _partners()
+    opens, closes = VICTOR_DESK_PERIOD
+    with transaction.atomic():
+        for name, host, code, place, materials, contacts in VICTOR_DESKS:
+            if m.InfoDesk.objects.filter(name=name).exists():
+                continue
+            if isinstance(host, tuple):
+                host_name, host_country = host
+                partner = m.Partner.objects.filter(name=host_name).first() or services.save_record(
+                    m.Partner(), origin=origin,
+                    data={"name": host_name, "kind": m.PartnerKind.NGO,
+                          "country_id": host_country, "partner_since": D(2013, 6, 1),
+                          "notes": "Demo partner: the seed does not name VICTOR's host NGOs."},
+                )  # fmt: skip
+            else:
+                partner = partners[host]
+            desk = services.save_record(
+                m.InfoDesk(),
+                origin=origin,
+                data={"name": name, "host": partner, "country": region[code], "place": place,
+                      "opens_on": opens, "closes_on": closes, "materials": materials},
+            )  # fmt: skip
+            for day, kind, count in contacts:
+                services.log_desk_contacts(
+                    desk, origin=origin, data={"day": day, "kind": kind, "count": count}
+                )
+
+
+def complete_plan_2015(origin) -> None:
+    """A 2015 plan loaded before the specific objectives: add them, and file the activities
+    under them as the plan's table says (nothing changes on a second run)."""
+    plan = m.ActionPlan.objects.filter(year=2015, partner__isnull=True).first()
+    if plan is not None:
+        with transaction.atomic():
+            ensure_objectives_2015(origin, plan)
+
+
+EXTRA_STEPS: list = [
+    seed_plans,
+    seed_evaluations,
+    seed_activities,
+    seed_events,
+    seed_victor_desks,
+    seed_round_table_and_campaigns,
+    complete_plan_2015,
+]
 
 
 # --- Country profiles ------------------------------------------------------------------------
@@ -639,7 +858,42 @@ OBJECTIVES_2015 = [
     "systems (on the AMBER Alert model) in all SEE countries, and cooperation between them.",
     "Encouraging the establishment of national centres for missing and exploited children.",
     "Playing a leading role and advocating the protection of children's rights in the region.",
+    # "More specifically, SEEC's objectives include:" (the seed's thirteen, in its order)
+    "Providing training and technical assistance to law enforcement and other organisations "
+    "entrusted with the protection of children.",
+    "Advocating ratification and implementation of the international conventions on child "
+    "sexual exploitation and sexual abuse, trafficking of children, internet crimes against "
+    "children and children's rights.",
+    "Encouraging the adoption of bilateral and multilateral agreements to ensure the safe "
+    "repatriation of children to their countries of origin, and working towards stopping "
+    "arbitrary child deportation.",
+    "Reviewing existing systems and policies, and using this review to work with government "
+    "officials and policy leaders to improve regional cooperation against child exploitation "
+    "and child trafficking in particular.",
+    "Promoting formal cooperation agreements between governments, NGOs, law enforcement and "
+    "other public agencies, and encouraging the appointment of liaison officers between and "
+    "among these institutions.",
+    "Reviewing laws and policies in the SEE region, identifying and addressing the gaps and "
+    "loopholes that impede effective prosecution of child exploitation and child trafficking "
+    "cases.",
+    "Working with national, regional and international public and private stakeholders to "
+    "harmonise the collection of data and statistics on child exploitation and child "
+    "trafficking.",
+    "Encouraging agencies with existing databases to share information about exploited and "
+    "trafficked children, and about the consumers of these illegal enterprises.",
+    "Gathering improved data and statistics to better profile the problem, and introducing "
+    "new or modifying existing models and best practices.",
+    "Working to eliminate the profitability of commercial child sexual exploitation by "
+    "following the flow of money and shutting the illegal enterprises down.",
+    "Encouraging implementation of existing best practices and model protocols on border "
+    "controls and procedures to interdict child trafficking, and developing more as necessary.",
+    "Working collaboratively to attack the demand for trafficking and exploitation, and "
+    "expanding the legal tools available to hold customers accountable.",
+    "Developing a system for evaluating the services and effectiveness of NGOs from the region "
+    "working to combat child sexual exploitation.",
 ]
+# Objectives 1–4 are the seed's key objectives, 5–17 its specific ones.
+KEY_OBJECTIVES = 4
 
 # (number, objective, title, countries, [(indicator, unit, baseline, target)])
 ACTIVITIES_2015 = [
@@ -651,7 +905,7 @@ ACTIVITIES_2015 = [
     ("3", 2, "On-site visits: the 116 000 in Bosnia and Herzegovina and Moldova; a child alert "
      "system in Serbia and Croatia", ["BA", "MD", "RS", "HR"],
      [("On-site visits held", "visits", 0, 4)]),
-    ("4", 1, "Three study visits with trainings for partner NGOs (Slovenia, Montenegro, North "
+    ("4", 5, "Three study visits with trainings for partner NGOs (Slovenia, Montenegro, North "
      "Macedonia) on the operational aspects of the 116 000", ["SI", "ME", "MK"],
      [("Study visits held", "visits", 0, 3), ("NGO staff trained", "people", 0, 12)]),
     ("5", 1, "Work with governments, law enforcement and NGOs to fulfil the Thessaloniki "
@@ -664,7 +918,7 @@ ACTIVITIES_2015 = [
      [("Final report submitted", "", 0, 1)]),
     ("9", 1, "Associate partner in ICC's project in Turkey: strengthening child rights "
      "networks (from January 2015, 30 months)", ["TR"], []),
-    ("10", 4, "ICMEC's Missing Children Research Project: draft and verify the SEE regional "
+    ("10", 13, "ICMEC's Missing Children Research Project: draft and verify the SEE regional "
      "report", [], [("Regional report verified", "", 0, 1)]),
     ("11", 1, "Develop established and initiate new partnerships at regional and European "
      "level", [], [("New partnerships", "partners", 0, 3)]),
@@ -690,11 +944,7 @@ def seed_plan_2015(origin) -> m.ActionPlan:
             "adopted_on": D(2015, 1, 15),
         },
     )
-    objectives = {}
-    for number, text in enumerate(OBJECTIVES_2015, start=1):
-        objectives[number] = services.save_record(
-            m.Objective(plan=plan), origin=origin, data={"number": number, "text": text}
-        )
+    objectives = ensure_objectives_2015(origin, plan)
     for number, objective, title, codes, indicators in ACTIVITIES_2015:
         activity = services.save_record(
             m.PlannedActivity(plan=plan),
@@ -721,6 +971,23 @@ def seed_plan_2015(origin) -> m.ActionPlan:
                 },
             )
     return plan
+
+
+def ensure_objectives_2015(origin, plan) -> dict[int, m.Objective]:
+    """The plan's seventeen objectives, each added if missing; its planned activities filed
+    under the objective the table above gives them."""
+    objectives = {o.number: o for o in plan.objectives.all()}
+    for number, text in enumerate(OBJECTIVES_2015, start=1):
+        if number not in objectives:
+            objectives[number] = services.save_record(
+                m.Objective(plan=plan), origin=origin, data={"number": number, "text": text}
+            )
+    activities = {a.number: a for a in plan.activities.all()}
+    for number, objective, *_rest in ACTIVITIES_2015:
+        activity = activities.get(number)
+        if activity is not None and activity.objective_id != objectives[objective].pk:
+            services.save_record(activity, origin=origin, data={"objective": objectives[objective]})
+    return objectives
 
 
 def seed_common_plan_2015(origin) -> None:

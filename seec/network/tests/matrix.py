@@ -305,6 +305,28 @@ def checks(Check):
             lambda w: f"/api/network/activities/{x('foreign_activity')(w).pk}/",
             ANALYSTS,
         ),
+        # The coordinators' own records through the API: reminders, participants, certificates.
+        api(
+            "network: agreement reminders (API)",
+            lambda w: "/api/network/agreement-reminders/",
+            COORD,
+        ),
+        api(
+            "network: participants (API)",
+            lambda w: f"/api/network/activities/{x('activity')(w).pk}/participants/",
+            COORD,
+            marker=lambda w: "Participant Eleni",
+        ),
+        api(
+            "network: foreign participants (API)",
+            lambda w: f"/api/network/activities/{x('foreign_activity')(w).pk}/participants/",
+            COORD,
+        ),
+        api(
+            "network: certificates (API, PDF)",
+            lambda w: f"/api/network/activities/{x('activity')(w).pk}/certificates.pdf",
+            COORD,
+        ),
         api(
             "network: no participant's name in the API",
             lambda w: "/api/network/activities/",
@@ -374,6 +396,9 @@ ROUTES = {
     "network-activity-list",
     "network-activity-detail",
     "action-plan-detail",
+    "network-agreement-reminders",
+    "network-activity-participants",
+    "network-activity-certificates",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
     "network:agreement-terminate",
@@ -522,4 +547,373 @@ def build(region) -> dict:
         "document": document(own),
         "foreign_document": document(foreign),
         "officer": officer,
+    }
+
+
+# --- Writes --------------------------------------------------------------------------------------
+#
+# Every write method of the network's pages and API, tried by every role of the demo: a role
+# outside `writers` is refused (a signed-in user 403, or 404 where the object is hidden, or 405
+# where the endpoint takes no write; anonymous a redirect to sign in, or 401/403 from the API)
+# and nothing is written. A role in `writers` is not refused. The API is read-only except for
+# the facts' POST: no role may write through the other endpoints, the coordinator included.
+# POST-only steps are tried in seec/network/tests/test_network_steps_refused.py.
+
+API_READ_ONLY = NOBODY
+LOGGERS = COORD | HOTLINE  # an info-desk's host's staff log its daily counts
+
+
+def writes(Write):
+    """The writes, built with the matrix's own Write class."""
+
+    def post(name, url, data, writers, multipart=False):
+        return Write(name, "post", url, data, frozenset(writers), api=False, multipart=multipart)
+
+    def api(name, method, url, writers=API_READ_ONLY, data=None):
+        return Write(name, method, url, data or (lambda w: {"title": "x"}), frozenset(writers))
+
+    def x(key):
+        return lambda w: w.extras["network"][key]
+
+    def body(**fields):
+        return lambda w: {k: v(w) if callable(v) else v for k, v in fields.items()}
+
+    def pk(key):
+        return lambda w: x(key)(w).pk
+
+    def criteria(w, prefix, score):
+        rows = x(prefix[1])(w).assessments.all()
+        return {f"{prefix[0]}{r.criterion_id}-score": score for r in rows}
+
+    found = [
+        # Country profiles.
+        post(
+            "network: record a fact",
+            lambda w: "/network/countries/RS/facts/new/hotline/",
+            body(effective_from="2015-02-01", stage="none"),
+            COORD,
+        ),
+        post(
+            "network: record a gap",
+            lambda w: "/network/countries/RS/gaps/new/",
+            body(
+                topic="Child alerts",
+                title="A gap",
+                status="identified",
+                effective_from="2015-02-01",
+            ),
+            COORD,
+        ),
+        # Partners and agreements: read by the parties' staff, written by the coordinators.
+        post(
+            "network: new partner",
+            lambda w: "/network/partners/new/",
+            body(name="A new partner", kind="ngo"),
+            COORD,
+        ),
+        post(
+            "network: edit partner",
+            lambda w: f"/network/partners/{pk('gr_partner')(w)}/edit/",
+            body(name="Renamed partner", kind="ngo"),
+            COORD,
+        ),
+        post(
+            "network: add a partner's contact person",
+            lambda w: f"/network/partners/{pk('gr_partner')(w)}/",
+            body(name="Intruding contact"),
+            COORD,
+        ),
+        post(
+            "network: new agreement",
+            lambda w: "/network/agreements/new/",
+            body(
+                title="A new agreement",
+                kind="mou",
+                scope="x",
+                valid_from="2024-01-01",
+                parties=lambda w: [pk("gr_partner")(w), pk("rs_partner")(w)],
+            ),
+            COORD,
+        ),
+        post(
+            "network: edit agreement",
+            lambda w: f"/network/agreements/{pk('agreement')(w)}/edit/",
+            body(
+                title="Renamed agreement",
+                kind="mou",
+                scope="x",
+                valid_from="2024-01-01",
+                parties=lambda w: [pk("gr_partner")(w), pk("rs_partner")(w)],
+            ),
+            COORD,
+        ),
+        post(
+            "network: upload a signed agreement",
+            lambda w: f"/network/agreements/{pk('agreement')(w)}/",
+            lambda w: {"file": w.extras["network"]["upload"](), "description": "x"},
+            COORD,
+            multipart=True,
+        ),
+        # The liaison officers' directory: read by police and centres.
+        post(
+            "network: new liaison officer",
+            lambda w: "/network/liaison-officers/new/",
+            body(
+                name="New officer",
+                institution="x",
+                country=lambda w: "RS",
+                phone_24_7="+381113061000",
+                email="n@example.org",
+                appointed_on="2024-01-01",
+            ),
+            COORD,
+        ),
+        post(
+            "network: edit liaison officer",
+            lambda w: f"/network/liaison-officers/{pk('officer')(w)}/edit/",
+            body(
+                name="Renamed officer",
+                institution="x",
+                country="RS",
+                phone_24_7="+381113061000",
+                email="n@example.org",
+                appointed_on="2024-01-01",
+            ),
+            COORD,
+        ),
+        # The action plan: read by analysts.
+        post(
+            "network: new action plan",
+            lambda w: "/network/plans/",
+            body(year=2031, title="Plan 2031", status="draft"),
+            COORD,
+        ),
+        post(
+            "network: add an objective",
+            lambda w: f"/network/plans/{pk('plan')(w)}/add/objective/",
+            body(number=9, text="An objective"),
+            COORD,
+        ),
+        post(
+            "network: record a monthly review",
+            lambda w: f"/network/plans/{pk('open_plan')(w)}/reviews/new/",
+            lambda w: {
+                "review-month": "2016-02",
+                "review-held_on": "2016-02-27",
+                f"a{pk('open_activity')(w)}-status": "on_track",
+                f"a{pk('open_activity')(w)}-progress": 10,
+            },
+            COORD,
+        ),
+        post(
+            "network: evaluate a plan",
+            lambda w: f"/network/plans/{pk('open_plan')(w)}/evaluation/new/",
+            lambda w: {
+                "evaluation-evaluated_on": "2017-01-10",
+                "evaluation-summary": "x",
+                f"a{pk('open_activity')(w)}-rating": "partly",
+            },
+            COORD,
+        ),
+        # Service evaluations: the evaluated service's supervisors self-assess, the centre
+        # reviews; analysts read the region's summary.
+        post(
+            "network: start an evaluation",
+            lambda w: "/network/evaluations/",
+            body(
+                organisation=lambda w: w.extras["network"]["gr_hotline"].pk,
+                catalogue=pk("catalogue"),
+                year=2030,
+            ),
+            COORD,
+        ),
+        post(
+            "network: self-assess",
+            lambda w: f"/network/evaluations/{pk('evaluation')(w)}/",
+            lambda w: {"self": "save", **criteria(w, ("c", "evaluation"), 2)},
+            SUPERVISORS,
+        ),
+        post(
+            "network: review an evaluation",
+            lambda w: f"/network/evaluations/{pk('under_review')(w)}/",
+            lambda w: {"review": "1", **criteria(w, ("r", "under_review"), 2)},
+            COORD,
+        ),
+        post(
+            "network: self-assess a foreign service",
+            lambda w: f"/network/evaluations/{pk('foreign_evaluation')(w)}/",
+            lambda w: {"self": "save", **criteria(w, ("c", "foreign_evaluation"), 2)},
+            NOBODY,
+        ),
+        post(
+            "network: new criteria version",
+            lambda w: f"/network/criteria/{pk('catalogue')(w)}/",
+            body(),
+            COORD,
+        ),
+        # Activities: read by the countries' staff and analysts.
+        post(
+            "network: new activity",
+            lambda w: "/network/activities/new/",
+            body(kind="forum", title="A forum", starts_on="2024-05-01", ends_on="2024-05-02"),
+            COORD,
+        ),
+        post(
+            "network: edit activity",
+            lambda w: f"/network/activities/{pk('activity')(w)}/edit/",
+            body(
+                kind="training",
+                title="Renamed training",
+                starts_on="2024-03-01",
+                ends_on="2024-03-02",
+            ),
+            COORD,
+        ),
+        post(
+            "network: add a participant",
+            lambda w: f"/network/activities/{pk('activity')(w)}/",
+            body(
+                **{
+                    "action": "participant",
+                    "p-name": "Intruder",
+                    "p-organisation_name": "x",
+                    "p-sector": "ngo",
+                    "p-country": "GR",
+                }
+            ),
+            COORD,
+        ),
+        post(
+            "network: add a recommendation",
+            lambda w: f"/network/activities/{pk('activity')(w)}/",
+            body(**{"action": "recommendation", "r-number": 2, "r-text": "x"}),
+            COORD,
+        ),
+        # Info-desks: the host's staff log; analysts read.
+        post(
+            "network: new info-desk",
+            lambda w: "/network/info-desks/new/",
+            body(
+                name="New desk",
+                host=pk("gr_partner"),
+                country="GR",
+                place="x",
+                opens_on="2024-01-01",
+            ),
+            COORD,
+        ),
+        post(
+            "network: edit info-desk",
+            lambda w: f"/network/info-desks/{pk('desk')(w)}/edit/",
+            body(
+                name="Renamed desk",
+                host=pk("gr_partner"),
+                country="GR",
+                place="x",
+                opens_on="2024-01-01",
+            ),
+            COORD,
+        ),
+        post(
+            "network: log an info-desk's contacts",
+            lambda w: f"/network/info-desks/{pk('desk')(w)}/",
+            body(day="2024-02-01", kind="information", count=3),
+            LOGGERS,
+        ),
+        post(
+            "network: log a foreign info-desk's contacts",
+            lambda w: f"/network/info-desks/{pk('foreign_desk')(w)}/",
+            body(day="2024-02-01", kind="information", count=3),
+            COORD,
+        ),
+        # Projects: the coordinators alone.
+        post(
+            "network: new project",
+            lambda w: "/network/projects/new/",
+            body(title="P", donor="EU", role="Partner", status="planned", currency="EUR"),
+            COORD,
+        ),
+        post(
+            "network: edit project",
+            lambda w: f"/network/projects/{pk('project')(w)}/edit/",
+            body(title="Renamed", donor="EU", role="Partner", status="running", currency="EUR"),
+            COORD,
+        ),
+        post(
+            "network: add a project report",
+            lambda w: f"/network/projects/{pk('project')(w)}/",
+            body(title="Interim report", due_on="2025-01-31"),
+            COORD,
+        ),
+    ]
+    for name, collection, item in [
+        (
+            "agreements",
+            "/api/network/agreements/",
+            lambda w: f"/api/network/agreements/{pk('agreement')(w)}/",
+        ),
+        ("action plans", "/api/network/plans/", lambda w: f"/api/network/plans/{pk('plan')(w)}/"),
+        (
+            "evaluations",
+            "/api/network/evaluations/",
+            lambda w: f"/api/network/evaluations/{pk('evaluation')(w)}/",
+        ),
+        (
+            "activities",
+            "/api/network/activities/",
+            lambda w: f"/api/network/activities/{pk('activity')(w)}/",
+        ),
+        ("profiles", "/api/network/profiles/", lambda w: "/api/network/profiles/RS/"),
+    ]:
+        found.append(api(f"network: create in {name} (API)", "post", lambda w, c=collection: c))
+        for method in ("put", "patch", "delete"):
+            found.append(api(f"network: {method} one of {name} (API)", method, item))
+    for name, url in [
+        ("liaison officers", lambda w: "/api/network/liaison-officers/"),
+        ("hotline directory", lambda w: "/api/network/hotline-directory/"),
+        ("indicators", lambda w: "/api/network/indicators/"),
+        ("agreement reminders", lambda w: "/api/network/agreement-reminders/"),
+        ("participants", lambda w: f"/api/network/activities/{pk('activity')(w)}/participants/"),
+        ("certificates", lambda w: f"/api/network/activities/{pk('activity')(w)}/certificates.pdf"),
+        ("facts", lambda w: "/api/network/facts/"),
+    ]:
+        methods = ("put", "patch", "delete") if name == "facts" else ("post", "put", "delete")
+        for method in methods:
+            found.append(api(f"network: {method} {name} (API)", method, url))
+    return found  # fmt: skip
+
+
+def build_writes(region, world: dict) -> dict:
+    """What the writes need beyond the reads' world: an evaluation under review (the Greek
+    hotline's of 2023, submitted), the Greek hotline, and a fresh PDF to upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seec.network import models as m
+    from seec.network import services
+
+    coordinator = Origin(region.users[RoleCode.REGIONAL_COORDINATOR])
+    under_review = services.start_evaluation(
+        origin=coordinator, organisation=region.gr_hotline, catalogue=world["catalogue"],
+        year=2023,
+    )  # fmt: skip
+    services.self_assess(
+        under_review,
+        origin=Origin(region.users[RoleCode.SUPERVISOR]),
+        answers={a.criterion_id: {"score": 3} for a in under_review.assessments.all()},
+        submit=True,
+    )
+    # A plan not yet evaluated, for the review and the evaluation to be written by a writer.
+    open_plan = services.save_record(
+        m.ActionPlan(), origin=coordinator, data={"year": 2016, "title": "Action Plan 2016"}
+    )
+    open_activity = services.save_record(
+        m.PlannedActivity(plan=open_plan), origin=coordinator, data={"number": "1", "title": "x"}
+    )
+    pdf = a_pdf()
+    return world | {
+        "open_plan": open_plan,
+        "open_activity": open_activity,
+        "under_review": under_review,
+        "gr_hotline": region.gr_hotline,
+        "upload": lambda: SimpleUploadedFile("signed.pdf", pdf, content_type="application/pdf"),
     }
