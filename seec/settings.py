@@ -121,9 +121,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # An anonymous reader's copy of a kept public page, before the session and the rest.
+    # An anonymous reader's copy of a kept public page, before the session and the rest (and
+    # before WhiteNoise, synchronous only: under uvicorn a copy is served in the event loop).
     "seec.core.public_cache.PublicPageCacheMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -26,6 +26,7 @@ import time as clock
 from datetime import datetime, time, timedelta
 from functools import wraps
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -123,14 +124,15 @@ def _lookup(language: str, full_path: str) -> tuple[int, tuple | None]:
     From this process's memory while the generation was read less than
     SEEC_PUBLIC_PAGE_LOCAL_SECONDS ago; else one round trip to the shared cache, for the
     generation alone if the page is in memory, or for both at once."""
+    kept = _from_memory(language, full_path)
+    if kept is not None:
+        return _LOCAL.generation, kept
     now = clock.monotonic()
     wall = clock.time()
     local_key = (language, full_path)
     kept = _LOCAL.pages.get(local_key)
     if kept is not None and kept[3] <= wall:
         kept = None
-    if kept is not None and now - _LOCAL.read_at < settings.SEEC_PUBLIC_PAGE_LOCAL_SECONDS:
-        return _LOCAL.generation, kept
     if kept is not None:
         _read_generation(cache.get(GENERATION_KEY) or _first_generation(), now)
         if kept[0] == _LOCAL.generation:
@@ -144,6 +146,17 @@ def _lookup(language: str, full_path: str) -> tuple[int, tuple | None]:
         return _LOCAL.generation, None
     _keep_local(local_key, kept)
     return _LOCAL.generation, kept
+
+
+def _from_memory(language: str, full_path: str) -> tuple | None:
+    """The page from this process's memory, if the generation was read recently enough and
+    the page has not run out; no I/O."""
+    if clock.monotonic() - _LOCAL.read_at >= settings.SEEC_PUBLIC_PAGE_LOCAL_SECONDS:
+        return None
+    kept = _LOCAL.pages.get((language, full_path))
+    if kept is None or kept[3] <= clock.time():
+        return None
+    return kept
 
 
 def _keep_local(local_key: tuple, kept: tuple) -> None:
@@ -240,12 +253,43 @@ class PublicPageCacheMiddleware:
     middleware sits before this one and adds its headers as to any page; the page's own
     headers (the public site's Content-Security-Policy among them) are kept with it.
 
-    Place it after SecurityMiddleware and WhiteNoiseMiddleware."""
+    Under ASGI (uvicorn) it runs in the event loop: a copy in the process's memory is served
+    there, without a hop to a thread; the shared cache is read in a thread of its own.
+
+    Place it right after SecurityMiddleware (before WhiteNoise, which is synchronous only)."""
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
+        if self.async_mode:
+            return self.__acall__(request)
+        address = self._servable(request)
+        if address is not None:
+            _generation, kept = _lookup(*address)
+            if kept is not None:
+                return self.serve(request, kept, address[0])
+        return self.get_response(request)
+
+    async def __acall__(self, request):
+        address = self._servable(request)
+        if address is not None:
+            kept = _from_memory(*address)
+            if kept is None:
+                _generation, kept = await sync_to_async(_lookup, thread_sensitive=False)(*address)
+            if kept is not None:
+                return self.serve(request, kept, address[0])
+        return await self.get_response(request)
+
+    @staticmethod
+    def _servable(request) -> tuple[str, str] | None:
+        """(language, address) of a page this process has kept, for an anonymous GET."""
         if (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -253,11 +297,8 @@ class PublicPageCacheMiddleware:
         ):
             full_path = request.get_full_path()
             if full_path in _KEPT_PATHS:
-                language = translation.get_language_from_request(request)
-                _generation, kept = _lookup(language, full_path)
-                if kept is not None:
-                    return self.serve(request, kept, language)
-        return self.get_response(request)
+                return translation.get_language_from_request(request), full_path
+        return None
 
     def serve(self, request, kept: tuple, language: str) -> HttpResponse:
         request.LANGUAGE_CODE = language

@@ -272,3 +272,32 @@ def test_a_visitor_with_a_session_goes_the_whole_way(live_alert, monkeypatch, re
     client.get(reverse("portal:home"))
     client.force_login(region.users["case_manager"])
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_under_asgi_a_copy_is_served_in_the_event_loop(live_alert, monkeypatch):
+    """uvicorn (docs/operations.md): the copy answered by the middleware's async path, the
+    same page and headers as the one rendered, no query, no cookie."""
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+    from django.test import AsyncClient
+    from django.test.utils import CaptureQueriesContext
+
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    served = []
+    acall = PublicPageCacheMiddleware.serve
+
+    def spy(self, request, kept, language):
+        served.append(request.path)
+        return acall(self, request, kept, language)
+
+    monkeypatch.setattr(PublicPageCacheMiddleware, "serve", spy)
+    for path in pages_of(live_alert):
+        rendered = async_to_sync(AsyncClient().get)(path)
+        with CaptureQueriesContext(connection) as queries:
+            copy = async_to_sync(AsyncClient().get)(path)
+        assert served[-1:] == [path], path
+        assert copy.status_code == rendered.status_code == 200
+        assert copy.content == rendered.content, path
+        assert dict(copy.items()) == dict(rendered.items()), path
+        assert not copy.cookies and len(queries) == 0, path
