@@ -1,12 +1,15 @@
 """The public site under load: anonymous readers of the live alerts (`/portal/`), an alert's
 page and the Atom feed, over HTTP, against the production server on this machine.
 
-gunicorn (`seec.wsgi`, 4 workers, as README.md and docs/operations.md document) with the
-production settings (SEEC_ENV=production, collected static files) and a shared cache
-(`CACHE_URL`: a Redis of the benchmark's own, as docs/operations.md asks for several web
-processes); locust (pinned) drives `BENCH_PORTAL_USERS` readers without think time for
-`BENCH_PORTAL_SECONDS` (bench/_portal_load_users.py). Reported: requests/s and p50/p95/p99
-per page and in all.
+The server: gunicorn (`seec.wsgi`, 4 sync workers) by default, `BENCH_PORTAL_SERVER=gthread`
+(4 threads a worker) or `uvicorn` (`seec.asgi`, one process per core: docs/operations.md's
+production command), `BENCH_PORTAL_WORKERS` processes, with the production settings
+(SEEC_ENV=production, collected static files) and a shared cache (`CACHE_URL`: a Redis of the
+benchmark's own, as docs/operations.md asks for several web processes); locust (pinned)
+drives `BENCH_PORTAL_USERS` readers without think time for `BENCH_PORTAL_SECONDS`
+(bench/_portal_load_users.py) in `BENCH_PORTAL_GENERATORS` processes. Reported: requests/s
+and p50/p95/p99 per page and in all, and the CPU share of the server, of locust and of Redis
+over the middle of the run (on this machine the generator shares the 2 cores with the server).
 
 While the readers read, alerts are approved through the service (`approve_alert`, as the
 authority's Approve button does) and the public list is polled until each appears: the time
