@@ -1,12 +1,15 @@
 """The public site under load: anonymous readers of the live alerts (`/portal/`), an alert's
 page and the Atom feed, over HTTP, against the production server on this machine.
 
-gunicorn (`seec.wsgi`, 4 workers, as README.md and docs/operations.md document) with the
-production settings (SEEC_ENV=production, collected static files) and a shared cache
-(`CACHE_URL`: a Redis of the benchmark's own, as docs/operations.md asks for several web
-processes); locust (pinned) drives `BENCH_PORTAL_USERS` readers without think time for
-`BENCH_PORTAL_SECONDS` (bench/_portal_load_users.py). Reported: requests/s and p50/p95/p99
-per page and in all.
+The server: gunicorn (`seec.wsgi`, 4 sync workers) by default, `BENCH_PORTAL_SERVER=gthread`
+(4 threads a worker) or `uvicorn` (`seec.asgi`, one process per core: docs/operations.md's
+production command), `BENCH_PORTAL_WORKERS` processes, with the production settings
+(SEEC_ENV=production, collected static files) and a shared cache (`CACHE_URL`: a Redis of the
+benchmark's own, as docs/operations.md asks for several web processes); locust (pinned)
+drives `BENCH_PORTAL_USERS` readers without think time for `BENCH_PORTAL_SECONDS`
+(bench/_portal_load_users.py) in `BENCH_PORTAL_GENERATORS` processes. Reported: requests/s
+and p50/p95/p99 per page and in all, and the CPU share of the server, of locust and of Redis
+over the middle of the run (on this machine the generator shares the 2 cores with the server).
 
 While the readers read, alerts are approved through the service (`approve_alert`, as the
 authority's Approve button does) and the public list is polled until each appears: the time
@@ -47,7 +50,13 @@ USERS = size("BENCH_PORTAL_USERS", 50, smoke=4)
 SECONDS = size("BENCH_PORTAL_SECONDS", 60, smoke=4)
 APPROVALS = size("BENCH_PORTAL_APPROVALS", 5, smoke=1)
 LIVE_ALERTS = size("BENCH_PORTAL_ALERTS", 10, smoke=2)
-WORKERS = 4  # as documented
+# The server: "gunicorn" (seec.wsgi, sync workers, as bench/README and docs/benchmarks.md
+# have measured it), "gthread" (the same, 4 threads a worker) or "uvicorn" (seec.asgi, the
+# command of docs/operations.md, one process per core).
+SERVER = os.environ.get("BENCH_PORTAL_SERVER", "gunicorn")
+WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", "2" if SERVER == "uvicorn" else "4"))
+# locust's own processes (`--processes`): one Python process can be the bottleneck.
+GENERATORS = size("BENCH_PORTAL_GENERATORS", 1, smoke=1)
 SECRET = "p0rtal-Load-benchmark-key-9Jx2Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8T"  # noqa: S105
 FILE_KEY = "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE="
 
@@ -93,14 +102,21 @@ def server_env(folder: Path, **extra) -> dict:
     }
 
 
+def server_command(port: int) -> list[str]:
+    if SERVER == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "seec.asgi:application", "--host", "127.0.0.1",
+                "--port", str(port), "--ws", "websockets-sansio", "--lifespan", "off",
+                "--proxy-headers", "--workers", str(WORKERS), "--log-level", "warning",
+                "--no-access-log"]  # fmt: skip
+    threads = ["--worker-class", "gthread", "--threads", "4"] if SERVER == "gthread" else []
+    return [sys.executable, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(WORKERS), *threads, "--log-level", "warning"]  # fmt: skip
+
+
 def serve(port: int, env: dict) -> subprocess.Popen:
     import httpx
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server = subprocess.Popen(server_command(port), cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -110,7 +126,7 @@ def serve(port: int, env: dict) -> subprocess.Popen:
             pass
         time.sleep(0.3)
     server.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"{SERVER} did not start")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -119,6 +135,24 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def cpu_seconds(*pids: int) -> float:
+    """User and system CPU so far of these processes and their children (the server's
+    workers, locust's processes), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    wanted = set(pids)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry.name) in wanted or int(fields[1]) in wanted:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def read_stats(prefix: Path) -> dict:
@@ -143,7 +177,7 @@ def locust(port: int, env: dict, prefix: Path) -> subprocess.Popen:
          "--headless", "--users", str(USERS), "--spawn-rate", str(USERS),
          "--run-time", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
          "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-         "--stop-timeout", "5"],
+         "--stop-timeout", "5", *(["--processes", str(GENERATORS)] if GENERATORS > 1 else [])],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -182,12 +216,28 @@ def seconds_until_visible(base: str, requested) -> float:
     return float("inf")
 
 
-def measure(port: int, env: dict, prefix: Path, requested: list) -> tuple[dict, list[float]]:
+def measure(
+    port: int, env: dict, prefix: Path, requested: list, server: int, redis: int
+) -> tuple[dict, list[float], dict]:
     """Readers for SECONDS against the server; meanwhile `requested` alerts are approved one
-    by one and looked for on the public list."""
+    by one and looked for on the public list. Also the CPU the server, the load generator
+    and Redis spent over the middle of the run (all at full speed), as shares of the
+    machine's cores: whether the generator, not the server, was the bottleneck."""
     readers = locust(port, env, prefix)
     visible = []
     time.sleep(min(3, SECONDS / 4))  # the readers at full speed first
+    window = max(1.0, SECONDS / 2)
+    before = [cpu_seconds(pid) for pid in (server, readers.pid, redis)]
+    started = time.monotonic()
+    time.sleep(window)
+    after = [cpu_seconds(pid) for pid in (server, readers.pid, redis)]
+    elapsed = time.monotonic() - started
+    cores = os.cpu_count() or 1
+    cpu = {
+        f"{who}_share_of_{cores}_cores": round((b - a) / elapsed / cores, 3)
+        for who, a, b in zip(("server", "load_generator", "redis"), before, after, strict=True)
+    }
+    cpu["window_s"] = round(elapsed, 1)
     for alert in requested:
         visible.append(seconds_until_visible(f"http://127.0.0.1:{port}", alert))
         say(f"   visible after {visible[-1]:.3f} s")
@@ -199,7 +249,7 @@ def measure(port: int, env: dict, prefix: Path, requested: list) -> tuple[dict, 
         raise
     if readers.returncode not in (0, 1):  # 1: some requests failed (reported)
         raise RuntimeError(f"locust failed: {err[-2000:]}")
-    return read_stats(prefix), visible
+    return read_stats(prefix), visible, cpu
 
 
 def run(engine: str) -> dict:
@@ -234,10 +284,12 @@ def run(engine: str) -> dict:
             port = free_port()
             server = serve(port, {**env, **extra})
             try:
-                say(f"   {name}: {USERS} readers for {SECONDS} s, gunicorn ({WORKERS} workers)")
+                say(f"   {name}: {USERS} readers for {SECONDS} s, {SERVER} ({WORKERS} workers)")
                 results[name] = measure(
-                    port, {**env, **extra}, folder / f"locust-{name}", approving
-                )
+                    port, {**env, **extra}, folder / f"locust-{name}", approving,
+                    server.pid, redis.pid,
+                )  # fmt: skip
+                say(f"   {name} CPU: {results[name][2]}")
             finally:
                 stop(server)
             for page, figures in results[name][0].items():
@@ -245,8 +297,8 @@ def run(engine: str) -> dict:
     finally:
         stop(redis)
 
-    cached, visible = results["cached"]
-    uncached, _none = results["uncached"]
+    cached, visible, cached_cpu = results["cached"]
+    uncached, _none, uncached_cpu = results["uncached"]
     failures = sum(f["failures"] for f in cached.values() if f is not cached["all"])
     visibility = latency_summary(visible) if visible else {}
     worst_visible = max(visible) if visible else float("inf")
@@ -257,9 +309,11 @@ def run(engine: str) -> dict:
             "seconds": SECONDS,
             "live_alerts": len(references),
             "approvals_timed": len(visible),
-            "server": f"gunicorn seec.wsgi --workers {WORKERS}, SEEC_ENV=production, "
-            "CACHE_URL=redis (the benchmark's own)",
-            "load_generator": "locust FastHttpUser on the same machine",
+            "server": f"{' '.join(server_command(0)[2:4])} ({SERVER}, {WORKERS} workers), "
+            "SEEC_ENV=production, CACHE_URL=redis (the benchmark's own)",
+            "load_generator": f"locust FastHttpUser on the same machine, {GENERATORS} process(es)",
+            "cpu_cached": cached_cpu,
+            "cpu_uncached": uncached_cpu,
             "load_average_before": [round(x, 2) for x in load_before],
             "smoke": SMOKE,
         },

@@ -121,9 +121,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # An anonymous reader's copy of a kept public page, before the session and the rest.
+    # An anonymous reader's copy of a kept public page, before the session and the rest (and
+    # before WhiteNoise, synchronous only: under uvicorn a copy is served in the event loop).
     "seec.core.public_cache.PublicPageCacheMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -640,6 +641,9 @@ SEEC_CHAT_STARTS_PER_HOUR = int(os.environ.get("SEEC_CHAT_STARTS_PER_HOUR", "10"
 SEEC_PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("SEEC_PUBLIC_PAGE_CACHE_SECONDS", "300" if os.environ.get("CACHE_URL") else "2")
 )
+# How long a web process serves its own copies of those pages from memory before it reads the
+# shared cache's generation again: another process drops a changed page at most this late.
+SEEC_PUBLIC_PAGE_LOCAL_SECONDS = float(os.environ.get("SEEC_PUBLIC_PAGE_LOCAL_SECONDS", "0.1"))
 # Reports (sightings, suspicions) one address may send per hour.
 SEEC_PORTAL_REPORTS_PER_HOUR = int(os.environ.get("SEEC_PORTAL_REPORTS_PER_HOUR", "5"))
 # The report form's proof of work: leading zero bits of SHA-256 (16: about 65,000 hashes, a

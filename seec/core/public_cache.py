@@ -11,27 +11,44 @@ for `SEEC_PUBLIC_PAGE_CACHE_SECONDS` (2 s), so another process never shows a cha
 more than that; with a shared cache, up to 5 minutes, or until the next alert or publication
 runs out by itself (`next_change`), whichever comes first.
 
-The language switch's CSRF token is not kept: each visitor gets their own in its place.
+Each web process keeps the copies it served in memory too (`_LOCAL`), in front of the shared
+cache: a copy is served from there without a round trip to Redis while the generation was read
+from the shared cache less than `SEEC_PUBLIC_PAGE_LOCAL_SECONDS` ago (0.1 s): another process
+drops its copies at most that long after a change; the process that made the change, at once.
+
+A kept page is the same for every visitor: it carries no CSRF token and sets no cookie (a
+view's answer that does is not kept), so a copy is served without a session, a cookie or a
+database query. The public site's language switch needs no token (seec/portal/views.py).
 """
 
-import re
+import hashlib
+import time as clock
 from datetime import datetime, time, timedelta
 from functools import wraps
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "public-pages:generation"
-_CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-_CSRF_MARK = b'name="csrfmiddlewaretoken" value="\x00"'
 # Headers of the view's answer that belong to the visitor, not to the page.
 _NOT_KEPT = {"set-cookie", "vary", "content-length"}
+
+
+class _Local:
+    """This process's copies: (language, address) -> kept, all of the generation read last."""
+
+    generation = None
+    read_at = float("-inf")  # when the generation was last read from the shared cache
+    pages: dict = {}
+
+
+_LOCAL = _Local()
+_LOCAL_MAX = 10_000
 
 
 def invalidate() -> None:
@@ -64,12 +81,25 @@ def _changed(sender, **kwargs) -> None:
         invalidate()
 
 
+def _forget_local() -> None:
+    _LOCAL.pages = {}
+    _LOCAL.read_at = float("-inf")
+
+
 def _next_generation() -> None:
-    cache.add(GENERATION_KEY, 0, timeout=None)
+    _forget_local()  # this process: at once
+    _first_generation()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted between the two calls
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        _first_generation()
+
+
+def _first_generation():
+    """The generation once the shared cache has none (new, flushed, evicted): never one seen
+    before, so that no process takes the copies in its memory for current."""
+    cache.add(GENERATION_KEY, clock.time_ns(), timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
 def _seconds() -> int:
@@ -77,28 +107,77 @@ def _seconds() -> int:
 
 
 def _key(language: str, full_path: str) -> str:
-    return f"public-pages:{language}:{full_path}"
+    return f"public-pages:v2:{language}:{full_path}"
+
+
+def _read_generation(generation, now: float) -> None:
+    if generation != _LOCAL.generation:
+        _LOCAL.pages = {}
+        _LOCAL.generation = generation
+    _LOCAL.read_at = now
 
 
 def _lookup(language: str, full_path: str) -> tuple[int, tuple | None]:
-    """The current generation and the page kept for it, in one round trip to the cache: a
-    page is kept with the generation it was made in, and one of an older generation is
-    as good as gone."""
+    """The current generation and the page kept for it. A page is kept with the generation
+    it was made in and when it runs out; one of an older generation is as good as gone.
+
+    From this process's memory while the generation was read less than
+    SEEC_PUBLIC_PAGE_LOCAL_SECONDS ago; else one round trip to the shared cache, for the
+    generation alone if the page is in memory, or for both at once."""
+    kept = _from_memory(language, full_path)
+    if kept is not None:
+        return _LOCAL.generation, kept
+    now = clock.monotonic()
+    wall = clock.time()
+    local_key = (language, full_path)
+    kept = _LOCAL.pages.get(local_key)
+    if kept is not None and kept[3] <= wall:
+        kept = None
+    if kept is not None:
+        _read_generation(cache.get(GENERATION_KEY) or _first_generation(), now)
+        if kept[0] == _LOCAL.generation:
+            _LOCAL.pages[local_key] = kept
+            return _LOCAL.generation, kept
     key = _key(language, full_path)
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY, 0)
+    _read_generation(found.get(GENERATION_KEY) or _first_generation(), now)
     kept = found.get(key)
-    if kept is not None and kept[0] != generation:
-        kept = None
-    return generation, kept
+    if kept is None or kept[0] != _LOCAL.generation or kept[3] <= wall:
+        return _LOCAL.generation, None
+    _keep_local(local_key, kept)
+    return _LOCAL.generation, kept
+
+
+def _from_memory(language: str, full_path: str) -> tuple | None:
+    """The page from this process's memory, if the generation was read recently enough and
+    the page has not run out; no I/O."""
+    if clock.monotonic() - _LOCAL.read_at >= settings.SEEC_PUBLIC_PAGE_LOCAL_SECONDS:
+        return None
+    kept = _LOCAL.pages.get((language, full_path))
+    if kept is None or kept[3] <= clock.time():
+        return None
+    return kept
+
+
+def _keep_local(local_key: tuple, kept: tuple) -> None:
+    if kept[0] != _LOCAL.generation:
+        return  # made before a change this process has seen: never served from memory
+    if len(_LOCAL.pages) >= _LOCAL_MAX:
+        _LOCAL.pages = {}
+    _LOCAL.pages[local_key] = kept
 
 
 def _answer(request, kept: tuple) -> HttpResponse:
-    _generation, content, headers = kept
-    if _CSRF_MARK in content:
-        mark = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'.encode()
-        content = content.replace(_CSRF_MARK, mark)
+    _generation, content, headers, _until = kept
+    etag = headers.get("ETag")
+    if etag and request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        return HttpResponseNotModified(headers=headers)
     return HttpResponse(content, headers=headers)
+
+
+def _same_for_everyone(request, response) -> bool:
+    """An answer that gave the visitor a CSRF token or a cookie is theirs, not the page's."""
+    return not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
 
 # The addresses this process has kept a page of (the middleware looks only these up, so that
@@ -115,6 +194,7 @@ def cached_public_page(*, query: tuple[str, ...] = (), next_change=None):
     function giving when the page would change by the clock alone (an alert running out),
     or None; the page is not kept past it. The headers the view sets are kept with the page
     (put the public site's security headers inside this decorator, so that they are kept).
+    An answer that sets a cookie or uses a CSRF token is not kept.
     """
 
     def decorate(view):
@@ -128,11 +208,16 @@ def cached_public_page(*, query: tuple[str, ...] = (), next_change=None):
             ):
                 return view(request, *args, **kwargs)
             full_path = request.get_full_path()
-            generation, kept = _lookup(translation.get_language(), full_path)
+            language = translation.get_language()
+            generation, kept = _lookup(language, full_path)
             if kept is not None:
                 return _answer(request, kept)
             response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
+            if (
+                response.status_code != 200
+                or response.streaming
+                or not _same_for_everyone(request, response)
+            ):
                 return response
             timeout = _seconds()
             if next_change is not None:
@@ -141,12 +226,12 @@ def cached_public_page(*, query: tuple[str, ...] = (), next_change=None):
                     timeout = min(timeout, int((until - timezone.now()).total_seconds()))
             if timeout > 0:
                 headers = {h: v for h, v in response.items() if h.lower() not in _NOT_KEPT}
-                content = _CSRF_FIELD.sub(_CSRF_MARK, response.content)
-                cache.set(
-                    _key(translation.get_language(), full_path),
-                    (generation, content, headers),
-                    timeout,
-                )
+                if "ETag" not in headers:  # a feed reader asks again with If-None-Match
+                    headers["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+                    response["ETag"] = headers["ETag"]
+                kept = (generation, response.content, headers, clock.time() + timeout)
+                cache.set(_key(language, full_path), kept, timeout)
+                _keep_local((language, full_path), kept)
                 if len(_KEPT_PATHS) < _KEPT_PATHS_MAX:
                     _KEPT_PATHS.add(full_path)
             return response
@@ -160,26 +245,51 @@ class PublicPageCacheMiddleware:
     """Answers an anonymous GET of a kept public page before the rest of the middleware runs.
 
     The pages are the same for every anonymous visitor; running the session, authentication,
-    messages, second-factor, time-zone, htmx and lock-out middleware for each copy served
-    cost more than the copy itself. A request with a session cookie (possibly signed in)
-    goes the whole way. What the skipped middleware would add to such an answer is added
-    here the same way: the visitor's CSRF token and cookie (Django's own middleware, so the
-    cookie rules stay the same), `Vary` and `Content-Language` (as LocaleMiddleware),
-    `X-Frame-Options`, `Content-Length`. The security middleware sits before this one and
-    adds its headers as to any page; the page's own headers (the public site's
-    Content-Security-Policy among them) are kept with it.
+    CSRF, messages, second-factor, time-zone, htmx and lock-out middleware for each copy
+    served cost more than the copy itself. A request with a session cookie (possibly signed
+    in) goes the whole way. What the skipped middleware would add to such an answer is added
+    here the same way: `Vary` and `Content-Language` (as LocaleMiddleware), `Vary: Cookie`
+    (as the session middleware), `X-Frame-Options`, `Content-Length`; no cookie. The security
+    middleware sits before this one and adds its headers as to any page; the page's own
+    headers (the public site's Content-Security-Policy among them) are kept with it.
 
-    Place it after SecurityMiddleware and WhiteNoiseMiddleware."""
+    Under ASGI (uvicorn) it runs in the event loop: a copy in the process's memory is served
+    there, without a hop to a thread; the shared cache is read in a thread of its own.
+
+    Place it right after SecurityMiddleware (before WhiteNoise, which is synchronous only)."""
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
-        from django.middleware.clickjacking import XFrameOptionsMiddleware
-        from django.middleware.csrf import CsrfViewMiddleware
-
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
-        self.frame_options = XFrameOptionsMiddleware(get_response)
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
+        if self.async_mode:
+            return self.__acall__(request)
+        address = self._servable(request)
+        if address is not None:
+            _generation, kept = _lookup(*address)
+            if kept is not None:
+                return self.serve(request, kept, address[0])
+        return self.get_response(request)
+
+    async def __acall__(self, request):
+        address = self._servable(request)
+        if address is not None:
+            kept = _from_memory(*address)
+            if kept is None:
+                _generation, kept = await sync_to_async(_lookup, thread_sensitive=False)(*address)
+            if kept is not None:
+                return self.serve(request, kept, address[0])
+        return await self.get_response(request)
+
+    @staticmethod
+    def _servable(request) -> tuple[str, str] | None:
+        """(language, address) of a page this process has kept, for an anonymous GET."""
         if (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -187,21 +297,16 @@ class PublicPageCacheMiddleware:
         ):
             full_path = request.get_full_path()
             if full_path in _KEPT_PATHS:
-                language = translation.get_language_from_request(request)
-                _generation, kept = _lookup(language, full_path)
-                if kept is not None:
-                    return self.serve(request, kept, language)
-        return self.get_response(request)
+                return translation.get_language_from_request(request), full_path
+        return None
 
     def serve(self, request, kept: tuple, language: str) -> HttpResponse:
         request.LANGUAGE_CODE = language
-        self.csrf.process_request(request)
         response = _answer(request, kept)
-        # In the order the full stack adds them: locale, frame options, CSRF, session.
-        patch_vary_headers(response, ("Accept-Language",))
+        # What LocaleMiddleware, XFrameOptionsMiddleware and the session middleware add.
+        response.headers["Vary"] = "Accept-Language, Cookie"
         response.headers.setdefault("Content-Language", language)
-        response = self.frame_options.process_response(request, response)
-        response = self.csrf.process_response(request, response)
-        patch_vary_headers(response, ("Cookie",))
-        response.headers["Content-Length"] = str(len(response.content))
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if response.status_code == 200:
+            response.headers["Content-Length"] = str(len(response.content))
         return response

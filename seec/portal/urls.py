@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/<str:reference>/poster.pdf", views.alert_poster, name="poster"),
     path("missing/<str:slug>/", views.missing_child, name="missing"),
     path("missing/<str:slug>/photo.jpg", views.missing_child_photo, name="missing-photo"),
+    path("language/", views.language, name="language"),
     path("hotlines/", views.hotlines, name="hotlines"),
     path("about/", views.about, name="about"),
     path("about/partners/", views.partners, name="partners"),

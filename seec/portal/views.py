@@ -1,22 +1,27 @@
 """The public site: live alerts (page, poster), the hotline directory, and reporting a
 sighting or a suspicion. No sign-in, no third-party request, no inline script."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from seec.alerts import services as alert_services
 from seec.alerts.models import AlertSettings
 from seec.alerts.public import AlertEnded, live_alert, live_alerts, next_expiry
 from seec.cases import files
 from seec.core.audit import client_ip
+from seec.core.forms import LanguageForm
 from seec.core.languages import LANGUAGES, tag_of
 from seec.core.models import Organisation, OrganisationKind
 from seec.core.public_cache import cached_public_page, next_midnight
+from seec.core.views.accounts import safe_next
 from seec.core.zones import country_zone
 from seec.network.profiles import hotline_directory
 
@@ -364,3 +369,26 @@ def add_information(request):
         {"form": form, "errors": _error_summary(form) if form.is_bound else []},
         status=status,
     )
+
+
+@csrf_exempt
+@require_POST
+def language(request):
+    """The public site's language switch for anonymous visitors: it only sets the language
+    cookie (nothing on an account), so it needs no CSRF token, and the public pages carry
+    none: they stay the same for every visitor and set no cookie when served from the cache.
+    A forged switch can do no more than change the visitor's language."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        code = request.POST.get("language", "")
+        return HttpResponseBadRequest(_("Unknown language: %(code)s") % {"code": code})
+    response = redirect(safe_next(request, fallback=reverse("portal:home")))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        form.cleaned_data["language"],
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response

@@ -1106,6 +1106,7 @@ PUBLIC_ROUTES = {
     "portal:alert",
     "portal:poster",
     "portal:hotlines",
+    "portal:language",  # sets the language cookie only: seec/portal/tests/test_public_page_cache.py
     "portal:report",
     "portal:report-add",
     "portal:missing",

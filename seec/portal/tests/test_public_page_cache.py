@@ -1,9 +1,10 @@
 """The public pages that everyone sees alike (the live alerts, an alert's page, the feed) are
 served from the cache, per language, and leave it the moment an alert is issued, updated or
-cancelled or a child published or withdrawn; each visitor still gets a CSRF token of their
-own; a signed-in user, a made-up query string and the setting at 0 go past the cache."""
+cancelled or a child published or withdrawn; a copy sets no cookie and makes no database
+query; a signed-in user, a made-up query string and the setting at 0 go past the cache."""
 
 import html
+import time
 
 import pytest
 from django.test import Client
@@ -118,20 +119,64 @@ def test_each_language_is_kept_apart(live_alert):
     assert '<html lang="en"' in page(home, HTTP_ACCEPT_LANGUAGE="en")
 
 
-def test_each_visitor_gets_a_csrf_token_of_their_own(live_alert):
+def test_a_copy_sets_no_cookie_and_the_language_switch_needs_no_token(live_alert):
     home = reverse("portal:home")
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    page(home, first)
-    cached = second.get(home)
-    token = cached.content.decode().split('name="csrfmiddlewaretoken" value="', 1)[1][:64]
-    assert "\x00" not in token and len(token) == 64
-    assert "csrftoken" in cached.cookies
-    switched = second.post(
-        reverse("set_language"),
-        {"language": "el", "next": home, "csrfmiddlewaretoken": token},
+    page(home)
+    visitor = Client(enforce_csrf_checks=True)
+    for path in pages_of(live_alert):
+        copy = visitor.get(path)
+        assert copy.status_code == 200
+        assert not copy.cookies, path
+        assert "Set-Cookie" not in copy, path
+        assert b"csrfmiddlewaretoken" not in copy.content, path
+    switched = visitor.post(reverse("portal:language"), {"language": "el", "next": home})
+    assert switched.status_code == 302 and switched["Location"] == home
+    assert '<html lang="el"' in page(home, visitor)
+    refused = visitor.post(reverse("portal:language"), {"language": "xx", "next": home})
+    assert refused.status_code == 400 and refused.content.endswith(b": xx")  # in Greek now
+    elsewhere = visitor.post(
+        reverse("portal:language"), {"language": "en", "next": "https://evil.example/"}
     )
-    assert switched.status_code == 302
-    assert '<html lang="el"' in page(home, second)
+    assert elsewhere["Location"] == home
+
+
+def test_a_copy_is_served_without_a_database_query(live_alert):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for path in pages_of(live_alert):
+        rendered = Client().get(path)
+        with CaptureQueriesContext(connection) as queries:
+            copy = Client().get(path)
+        assert copy.content == rendered.content, path
+        assert len(queries) == 0, (path, [q["sql"] for q in queries])
+
+
+def test_a_change_made_by_another_process_shows_within_the_bound(live_alert, settings):
+    """Another web process raises the generation in the shared cache: this one serves its
+    copy from memory until it reads the generation again, SEEC_PUBLIC_PAGE_LOCAL_SECONDS at
+    most; the process that makes a change drops its copies at once (the tests above)."""
+    from django.core.cache import cache
+
+    from seec.core.public_cache import GENERATION_KEY
+
+    settings.SEEC_PUBLIC_PAGE_LOCAL_SECONDS = 2
+    home = reverse("portal:home")
+    page(home)
+    AlertText.objects.filter(alert=live_alert).update(headline="Changed in another process")
+    cache.incr(GENERATION_KEY)  # as invalidate() there: this process's memory is not told
+    assert "Changed in another" not in page(home)
+    time.sleep(2)
+    assert "Changed in another" in page(home)
+
+
+def test_the_feed_answers_not_modified_to_a_reader_who_has_it(live_alert):
+    feed = reverse("alerts:feed")
+    first = Client().get(feed)
+    etag = first["ETag"]
+    again = Client().get(feed, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert Client().get(feed, HTTP_IF_NONE_MATCH='"other"').content == first.content
 
 
 def test_made_up_queries_and_signed_in_users_go_past_the_cache(live_alert, client, manager):
@@ -235,20 +280,7 @@ def test_a_copy_served_before_the_middleware_stack_carries_the_pages_headers(
         assert {h: v for h, v in copy.items() if h != "Set-Cookie"} == {
             h: v for h, v in rendered.items() if h != "Set-Cookie"
         }, path
-        if b"csrfmiddlewaretoken" in rendered.content:
-            # The visitor's own token, valid for their cookie: the language switch works.
-            token = (
-                html.unescape(copy.content.decode())
-                .split('name="csrfmiddlewaretoken" value="')[1]
-                .split('"')[0]
-            )
-            checked = Client(enforce_csrf_checks=True)
-            checked.cookies = client.cookies
-            answer = checked.post(
-                reverse("set_language"),
-                {"language": "en", "next": "/portal/", "csrfmiddlewaretoken": token},
-            )
-            assert answer.status_code == 302
+        assert copy.content == rendered.content, path
 
 
 def test_a_visitor_with_a_session_goes_the_whole_way(live_alert, monkeypatch, region):
@@ -261,3 +293,32 @@ def test_a_visitor_with_a_session_goes_the_whole_way(live_alert, monkeypatch, re
     client.get(reverse("portal:home"))
     client.force_login(region.users["case_manager"])
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_under_asgi_a_copy_is_served_in_the_event_loop(live_alert, monkeypatch):
+    """uvicorn (docs/operations.md): the copy answered by the middleware's async path, the
+    same page and headers as the one rendered, no query, no cookie."""
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+    from django.test import AsyncClient
+    from django.test.utils import CaptureQueriesContext
+
+    from seec.core.public_cache import PublicPageCacheMiddleware
+
+    served = []
+    acall = PublicPageCacheMiddleware.serve
+
+    def spy(self, request, kept, language):
+        served.append(request.path)
+        return acall(self, request, kept, language)
+
+    monkeypatch.setattr(PublicPageCacheMiddleware, "serve", spy)
+    for path in pages_of(live_alert):
+        rendered = async_to_sync(AsyncClient().get)(path)
+        with CaptureQueriesContext(connection) as queries:
+            copy = async_to_sync(AsyncClient().get)(path)
+        assert served[-1:] == [path], path
+        assert copy.status_code == rendered.status_code == 200
+        assert copy.content == rendered.content, path
+        assert dict(copy.items()) == dict(rendered.items()), path
+        assert not copy.cookies and len(queries) == 0, path
