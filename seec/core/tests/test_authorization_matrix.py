@@ -2002,7 +2002,9 @@ def test_the_network_writes_cover_every_page_that_takes_a_write():
         "network:evaluations", "network:evaluation", "network:catalogue",
         "network:activity-new", "network:activity-edit", "network:activity", "network:desk-new",
         "network:desk-edit", "network:desk", "network:project-new", "network:project-edit",
-        "network:project",
+        "network:project", "network:catalogues", "network:catalogue-step",
+        "network:criterion-new", "network:criterion-edit", "network:criterion-remove",
+        "network:protocol-new", "network:protocol-edit", "network:protocol",
     }  # fmt: skip
     assert forms - tried == set()
 

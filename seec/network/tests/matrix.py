@@ -215,6 +215,75 @@ def checks(Check):
             COORD,
         ),
         page("network: criteria", lambda w: f"/network/criteria/{x('catalogue')(w).pk}/", ALL),
+        # Criteria catalogues: a published version every signed-in user reads; a draft, and
+        # every change, the coordinators alone (a draft is hidden from others: 404).
+        page("network: criteria catalogues", lambda w: "/network/criteria/", ALL),
+        page(
+            "network: draft catalogue in the list",
+            lambda w: "/network/criteria/",
+            COORD,
+            marker=lambda w: f'href="/network/criteria/{x("draft")(w).pk}/"',
+        ),
+        page(
+            "network: published catalogue",
+            lambda w: f"/network/criteria/{x('published_catalogue')(w).pk}/",
+            ALL,
+        ),
+        page("network: draft catalogue", lambda w: f"/network/criteria/{x('draft')(w).pk}/", COORD),
+        page(
+            "network: new criterion",
+            lambda w: f"/network/criteria/{x('draft')(w).pk}/criteria/new/",
+            COORD,
+        ),
+        page(
+            "network: edit criterion",
+            lambda w: f"/network/criteria/criterion/{x('criterion')(w).pk}/edit/",
+            COORD,
+        ),
+        api("network: criteria catalogues (API)", lambda w: "/api/network/catalogues/", ALL),
+        api(
+            "network: draft catalogue in the list (API)",
+            lambda w: "/api/network/catalogues/",
+            COORD,
+            marker=lambda w: '"kind":"minimum_standards","version":2,',
+        ),
+        api(
+            "network: published catalogue (API)",
+            lambda w: f"/api/network/catalogues/{x('published_catalogue')(w).pk}/",
+            ALL,
+        ),
+        api(
+            "network: draft catalogue (API)",
+            lambda w: f"/api/network/catalogues/{x('draft')(w).pk}/",
+            COORD,
+        ),
+        api(
+            "network: published criterion (API)",
+            lambda w: f"/api/network/criteria/{x('published_criterion')(w).pk}/",
+            ALL,
+        ),
+        api(
+            "network: draft's criterion (API)",
+            lambda w: f"/api/network/criteria/{x('criterion')(w).pk}/",
+            COORD,
+        ),
+        # Model protocols: the region's reference; the coordinators enter and change them.
+        page("network: model protocols", lambda w: "/network/protocols/", ALL),
+        page(
+            "network: model protocol", lambda w: f"/network/protocols/{x('protocol')(w).pk}/", ALL
+        ),
+        page("network: new model protocol", lambda w: "/network/protocols/new/", COORD),
+        page(
+            "network: edit model protocol",
+            lambda w: f"/network/protocols/{x('protocol')(w).pk}/edit/",
+            COORD,
+        ),
+        api("network: model protocols (API)", lambda w: "/api/network/protocols/", ALL),
+        api(
+            "network: model protocol (API)",
+            lambda w: f"/api/network/protocols/{x('protocol')(w).pk}/",
+            ALL,
+        ),
         # Activities: the staff of the countries concerned and analysts; participants (personal
         # data) the coordinators alone.
         page("network: activities", lambda w: "/network/activities/", ALL),
@@ -399,6 +468,26 @@ ROUTES = {
     "network-agreement-reminders",
     "network-activity-participants",
     "network-activity-certificates",
+    "network:catalogues",
+    "network:criterion-new",
+    "network:criterion-edit",
+    "network:protocols",
+    "network:protocol",
+    "network:protocol-new",
+    "network:protocol-edit",
+    "criteria-catalogue-list",
+    "criteria-catalogue-detail",
+    "criterion-detail",
+    "model-protocol-list",
+    "model-protocol-detail",
+    # POST-only, tried as every role by the writes below (NETWORK_WRITES).
+    "network:catalogue-step",
+    "network:criterion-remove",
+    "criteria-catalogue-new-version",
+    "criteria-catalogue-publish",
+    "criteria-catalogue-discard",
+    "criteria-catalogue-criteria",
+    "model-protocol-adoptions",
     # POST-only: seec/network/tests/test_network_steps_refused.py tries each as every role.
     "network:fact-withdraw",
     "network:agreement-terminate",
@@ -520,6 +609,29 @@ def build(region) -> dict:
                   "place": "x", "opens_on": datetime.date(2024, 1, 1)},
         )  # fmt: skip
 
+    # Criteria catalogues: the hotline minimum standards published (version 1, one criterion)
+    # and version 2 a draft with three; a CHI catalogue a draft of its first version.
+    published = services.create_catalogue(
+        origin=origin, kind="minimum_standards", title="Hotline minimum standards"
+    )
+
+    def criterion(on, code):
+        return services.save_criterion(
+            m.Criterion(catalogue=on), origin=origin,
+            data={"code": code, "text": f"Criterion {code}", "weight": 1},
+        )  # fmt: skip
+
+    published_criterion = criterion(published, "MS1")
+    published = services.publish_catalogue(published, origin=origin, on=datetime.date(2024, 1, 1))
+    draft = services.new_catalogue_version(published, origin=origin)
+    chi_draft = services.create_catalogue(origin=origin, kind="chi", title="CHI standards")
+    criterion(chi_draft, "CHI1")
+    protocol = services.save_record(
+        m.ModelProtocol(),
+        origin=origin,
+        data={"code": "border-control", "title": "Border-control protocol", "topic": "x"},
+    )
+
     own_activity = activity("GR")
     recommendation = services.save_record(
         m.Recommendation(activity=own_activity), origin=origin, data={"number": 1, "text": "x"}
@@ -536,6 +648,14 @@ def build(region) -> dict:
             data={"title": "VICTOR", "donor": "EU", "role": "Partner", "status": "running"},
         ),
         "catalogue": catalogue,
+        "published_catalogue": published,
+        "published_criterion": published_criterion,
+        "draft": draft,
+        "criterion": draft.criteria.get(code="MS1"),
+        "criterion_to_remove": criterion(draft, "MS2"),
+        "criterion_to_delete": criterion(draft, "MS3"),
+        "chi_draft": chi_draft,
+        "protocol": protocol,
         "evaluation": evaluation(region.gr_hotline),
         "foreign_evaluation": evaluation(region.rs_hotline),
         "plan": plan,
@@ -556,7 +676,8 @@ def build(region) -> dict:
 # outside `writers` is refused (a signed-in user 403, or 404 where the object is hidden, or 405
 # where the endpoint takes no write; anonymous a redirect to sign in, or 401/403 from the API)
 # and nothing is written. A role in `writers` is not refused. The API is read-only except for
-# the facts' POST: no role may write through the other endpoints, the coordinator included.
+# the facts' POST, the criteria catalogues and the model protocols (the coordinators): no role
+# may write through the other endpoints, the coordinator included.
 # POST-only steps are tried in seec/network/tests/test_network_steps_refused.py.
 
 API_READ_ONLY = NOBODY
@@ -739,16 +860,19 @@ def writes(Write):
             lambda w: {"review": "1", **criteria(w, ("r", "under_review"), 2)},
             COORD,
         ),
+        # The Serbian hotline has no supervisor on the platform: the coordinator self-assesses
+        # on its behalf (rules.without_supervisor); a Greek supervisor may not.
         post(
             "network: self-assess a foreign service",
             lambda w: f"/network/evaluations/{pk('foreign_evaluation')(w)}/",
             lambda w: {"self": "save", **criteria(w, ("c", "foreign_evaluation"), 2)},
-            NOBODY,
+            COORD,
         ),
         post(
             "network: new criteria version",
             lambda w: f"/network/criteria/{pk('catalogue')(w)}/",
-            body(),
+            # A body (an empty POST leaves the form unbound): the title, or empty for the same.
+            body(title="116 000 conditions, revised"),
             COORD,
         ),
         # Activities: read by the countries' staff and analysts.
@@ -880,7 +1004,172 @@ def writes(Write):
         methods = ("put", "patch", "delete") if name == "facts" else ("post", "put", "delete")
         for method in methods:
             found.append(api(f"network: {method} {name} (API)", method, url))
+    found += catalogue_and_protocol_writes(post, api, pk, body)
     return found  # fmt: skip
+
+
+def catalogue_and_protocol_writes(post, api, pk, body):
+    """Criteria catalogues and model protocols: the coordinators write, on the pages and through
+    the API; nobody else. In this order, each coordinator's write finds what it needs: the
+    draft's criteria are changed before it is published; the CHI draft of the world is
+    discarded so that the API can start that catalogue again, and the API's is discarded so
+    that the page can."""
+    from seec.network import models as m
+
+    def latest(kind):
+        return lambda w: m.CriteriaCatalogue.objects.filter(kind=kind).order_by("-version")[0].pk
+
+    draft = pk("draft")
+    return [
+        post(
+            "network: add a criterion to a draft",
+            lambda w: f"/network/criteria/{draft(w)}/criteria/new/",
+            body(code="NEW1", text="A new criterion", weight=1),
+            COORD,
+        ),
+        post(
+            "network: edit a draft's criterion",
+            lambda w: f"/network/criteria/criterion/{pk('criterion')(w)}/edit/",
+            body(code="MS1", text="Edited on the page", weight=2),
+            COORD,
+        ),
+        post(
+            "network: remove a draft's criterion",
+            lambda w: f"/network/criteria/criterion/{pk('criterion_to_remove')(w)}/remove/",
+            body(),
+            COORD,
+        ),
+        api(
+            "network: add a criterion to a draft (API)",
+            "post",
+            lambda w: f"/api/network/catalogues/{draft(w)}/criteria/",
+            COORD,
+            body(code="API1", text="Through the API"),
+        ),
+        api(
+            "network: put a draft's criterion (API)",
+            "put",
+            lambda w: f"/api/network/criteria/{pk('criterion')(w)}/",
+            COORD,
+            body(code="MS1", text="Put through the API"),
+        ),
+        api(
+            "network: patch a draft's criterion (API)",
+            "patch",
+            lambda w: f"/api/network/criteria/{pk('criterion')(w)}/",
+            COORD,
+            body(text="Patched through the API"),
+        ),
+        api(
+            "network: delete a draft's criterion (API)",
+            "delete",
+            lambda w: f"/api/network/criteria/{pk('criterion_to_delete')(w)}/",
+            COORD,
+        ),
+        *[
+            api(f"network: {method} a catalogue (API)", method,
+                lambda w: f"/api/network/catalogues/{draft(w)}/")
+            for method in ("put", "patch", "delete")
+        ],
+        post(
+            "network: discard a draft catalogue",
+            lambda w: f"/network/criteria/{pk('chi_draft')(w)}/discard/",
+            body(reason="Entered by mistake"),
+            COORD,
+        ),
+        api(
+            "network: start a catalogue (API)",
+            "post",
+            lambda w: "/api/network/catalogues/",
+            COORD,
+            body(kind="chi", title="CHI quality standards"),
+        ),
+        api(
+            "network: discard a draft catalogue (API)",
+            "post",
+            lambda w: f"/api/network/catalogues/{latest('chi')(w)}/discard/",
+            COORD,
+            body(reason="Entered by mistake"),
+        ),
+        post(
+            "network: start a catalogue",
+            lambda w: "/network/criteria/",
+            body(kind="chi", title="CHI quality standards"),
+            COORD,
+        ),
+        post(
+            "network: publish a draft catalogue",
+            lambda w: f"/network/criteria/{draft(w)}/publish/",
+            body(),
+            COORD,
+        ),
+        # The draft is published (for the coordinator; still a draft for the others).
+        api(
+            "network: new catalogue version (API)",
+            "post",
+            lambda w: f"/api/network/catalogues/{draft(w)}/new-version/",
+            COORD,
+        ),
+        api(
+            "network: publish a draft catalogue (API)",
+            "post",
+            lambda w: f"/api/network/catalogues/{latest('minimum_standards')(w)}/publish/",
+            COORD,
+            body(),
+        ),
+        # Model protocols and their adoption.
+        post(
+            "network: new model protocol",
+            lambda w: "/network/protocols/new/",
+            body(code="safe-return", title="Safe return", topic="Returns"),
+            COORD,
+        ),
+        post(
+            "network: edit model protocol",
+            lambda w: f"/network/protocols/{pk('protocol')(w)}/edit/",
+            body(code="border-control", title="Renamed protocol", topic="x"),
+            COORD,
+        ),
+        post(
+            "network: record a protocol's adoption",
+            lambda w: f"/network/protocols/{pk('protocol')(w)}/",
+            body(country="GR", stage="promoted", effective_from="2024-01-15"),
+            COORD,
+        ),
+        api(
+            "network: create a model protocol (API)",
+            "post",
+            lambda w: "/api/network/protocols/",
+            COORD,
+            body(code="api-protocol", title="Through the API", topic="x"),
+        ),
+        api(
+            "network: put a model protocol (API)",
+            "put",
+            lambda w: f"/api/network/protocols/{pk('protocol')(w)}/",
+            COORD,
+            body(code="border-control", title="Put through the API", topic="x"),
+        ),
+        api(
+            "network: patch a model protocol (API)",
+            "patch",
+            lambda w: f"/api/network/protocols/{pk('protocol')(w)}/",
+            COORD,
+            body(title="Patched through the API"),
+        ),
+        api(
+            "network: delete a model protocol (API)",
+            "delete",
+            lambda w: f"/api/network/protocols/{pk('protocol')(w)}/",
+        ),
+        api(
+            "network: record a protocol's adoption (API)",
+            "post",
+            lambda w: f"/api/network/protocols/{pk('protocol')(w)}/adoptions/",
+            COORD,
+            body(country="RS", stage="adopted", effective_from="2024-02-01"),
+        ),
+    ]  # fmt: skip
 
 
 def build_writes(region, world: dict) -> dict:
