@@ -12,15 +12,23 @@ reaches the centre responsible for the case, on the node where the alert began:
                                                      the delivery status)
     report_added_to ─── sighting.addition ────────▶  added to the report filed there
 
-The reporter's contact details travel only with their consent. The envelope has no
-attachments: a photo stays encrypted on the node where it was sent in, and the receiving
-triager is told that it is there. Published missing children need no forwarding: a child is
-published by the node that holds the case (a referral hands a case over whole).
+The reporter's contact details travel only with their consent. The photo (already checked and
+re-encoded without EXIF here) travels inside the signed and encrypted payload, as base64 with
+its type and SHA-256; the receiver checks it again as any upload and keeps it encrypted with
+the report. Only a photo too large for the exchange's body limit stays on the node where it
+was sent in, and the receiving triager is told that it is there. Published missing children
+need no forwarding: a child is published by the node that holds the case (a referral hands a
+case over whole).
 """
 
+import base64
+import hashlib
+import math
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.dispatch import receiver
@@ -74,6 +82,21 @@ def _text(min_length: int, max_length: int) -> dict:
 
 REFERENCE = {"type": "string", "pattern": r"^R-[A-Z0-9]{4}-[A-Z0-9]{4}$"}
 CONTACT = obj({"name": _text(0, 200), "phone": _text(0, 40), "email": _text(0, 254)})
+# The types a portal photo may have; the sender's is always the JPEG it re-encoded.
+PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n",
+               "image/webp": b"RIFF"}  # fmt: skip
+PHOTO = obj(
+    {
+        "content": {"type": "string", "minLength": 4},
+        "content_type": {"enum": sorted(PHOTO_TYPES)},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+    ["content", "content_type", "sha256"],
+)
+# What the envelope adds around the payload's JSON besides its two base64 layers (JWS inside
+# JWE): the routing elements, headers, the signature, the report's own text (4,300
+# characters at most, up to 4 bytes each): generous, so that an estimate never undercounts.
+ENVELOPE_ALLOWANCE = 64 * 1024
 REPORT_SCHEMA = obj(
     {
         "reference": REFERENCE,
@@ -85,6 +108,7 @@ REPORT_SCHEMA = obj(
         "language": _text(0, 10),
         "contact": CONTACT,
         "photo_on_sending_node": {"type": "boolean"},
+        "photo": PHOTO,
     },
     ["reference", "alert_reference", "what_was_seen", "place", "received_at",
      "photo_on_sending_node"],
@@ -118,7 +142,36 @@ def _carried_from_elsewhere(report) -> CrossBorderAlert | None:
     return across
 
 
-def _report_payload(report, across: CrossBorderAlert, *, with_contact: bool) -> dict:
+def _base64_length(size: int) -> int:
+    return 4 * math.ceil(size / 3)
+
+
+def photo_fits(size: int) -> bool:
+    """Whether a photo of `size` bytes fits the exchange's body limit once in the envelope:
+    base64 in the payload, which the JWS encodes again, whose compact form the JWE encodes
+    once more. A photo that does not fit stays here (the other centre is told to ask)."""
+    body = _base64_length(_base64_length(_base64_length(size))) + ENVELOPE_ALLOWANCE
+    return body <= settings.SEEC_EXCHANGE_MAX_BODY_BYTES
+
+
+def _photo_payload(report) -> dict | None:
+    """The report's photo as it is kept here (checked, re-encoded without EXIF), or None when
+    there is none or it is too large for the exchange."""
+    if not report.photo_storage_name:
+        return None
+    content = portal_services.load_photo(report)
+    if not photo_fits(len(content)):
+        return None
+    return {
+        "content": base64.b64encode(content).decode("ascii"),
+        "content_type": "image/jpeg",
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
+
+
+def _report_payload(
+    report, across: CrossBorderAlert, *, with_contact: bool, photo: dict | None
+) -> dict:
     payload = {
         "reference": report.reference,
         "alert_reference": across.original_reference,
@@ -127,8 +180,10 @@ def _report_payload(report, across: CrossBorderAlert, *, with_contact: bool) -> 
         "seen_at": report.seen_at.isoformat() if report.seen_at else None,
         "received_at": report.received_at.isoformat(),
         "language": report.language,
-        "photo_on_sending_node": bool(report.photo_storage_name),
+        "photo_on_sending_node": bool(report.photo_storage_name) and photo is None,
     }
+    if photo is not None:
+        payload["photo"] = photo
     if with_contact:
         payload["contact"] = {
             "name": report.contact_name,
@@ -148,13 +203,14 @@ def forward_sighting(sender, report, **kwargs):
     if across is None:
         return
     with_contact = report.contact_may_be_passed_on and not report.anonymous
+    photo = _photo_payload(report)
     forwarded = ForwardedReport(
         side=ReferralSide.SENT,
         organisation=across.organisation,
         partner=across.partner,
         report=report,
         alert_reference=across.original_reference,
-        photo_on_sending_node=bool(report.photo_storage_name),
+        photo_on_sending_node=bool(report.photo_storage_name) and photo is None,
         contact_passed_on=with_contact,
     )
     try:
@@ -162,7 +218,7 @@ def forward_sighting(sender, report, **kwargs):
             sent = services.send(
                 across.partner,
                 "sighting.report",
-                _report_payload(report, across, with_contact=with_contact),
+                _report_payload(report, across, with_contact=with_contact, photo=photo),
                 sender=across.organisation,
                 origin=Origin(),
                 handling="H2",
@@ -191,6 +247,7 @@ def forward_sighting(sender, report, **kwargs):
             "conversation": sent.conversation,
             "contact": with_contact,
             "photo_kept_here": forwarded.photo_on_sending_node,
+            "photo_sha256": photo["sha256"] if photo else None,
         },
     )
 
@@ -300,6 +357,45 @@ def _checked_report(p: dict) -> dict:
     return moments
 
 
+def _checked_photo(photo: dict) -> bytes:
+    """The photo that came with the report, checked as one sent in here is (portal's
+    check_photo: the portal's size limit, the real format, the pixel limit read from the header
+    before a pixel is decoded, the virus scan) and re-encoded without EXIF again: no other
+    node's cleaning is trusted. Before that, its declared type, base64 and digest. Each
+    problem names its field; nothing is stored."""
+    content_type = photo.get("content_type")
+    if content_type not in PHOTO_TYPES:
+        raise ValidationError(
+            {"photo/content_type": _("A photo must be a JPEG, PNG or WebP image.")}
+        )
+    limit = portal_services.max_photo_bytes()
+    too_large = ValidationError(
+        {"photo/content": _("The photo is larger than %(mb)d MB.") % {"mb": limit // 1024**2}}
+    )
+    # Measured before decoding anything: base64 is 4 characters for 3 bytes.
+    if len(photo["content"]) > _base64_length(limit):
+        raise too_large
+    try:
+        raw = base64.b64decode(photo["content"], validate=True)
+    except ValueError:
+        raise ValidationError({"photo/content": _("The photo is not base64.")}) from None
+    if len(raw) > limit:
+        raise too_large
+    if hashlib.sha256(raw).hexdigest() != photo.get("sha256"):
+        raise ValidationError({"photo/sha256": _("The photo does not match its SHA-256.")})
+    signature = PHOTO_TYPES[content_type]
+    if not raw.startswith(signature) or (content_type == "image/webp" and raw[8:12] != b"WEBP"):
+        raise ValidationError(
+            {"photo/content_type": _("The photo is not of the type it is declared as.")}
+        )
+    try:
+        return portal_services.check_photo(ContentFile(raw, name="photo")).content
+    except ValidationError as error:
+        raise ValidationError(
+            {"photo/content": error.message_dict.get("photo", error.messages)}
+        ) from None
+
+
 def on_report(delivered: payloads.Delivered) -> None:
     """A sighting reported on the other node about an alert that began here: filed in the
     triage queue of the case's centre, told to its managers and the alert authority, and
@@ -323,6 +419,7 @@ def on_report(delivered: payloads.Delivered) -> None:
              % {"ref": p["alert_reference"], "org": delivered.sender}}
         )  # fmt: skip
     moments = _checked_report(p)
+    photo = _checked_photo(p["photo"]) if "photo" in p else None
     if ForwardedReport.objects.filter(
         side=ReferralSide.RECEIVED, partner=delivered.sender, their_reference=p["reference"]
     ).exists():
@@ -341,7 +438,18 @@ def on_report(delivered: payloads.Delivered) -> None:
         contact_phone=contact.get("phone", "").strip(),
         contact_email=contact.get("email", "").strip(),
         language=p.get("language", ""),
+        photo=photo,
     )
+    try:
+        _file_across(delivered, p, across, report)
+    except Exception:
+        # Nothing half-written: the transaction drops the row, so drop the sealed photo too.
+        portal_services.forget_photo(report)
+        raise
+
+
+def _file_across(delivered: payloads.Delivered, p: dict, across, report) -> None:
+    through = delivered.peer.node_id
     ForwardedReport.objects.create(
         conversation=delivered.conversation,
         side=ReferralSide.RECEIVED,
@@ -350,7 +458,7 @@ def on_report(delivered: payloads.Delivered) -> None:
         report=report,
         alert_reference=across.alert.reference,
         their_reference=p["reference"],
-        photo_on_sending_node=p["photo_on_sending_node"],
+        photo_on_sending_node=p["photo_on_sending_node"] and "photo" not in p,
         contact_passed_on="contact" in p,
     )
     audit.record(
@@ -358,7 +466,8 @@ def on_report(delivered: payloads.Delivered) -> None:
         obj=report,
         actor_username=str(delivered.sender)[:150],
         details={"from": through, "theirs": p["reference"], "alert": across.alert.reference,
-                 "distribution": delivered.distribution_id},
+                 "distribution": delivered.distribution_id,
+                 "photo_sha256": report.photo_sha256 or None},
     )  # fmt: skip
     services.send(
         delivered.sender,

@@ -295,13 +295,45 @@ def file_report_from_elsewhere(
     contact_phone: str = "",
     contact_email: str = "",
     language: str = "",
+    photo: bytes | None = None,
 ) -> PublicReport:
     """A sighting that the public reported on another installation about `alert` (ours, carried
     there): filed in the triage queue of the centre responsible for the case, which is told as
     for a report made here. The reporter holds no secret here: they add information on the
-    installation where they reported, which passes it on. Runs in the caller's transaction."""
+    installation where they reported, which passes it on. `photo` is the photo that came with
+    it, already checked and re-encoded without EXIF (check_photo's rules): sealed like a photo
+    sent in here. Runs in the caller's transaction; if it fails later, the caller drops the
+    sealed photo with forget_photo."""
+    reference = _new_reference()
+    storage_name = sha256 = ""
+    if photo is not None:
+        storage_name, sha256 = files.seal(PHOTO_FOLDER, f"report:{reference}", photo)
+    try:
+        report = _filed_from_elsewhere(
+            reference, storage_name, sha256, alert=alert, through=through,
+            their_reference=their_reference, what_was_seen=what_was_seen, place=place,
+            received_at=received_at, seen_at=seen_at, contact_name=contact_name,
+            contact_phone=contact_phone, contact_email=contact_email, language=language,
+        )  # fmt: skip
+    except Exception:
+        if storage_name:
+            default_storage.delete(f"{PHOTO_FOLDER}/{storage_name}")
+        raise
+    return report
+
+
+def forget_photo(report: PublicReport) -> None:
+    """Delete a report's sealed photo whose row is being rolled back."""
+    if report.photo_storage_name:
+        default_storage.delete(f"{PHOTO_FOLDER}/{report.photo_storage_name}")
+
+
+def _filed_from_elsewhere(
+    reference, storage_name, sha256, *, alert, through, their_reference, what_was_seen, place,
+    received_at, seen_at, contact_name, contact_phone, contact_email, language,
+) -> PublicReport:  # fmt: skip
     report = PublicReport.objects.create(
-        reference=_new_reference(),
+        reference=reference,
         # No secret opens it here (no SHA-256 digest is empty).
         secret_hash="",
         kind=ReportKind.SIGHTING,
@@ -318,6 +350,8 @@ def file_report_from_elsewhere(
         contact_may_be_passed_on=False,
         language=language,
         received_at=received_at,
+        photo_storage_name=storage_name,
+        photo_sha256=sha256,
     )
     audit.record(
         PortalAction.REPORT_RECEIVED,
@@ -330,6 +364,7 @@ def file_report_from_elsewhere(
             "organisation": report.organisation_id,
             "through": through,
             "their_reference": their_reference,
+            "photo_sha256": sha256 or None,
             "anonymous": report.anonymous,
         },
     )

@@ -868,6 +868,7 @@ def triage_queue(username):
             "their_reference": across.their_reference if across else "",
             "delivery": across.delivery if across else "",
             "photo_there": across.photo_on_sending_node if across else False,
+            "photo_here": bool(report.photo_storage_name),
         })  # fmt: skip
     return queue
 
