@@ -11,6 +11,7 @@ from lxml import etree
 
 from seec.alerts import services, subscriptions
 from seec.alerts.models import Alert, CapMessage, Channel
+from seec.core import public_cache
 from seec.core.audit import Origin
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -37,8 +38,10 @@ def test_the_feed_keeps_a_cancel_entry_for_a_day(issued_alert, police):
     links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
     assert any(cancel.identifier in (i or "") for i in ids + links)
     CapMessage.objects.filter(pk=cancel.pk).update(sent=timezone.now() - timedelta(days=1, hours=1))
-    # A day later: the cached feed was kept only until its oldest Cancel was due to leave.
+    # A day later: the cached feed was kept only until its oldest Cancel was due to leave (its
+    # copies, shared and in this process's memory, have run out: dropped here).
     cache.clear()
+    public_cache.invalidate()
     later = Client().get("/alerts/feed.atom").content.decode()
     assert cancel.identifier not in later
 
