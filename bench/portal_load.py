@@ -37,6 +37,7 @@ from harness import (
     ROOT,
     SMOKE,
     VAR,
+    cpu_seconds,
     free_port,
     goal,
     greek_alert_request,
@@ -135,24 +136,6 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-
-
-def cpu_seconds(*pids: int) -> float:
-    """User and system CPU so far of these processes and their children (the server's
-    workers, locust's processes), from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    wanted = set(pids)
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(entry.name) in wanted or int(fields[1]) in wanted:
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
 
 
 def read_stats(prefix: Path) -> dict:

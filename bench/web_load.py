@@ -27,7 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from harness import ROOT, SMOKE, VAR, goal, say, seed_region, size
+from harness import ROOT, SMOKE, VAR, cpu_seconds, goal, say, seed_region, size
 
 CASES = size("BENCH_WEB_CASES", 2000, smoke=100)
 SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=5)
@@ -96,25 +96,6 @@ def wait_for(url: str, seconds: float = 120) -> None:
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"{url} did not answer")
-
-
-def cpu_seconds(*pids: int) -> float:
-    """User and system CPU of these processes and their children (gunicorn's workers), from
-    /proc: what the server spent, whatever else the machine was running at the same time."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    wanted = set(pids)
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        pid, ppid = int(entry.name), int(fields[1])
-        if pid in wanted or ppid in wanted:
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
 
 
 def read_stats(prefix: Path) -> dict:
