@@ -285,26 +285,10 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
             thread = _locked_conversation(routing, peer)
             in_turn = routing.sequence <= thread.last_applied + 1
             claims["state"] = InboxState.APPLIED if in_turn else InboxState.HELD
-            message = InboundMessage(
-                distribution_id=routing.distribution_id,
-                peer=peer,
-                sender_organisation=sender,
-                recipient_organisation=recipient,
-                payload_type=routing.payload_type,
-                kind=routing.kind,
-                status_kind=routing.status,
-                handling=routing.handling,
-                conversation=routing.conversation,
-                sequence=routing.sequence,
-                payload=payload,
-                sent_at=routing.sent_at,
-                expires_at=routing.expires_at,
-                received_at=now,
-                state=claims["state"],
-                applied_at=now if in_turn else None,
-                envelope_sha256=body_digest,
-                receipt=envelope.sign_receipt(claims, keys.private_key(signing), signing.kid),
+            message = _inbound(
+                routing, peer, sender, recipient, payload, body_digest, now=now, in_turn=in_turn
             )
+            message.receipt = envelope.sign_receipt(claims, keys.private_key(signing), signing.kid)
             if in_turn:
                 # Applied before it is stored (the handler needs only what it carries): a
                 # message that fails is refused whole, and the row is written once, applied.
@@ -698,24 +682,15 @@ def _apply_in_order(items, threads, peer, now, *, alone: bool):
         routing = item.routing
         thread = threads[routing.conversation]
         in_turn = routing.sequence <= thread.last_applied + 1
-        message = InboundMessage(
-            distribution_id=routing.distribution_id,
-            peer=peer,
-            sender_organisation=item.sender,
-            recipient_organisation=item.recipient,
-            payload_type=routing.payload_type,
-            kind=routing.kind,
-            status_kind=routing.status,
-            handling=routing.handling,
-            conversation=routing.conversation,
-            sequence=routing.sequence,
-            payload=item.payload,
-            sent_at=routing.sent_at,
-            expires_at=routing.expires_at,
-            received_at=now,
-            state=InboxState.APPLIED if in_turn else InboxState.HELD,
-            applied_at=now if in_turn else None,
-            envelope_sha256=item.digest,
+        message = _inbound(
+            routing,
+            peer,
+            item.sender,
+            item.recipient,
+            item.payload,
+            item.digest,
+            now=now,
+            in_turn=in_turn,
         )
         if in_turn:
             handler = payloads.get(message.payload_type).handler
@@ -778,3 +753,27 @@ def _refuse_in_batch(refused, peer: Peer, remote_address) -> None:
                     "batch": True,
                 },
             )
+
+
+def _inbound(routing, peer, sender, recipient, payload, digest, *, now, in_turn) -> InboundMessage:
+    """The inbox row of one message, alone or in a batch (not saved): applied now if it is its
+    conversation's next, else held until those before it arrive."""
+    return InboundMessage(
+        distribution_id=routing.distribution_id,
+        peer=peer,
+        sender_organisation=sender,
+        recipient_organisation=recipient,
+        payload_type=routing.payload_type,
+        kind=routing.kind,
+        status_kind=routing.status,
+        handling=routing.handling,
+        conversation=routing.conversation,
+        sequence=routing.sequence,
+        payload=payload,
+        sent_at=routing.sent_at,
+        expires_at=routing.expires_at,
+        received_at=now,
+        state=InboxState.APPLIED if in_turn else InboxState.HELD,
+        applied_at=now if in_turn else None,
+        envelope_sha256=digest,
+    )
