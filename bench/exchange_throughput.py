@@ -40,6 +40,8 @@ OUTAGE_MESSAGES = size("BENCH_OUTAGE_MESSAGES", 10000, 100)
 OUTAGE_SECONDS = size("BENCH_OUTAGE_SECONDS", 60, 3)
 PAYLOAD_BYTES = 600
 SEND_THREADS = 2
+# The nodes' databases: BENCH_EXCHANGE_DB_PREFIX + gr/rs (runs side by side keep apart).
+DB_PREFIX = os.environ.get("BENCH_EXCHANGE_DB_PREFIX", "seec_exchange_bench_")
 
 
 def plain_baseline(url: str, count: int, connections: int) -> float:
@@ -85,9 +87,9 @@ def run(engine: str) -> dict:
     # Two sending threads: with batches (protocol seec-exchange/2) each thread's next request
     # carries what gathered while its last one was answered; more threads only make the
     # batches smaller on two cores.
-    sender = Node("gr", "GR", postgres="seec_exchange_bench_gr", deliver_threads=SEND_THREADS,
+    sender = Node("gr", "GR", postgres=DB_PREFIX + "gr", deliver_threads=SEND_THREADS,
                   **env)  # fmt: skip
-    receiver = Node("rs", "RS", postgres="seec_exchange_bench_rs", server_workers=3,
+    receiver = Node("rs", "RS", postgres=DB_PREFIX + "rs", server_workers=3,
                     server_threads=4, **env)  # fmt: skip
     plain = None
     try:
@@ -116,7 +118,7 @@ def run(engine: str) -> dict:
         say("baseline: plain unsigned JSON posts")
         import psycopg
 
-        with psycopg.connect(PG_URL + "seec_exchange_bench_rs", autocommit=True) as conn:
+        with psycopg.connect(PG_URL + DB_PREFIX + "rs", autocommit=True) as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS bench_plain_inbox (id text PRIMARY KEY, body jsonb)"
             )
@@ -125,7 +127,7 @@ def run(engine: str) -> dict:
             [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
              "--workers", "3", "--threads", "4", "--worker-class", "gthread"],
             cwd=ROOT / "bench",
-            env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + "seec_exchange_bench_rs"},
+            env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + DB_PREFIX + "rs"},
         )  # fmt: skip
         for _ in range(100):
             try:
