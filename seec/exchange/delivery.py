@@ -8,7 +8,9 @@ sending thread keeps its HTTP connections to the peers open between messages. Th
 come back to the worker's own thread, which records them a batch at a time (one transaction
 and one audit event for the receipts of a batch) and claims more as the threads free up; on
 PostgreSQL a message written to the outbox wakes the worker when its transaction commits
-(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds.
+(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds. The worker also
+chains the audit events that `services.send` staged with each outbox row: every second, and
+in the transaction that records their receipts.
 
 A worker killed half-way leaves its lease to run out, and the message is sent again under
 the same distribution id, which the receiver answers with the receipt it already gave. A
@@ -35,6 +37,7 @@ from django.utils import timezone
 from joserfc.jwk import OKPKey
 
 from seec.core import audit
+from seec.core.models import StagedRead
 
 from . import envelope, httpsig, keys, nodes
 from .audit_actions import ExchangeAction
@@ -496,6 +499,10 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
             attempts=F("attempts") + 1,
         )
         _store_receipts(recorded)
+        # The messages' own events were staged when they were written (services.send): chained
+        # first, under the lock this transaction takes anyway, so that each message's "sent"
+        # comes before its "delivered" in the trail.
+        audit.chain_staged()
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,
@@ -707,6 +714,7 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
     --once); returns how many ended in each state."""
     token, messages = claim(limit)
     if not messages:
+        chain_staged_events()
         return {}
     worker = Worker(threads=threads, batch=limit)
     worker.start()
@@ -718,6 +726,7 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
         for lane in worker.lanes:
             lane.put(None)
     record(outcomes)
+    chain_staged_events()
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
@@ -725,6 +734,16 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
 
 
 ESCALATE_EVERY = 60.0
+# How often the worker chains the audit events staged by services.send (and any other staged
+# event) when no receipt recorded meanwhile has chained them.
+CHAIN_EVERY = 1.0
+
+
+def chain_staged_events() -> int:
+    """Chain what waits staged, if anything (one query when nothing does)."""
+    if not StagedRead.objects.exists():
+        return 0
+    return audit.chain_staged_reads()
 
 
 def next_due_in() -> float | None:
@@ -782,7 +801,7 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
     learn_batch_inboxes()
     if connection.vendor == "postgresql":
         threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
-    escalated_at = 0.0
+    escalated_at = chained_at = 0.0
     try:
         while not stop.is_set():
             if not worker.in_flight:
@@ -793,6 +812,12 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
                     escalate_overdue()
                 except Exception:
                     logger.exception("escalating overdue requests failed")
+            if time.monotonic() - chained_at > CHAIN_EVERY:
+                chained_at = time.monotonic()
+                try:
+                    chain_staged_events()
+                except Exception:
+                    logger.exception("chaining the staged audit events failed")
             try:
                 worker.record()
                 # More is claimed once half of what is in hand has gone: a claim costs three
