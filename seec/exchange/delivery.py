@@ -656,10 +656,11 @@ class Worker:
         # A conversation's messages all go through one thread, in the order claimed.
         self.lanes[hash(message.conversation) % len(self.lanes)].put((message, token))
 
-    def dispatch(self) -> int:
-        """Claim what fits and hand it to the threads; returns how many were claimed."""
+    def dispatch(self) -> tuple[int, bool]:
+        """Claim what fits and hand it to the threads; returns how many were claimed, and
+        whether a claim came back full (more may be due now)."""
         waiting = self.down.now_waiting()
-        claimed = 0
+        claimed, full = 0, False
         if waiting:
             # The messages for a peer that is down are claimed a batch at a time and put off
             # at once, each counting the attempt, until the peer's next try: an outage of
@@ -673,6 +674,7 @@ class Worker:
                 )
             record(outcomes)
             claimed += len(messages)
+            full = len(messages) == self.batch
         room = self.capacity - self.in_flight
         if room > 0:
             token, messages = claim(room, skip_peers=waiting)
@@ -680,7 +682,8 @@ class Worker:
                 self.hand_out(message, token)
             self.in_flight += len(messages)
             claimed += len(messages)
-        return claimed
+            full = full or len(messages) == room
+        return claimed, full
 
     def record(self, *, everything: bool = False) -> int:
         """Record the outcomes come back, a batch at a time; returns how many were written."""
@@ -815,24 +818,31 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
                     chain_staged_events()
                 except Exception:
                     logger.exception("chaining the staged audit events failed")
+            # Cleared before the round, not after the wait: a message written or an answer
+            # come back while this round runs wakes the next one at once.
+            worker.wake.clear()
             try:
                 worker.record()
                 # More is claimed once half of what is in hand has gone: a claim costs three
                 # queries, whether it brings one message or a dozen.
-                claimed = worker.dispatch() if worker.in_flight <= worker.capacity // 2 else 0
+                claimed, full = (0, False)
+                if worker.in_flight <= worker.capacity // 2:
+                    claimed, full = worker.dispatch()
             except Exception:  # the loop must outlive a database blip; the outbox keeps the work
                 logger.exception("exchange delivery round failed")
-                claimed = 0
+                claimed, full = 0, False
                 close_old_connections()  # a broken connection is replaced on the next query
                 stop.wait(idle)
-            if claimed:
+            if full:
                 continue
-            if worker.in_flight:
+            # A claim that took less than it could took everything due: the next round waits
+            # for a wake (a commit to the outbox, an answer come back) or the next due retry,
+            # rather than asking again at once for nothing.
+            if worker.in_flight or claimed:
                 wait = idle
             else:
                 due = next_due_in()
                 wait = idle if due is None else min(max(due, 0.01), idle)
             worker.wake.wait(wait)
-            worker.wake.clear()
     finally:
         worker.stop()
