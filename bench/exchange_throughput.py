@@ -41,6 +41,11 @@ OUTAGE_MESSAGES = size("BENCH_OUTAGE_MESSAGES", 10000, 100)
 OUTAGE_SECONDS = size("BENCH_OUTAGE_SECONDS", 60, 3)
 PAYLOAD_BYTES = 600
 SEND_THREADS = 2
+# The producer: threads side by side, each message written in a transaction of its own, as the
+# web workers of a node each write their requests' messages (BENCH_PRODUCE_BATCH > 1 puts that
+# many in one transaction instead).
+PRODUCERS = size("BENCH_PRODUCERS", 4, 2)
+PRODUCE_BATCH = size("BENCH_PRODUCE_BATCH", 1, 1)
 # The nodes' databases: BENCH_EXCHANGE_DB_PREFIX + gr/rs (runs side by side keep apart).
 DB_PREFIX = os.environ.get("BENCH_EXCHANGE_DB_PREFIX", "seec_exchange_bench_")
 
@@ -182,7 +187,8 @@ def run(engine: str) -> dict:
         trust_each_other(sender, receiver)
         # Warm-up, delivered before anything is timed: each server process loads its URLs
         # and views on its first requests, and every process opens its connections.
-        warm = sender.call("produce", to="116 000 Serbia", rate=100, seconds=2, note="warm-")
+        warm = sender.call("produce", to="116 000 Serbia", rate=100, seconds=2, note="warm-",
+                           threads=PRODUCERS, batch=PRODUCE_BATCH)  # fmt: skip
         sender.wait_for("delivered_count", lambda n: n == len(warm), ids=warm, timeout=600)
 
         say(f"sustained: {RATE}/s for {SECONDS} s")
@@ -198,7 +204,8 @@ def run(engine: str) -> dict:
         with meter:
             produce_start = time.monotonic()
             ids = sender.call("produce", to="116 000 Serbia", rate=RATE, seconds=SECONDS,
-                              note="run-", size=PAYLOAD_BYTES)  # fmt: skip
+                              note="run-", size=PAYLOAD_BYTES, threads=PRODUCERS,
+                              batch=PRODUCE_BATCH)  # fmt: skip
             # What the producer managed to write: on a loaded machine it can fall short of
             # RATE, and the delivered rate cannot exceed it.
             produced_rate = len(ids) / (time.monotonic() - produce_start)
@@ -274,6 +281,8 @@ def run(engine: str) -> dict:
             "sustained_messages": len(ids),
             "offered_rate": RATE,
             "payload_bytes": PAYLOAD_BYTES,
+            "producer_threads": PRODUCERS,
+            "messages_per_producer_transaction": PRODUCE_BATCH,
             "outage_messages": len(outage_ids),
             "outage_seconds": OUTAGE_SECONDS,
         },

@@ -574,6 +574,9 @@ class Worker:
         self.wake = threading.Event()
         self.down = Unreachable()
         self.in_flight = 0
+        # Sending threads in the middle of a request (changed under the lock).
+        self.busy = 0
+        self.busy_lock = threading.Lock()
         self.pending: list[Outcome] = []
         self.pending_since = 0.0
         self.threads: list[threading.Thread] = []
@@ -607,7 +610,12 @@ class Worker:
                         stopping = True
                         break
                     items.append(item)
-                for outcome in self._deliver(items, client):
+                with self.busy_lock:
+                    self.busy += 1
+                outcomes = self._deliver(items, client)
+                with self.busy_lock:
+                    self.busy -= 1
+                for outcome in outcomes:
                     self.results.put(outcome)
                 self.wake.set()
         connection.close()
@@ -651,6 +659,10 @@ class Worker:
         self.record(everything=True)
 
     # --- The worker's own thread ------------------------------------------------------------
+
+    @property
+    def a_thread_is_free(self) -> bool:
+        return self.busy < len(self.lanes)
 
     def hand_out(self, message: OutboundMessage, token: str) -> None:
         # A conversation's messages all go through one thread, in the order claimed.
@@ -823,10 +835,13 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
             worker.wake.clear()
             try:
                 worker.record()
-                # More is claimed once half of what is in hand has gone: a claim costs three
-                # queries, whether it brings one message or a dozen.
+                # More is claimed once half of what is in hand has gone, and only when a
+                # sending thread is free to take it: a claim costs three queries, whether it
+                # brings one message or a dozen, so what is written while every thread is in
+                # the middle of a request is claimed together when the first comes back (and
+                # leaves in its next request).
                 claimed, full = (0, False)
-                if worker.in_flight <= worker.capacity // 2:
+                if worker.in_flight <= worker.capacity // 2 and worker.a_thread_is_free:
                     claimed, full = worker.dispatch()
             except Exception:  # the loop must outlive a database blip; the outbox keeps the work
                 logger.exception("exchange delivery round failed")
