@@ -10,7 +10,12 @@ distribution still signed, encrypted and acknowledged on its own).
 
 1. Sustained: messages written to the outbox at a fixed rate (BENCH_RATE a second, for
    BENCH_SECONDS), each timed from its outbox row to its receipt; the rate is what was
-   delivered over the span.
+   delivered over the span. The producer is BENCH_PRODUCERS threads of one process, each
+   message `services.send` in a transaction of its own — as a node's web workers write the
+   messages of their requests side by side (one thread alone, on two cores shared with
+   everything else, would measure the producer, not the exchange). The CPU each message cost
+   is reported by process: the producer, the sender's worker, the receiver's server, and each
+   node's PostgreSQL backends (read from /proc, whatever else the machine runs).
 2. Baseline in the same run: the same payloads posted as plain unsigned JSON, with as many
    connections, to a receiver that stores each (unique id) in the receiving node's database
    and answers — what one would ship without the envelope (bench/_plain_receiver.py).

@@ -493,7 +493,10 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
         # The messages' own events were staged when they were written (services.send): chained
         # first, under the lock this transaction takes anyway, so that each message's "sent"
         # comes before its "delivered" in the trail.
-        audit.chain_staged()
+        while True:
+            read, chained = audit.chain_staged()
+            if read < audit.CHAIN_BATCH or not chained:
+                break
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,
