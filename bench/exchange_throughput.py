@@ -10,7 +10,12 @@ distribution still signed, encrypted and acknowledged on its own).
 
 1. Sustained: messages written to the outbox at a fixed rate (BENCH_RATE a second, for
    BENCH_SECONDS), each timed from its outbox row to its receipt; the rate is what was
-   delivered over the span.
+   delivered over the span. The producer is BENCH_PRODUCERS threads of one process, each
+   message `services.send` in a transaction of its own — as a node's web workers write the
+   messages of their requests side by side (one thread alone, on two cores shared with
+   everything else, would measure the producer, not the exchange). The CPU each message cost
+   is reported by process: the producer, the sender's worker, the receiver's server, and each
+   node's PostgreSQL backends (read from /proc, whatever else the machine runs).
 2. Baseline in the same run: the same payloads posted as plain unsigned JSON, with as many
    connections, to a receiver that stores each (unique id) in the receiving node's database
    and answers — what one would ship without the envelope (bench/_plain_receiver.py).
@@ -28,6 +33,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from harness import ROOT, goal, latency_summary, say, size
 
@@ -40,6 +46,13 @@ OUTAGE_MESSAGES = size("BENCH_OUTAGE_MESSAGES", 10000, 100)
 OUTAGE_SECONDS = size("BENCH_OUTAGE_SECONDS", 60, 3)
 PAYLOAD_BYTES = 600
 SEND_THREADS = 2
+# The producer: threads side by side, each message written in a transaction of its own, as the
+# web workers of a node each write their requests' messages (BENCH_PRODUCE_BATCH > 1 puts that
+# many in one transaction instead).
+PRODUCERS = size("BENCH_PRODUCERS", 4, 2)
+PRODUCE_BATCH = size("BENCH_PRODUCE_BATCH", 1, 1)
+# The nodes' databases: BENCH_EXCHANGE_DB_PREFIX + gr/rs (runs side by side keep apart).
+DB_PREFIX = os.environ.get("BENCH_EXCHANGE_DB_PREFIX", "seec_exchange_bench_")
 
 
 def plain_baseline(url: str, count: int, connections: int) -> float:
@@ -69,6 +82,89 @@ def plain_baseline(url: str, count: int, connections: int) -> float:
     return len(done) / (time.perf_counter() - start)
 
 
+def _cpu_of(pid: int) -> float | None:
+    """User and system CPU seconds of one process so far (None: it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU spent while running, by role: each node's producer (its driver), exchange worker and
+    server (with its workers), and the PostgreSQL backends serving each node's database
+    (found in pg_stat_activity as they come; one that ends between two looks, a quarter of a
+    second apart, loses what it spent since the last). What a message costs whatever else the
+    machine was running."""
+
+    def __init__(self, roles: dict[str, list[int]], databases: dict[str, str], pg_url: str):
+        self.roles, self.databases, self.pg_url = roles, databases, pg_url
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.role_of: dict[int, str] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _pids(self, conn) -> dict[int, str]:
+        pids = {}
+        for role, parents in self.roles.items():
+            wanted = set(parents)
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    except OSError:
+                        continue
+                    if int(entry.name) in wanted or ppid in wanted:
+                        pids[int(entry.name)] = role
+        rows = conn.execute(
+            "SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY(%s)",
+            [list(self.databases)],
+        ).fetchall()
+        for pid, datname in rows:
+            pids[pid] = self.databases[datname]
+        return pids
+
+    def _look(self, conn, *, first=False) -> None:
+        for pid, role in self._pids(conn).items():
+            spent = _cpu_of(pid)
+            if spent is None:
+                continue
+            self.role_of[pid] = role
+            # A backend first seen after the start began within the run (connections open and
+            # close with the producer's calls).
+            self.first.setdefault(pid, spent if first else 0.0)
+            self.last[pid] = spent
+
+    def _watch(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.pg_url + "postgres", autocommit=True) as conn:
+            self._look(conn, first=True)
+            self.started.set()
+            while not self.stop.wait(0.25):
+                self._look(conn)
+            self._look(conn)
+
+    def __enter__(self) -> "CpuMeter":
+        self.started = threading.Event()
+        self.thread.start()
+        self.started.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(10)
+
+    def by_role(self) -> dict[str, float]:
+        spent: dict[str, float] = {}
+        for pid, last in self.last.items():
+            role = self.role_of[pid]
+            spent[role] = spent.get(role, 0.0) + last - self.first[pid]
+        return spent
+
+
 def run(engine: str) -> dict:
     sys.path.insert(0, str(ROOT))
     from seec.exchange.tests.harness import (
@@ -85,9 +181,9 @@ def run(engine: str) -> dict:
     # Two sending threads: with batches (protocol seec-exchange/2) each thread's next request
     # carries what gathered while its last one was answered; more threads only make the
     # batches smaller on two cores.
-    sender = Node("gr", "GR", postgres="seec_exchange_bench_gr", deliver_threads=SEND_THREADS,
+    sender = Node("gr", "GR", postgres=DB_PREFIX + "gr", deliver_threads=SEND_THREADS,
                   **env)  # fmt: skip
-    receiver = Node("rs", "RS", postgres="seec_exchange_bench_rs", server_workers=3,
+    receiver = Node("rs", "RS", postgres=DB_PREFIX + "rs", server_workers=3,
                     server_threads=4, **env)  # fmt: skip
     plain = None
     try:
@@ -96,27 +192,43 @@ def run(engine: str) -> dict:
         trust_each_other(sender, receiver)
         # Warm-up, delivered before anything is timed: each server process loads its URLs
         # and views on its first requests, and every process opens its connections.
-        warm = sender.call("produce", to="116 000 Serbia", rate=100, seconds=2, note="warm-")
+        warm = sender.call("produce", to="116 000 Serbia", rate=100, seconds=2, note="warm-",
+                           threads=PRODUCERS, batch=PRODUCE_BATCH)  # fmt: skip
         sender.wait_for("delivered_count", lambda n: n == len(warm), ids=warm, timeout=600)
 
         say(f"sustained: {RATE}/s for {SECONDS} s")
-        produce_start = time.monotonic()
-        ids = sender.call("produce", to="116 000 Serbia", rate=RATE, seconds=SECONDS,
-                          note="run-", size=PAYLOAD_BYTES)  # fmt: skip
-        # What the producer managed to write: on a loaded machine it can fall short of RATE,
-        # and the delivered rate cannot exceed it.
-        produced_rate = len(ids) / (time.monotonic() - produce_start)
-        sender.wait_for("delivered_count", lambda n: n == len(ids), ids=ids, timeout=600)
+        meter = CpuMeter(
+            {
+                "producer": [sender.driver.pid],
+                "sender worker": [sender.worker.pid],
+                "receiver server": [receiver.server.pid],
+            },
+            {DB_PREFIX + "gr": "sender's PostgreSQL", DB_PREFIX + "rs": "receiver's PostgreSQL"},
+            PG_URL,
+        )
+        with meter:
+            produce_start = time.monotonic()
+            ids = sender.call("produce", to="116 000 Serbia", rate=RATE, seconds=SECONDS,
+                              note="run-", size=PAYLOAD_BYTES, threads=PRODUCERS,
+                              batch=PRODUCE_BATCH)  # fmt: skip
+            # What the producer managed to write: on a loaded machine it can fall short of
+            # RATE, and the delivered rate cannot exceed it.
+            produced_rate = len(ids) / (time.monotonic() - produce_start)
+            sender.wait_for("delivered_count", lambda n: n == len(ids), ids=ids, timeout=600)
+        cpu_ms = {role: round(1000 * spent / len(ids), 2) for role, spent in
+                  sorted(meter.by_role().items())}  # fmt: skip
+        cpu_ms["all"] = round(sum(cpu_ms.values()), 2)
         figures = sender.call("delivery_figures", ids=ids)
         rate = figures["delivered"] / figures["span"]
         latency = latency_summary(figures["latencies"])
         say(f"  {figures['delivered']} delivered at {rate:.0f}/s (written at "
             f"{produced_rate:.0f}/s), latency {latency}")  # fmt: skip
+        say(f"  CPU ms a message: {cpu_ms}")
 
         say("baseline: plain unsigned JSON posts")
         import psycopg
 
-        with psycopg.connect(PG_URL + "seec_exchange_bench_rs", autocommit=True) as conn:
+        with psycopg.connect(PG_URL + DB_PREFIX + "rs", autocommit=True) as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS bench_plain_inbox (id text PRIMARY KEY, body jsonb)"
             )
@@ -125,7 +237,7 @@ def run(engine: str) -> dict:
             [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
              "--workers", "3", "--threads", "4", "--worker-class", "gthread"],
             cwd=ROOT / "bench",
-            env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + "seec_exchange_bench_rs"},
+            env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + DB_PREFIX + "rs"},
         )  # fmt: skip
         for _ in range(100):
             try:
@@ -174,12 +286,15 @@ def run(engine: str) -> dict:
             "sustained_messages": len(ids),
             "offered_rate": RATE,
             "payload_bytes": PAYLOAD_BYTES,
+            "producer_threads": PRODUCERS,
+            "messages_per_producer_transaction": PRODUCE_BATCH,
             "outage_messages": len(outage_ids),
             "outage_seconds": OUTAGE_SECONDS,
         },
         "sustained_rate": round(rate, 1),
         "produced_rate": round(produced_rate, 1),
         "latency": latency,
+        "cpu_ms_per_message": cpu_ms,
         "plain_json_rate": round(plain_rate, 1),
         "overhead_ratio": round(plain_rate / rate, 2),
         "outage": {

@@ -7,7 +7,9 @@ it and names the first event that does not match.
 
 A read of personal data (`record_read`) does not take the chain's lock in the request: it is
 staged (one INSERT) and the worker chains staged reads in batches within seconds
-(`chain_staged_reads`, enqueued after the read). `verify_staged` checks what waits.
+(`chain_staged_reads`, enqueued after the read). A hot path whose own worker runs anyway may
+stage its events the same way (`stage`, e.g. a message written to the exchange's outbox,
+chained by the exchange worker). `verify_staged` checks what waits.
 
 The chain's head is anchored outside the database (`anchor`, daily): a signed line in a file
 and the log, so that removing or rewriting the trail, head and all, is still found by
@@ -195,11 +197,30 @@ def record_read(
     The read is staged (one INSERT, no lock held on the chain) and chained by the worker
     within seconds; until then `verify_audit` checks it as staged. Same arguments as `record`.
     """
-    fields = _event_fields(action, origin, obj, reason, details, "")
+    return stage(action, origin=origin, obj=obj, reason=reason, details=details)
+
+
+def stage(
+    action: str,
+    *,
+    origin: Origin | None = None,
+    obj=None,
+    reason: str = "",
+    details: dict | None = None,
+    actor_username: str = "",
+    schedule: bool = True,
+) -> StagedRead:
+    """Stage one event in the current transaction (one INSERT, the chain's lock not taken):
+    it exists with the action or not at all, as `record`'s does, and is chained within
+    seconds. `schedule=False` is for a caller whose own worker chains what is staged (the
+    exchange worker, which must run for an outbox message to leave at all); otherwise the
+    task worker is asked to, once the transaction commits."""
+    fields = _event_fields(action, origin, obj, reason, details, actor_username)
     staged = StagedRead(**fields)
     staged.digest = staged_digest(staged)
     staged.save()
-    transaction.on_commit(schedule_chaining)
+    if schedule:
+        transaction.on_commit(schedule_chaining)
     return staged
 
 
@@ -232,43 +253,52 @@ CHAIN_BATCH = 1000
 
 
 def chain_staged_reads(batch_size: int = CHAIN_BATCH) -> int:
-    """Move every staged read into the chain, oldest first, a batch per transaction (the
+    """Move every staged event into the chain, oldest first, a batch per transaction (the
     chain's lock is held for one batch at a time). Returns how many were chained.
 
-    A staged read whose digest no longer matches its fields is left where it is and logged:
+    A staged event whose digest no longer matches its fields is left where it is and logged:
     chaining it would launder the change; `verify_audit` names it.
     """
     chained = 0
     while True:
         with transaction.atomic():
-            head = _locked_head()
-            rows = list(StagedRead.objects.order_by("id")[:batch_size])
-            sound = []
-            for row in rows:
-                if staged_digest(row) == row.digest:
-                    sound.append(row)
-                else:
-                    logger.error("Staged audit read %s does not match its digest", row.pk)
-            events = []
-            sequence, previous = head.sequence, head.hash
-            for row in sound:
-                sequence += 1
-                event = AuditEvent(
-                    sequence=sequence,
-                    previous_hash=previous,
-                    staged_read=row.pk,
-                    **{name: getattr(row, name) for name in STAGED_FIELDS},
-                )
-                event.hash = previous = event_hash(event)
-                events.append(event)
-            if events:
-                AuditEvent.objects.bulk_create(events)
-                StagedRead.objects.filter(pk__in=[row.pk for row in sound]).delete()
-                head.sequence, head.hash = sequence, previous
-                head.save(update_fields=["sequence", "hash"])
-        chained += len(events)
-        if len(rows) < batch_size or not events:
+            read, events = chain_staged(batch_size)
+        chained += events
+        if read < batch_size or not events:
             return chained
+
+
+def chain_staged(batch_size: int = CHAIN_BATCH) -> tuple[int, int]:
+    """Chain up to `batch_size` staged events, oldest first, in the caller's transaction
+    (which then holds the chain's lock until it ends: a worker that appends an event of its
+    own chains what is staged in the same transaction). Returns how many staged rows were
+    read and how many chained."""
+    head = _locked_head()
+    rows = list(StagedRead.objects.order_by("id")[:batch_size])
+    sound = []
+    for row in rows:
+        if staged_digest(row) == row.digest:
+            sound.append(row)
+        else:
+            logger.error("Staged audit event %s does not match its digest", row.pk)
+    events = []
+    sequence, previous = head.sequence, head.hash
+    for row in sound:
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence,
+            previous_hash=previous,
+            staged_read=row.pk,
+            **{name: getattr(row, name) for name in STAGED_FIELDS},
+        )
+        event.hash = previous = event_hash(event)
+        events.append(event)
+    if events:
+        AuditEvent.objects.bulk_create(events)
+        StagedRead.objects.filter(pk__in=[row.pk for row in sound]).delete()
+        head.sequence, head.hash = sequence, previous
+        head.save(update_fields=["sequence", "hash"])
+    return len(rows), len(events)
 
 
 HASHED_FIELDS = (

@@ -425,7 +425,9 @@ class StagedRead(AppendOnly):
     head: the request only inserts this row (one statement, no lock held), and the worker
     chains staged reads into the trail in batches within seconds (`audit.chain_staged_reads`),
     deleting each once its event exists. `digest` covers the row's fields, so `verify_audit`
-    finds a staged read changed before it was chained.
+    finds a staged read changed before it was chained. Other hot paths stage their events
+    here too (`audit.stage`: a message written to the exchange's outbox, chained by the
+    exchange worker).
     """
 
     occurred_at = models.DateTimeField()

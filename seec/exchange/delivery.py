@@ -8,7 +8,9 @@ sending thread keeps its HTTP connections to the peers open between messages. Th
 come back to the worker's own thread, which records them a batch at a time (one transaction
 and one audit event for the receipts of a batch) and claims more as the threads free up; on
 PostgreSQL a message written to the outbox wakes the worker when its transaction commits
-(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds.
+(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds. The worker also
+chains the audit events that `services.send` staged with each outbox row: every second, and
+in the transaction that records their receipts.
 
 A worker killed half-way leaves its lease to run out, and the message is sent again under
 the same distribution id, which the receiver answers with the receipt it already gave. A
@@ -35,6 +37,7 @@ from django.utils import timezone
 from joserfc.jwk import OKPKey
 
 from seec.core import audit
+from seec.core.models import StagedRead
 
 from . import envelope, httpsig, keys, nodes
 from .audit_actions import ExchangeAction
@@ -486,16 +489,14 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
         recorded = [o for o in outcomes if (o.message.pk, o.token) in held]
         if not recorded:
             return
-        # What every row of the batch gets alike in one UPDATE, and only the receipt and its
-        # time row by row.
-        OutboundMessage.objects.filter(pk__in=[o.message.pk for o in recorded]).update(
-            state=OutboxState.DELIVERED,
-            last_error="",
-            leased_until=None,
-            lease_token="",
-            attempts=F("attempts") + 1,
-        )
         _store_receipts(recorded)
+        # The messages' own events were staged when they were written (services.send): chained
+        # first, under the lock this transaction takes anyway, so that each message's "sent"
+        # comes before its "delivered" in the trail.
+        while True:
+            read, chained = audit.chain_staged()
+            if read < audit.CHAIN_BATCH or not chained:
+                break
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,
@@ -514,14 +515,17 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
 
 
 def _store_receipts(outcomes: list[Outcome]) -> None:
-    """Each message's receipt and the time it came, in one UPDATE with a simple CASE on the
-    primary key (standard SQL, on either engine). bulk_update writes the same statement, but
-    builds an ORM expression for every row and column, which cost the worker more CPU than
-    sealing the messages."""
+    """Each message delivered, with its receipt and the time it came, in one UPDATE: what every
+    row gets alike, and the receipt and its time by a simple CASE on the primary key (standard
+    SQL, on either engine). One statement, so one new version of each row (the outbox's
+    indexes written once, not twice); bulk_update would build an ORM expression for every row
+    and column, which cost the worker more CPU than sealing the messages."""
     table = connection.ops.quote_name(OutboundMessage._meta.db_table)
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(OutboundMessage._meta.get_field(name).column)
+
     pk = connection.ops.quote_name(OutboundMessage._meta.pk.column)
-    receipt = connection.ops.quote_name(OutboundMessage._meta.get_field("receipt").column)
-    delivered_at = connection.ops.quote_name(OutboundMessage._meta.get_field("delivered_at").column)
     when = " ".join(["WHEN %s THEN %s"] * len(outcomes))
     receipts, times, pks = [], [], []
     for outcome in outcomes:
@@ -529,12 +533,15 @@ def _store_receipts(outcomes: list[Outcome]) -> None:
         times += [outcome.message.pk, connection.ops.adapt_datetimefield_value(outcome.at)]
         pks.append(outcome.message.pk)
     sql = (
-        f"UPDATE {table} SET {receipt} = CASE {pk} {when} END, "  # noqa: S608 — names quoted
-        f"{delivered_at} = CASE {pk} {when} END "
+        f"UPDATE {table} SET {column('receipt')} = CASE {pk} {when} END, "  # noqa: S608 — quoted
+        f"{column('delivered_at')} = CASE {pk} {when} END, "
+        f"{column('state')} = %s, {column('last_error')} = '', "
+        f"{column('leased_until')} = NULL, {column('lease_token')} = '', "
+        f"{column('attempts')} = {column('attempts')} + 1 "
         f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*receipts, *times, *pks])
+        cursor.execute(sql, [*receipts, *times, OutboxState.DELIVERED, *pks])
 
 
 def _record_dead(outcome: Outcome) -> None:
@@ -570,6 +577,9 @@ class Worker:
         self.wake = threading.Event()
         self.down = Unreachable()
         self.in_flight = 0
+        # Sending threads in the middle of a request (changed under the lock).
+        self.busy = 0
+        self.busy_lock = threading.Lock()
         self.pending: list[Outcome] = []
         self.pending_since = 0.0
         self.threads: list[threading.Thread] = []
@@ -603,7 +613,12 @@ class Worker:
                         stopping = True
                         break
                     items.append(item)
-                for outcome in self._deliver(items, client):
+                with self.busy_lock:
+                    self.busy += 1
+                outcomes = self._deliver(items, client)
+                with self.busy_lock:
+                    self.busy -= 1
+                for outcome in outcomes:
                     self.results.put(outcome)
                 self.wake.set()
         connection.close()
@@ -648,14 +663,19 @@ class Worker:
 
     # --- The worker's own thread ------------------------------------------------------------
 
+    @property
+    def a_thread_is_free(self) -> bool:
+        return self.busy < len(self.lanes)
+
     def hand_out(self, message: OutboundMessage, token: str) -> None:
         # A conversation's messages all go through one thread, in the order claimed.
         self.lanes[hash(message.conversation) % len(self.lanes)].put((message, token))
 
-    def dispatch(self) -> int:
-        """Claim what fits and hand it to the threads; returns how many were claimed."""
+    def dispatch(self) -> tuple[int, bool]:
+        """Claim what fits and hand it to the threads; returns how many were claimed, and
+        whether a claim came back full (more may be due now)."""
         waiting = self.down.now_waiting()
-        claimed = 0
+        claimed, full = 0, False
         if waiting:
             # The messages for a peer that is down are claimed a batch at a time and put off
             # at once, each counting the attempt, until the peer's next try: an outage of
@@ -669,6 +689,7 @@ class Worker:
                 )
             record(outcomes)
             claimed += len(messages)
+            full = len(messages) == self.batch
         room = self.capacity - self.in_flight
         if room > 0:
             token, messages = claim(room, skip_peers=waiting)
@@ -676,7 +697,8 @@ class Worker:
                 self.hand_out(message, token)
             self.in_flight += len(messages)
             claimed += len(messages)
-        return claimed
+            full = full or len(messages) == room
+        return claimed, full
 
     def record(self, *, everything: bool = False) -> int:
         """Record the outcomes come back, a batch at a time; returns how many were written."""
@@ -707,6 +729,7 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
     --once); returns how many ended in each state."""
     token, messages = claim(limit)
     if not messages:
+        chain_staged_events()
         return {}
     worker = Worker(threads=threads, batch=limit)
     worker.start()
@@ -718,6 +741,7 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
         for lane in worker.lanes:
             lane.put(None)
     record(outcomes)
+    chain_staged_events()
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
@@ -725,6 +749,16 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
 
 
 ESCALATE_EVERY = 60.0
+# How often the worker chains the audit events staged by services.send (and any other staged
+# event) when no receipt recorded meanwhile has chained them.
+CHAIN_EVERY = 1.0
+
+
+def chain_staged_events() -> int:
+    """Chain what waits staged, if anything (one query when nothing does)."""
+    if not StagedRead.objects.exists():
+        return 0
+    return audit.chain_staged_reads()
 
 
 def next_due_in() -> float | None:
@@ -782,7 +816,7 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
     learn_batch_inboxes()
     if connection.vendor == "postgresql":
         threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
-    escalated_at = 0.0
+    escalated_at = chained_at = 0.0
     try:
         while not stop.is_set():
             if not worker.in_flight:
@@ -793,24 +827,40 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
                     escalate_overdue()
                 except Exception:
                     logger.exception("escalating overdue requests failed")
+            if time.monotonic() - chained_at > CHAIN_EVERY:
+                chained_at = time.monotonic()
+                try:
+                    chain_staged_events()
+                except Exception:
+                    logger.exception("chaining the staged audit events failed")
+            # Cleared before the round, not after the wait: a message written or an answer
+            # come back while this round runs wakes the next one at once.
+            worker.wake.clear()
             try:
                 worker.record()
-                # More is claimed once half of what is in hand has gone: a claim costs three
-                # queries, whether it brings one message or a dozen.
-                claimed = worker.dispatch() if worker.in_flight <= worker.capacity // 2 else 0
+                # More is claimed once half of what is in hand has gone, and only when a
+                # sending thread is free to take it: a claim costs three queries, whether it
+                # brings one message or a dozen, so what is written while every thread is in
+                # the middle of a request is claimed together when the first comes back (and
+                # leaves in its next request).
+                claimed, full = (0, False)
+                if worker.in_flight <= worker.capacity // 2 and worker.a_thread_is_free:
+                    claimed, full = worker.dispatch()
             except Exception:  # the loop must outlive a database blip; the outbox keeps the work
                 logger.exception("exchange delivery round failed")
-                claimed = 0
+                claimed, full = 0, False
                 close_old_connections()  # a broken connection is replaced on the next query
                 stop.wait(idle)
-            if claimed:
+            if full:
                 continue
-            if worker.in_flight:
+            # A claim that took less than it could took everything due: the next round waits
+            # for a wake (a commit to the outbox, an answer come back) or the next due retry,
+            # rather than asking again at once for nothing.
+            if worker.in_flight or claimed:
                 wait = idle
             else:
                 due = next_due_in()
                 wait = idle if due is None else min(max(due, 0.01), idle)
             worker.wake.wait(wait)
-            worker.wake.clear()
     finally:
         worker.stop()

@@ -59,7 +59,6 @@ def _check(payload_type: payloads.PayloadType | None, name: str, payload) -> Non
         raise ValidationError({"payload": problems})
 
 
-@transaction.atomic
 def send(
     to_organisation: Organisation,
     payload_type: str,
@@ -74,12 +73,20 @@ def send(
 ) -> Sent:
     """Send `payload` from `sender` (hosted here) to `to_organisation`, wherever it is hosted.
     Raises ValidationError (naming the field) for a payload that fails its schema, an
-    organisation that may not send or receive the type, or a node not trusted."""
+    organisation that may not send or receive the type, or a node not trusted; a refusal
+    writes nothing, and leaves the caller's transaction usable."""
     ptype = payloads.get(payload_type)
     _check(ptype, payload_type, payload)
     if handling not in Handling.values:
         raise ValidationError({"handling": _("Choose a handling code H0 to H3.")})
-    if RemoteOrganisation.objects.filter(organisation=sender).exists():
+    # Where both organisations are hosted, in one query: the sender must be hosted here.
+    hosted_by = {
+        remote.organisation_id: remote
+        for remote in RemoteOrganisation.objects.select_related("peer").filter(
+            organisation_id__in={sender.pk, to_organisation.pk}
+        )
+    }
+    if sender.pk in hosted_by:
         raise PermissionDenied(_("Only an organisation hosted on this node sends from it."))
     if not ptype.may_send(sender):
         raise ValidationError({"payload_type": _("This organisation may not send this.")})
@@ -87,48 +94,69 @@ def send(
         raise ValidationError({"organisation": _("Choose another, active organisation.")})
     if not ptype.may_receive(to_organisation):
         raise ValidationError({"organisation": _("This organisation does not receive this.")})
-    opens = conversation is None
-    conversation = conversation or new_conversation()
-    kind = kind or ptype.kind
-    remote = (
-        RemoteOrganisation.objects.select_related("peer")
-        .filter(organisation=to_organisation)
-        .first()
-    )
+    remote = hosted_by.get(to_organisation.pk)
     if remote is None:
-        ptype.handler(
-            payloads.Delivered(
-                payload_type=payload_type,
-                payload=payload,
-                sender=sender,
-                recipient=to_organisation,
-                conversation=conversation,
-                kind=kind,
-                handling=handling,
-                status=status,
-            )
-        )
-        audit.record(
-            ExchangeAction.DELIVERED_LOCALLY,
-            origin=origin,
-            obj=to_organisation,
-            details={
-                "payload_type": payload_type,
-                "conversation": conversation,
-                "from": sender.pk,
-                "to": to_organisation.pk,
-                "handling": handling,
-            },
-        )
-        return Sent(conversation=conversation, local=True)
-
+        return _deliver_here(
+            ptype, payload, to_organisation, sender=sender, origin=origin,
+            conversation=conversation, handling=handling, kind=kind, status=status,
+        )  # fmt: skip
     peer = remote.peer
     if not peer.is_trusted:
         raise ValidationError(
             {"organisation": _("The node hosting this organisation is not trusted.")}
         )
-    if opens:
+    # Everything refusable was checked above: what follows only writes. No savepoint (two
+    # statements a message): a failure here fails the caller's transaction, as it should.
+    with transaction.atomic(savepoint=False):
+        return _write_to_outbox(
+            ptype, payload, to_organisation, peer, sender=sender, origin=origin,
+            conversation=conversation, handling=handling, kind=kind, status=status,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def _deliver_here(ptype, payload, to_organisation, *, sender, origin, conversation, handling,
+                  kind, status) -> Sent:  # fmt: skip
+    """Both organisations are hosted here: the type's handler applies the payload at once,
+    under a savepoint (a handler that refuses undoes only its own writes)."""
+    conversation = conversation or new_conversation()
+    ptype.handler(
+        payloads.Delivered(
+            payload_type=ptype.name,
+            payload=payload,
+            sender=sender,
+            recipient=to_organisation,
+            conversation=conversation,
+            kind=kind or ptype.kind,
+            handling=handling,
+            status=status,
+        )
+    )
+    audit.record(
+        ExchangeAction.DELIVERED_LOCALLY,
+        origin=origin,
+        obj=to_organisation,
+        details={
+            "payload_type": ptype.name,
+            "conversation": conversation,
+            "from": sender.pk,
+            "to": to_organisation.pk,
+            "handling": handling,
+        },
+    )
+    return Sent(conversation=conversation, local=True)
+
+
+def _write_to_outbox(ptype, payload, to_organisation, peer, *, sender, origin, conversation,
+                     handling, kind, status) -> Sent:  # fmt: skip
+    """The outbox row, its conversation's place, and its audit event: three INSERTs for a new
+    conversation. The event is staged, not appended to the chain here: a producer writing
+    many messages does not queue behind the chain's lock (nor hold it until its transaction
+    commits); the exchange worker chains it within a second, and at the latest in the
+    transaction that records the message's receipt, before the delivery's own event."""
+    if conversation is None:
         # A conversation this call names afresh: no one else can hold its row yet.
+        conversation = new_conversation()
         thread = Conversation.objects.create(key=conversation, peer=peer, last_sent=1)
     else:
         thread, _created = Conversation.objects.select_for_update().get_or_create(
@@ -142,8 +170,8 @@ def send(
         peer=peer,
         sender_organisation=sender,
         recipient_organisation=to_organisation,
-        payload_type=payload_type,
-        kind=kind,
+        payload_type=ptype.name,
+        kind=kind or ptype.kind,
         status_kind=status,
         handling=handling,
         conversation=conversation,
@@ -154,12 +182,12 @@ def send(
         expires_at=now + timedelta(hours=settings.SEEC_EXCHANGE_MESSAGE_HOURS),
         next_attempt_at=now,
     )
-    audit.record(
+    audit.stage(
         ExchangeAction.SENT,
         origin=origin,
         obj=message,
         details={
-            "payload_type": payload_type,
+            "payload_type": ptype.name,
             "peer": peer.node_id,
             "conversation": conversation,
             "sequence": message.sequence,
@@ -167,6 +195,7 @@ def send(
             "to": to_organisation.pk,
             "handling": handling,
         },
+        schedule=False,
     )
     return Sent(conversation=conversation, local=False, message=message)
 

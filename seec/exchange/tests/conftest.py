@@ -12,6 +12,8 @@ RAN = Path(settings.VAR_DIR) / "exchange-node-tests.ran"
 # The installations' police compare identifiers by keyed hashes: they share the identifier
 # key, as the settings say installations that compare do.
 SHARED_IDENTIFIER_KEY = {"SEEC_PROTECTION_IDENTIFIER_KEY": "node-tests-shared-identifier-key"}
+# The PostgreSQL nodes' databases: runs side by side on one server each name their own.
+DB_PREFIX = os.environ.get("SEEC_EXCHANGE_TEST_DB_PREFIX", "seec_exchange_")
 
 
 def _postgres_or_skip():
@@ -34,7 +36,7 @@ def two_nodes():
     RAN.parent.mkdir(parents=True, exist_ok=True)
     RAN.touch()
     gr = Node("gr", "GR", **SHARED_IDENTIFIER_KEY)
-    rs = Node("rs", "RS", postgres="seec_exchange_a", **SHARED_IDENTIFIER_KEY)
+    rs = Node("rs", "RS", postgres=DB_PREFIX + "a", **SHARED_IDENTIFIER_KEY)
     try:
         start_all(gr, rs)
         trust_each_other(gr, rs)
@@ -47,7 +49,7 @@ def two_nodes():
 def regional_and_macedonian_nodes(two_nodes):
     """The regional centre's node (PostgreSQL) and North Macedonia's (SQLite), beside the
     two: three and four real nodes."""
-    seec = Node("seec", "INT", postgres="seec_exchange_b")
+    seec = Node("seec", "INT", postgres=DB_PREFIX + "b")
     mk = Node("mk", "MK")
     try:
         start_all(seec, mk)

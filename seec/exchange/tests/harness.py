@@ -8,6 +8,7 @@ import fcntl
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,9 +28,23 @@ TEMPLATE_DIR = Path(tempfile.gettempdir()) / "seec-exchange-node-templates"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on now; from SEEC_TEST_PORTS ("18100-18199") when set, so that
+    runs side by side on one machine keep to the ports they were given."""
+    span = os.environ.get("SEEC_TEST_PORTS", "")
+    if span:
+        low, high = (int(part) for part in span.split("-"))
+        candidates = list(range(low, high + 1))
+        random.shuffle(candidates)
+    else:
+        candidates = [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {span}")
 
 
 def _migrations_hash() -> str:

@@ -606,31 +606,59 @@ def case_pk(number):
 # --- For bench/exchange_throughput -------------------------------------------------------------
 
 
-def produce(to, rate, seconds, note="", batch=10, size=600):
+def produce(to, rate, seconds, note="", batch=10, size=600, threads=1):
     """Write messages to the outbox at `rate` a second for `seconds`, `batch` per transaction
-    (as many steps commit at once on a busy node); returns their distribution ids."""
+    (as many steps commit at once on a busy node), from `threads` threads side by side (as
+    several web workers each write their requests' messages); returns their distribution
+    ids, in the order written."""
+    import threading
     import time as clock
 
-    from django.db import transaction
+    from django.db import connection, transaction
 
     origin = _admin()
     recipient = Organisation.objects.get(name=to)
-    ids, start, made = [], clock.monotonic(), 0
+    sender = origin.actor.organisation
     filler = "x" * size
-    while clock.monotonic() - start < seconds:
-        with transaction.atomic():
-            for _ in range(batch):
-                sent = services.send(
-                    recipient, "exchange.ping",
-                    {"written_at": timezone.now().isoformat(), "note": f"{note}{made} {filler}"},
-                    sender=origin.actor.organisation, origin=origin, status="Test",
-                )  # fmt: skip
-                ids.append(sent.message.distribution_id)
-                made += 1
-        ahead = made / rate - (clock.monotonic() - start)
-        if ahead > 0:
-            clock.sleep(ahead)
-    return ids
+    start = clock.monotonic()
+    written: list[list[tuple[float, str]]] = [[] for _ in range(threads)]
+    failures = []
+
+    def write(lane: int) -> None:
+        made = 0
+        try:
+            while clock.monotonic() - start < seconds:
+                with transaction.atomic():
+                    for _ in range(batch):
+                        number = made * threads + lane
+                        sent = services.send(
+                            recipient, "exchange.ping",
+                            {"written_at": timezone.now().isoformat(),
+                             "note": f"{note}{number} {filler}"},
+                            sender=sender, origin=origin, status="Test",
+                        )  # fmt: skip
+                        written[lane].append((clock.monotonic(), sent.message.distribution_id))
+                        made += 1
+                # This thread's share of the rate: its next message is due at this moment.
+                ahead = made * threads / rate - (clock.monotonic() - start)
+                if ahead > 0:
+                    clock.sleep(ahead)
+        except Exception as error:  # reported to the caller, not lost in the thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    if threads == 1:
+        write(0)
+    else:
+        workers = [threading.Thread(target=write, args=(lane,)) for lane in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    if failures:
+        raise failures[0]
+    return [distribution for _at, distribution in sorted(row for lane in written for row in lane)]
 
 
 def delivery_figures(ids):
