@@ -140,8 +140,9 @@ def summarise(log: dict) -> dict:
     started = log["started"]
     arrived = log["all_arrived"] or started
     ended = max((row[0] for row in rows), default=arrived)
-    steady = [row for row in rows if row[0] >= arrived]
-    arriving = [row for row in rows if row[0] < arrived]
+    # A user signs in as it arrives: the last one's sign-in is an arrival too.
+    steady = [row for row in rows if row[0] >= arrived and row[1] not in SIGN_IN]
+    arriving = [row for row in rows if row[0] < arrived or row[1] in SIGN_IN]
     over_time = []
     for offset in range(0, int(ended - started) + 1, WINDOW):
         window = [row for row in rows if offset <= row[0] - started < offset + WINDOW]
