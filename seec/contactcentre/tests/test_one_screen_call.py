@@ -133,5 +133,5 @@ def test_the_blank_call_screens_nationality_list_is_in_the_operators_language(cl
     assert f'<option value="{greece.pk}">Ελλάδα</option>' in pages["el"]
     assert "Ελλάδα" not in pages["en"]
     # A submitted form is checked against the table, not the kept list.
-    posted = ChildForm({"given_names": "A", "category": "runaway", "nationality": "999999"})
+    posted = ChildForm({"given_names": "A", "category": "runaway", "nationality": "XX"})
     assert not posted.is_valid() and "nationality" in posted.errors
