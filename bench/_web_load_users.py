@@ -31,6 +31,11 @@ def record(name, response_time, start_time, exception=None, **_ignored):
     LOG["requests"].append([round(start_time, 3), name, round(response_time, 1), bool(exception)])
 
 
+@events.test_start.add_listener
+def first_arrives(**_ignored):
+    LOG["started"] = time.time()
+
+
 @events.spawning_complete.add_listener
 def all_arrived(user_count, **_ignored):
     LOG["all_arrived"] = time.time()

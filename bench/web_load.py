@@ -146,16 +146,15 @@ def summarise(log: dict) -> dict:
     over_time = []
     for offset in range(0, int(ended - started) + 1, WINDOW):
         window = [row for row in rows if offset <= row[0] - started < offset + WINDOW]
-        pages = [row for row in window if row[1] not in SIGN_IN]
-        times = sorted(row[2] for row in pages)
+        pages = figures([row for row in window if row[1] not in SIGN_IN], WINDOW)
         over_time.append({
             "from_s": offset,
             "phase": "arriving" if started + offset < arrived else "all users on",
             "requests": len(window),
             "sign_ins": sum(1 for row in window if row[1] == "sign in"),
             "failures": sum(1 for row in window if row[3]),
-            "pages_p50_ms": times[len(times) // 2] if times else None,
-            "pages_p95_ms": times[max(0, math.ceil(0.95 * len(times)) - 1)] if times else None,
+            "pages_p50_ms": pages["p50_ms"],
+            "pages_p95_ms": pages["p95_ms"],
         })  # fmt: skip
     return {
         "arrival_seconds": round(arrived - started, 1),
