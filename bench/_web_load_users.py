@@ -5,18 +5,45 @@ team board, lists, case pages), each signing in once and keeping its session as 
 does, and anonymous readers of the public alert pages and feed. Think time between pages as a
 person's: 1 to 4 seconds. The plan (accounts, case ids, names to search, alert references)
 comes from the file WEB_LOAD_PLAN that the benchmark writes after loading its data.
+
+Staff pages go to WEB_LOAD_STAFF_HOST and the public readers to WEB_LOAD_PUBLIC_HOST (the two
+servers of the documented set-up, or the same one). Every request is written to WEB_LOAD_LOG
+(when it started, its page kind, its time, whether it failed) with the moment the last user
+arrived, so that the benchmark can tell the arrivals from the steady load.
 """
 
 import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["WEB_LOAD_PLAN"]).read_text())
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOG = {"requests": [], "started": time.time(), "all_arrived": None}
+
+
+@events.request.add_listener
+def record(name, response_time, start_time, exception=None, **_ignored):
+    LOG["requests"].append([round(start_time, 3), name, round(response_time, 1), bool(exception)])
+
+
+@events.test_start.add_listener
+def first_arrives(**_ignored):
+    LOG["started"] = time.time()
+
+
+@events.spawning_complete.add_listener
+def all_arrived(user_count, **_ignored):
+    LOG["all_arrived"] = time.time()
+
+
+@events.quitting.add_listener
+def write_log(**_ignored):
+    Path(os.environ["WEB_LOAD_LOG"]).write_text(json.dumps(LOG))
 
 
 def form_token(response) -> str:
@@ -26,6 +53,7 @@ def form_token(response) -> str:
 
 class SignedIn(HttpUser):
     abstract = True
+    host = os.environ["WEB_LOAD_STAFF_HOST"]
     wait_time = between(1, 4)
     role = "operator"
 
@@ -113,6 +141,7 @@ class Supervisor(SignedIn):
 
 class PublicReader(HttpUser):
     weight = 15
+    host = os.environ["WEB_LOAD_PUBLIC_HOST"]
     wait_time = between(1, 4)
 
     @task(3)

@@ -208,16 +208,19 @@ class ShareForm(forms.Form):
             )
 
 
-# Lists that change a few times a year (organisations, a hotline's case managers), offered on
-# every case page: kept a minute in the cache instead of queried on each view. Only what is
-# shown: a submitted form is checked against the table itself.
+# Lists that change a few times a year (organisations, a hotline's case managers, countries),
+# offered on every case page and call screen: kept a minute in the cache instead of queried on
+# each view. Only what is shown: a submitted form is checked against the table itself. Per
+# language, as some labels are translated (a country's name).
 CHOICES_SECONDS = 60
 
 
 def cached_choices(queryset) -> list[tuple]:
     from django.core.cache import cache
+    from django.utils import translation
 
-    key = "choices:" + hashlib.sha256(str(queryset.query).encode()).hexdigest()
+    query = f"{translation.get_language()}:{queryset.query}"
+    key = "choices:" + hashlib.sha256(query.encode()).hexdigest()
     choices = cache.get(key)
     if choices is None:
         choices = [("", "---------"), *((item.pk, str(item)) for item in queryset)]

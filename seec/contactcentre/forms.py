@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from seec.cases.forms import FieldsOnlyModelForm
+from seec.cases.forms import FieldsOnlyModelForm, cached_choices
 from seec.cases.models import Case, Contact, ContactSubject
 from seec.core.datetime_field import LocalDateField, LocalDateTimeField
 from seec.core.models import Country, User
@@ -79,6 +79,8 @@ class ChildForm(FieldsOnlyModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nationality"].queryset = Country.objects.order_by("-in_region", "name")
+        if not self.is_bound:  # the call screen's blank form, on every call
+            self.fields["nationality"].choices = cached_choices(self.fields["nationality"].queryset)
         self.initial.setdefault("last_seen_at", timezone.localtime().replace(second=0))
         for name in ("given_names", "family_name"):
             self.fields[name].widget.attrs["autocomplete"] = "off"

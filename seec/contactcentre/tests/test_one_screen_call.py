@@ -113,3 +113,25 @@ def test_the_callers_language_list_starts_with_the_callers_country(operator):
 
 def test_case_fields_helper_is_shared():
     assert case_fields()["category"] == "runaway"
+
+
+def test_the_blank_call_screens_nationality_list_is_in_the_operators_language(client, operator):
+    """The list of countries is kept a minute per language (cases/forms.py cached_choices):
+    an operator working in Greek after one in English still reads the names in Greek, and
+    every country is offered with its own value."""
+    from seec.contactcentre.forms import ChildForm
+    from seec.core.models import Country
+
+    greece = Country.objects.get(code="GR")
+    client.force_login(operator)
+    pages = {}
+    for language in ("en", "el", "en"):
+        operator.preferred_language = language
+        operator.save(update_fields=["preferred_language"])
+        pages[language] = client.get(reverse("contactcentre:call")).content.decode()
+    assert f'<option value="{greece.pk}">Greece</option>' in pages["en"]
+    assert f'<option value="{greece.pk}">Ελλάδα</option>' in pages["el"]
+    assert "Ελλάδα" not in pages["en"]
+    # A submitted form is checked against the table, not the kept list.
+    posted = ChildForm({"given_names": "A", "category": "runaway", "nationality": "XX"})
+    assert not posted.is_valid() and "nationality" in posted.errors
