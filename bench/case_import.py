@@ -30,7 +30,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def write_csv(path: Path, rows: int, country: str, prefix: str, seed: int) -> None:
+def write_csv(path: Path, rows: int, country: str, prefix: str = "OLD", seed: int = 7) -> None:
     from seec.cases import generator
 
     with path.open("w", newline="", encoding="utf-8") as handle:
