@@ -68,7 +68,7 @@ def validated_cases(path: Path, manager) -> list:
         case.organisation_id, case.country_id = organisation.pk, organisation.country_id
         case.opened_by_id = manager.pk
         case.opened_at = case.opened_at or case.last_seen_at
-        case.number = f"BASE-{path.stem}-{serial:08d}"
+        case.number = f"BASE-{serial:08d}"  # taken out again before the next size
         case.external_reference = f"BASE-{case.external_reference}"
         if case.found_at:
             case.status = Status.FOUND
