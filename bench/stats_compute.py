@@ -74,7 +74,7 @@ def load(count: int, start: int = 0) -> None:
     from django.db import transaction
 
     from seec.cases import generator
-    from seec.cases.models import Case, Contact, RiskAssessment, Status
+    from seec.cases.models import Case, Contact, Outcome, RiskAssessment, Status
     from seec.cases.services import computed_risk
     from seec.core.bulk import column_where_in
     from seec.core.models import Organisation, OrganisationKind, User
@@ -131,16 +131,22 @@ def load(count: int, start: int = 0) -> None:
                 **assessment_defaults, **item.risk["factors"], "assessed_by_id": operator,
                 "assessed_at": first["started_at"], "computed_level": level, "level": level,
             }  # fmt: skip
+        rng = random.Random(serial)  # the case's own: the same whichever size is loaded first
         if item.found:
             case["status"], case["outcome"] = Status.FOUND, item.found["outcome"]
             case["found_at"], case["found_how"] = item.found["found_at"], item.found["found_how"]
             if item.closed:
                 case["status"], case["closed_at"] = Status.CLOSED, item.found["found_at"]
+        elif rng.random() < 0.3:
+            # A child not found whose case was closed for another reason (came of age, taken
+            # over by the police abroad): MC05's "closed for another reason".
+            closed = min(NOW, item.fields["last_seen_at"] + timedelta(days=rng.uniform(30, 400)))
+            case["status"], case["outcome"] = Status.CLOSED, Outcome.CLOSED_OTHER
+            case["closed_at"] = closed
         cases.append(case)
         contacts.append({**contact_defaults, "organisation_id": org, "operator_id": operator,
                          "channel": first["channel"], "subject": "new_disappearance",
                          "started_at": first["started_at"]})  # fmt: skip
-        rng = random.Random(serial)  # the case's own: the same whichever size is loaded first
         for _ in range(CONTACTS_PER_CASE - 1):
             contacts.append({**contact_defaults, "organisation_id": org,
                              "operator_id": operator, "channel": rng.choice(channels),
