@@ -26,8 +26,8 @@ def bench_var(tmp_path_factory):
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 # In the PostgreSQL pass of CI, the benchmarks with code of their own for that engine (the
 # SQLite pass runs every benchmark already): identifier_match loads with COPY and turns the
-# planner's index scans off for its baseline.
-POSTGRESQL_PATHS = ["case_search", "identifier_match"]
+# planner's index scans off for its baseline; stats_compute loads with COPY.
+POSTGRESQL_PATHS = ["case_search", "identifier_match", "stats_compute"]
 
 
 @pytest.mark.parametrize("name", POSTGRESQL_PATHS if ON_POSTGRESQL else BENCHMARKS)

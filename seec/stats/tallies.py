@@ -243,25 +243,41 @@ def _case_cells(cases) -> list[dict]:
     return list(_case_cells_query(cases))
 
 
-_ANY_CASE = 918_273_645_546_372  # stands for the case id in the SQL compiled once below
-_compiled_for_one_case: dict[str, tuple[str, list, int]] = {}
+_ANY_CASE = 918_273_645_546_372  # stands for the case ids in the SQL compiled once below
+_CASES_AT_ONCE = 4096
+_compiled_for_cases: dict[tuple[str, int], tuple[str, list, int]] = {}
+
+
+def _cells_of_cases(case_ids) -> list[dict]:
+    """`_case_cells` of these cases, from SQL compiled once per database and number of ids
+    (rounded up to a power of two, the list padded with a repeated id): compiling the
+    expressions costs several times more than running them, on every save of a case and
+    every batch of an import."""
+    ids = list(dict.fromkeys(case_ids))
+    cells = []
+    for start in range(0, len(ids), _CASES_AT_ONCE):
+        part = ids[start : start + _CASES_AT_ONCE]
+        slots = 1 if len(part) == 1 else max(16, 1 << (len(part) - 1).bit_length())
+        key = (connection.vendor, slots)
+        if key not in _compiled_for_cases:
+            stand_ins = [_ANY_CASE + i for i in range(slots)]
+            query = _case_cells_query(Case.objects.filter(pk__in=stand_ins)).query
+            sql, params = query.get_compiler(connection=connection).as_sql()
+            params = list(params)
+            at = params.index(_ANY_CASE)
+            assert params[at : at + slots] == stand_ins, "the ids are not one run of parameters"
+            _compiled_for_cases[key] = (sql, params, at)
+        sql, params, at = _compiled_for_cases[key]
+        part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params[:at], *part, *params[at + slots :]])
+            names = [column[0] for column in cursor.description]
+            cells += [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return cells
 
 
 def _cells_of_case(case_id: int) -> list[dict]:
-    """`_case_cells` of one case, from SQL compiled once per database: compiling the
-    expressions costs several times more than running them, on every save of a case."""
-    vendor = connection.vendor
-    if vendor not in _compiled_for_one_case:
-        query = _case_cells_query(Case.objects.filter(pk=_ANY_CASE)).query
-        sql, params = query.get_compiler(connection=connection).as_sql()
-        params = list(params)
-        _compiled_for_one_case[vendor] = (sql, params, params.index(_ANY_CASE))
-    sql, params, at = _compiled_for_one_case[vendor]
-    params = [*params[:at], case_id, *params[at + 1 :]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return _cells_of_cases([case_id])
 
 
 def _contact_cells(contacts) -> list[dict]:
@@ -417,7 +433,7 @@ def _contact_deleted(sender, instance, **kwargs):
 
 def count_new_cases(sender=None, case_ids=(), **kwargs) -> None:
     """Count cases written in bulk, without save() (the case import)."""
-    Deltas().cases(_case_cells(Case.objects.filter(pk__in=list(case_ids))), +1).apply()
+    Deltas().cases(_cells_of_cases(case_ids), +1).apply()
 
 
 def connect() -> None:

@@ -473,3 +473,28 @@ def test_query_slots_hold_each_typed_word_in_every_spelling():
     assert {"marija"} <= slots[0] and {"djordjevic", "dordevic"} <= slots[1]
     # Initials are left out; č and ć are spelt both plain and as a digraph.
     assert names.query_slots("M. Jovanović") == [frozenset({"jovanovic", "jovanovich"})]
+
+
+def test_transliterating_word_by_word_gives_what_the_whole_text_gives():
+    """`written_by` transliterates (and caches) each word alone; every standard must write a
+    word as it writes it inside a whole name or address: the region's names in their scripts,
+    all capitals, apostrophes, hyphens, mixed scripts and doubled spaces."""
+    import random
+
+    from seec import transliteration
+    from seec.cases import name_pools
+
+    rng = random.Random(17)
+    texts = [
+        "ЉУБИЦА Ђорђевић", "Наталія д'Арк", "Олександр О'Коннор-Шевченко", "Γιώργος  ΠΑΠΑΔΟΠΟΥΛΟΣ",
+        "Ευάγγελος Ευθυμίου", "Ёлка Ёжикова", "ул. Иванова 5, кв. 12", "Марија Παπά Jovanović",
+        " Аня ", "Зоя Ильинична", "ΕΥΑ ΑΥΓΗ",
+    ]  # fmt: skip
+    for country in ("GR", "CY", "RS", "MK", "BG", "UA", "MD", "ME", "BA"):
+        pool = name_pools.pool(country)
+        for _ in range(150):
+            given, family = pool.draw(rng, rng.choice(["female", "male"]))
+            texts += [f"{given} {family}", f"{family.upper()} {given}"]
+    for standard, write in transliteration.STANDARDS.items():
+        for text in texts:
+            assert names.written_by(standard, text) == write(text), (standard, text)
