@@ -8,7 +8,11 @@ Comparisons are written for the region's records (see records.py for the columns
 - date of birth: exact, day and month swapped, one typed digit off, a few days or a year
   apart, two typos apart, other known dates; a date guessed from an age counts for its year
   only, within one or three years;
-- sex, nationality; distance between the places last seen or registered, and the time between.
+- sex, nationality; distance between the places last seen or registered, and the time between;
+- learnt by each run from its own records: two children of one family (the same family name
+  and place, different given names) share their birth and registration dates far more often
+  than the fields' independent weights assume; what was counted twice is taken back
+  (`family_and_place_weights`).
 
 Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
 one key and the birth year, or the date of birth, or a document number, or the swapped keys,
@@ -368,15 +372,17 @@ def comparisons(dialect: str = "duckdb") -> list:
 # Records of two children of one family: the same family name, places within this many km of
 # each other (the place comparison's closest level), and given names that differ.
 SIBLING_KM = 5
-# Birth dates and dates registered within this many days: siblings (twins above all) are
-# born together and registered together.
+# Dates registered within this many days: siblings (twins above all) are born together and
+# registered together; the closest of them within a week.
 REGISTERED_TOGETHER_DAYS = 60
+SAME_WEEK_DAYS = 7
 FAMILY_AND_PLACE = "family_and_place"
 # Fewer sibling-like pairs in a run than this and their shares say too little: the
 # comparison is left out of the run's model.
 MIN_SIBLING_PAIRS = 200
 BORN_TOGETHER = "born within a typo of each other"
 SIBLING_LEVELS = (
+    "born the same day, registered the same week",
     f"{BORN_TOGETHER}, registered together",
     BORN_TOGETHER,
     "registered together",
@@ -405,15 +411,13 @@ def _family_and_place_comparison(dialect: str) -> dict:
         .get_comparison(dialect)
         .as_dict()["comparison_levels"][1]["sql_condition"]
     )
-    registered = (
+    registered, same_week = (
         cl.AbsoluteDateDifferenceAtThresholds(
-            "event_date",
-            thresholds=[REGISTERED_TOGETHER_DAYS],
-            metrics=["day"],
-            input_is_string=True,
+            "event_date", thresholds=[days], metrics=["day"], input_is_string=True
         )
         .get_comparison(dialect)
         .as_dict()["comparison_levels"][2]["sql_condition"]
+        for days in (REGISTERED_TOGETHER_DAYS, SAME_WEEK_DAYS)
     )
     best = sql["best_jaro_winkler"].format(left="given_forms_l", right="given_forms_r")
     edits = sql["fewest_edits"].format(left="given_forms_l", right="given_forms_r")
@@ -446,13 +450,19 @@ def _family_and_place_comparison(dialect: str) -> dict:
         "comparison_levels": [
             # Any pair that is not sibling-like (a NULL anywhere included): no evidence.
             {"sql_condition": f"NOT coalesce({siblings}, FALSE)", "is_null_level": True},
+            # The finer the levels, the closer each pair's weight to what its own dates
+            # counted twice: twins registered together apart from the other siblings.
             {
-                "sql_condition": f"({born}) AND ({registered})",
+                "sql_condition": f"{_BOTH_KNOWN} AND dob_l = dob_r AND ({same_week})",
                 "label_for_charts": SIBLING_LEVELS[0],
             },
-            {"sql_condition": born, "label_for_charts": SIBLING_LEVELS[1]},
-            {"sql_condition": registered, "label_for_charts": SIBLING_LEVELS[2]},
-            {"sql_condition": "ELSE", "label_for_charts": SIBLING_LEVELS[3]},
+            {
+                "sql_condition": f"({born}) AND ({registered})",
+                "label_for_charts": SIBLING_LEVELS[1],
+            },
+            {"sql_condition": born, "label_for_charts": SIBLING_LEVELS[2]},
+            {"sql_condition": registered, "label_for_charts": SIBLING_LEVELS[3]},
+            {"sql_condition": "ELSE", "label_for_charts": SIBLING_LEVELS[4]},
         ],
     }
 
@@ -912,10 +922,16 @@ def sibling_pairs(linker: Linker, predictions):
     )
 
 
-def _share_of_levels(comparison: dict, top: int) -> float:
-    """How much of a comparison's m its first `top` levels (the strongest) hold."""
-    ms = [float(level.get("m_probability") or 0.0) for _, level in _gammas(comparison)]
-    return sum(ms[:top]) / sum(ms) if sum(ms) > 0 else 0.0
+def _share_of_levels(comparison: dict, held) -> float:
+    """How much of a comparison's m the levels `held(i, label)` hold (i counts from the
+    first, strongest, level)."""
+    levels = [level for _, level in _gammas(comparison)]
+    ms = [float(level.get("m_probability") or 0.0) for level in levels]
+    kept = [
+        m for i, (m, level) in enumerate(zip(ms, levels, strict=True))
+        if held(i, level.get("label_for_charts"))
+    ]  # fmt: skip
+    return sum(kept) / sum(ms) if sum(ms) > 0 else 0.0
 
 
 def family_and_place_weights(parameters: dict, siblings) -> dict:
@@ -933,7 +949,9 @@ def family_and_place_weights(parameters: dict, siblings) -> dict:
     sibling-like pairs do. Each level's weight is that ratio less the dates' weights the
     model already counts for such pairs on average, and never more than 0: it only takes
     back what was counted twice, it never adds to a match. (m is stored as u × 2^weight: the
-    weight is what is learnt.)"""
+    weight is what is learnt.) The pairs counted are those the run's blocking compares, the
+    pairs it scores; the few of them that are one child with a given name transcribed
+    beyond recognition count as siblings, which errs on the side of no match."""
     parameters = json.loads(json.dumps(parameters))
     comparisons = parameters["comparisons"]
     by_name = {c["output_column_name"]: c for c in comparisons}
@@ -944,16 +962,22 @@ def family_and_place_weights(parameters: dict, siblings) -> dict:
         parameters["comparisons"] = [c for c in comparisons if c is not by_name[FAMILY_AND_PLACE]]
         return parameters
     dob, event = by_name["dob"], by_name["event_date"]
-    labels = [level.get("label_for_charts") for _, level in _gammas(dob)]
-    born_levels = labels.index("typo") + 1  # same date, day and month swapped, a typo
+    # The birth date's levels of two known dates a typo apart at most (the levels' SQL).
+    same_day = _share_of_levels(dob, lambda _, label: label == "same date")
+    born = _share_of_levels(
+        dob, lambda _, label: label in ("same date", "day and month swapped", "typo")
+    )
+    # The event_date comparison's exact level, then one level per threshold.
+    week_levels = 1 + sum(days <= SAME_WEEK_DAYS for days in EVENT_DAYS)
     together_levels = 1 + sum(days <= REGISTERED_TOGETHER_DAYS for days in EVENT_DAYS)
-    born = _share_of_levels(dob, born_levels)
-    together = _share_of_levels(event, together_levels)
+    week = _share_of_levels(event, lambda i, _: i < week_levels)
+    together = _share_of_levels(event, lambda i, _: i < together_levels)
     m_of_level = {
-        SIBLING_LEVELS[0]: born * together,
-        SIBLING_LEVELS[1]: born * (1 - together),
-        SIBLING_LEVELS[2]: (1 - born) * together,
-        SIBLING_LEVELS[3]: (1 - born) * (1 - together),
+        SIBLING_LEVELS[0]: same_day * week,
+        SIBLING_LEVELS[1]: born * together - same_day * week,
+        SIBLING_LEVELS[2]: born * (1 - together),
+        SIBLING_LEVELS[3]: (1 - born) * together,
+        SIBLING_LEVELS[4]: (1 - born) * (1 - together),
     }
 
     def weight(name: str, gammas) -> np.ndarray:

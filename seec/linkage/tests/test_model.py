@@ -362,7 +362,7 @@ def test_the_sibling_levels_weigh_what_siblings_share_beyond_chance():
         [
             # Twins registered on one day, and siblings born years apart, registered later.
             (gamma[model.SIBLING_LEVELS[0]], dob["same date"], event_exact, 150),
-            (gamma[model.SIBLING_LEVELS[3]], dob["different known dates"], 0, 150),
+            (gamma[model.SIBLING_LEVELS[4]], dob["different known dates"], 0, 150),
         ],
         columns=[f"gamma_{model.FAMILY_AND_PLACE}", "gamma_dob", "gamma_event_date", "pairs"],
     )
@@ -374,7 +374,7 @@ def test_the_sibling_levels_weigh_what_siblings_share_beyond_chance():
         for level in comparison["comparison_levels"][1:]
     }
     assert levels[model.SIBLING_LEVELS[0]] < -8  # the same date and the same day, twice counted
-    assert levels[model.SIBLING_LEVELS[3]] == 0  # dates that differ counted nothing for a match
+    assert levels[model.SIBLING_LEVELS[4]] == 0  # dates that differ counted nothing for a match
     assert all(weight <= 0 for weight in levels.values())
     # Fewer pairs than the least to learn from: left out.
     few = siblings.assign(pairs=[50, 50])
