@@ -296,6 +296,13 @@ def test_twins_sharing_family_name_and_place_score_below_the_threshold():
     )  # fmt: skip
     for level in comparison["comparison_levels"][1:]:
         assert level["m_probability"] <= level["u_probability"]
+    # The run's stored model scores the pair alike again (evaluate_linkage re-scores with it).
+    rescored = model.link(
+        [linkage_rows([*records, again])], threshold=0.0, learn="", parameters=result.parameters
+    )
+    assert _pair(rescored, twin.record_id, sister.record_id)["probability"] == pytest.approx(
+        twins["probability"], abs=1e-6
+    )
 
 
 def test_without_the_comparison_the_same_twins_would_be_one_child():
