@@ -8,7 +8,11 @@ Comparisons are written for the region's records (see records.py for the columns
 - date of birth: exact, day and month swapped, one typed digit off, a few days or a year
   apart, two typos apart, other known dates; a date guessed from an age counts for its year
   only, within one or three years;
-- sex, nationality; distance between the places last seen or registered, and the time between.
+- sex, nationality; distance between the places last seen or registered, and the time between;
+- learnt by each run from its own records: two children of one family (the same family name
+  and place, different given names) share their birth and registration dates far more often
+  than the fields' independent weights assume; what was counted twice is taken back
+  (`family_and_place_weights`).
 
 Blocking keeps the comparisons far below n²: pairs share the phonetic keys of both names, or
 one key and the birth year, or the date of birth, or a document number, or the swapped keys,
@@ -150,6 +154,11 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
     # (Flamur Ndreu Berisha 2013 and Ndreu Shehu Flamur 2010). Unsupported, the names say
     # nothing either way.
     supported = "abs(birth_year_l - birth_year_r) <= 1"
+    # Without a birth year on one side nothing supports a swap, and nothing contradicts it:
+    # two names each written exactly as the other record's other name still count as the
+    # swap (capped at both names written alike), not as one name in the other field.
+    unknown_year = "(birth_year_l IS NULL OR birth_year_r IS NULL)"
+    exact_swap = f"({crossed[0]} AND {crossed[1]})"
     null = f"{column}_l IS NULL OR {column}_r IS NULL"
     agrees = shares(f"{column}_l", f"{column}_r")
     levels_swapped = []
@@ -170,7 +179,9 @@ def _name_comparison(column: str, key: str, dialect: str) -> dict:
         null = f"{null} OR ({both_swapped} AND NOT {supported} AND NOT {agrees})"
         levels_swapped = [
             {
-                "sql_condition": f"{both_swapped} AND {supported}",
+                "sql_condition": (
+                    f"{both_swapped} AND ({supported} OR ({unknown_year} AND {exact_swap}))"
+                ),
                 "label_for_charts": BOTH_SWAPPED_LEVEL,
             }
         ]
@@ -332,6 +343,11 @@ DOB = {
 }
 
 
+# The days between two records' dates registered or last seen, the event_date comparison's
+# thresholds.
+EVENT_DAYS = (7, 30, 60, 120, 365)
+
+
 def comparisons(dialect: str = "duckdb") -> list:
     return [
         _name_comparison("given_forms", "given_key", dialect),
@@ -346,11 +362,109 @@ def comparisons(dialect: str = "duckdb") -> list:
         cl.DamerauLevenshteinAtThresholds("document_number", [1, 2]),
         cl.AbsoluteDateDifferenceAtThresholds(
             "event_date",
-            thresholds=[7, 30, 60, 120, 365],
-            metrics=["day"] * 5,
+            thresholds=list(EVENT_DAYS),
+            metrics=["day"] * len(EVENT_DAYS),
             input_is_string=True,
         ),
     ]
+
+
+# Records of two children of one family: the same family name, places within this many km of
+# each other (the place comparison's closest level), and given names that differ.
+SIBLING_KM = 5
+# Dates registered within this many days: siblings (twins above all) are born together and
+# registered together; the closest of them within a week.
+REGISTERED_TOGETHER_DAYS = 60
+SAME_WEEK_DAYS = 7
+FAMILY_AND_PLACE = "family_and_place"
+# Fewer sibling-like pairs in a run than this and their shares say too little: the
+# comparison is left out of the run's model.
+MIN_SIBLING_PAIRS = 200
+BORN_TOGETHER = "born within a typo of each other"
+SIBLING_LEVELS = (
+    "born the same day, registered the same week",
+    f"{BORN_TOGETHER}, registered together",
+    BORN_TOGETHER,
+    "registered together",
+    "other",
+)
+
+
+def _family_and_place_comparison(dialect: str) -> dict:
+    """Pairs that look like two children of one family: the same family name, the same
+    place, different given names. Fellegi–Sunter adds each field's evidence as if the fields
+    were independent given a match or not; among siblings they are not: twins share a birth
+    date, children of one family are registered on one day, and every such agreement counts
+    in full beside the family name and the place. This comparison's levels (the birth dates
+    and the dates registered, together or not) carry what those agreements are worth among
+    such pairs; its weights are learnt by each run (`family_and_place_weights`), never
+    positive."""
+    sql = _list_sql(dialect)
+
+    def shares(left: str, right: str) -> str:
+        return sql["shares"].format(left=left, right=right)
+
+    # The same conditions as the place's and the date registered's own comparisons, written
+    # by Splink for the dialect.
+    near = (
+        cl.DistanceInKMAtThresholds("latitude", "longitude", [SIBLING_KM])
+        .get_comparison(dialect)
+        .as_dict()["comparison_levels"][1]["sql_condition"]
+    )
+    registered, same_week = (
+        cl.AbsoluteDateDifferenceAtThresholds(
+            "event_date", thresholds=[days], metrics=["day"], input_is_string=True
+        )
+        .get_comparison(dialect)
+        .as_dict()["comparison_levels"][2]["sql_condition"]
+        for days in (REGISTERED_TOGETHER_DAYS, SAME_WEEK_DAYS)
+    )
+    best = sql["best_jaro_winkler"].format(left="given_forms_l", right="given_forms_r")
+    edits = sql["fewest_edits"].format(left="given_forms_l", right="given_forms_r")
+    # Given names that the given name's comparison finds different (none of its levels
+    # above "different" holds): no shared form, key, skeleton or nickname, no near spelling.
+    # (A list missing on one side, as nicknames often are, shares nothing.)
+    given_differ = " AND ".join(
+        [
+            f"{best} < 0.80",
+            f"{edits} > 1",
+            "given_key_l <> given_key_r",
+            *(
+                f"NOT coalesce({shares(left, right)}, FALSE)"
+                for left, right in (
+                    ("given_skeletons_l", "given_skeletons_r"),
+                    ("given_forms_l", "other_forms_r"),
+                    ("other_forms_l", "given_forms_r"),
+                    ("given_keys_l", "nickname_keys_r"),
+                    ("nickname_keys_l", "given_keys_r"),
+                )
+            ),
+        ]
+    )
+    siblings = f"{shares('family_forms_l', 'family_forms_r')} AND ({near}) AND {given_differ}"
+    born = (
+        f"{_BOTH_KNOWN} AND (damerau_levenshtein(dob_l, dob_r) <= 1 OR {_swapped_dob('l')} = dob_r)"
+    )
+    return {
+        "output_column_name": FAMILY_AND_PLACE,
+        "comparison_levels": [
+            # Any pair that is not sibling-like (a NULL anywhere included): no evidence.
+            {"sql_condition": f"NOT coalesce({siblings}, FALSE)", "is_null_level": True},
+            # The finer the levels, the closer each pair's weight to what its own dates
+            # counted twice: twins registered together apart from the other siblings.
+            {
+                "sql_condition": f"{_BOTH_KNOWN} AND dob_l = dob_r AND ({same_week})",
+                "label_for_charts": SIBLING_LEVELS[0],
+            },
+            {
+                "sql_condition": f"({born}) AND ({registered})",
+                "label_for_charts": SIBLING_LEVELS[1],
+            },
+            {"sql_condition": born, "label_for_charts": SIBLING_LEVELS[2]},
+            {"sql_condition": registered, "label_for_charts": SIBLING_LEVELS[3]},
+            {"sql_condition": "ELSE", "label_for_charts": SIBLING_LEVELS[4]},
+        ],
+    }
 
 
 BLOCKING = [
@@ -729,10 +843,11 @@ def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
             f"FROM {predictions.physical_name} GROUP BY ALL",
             output_type="pandas",
         )
+        siblings = sibling_pairs(linker, predictions)
     finally:
         predictions.drop_table_from_database_and_remove_from_cache()
     if histogram.empty:
-        return linker
+        return Linker(tables, family_and_place_weights(parameters, siblings))
     prior = float(parameters["probability_two_random_records_match"])
     counts = histogram["pairs"].to_numpy(dtype=float)
     rest = histogram["weight"].to_numpy(dtype=float) - math.log2(prior / (1 - prior))
@@ -768,7 +883,133 @@ def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
     for name in learnt:
         for gamma, level in _gammas(by_name[name]):
             level["m_probability"] = float(m[name][gamma])
-    return Linker(tables, parameters)
+    # After the m of the dates registered are the run's own: the siblings' levels read them.
+    return Linker(tables, family_and_place_weights(parameters, siblings))
+
+
+# The fields that two children of one family share beyond what their u (learnt among pairs
+# of one family name) tells: the birth date (twins) and the date registered.
+SIBLINGS_SHARE = ("dob", "event_date")
+
+
+def with_family_and_place(parameters: dict, dialect: str) -> dict:
+    """The model with the FAMILY_AND_PLACE comparison, weighing nothing yet (m = u at each
+    level): a run learns its weights (`family_and_place_weights`)."""
+    parameters = json.loads(json.dumps(parameters))
+    if any(c["output_column_name"] == FAMILY_AND_PLACE for c in parameters["comparisons"]):
+        return parameters
+    comparison = _family_and_place_comparison(dialect)
+    for level in comparison["comparison_levels"]:
+        if not level.get("is_null_level"):
+            level["m_probability"] = level["u_probability"] = 1 / len(SIBLING_LEVELS)
+    parameters["comparisons"].append(comparison)
+    return parameters
+
+
+def sibling_pairs(linker: Linker, predictions):
+    """The run's sibling-like pairs (FAMILY_AND_PLACE not at its null level) counted by that
+    comparison's level and by the levels of the fields SIBLINGS_SHARE; None if the model has
+    no such comparison."""
+    present = {column.unquote().name for column in predictions.columns}
+    columns = [f"gamma_{name}" for name in (FAMILY_AND_PLACE, *SIBLINGS_SHARE)]
+    if not all(column in present for column in columns):
+        return None
+    return linker.misc.query_sql(
+        # Column names are this module's, the table's Splink's own: no user input.
+        f"SELECT {', '.join(columns)}, count(*) AS pairs "  # noqa: S608
+        f"FROM {predictions.physical_name} WHERE gamma_{FAMILY_AND_PLACE} >= 0 GROUP BY ALL",
+        output_type="pandas",
+    )
+
+
+def _share_of_levels(comparison: dict, held) -> float:
+    """How much of a comparison's m the levels `held(i, label)` hold (i counts from the
+    first, strongest, level)."""
+    levels = [level for _, level in _gammas(comparison)]
+    ms = [float(level.get("m_probability") or 0.0) for level in levels]
+    kept = [
+        m for i, (m, level) in enumerate(zip(ms, levels, strict=True))
+        if held(i, level.get("label_for_charts"))
+    ]  # fmt: skip
+    return sum(kept) / sum(ms) if sum(ms) > 0 else 0.0
+
+
+def family_and_place_weights(parameters: dict, siblings) -> dict:
+    """The FAMILY_AND_PLACE comparison's weights, from this run's sibling-like pairs; the
+    comparison left out where they are fewer than MIN_SIBLING_PAIRS (or not counted).
+
+    The model counts a sibling-like pair's birth date and date registered as if they were
+    independent of the family name and place it shares: their weights (SIBLINGS_SHARE) add up
+    to what the two dates would be worth between two random records of one family name.
+    Among records of one family and place the two dates agree far more often (twins,
+    children registered together). What the dates are worth among such pairs is the
+    likelihood ratio of the level they fall in: m, how often a child's two records fall in
+    it (from the model's m of the two dates, independent for one child: a clerk's typo in a
+    birth date says nothing of when the child was registered) over how often the run's
+    sibling-like pairs do. Each level's weight is that ratio less the dates' weights the
+    model already counts for such pairs on average, and never more than 0: it only takes
+    back what was counted twice, it never adds to a match. (m is stored as u × 2^weight: the
+    weight is what is learnt.) The pairs counted are those the run's blocking compares, the
+    pairs it scores; the few of them that are one child with a given name transcribed
+    beyond recognition count as siblings, which errs on the side of no match."""
+    parameters = json.loads(json.dumps(parameters))
+    comparisons = parameters["comparisons"]
+    by_name = {c["output_column_name"]: c for c in comparisons}
+    if FAMILY_AND_PLACE not in by_name:
+        return parameters
+    total = 0 if siblings is None else int(siblings["pairs"].sum())
+    if total < MIN_SIBLING_PAIRS:
+        parameters["comparisons"] = [c for c in comparisons if c is not by_name[FAMILY_AND_PLACE]]
+        return parameters
+    dob, event = by_name["dob"], by_name["event_date"]
+    # The birth date's levels of two known dates a typo apart at most (the levels' SQL).
+    same_day = _share_of_levels(dob, lambda _, label: label == "same date")
+    born = _share_of_levels(
+        dob, lambda _, label: label in ("same date", "day and month swapped", "typo")
+    )
+    # The event_date comparison's exact level, then one level per threshold.
+    week_levels = 1 + sum(days <= SAME_WEEK_DAYS for days in EVENT_DAYS)
+    together_levels = 1 + sum(days <= REGISTERED_TOGETHER_DAYS for days in EVENT_DAYS)
+    week = _share_of_levels(event, lambda i, _: i < week_levels)
+    together = _share_of_levels(event, lambda i, _: i < together_levels)
+    m_of_level = {
+        SIBLING_LEVELS[0]: same_day * week,
+        SIBLING_LEVELS[1]: born * together - same_day * week,
+        SIBLING_LEVELS[2]: born * (1 - together),
+        SIBLING_LEVELS[3]: (1 - born) * together,
+        SIBLING_LEVELS[4]: (1 - born) * (1 - together),
+    }
+
+    def weight(name: str, gammas) -> np.ndarray:
+        """Each pair's weight of one field, as the model scores it (0 at its null level)."""
+        table = np.array(
+            [
+                math.log2(
+                    max(float(level.get("m_probability") or 0.0), M_FLOOR)
+                    / max(float(level.get("u_probability") or 0.0), 1e-9)
+                )
+                for _, level in sorted(_gammas(by_name[name]), key=lambda item: item[0])
+            ]
+        )
+        gammas = np.asarray(gammas, dtype=int)
+        return np.where(gammas >= 0, table[np.maximum(gammas, 0)], 0.0)
+
+    counts = siblings["pairs"].to_numpy(dtype=float)
+    counted = sum(weight(name, siblings[f"gamma_{name}"]) for name in SIBLINGS_SHARE)
+    found = siblings[f"gamma_{FAMILY_AND_PLACE}"].to_numpy(dtype=int)
+    for gamma, level in _gammas(by_name[FAMILY_AND_PLACE]):
+        here = found == gamma
+        pairs = float(counts[here].sum())
+        u = pairs / total
+        if pairs == 0 or m_of_level[level["label_for_charts"]] <= 0:
+            # No such pair in this run, or no child's records fall there: nothing learnt.
+            level["m_probability"] = level["u_probability"] = 1 / len(SIBLING_LEVELS)
+            continue
+        already = float((counted[here] * counts[here]).sum()) / pairs
+        ratio = math.log2(m_of_level[level["label_for_charts"]] / u)
+        level["u_probability"] = u
+        level["m_probability"] = u * 2 ** min(0.0, ratio - already)
+    return parameters
 
 
 def train_reference(records: list[dict], *, backend: str = "duckdb") -> dict:
@@ -821,6 +1062,7 @@ def in_dialect(parameters: dict, dialect: str) -> dict:
             "comparisons"
         ]
     }
+    written[FAMILY_AND_PLACE] = _family_and_place_comparison(dialect)["comparison_levels"]
     for comparison in parameters["comparisons"]:
         levels = written.get(comparison["output_column_name"], [])
         if len(levels) != len(comparison["comparison_levels"]):
@@ -881,11 +1123,26 @@ def link(
         elif learn == "u" and records >= MIN_FOR_U:
             marginal, conditional = learn_chance_agreement(linker)
             linker = Linker(tables, _conditional_frequencies(marginal, conditional))
-        linker = Linker(tables, capped_swap(linker.misc.save_model_to_json()))
+        parameters = capped_swap(linker.misc.save_model_to_json())
+        # Sibling-like pairs need places: without any, the comparison could hold no pair.
+        placed = any(row.get("latitude") is not None for rows in datasets for row in rows)
         if learn == "u" and records >= MIN_FOR_RUN_SHARE:
+            if placed:
+                parameters = with_family_and_place(parameters, backend)
             linker = learn_from_run(
-                linker, tables, pairs_possible([len(rows) for rows in datasets])
+                Linker(tables, parameters), tables, pairs_possible([len(rows) for rows in datasets])
             )
+        elif learn == "all" and placed:
+            linker = Linker(tables, with_family_and_place(parameters, backend))
+            predictions = linker.inference.predict()
+            try:
+                siblings = sibling_pairs(linker, predictions)
+            finally:
+                predictions.drop_table_from_database_and_remove_from_cache()
+            parameters = family_and_place_weights(linker.misc.save_model_to_json(), siblings)
+            linker = Linker(tables, parameters)
+        else:
+            linker = Linker(tables, parameters)
         trained = time.perf_counter()
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         # What a run reads of each pair: ids, probability, levels and weights; not the
@@ -915,7 +1172,11 @@ def link(
                     for name in FIELDS_IN_MODEL
                     if row.get(f"mw_{name}") is not None
                 },
-                "levels": {name: int(row[f"gamma_{name}"]) for name in FIELDS_IN_MODEL},
+                "levels": {
+                    name: int(row[f"gamma_{name}"])
+                    for name in FIELDS_IN_MODEL
+                    if f"gamma_{name}" in row
+                },
             }
             for row in frame
         ]
@@ -948,4 +1209,5 @@ FIELDS_IN_MODEL = (
     "address",
     "document_number",
     "event_date",
+    FAMILY_AND_PLACE,
 )

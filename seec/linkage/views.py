@@ -140,6 +140,8 @@ FIELD_LABELS = {
     "address": gettext_lazy("Address"),
     "document_number": gettext_lazy("Document number"),
     "event_date": gettext_lazy("When last seen"),
+    # What a run takes back from two records that look like two children of one family.
+    "family_and_place": gettext_lazy("Same family and place"),
 }
 
 

@@ -222,3 +222,170 @@ def test_the_field_weights_shown_to_a_reviewer_add_up_to_the_pairs_weight(crowd)
         assert pair["weight"] == pytest.approx(
             prior + sum(pair["contributions"].values()), abs=0.01
         )
+
+
+GIVEN = ("Ana", "Marko", "Elena", "Stefan", "Jovana", "Nikola", "Irina", "Bogdan", "Vesna")
+FAMILY = ("Petrović", "Kovač", "Hoxha", "Popescu", "Yılmaz", "Novak", "Dimitrov", "Shehu")
+
+
+def _families(count: int, *, twins_every: int = 2) -> list[PersonRecord]:
+    """Two children of each family: one family name, one place, registered on one day,
+    different given names; every `twins_every`-th pair twins (one birth date), the others
+    born ten months apart in one year. Families of one name live in different towns."""
+    records = []
+    for i in range(count):
+        family = FAMILY[i % len(FAMILY)]
+        first, second = GIVEN[i % len(GIVEN)], GIVEN[(i + 4) % len(GIVEN)]
+        born = date(2008 + i % 9, 1, 3 + i % 20)
+        other = born if i % twins_every == 0 else born.replace(month=11)
+        place = {"latitude": 40.0 + i * 0.1, "longitude": 20.0 + (i % 7) * 0.1}
+        seen = date(2025, 1 + i % 12, 1 + i % 28)
+        for n, (given, dob) in enumerate(((first, born), (second, other))):
+            records.append(
+                PersonRecord(
+                    f"f{i}-{n}",
+                    "RS",
+                    given,
+                    family,
+                    sex="female" if n else "male",
+                    date_of_birth=dob,
+                    nationality="RS",
+                    event_date=seen,
+                    country="RS",
+                    **place,
+                )
+            )
+    return records
+
+
+def _pair(result, left: str, right: str) -> dict:
+    return next(p for p in result.pairs if {p["left"], p["right"]} == {left, right})
+
+
+def test_twins_sharing_family_name_and_place_score_below_the_threshold():
+    """Two children of one family share their family name, their place, the day they were
+    registered and, twins, their birth date: counted as independent, those agreements beat
+    their different given names. The run learns from its own sibling-like pairs what the
+    dates are worth among them and takes back what was counted twice; a child's own second
+    record (the same given name) still links."""
+    records = _families(300)
+    twin, sister = records[0], records[1]
+    assert (twin.family_name, twin.date_of_birth) == (sister.family_name, sister.date_of_birth)
+    again = PersonRecord(
+        "again", "GR", twin.given_name, twin.family_name, sex=twin.sex,
+        date_of_birth=twin.date_of_birth, nationality="RS",
+        event_date=date(2025, 3, 1), country="GR", latitude=twin.latitude,
+        longitude=twin.longitude,
+    )  # fmt: skip
+    result = model.link([linkage_rows([*records, again])], threshold=0.0)
+    assert any(
+        c["output_column_name"] == model.FAMILY_AND_PLACE for c in result.parameters["comparisons"]
+    )
+    twins = _pair(result, twin.record_id, sister.record_id)
+    assert (
+        _level(result, (twin.record_id, sister.record_id), model.FAMILY_AND_PLACE)
+        == (model.SIBLING_LEVELS[0])
+    )
+    assert twins["contributions"][model.FAMILY_AND_PLACE] < 0
+    assert twins["probability"] < 0.5
+    assert _pair(result, twin.record_id, "again")["probability"] > 0.5
+    # Its evidence only ever takes away.
+    comparison = next(
+        c for c in result.parameters["comparisons"]
+        if c["output_column_name"] == model.FAMILY_AND_PLACE
+    )  # fmt: skip
+    for level in comparison["comparison_levels"][1:]:
+        assert level["m_probability"] <= level["u_probability"]
+    # The run's stored model scores the pair alike again (evaluate_linkage re-scores with it).
+    rescored = model.link(
+        [linkage_rows([*records, again])], threshold=0.0, learn="", parameters=result.parameters
+    )
+    assert _pair(rescored, twin.record_id, sister.record_id)["probability"] == pytest.approx(
+        twins["probability"], abs=1e-6
+    )
+
+
+def test_without_the_comparison_the_same_twins_would_be_one_child():
+    """The same twins scored with the comparison left out of the run's model (what the
+    model did before): above the threshold. What moves them below is the comparison."""
+    records = _families(300)
+    rows = linkage_rows(records)
+    with_siblings = model.link([rows], threshold=0.0)
+    without = model.link(
+        [rows],
+        threshold=0.0,
+        learn="",
+        parameters={
+            **with_siblings.parameters,
+            "comparisons": [
+                c
+                for c in with_siblings.parameters["comparisons"]
+                if c["output_column_name"] != model.FAMILY_AND_PLACE
+            ],
+        },
+    )
+    assert _pair(without, "f0-0", "f0-1")["probability"] > 0.5
+    assert _pair(with_siblings, "f0-0", "f0-1")["probability"] < 0.5
+
+
+def test_the_comparison_is_left_out_when_a_run_has_few_sibling_like_pairs():
+    """A few dozen families say too little of how often siblings share their dates: the
+    run's model has no such comparison, and no pair a level or a weight of it. (The other
+    children share one family name, each in a town of its own, 11 km from the next.)"""
+    records = _families(60) + [
+        PersonRecord(
+            f"c{i}",
+            "RS",
+            GIVEN[i % len(GIVEN)],
+            "Lungu",
+            date_of_birth=date(2010, 1, 1 + i % 28),
+            latitude=35.0 + i * 0.1,
+            longitude=21.0,
+        )
+        for i in range(500)
+    ]
+    result = model.link([linkage_rows(records)], threshold=0.0)
+    assert not any(
+        c["output_column_name"] == model.FAMILY_AND_PLACE for c in result.parameters["comparisons"]
+    )
+    assert all(model.FAMILY_AND_PLACE not in p["levels"] for p in result.pairs)
+    assert all(model.FAMILY_AND_PLACE not in p["contributions"] for p in result.pairs)
+
+
+def test_the_sibling_levels_weigh_what_siblings_share_beyond_chance():
+    """From a run's counts: a level its sibling-like pairs fall in far more often than one
+    child's records would (born and registered together) is marked down by what the dates
+    counted beyond that; a level they fall in less often weighs nothing (never a plus)."""
+    import pandas as pd
+
+    parameters = model.with_family_and_place(model.reference_parameters("dedupe_only"), "duckdb")
+    by_name = {c["output_column_name"]: c for c in parameters["comparisons"]}
+    gamma = {
+        level["label_for_charts"]: g for g, level in model._gammas(by_name[model.FAMILY_AND_PLACE])
+    }
+    dob = {level["label_for_charts"]: g for g, level in model._gammas(by_name["dob"])}
+    event_exact = max(g for g, _ in model._gammas(by_name["event_date"]))
+    siblings = pd.DataFrame(
+        [
+            # Twins registered on one day, and siblings born years apart, registered later.
+            (gamma[model.SIBLING_LEVELS[0]], dob["same date"], event_exact, 150),
+            (gamma[model.SIBLING_LEVELS[4]], dob["different known dates"], 0, 150),
+        ],
+        columns=[f"gamma_{model.FAMILY_AND_PLACE}", "gamma_dob", "gamma_event_date", "pairs"],
+    )
+    weighed = model.family_and_place_weights(parameters, siblings)
+    levels = {
+        level["label_for_charts"]: math.log2(level["m_probability"] / level["u_probability"])
+        for comparison in weighed["comparisons"]
+        if comparison["output_column_name"] == model.FAMILY_AND_PLACE
+        for level in comparison["comparison_levels"][1:]
+    }
+    assert levels[model.SIBLING_LEVELS[0]] < -8  # the same date and the same day, twice counted
+    assert levels[model.SIBLING_LEVELS[4]] == 0  # dates that differ counted nothing for a match
+    assert all(weight <= 0 for weight in levels.values())
+    # Fewer pairs than the least to learn from: left out.
+    few = siblings.assign(pairs=[50, 50])
+    assert not any(
+        c["output_column_name"] == model.FAMILY_AND_PLACE
+        for c in model.family_and_place_weights(parameters, few)["comparisons"]
+    )
