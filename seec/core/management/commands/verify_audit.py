@@ -12,7 +12,8 @@ from seec.core.models import AuditEvent
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit trail's hash chain, the reads waiting to be chained and the chain "
+        "Verify the audit trail's hash chain, the events waiting to be chained (reads, messages "
+        "sent to other nodes) and the chain "
         "head's anchors (SEEC_AUDIT_ANCHOR_FILE); name the first problem."
     )
 
@@ -47,8 +48,8 @@ class Command(BaseCommand):
                 )
                 % {"count": checked}
                 + ngettext(
-                    ", %(staged)d read waiting to be chained",
-                    ", %(staged)d reads waiting to be chained",
+                    ", %(staged)d event waiting to be chained",
+                    ", %(staged)d events waiting to be chained",
                     staged,
                 )
                 % {"staged": staged}
