@@ -13,8 +13,8 @@ from seec.core.models import AuditEvent
 class Command(BaseCommand):
     help = (
         "Verify the audit trail's hash chain, the events waiting to be chained (reads, messages "
-        "sent to other nodes) and the chain "
-        "head's anchors (SEEC_AUDIT_ANCHOR_FILE); name the first problem."
+        "sent to other nodes) and the chain head's anchors (SEEC_AUDIT_ANCHOR_FILE); name the "
+        "first problem."
     )
 
     def handle(self, *args, **options):
