@@ -390,8 +390,8 @@ STAGED_READ_LIMIT = timedelta(minutes=10)
 
 def verify_staged() -> tuple[int, list[str]]:
     """Check the events waiting to be chained (staged reads and sent messages): each still
-    matches its digest, none was chained already and left behind, none waits past STAGED_READ_LIMIT. Returns the count and the
-    problems found (empty when all is well)."""
+    matches its digest, none was chained already and left behind, none waits past
+    STAGED_READ_LIMIT. Returns the count and the problems found (empty when all is well)."""
     problems = []
     count = 0
     oldest = None
