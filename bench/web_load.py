@@ -31,6 +31,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -51,6 +52,12 @@ SEPARATE_PUBLIC = os.environ.get("BENCH_WEB_PUBLIC_SERVER", "separate") != "same
 SPAWN_RATE = float(os.environ.get("BENCH_WEB_SPAWN_RATE") or (4 if SMOKE else 1))
 WINDOW = 30  # seconds in each row of over_time
 SIGN_IN = ("sign in", "sign-in page")
+
+
+def control_socket(port: int) -> list[str]:
+    """Each gunicorn master its own control socket: two on one machine would both take
+    gunicorn's default (~/.gunicorn/gunicorn.ctl), and the second logs an error for it."""
+    return ["--control-socket", str(Path(tempfile.gettempdir()) / f"seec-gunicorn-{port}.ctl")]
 
 
 def server_name() -> str:
@@ -203,13 +210,14 @@ def run(engine: str) -> dict:
          # Each request its own connection, as from nginx's default upstream: with gunicorn's
          # 2 s keep-alive and users pausing 1-4 s, a request sent on a connection the server
          # was closing was reset (tens in a 90 s run with threads, when this was tried).
-         "--keep-alive", "0", "--log-level", "warning"],
+         "--keep-alive", "0", "--log-level", "warning", *control_socket(port)],
         cwd=ROOT, env=env,
     )]  # fmt: skip
     if SEPARATE_PUBLIC:  # the public site's pool, as README's production commands start it
         servers.append(subprocess.Popen(
             [str(bin_dir / "gunicorn"), "seec.wsgi", "--bind", f"127.0.0.1:{public_port}",
-             "--workers", str(PUBLIC_WORKERS), "--timeout", "60", "--log-level", "warning"],
+             "--workers", str(PUBLIC_WORKERS), "--timeout", "60", "--log-level", "warning",
+             *control_socket(public_port)],
             cwd=ROOT, env=env,
         ))  # fmt: skip
     worker = subprocess.Popen(
