@@ -491,12 +491,9 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
             return
         _store_receipts(recorded)
         # The messages' own events were staged when they were written (services.send): chained
-        # first, under the lock this transaction takes anyway, so that each message's "sent"
-        # comes before its "delivered" in the trail.
-        while True:
-            read, chained = audit.chain_staged()
-            if read < audit.CHAIN_BATCH or not chained:
-                break
+        # first, in this transaction (its batches nest in it), under the lock it takes anyway,
+        # so that each message's "sent" comes before its "delivered" in the trail.
+        audit.chain_staged_reads()
         audit.record(
             ExchangeAction.DELIVERED,
             obj=recorded[0].message if len(recorded) == 1 else None,

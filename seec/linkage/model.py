@@ -812,6 +812,17 @@ def _gammas(comparison: dict) -> list[tuple[int, dict]]:
     return [(len(levels) - 1 - i, level) for i, level in enumerate(levels)]
 
 
+def _m_and_u(comparison: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A comparison's m and u by gamma value, floored as the model scores them (M_FLOOR;
+    a u of 0 would make an infinite weight)."""
+    gammas = _gammas(comparison)
+    m, u = np.zeros(len(gammas)), np.zeros(len(gammas))
+    for gamma, level in gammas:
+        m[gamma] = max(float(level.get("m_probability") or 0.0), M_FLOOR)
+        u[gamma] = max(float(level.get("u_probability") or 0.0), 1e-9)
+    return m, u
+
+
 def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
     """The share of matches among this run's pairs, and m of the comparisons LEARNT_PER_RUN,
     by expectation–maximisation over every blocked pair of the run, every other m and every
@@ -853,13 +864,8 @@ def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
     rest = histogram["weight"].to_numpy(dtype=float) - math.log2(prior / (1 - prior))
     levels, m, u = {}, {}, {}
     for name in learnt:
-        gammas = _gammas(by_name[name])
-        size = len(gammas)
         levels[name] = histogram[f"gamma_{name}"].to_numpy(dtype=int)
-        m[name], u[name] = np.zeros(size), np.zeros(size)
-        for gamma, level in gammas:
-            m[name][gamma] = max(float(level.get("m_probability") or 0.0), M_FLOOR)
-            u[name][gamma] = max(float(level.get("u_probability") or 0.0), 1e-9)
+        m[name], u[name] = _m_and_u(by_name[name])
     share = prior
     for _ in range(RUN_EM_ROUNDS):
         logit = rest + math.log2(share / (1 - share))
@@ -982,15 +988,8 @@ def family_and_place_weights(parameters: dict, siblings) -> dict:
 
     def weight(name: str, gammas) -> np.ndarray:
         """Each pair's weight of one field, as the model scores it (0 at its null level)."""
-        table = np.array(
-            [
-                math.log2(
-                    max(float(level.get("m_probability") or 0.0), M_FLOOR)
-                    / max(float(level.get("u_probability") or 0.0), 1e-9)
-                )
-                for _, level in sorted(_gammas(by_name[name]), key=lambda item: item[0])
-            ]
-        )
+        m, u = _m_and_u(by_name[name])
+        table = np.log2(m / u)
         gammas = np.asarray(gammas, dtype=int)
         return np.where(gammas >= 0, table[np.maximum(gammas, 0)], 0.0)
 
