@@ -1,16 +1,17 @@
 """Delivering the outbox: each due message sealed for its peer, posted with a signed request,
 and marked delivered only with the peer's signed receipt in hand.
 
-The worker (`run_worker`) claims due messages under a lease (one UPDATE, safe for several
-workers on either engine) a few at a time and hands each to one of its sending threads,
-chosen by the message's conversation, so that a conversation's messages leave in order. Each
-sending thread keeps its HTTP connections to the peers open between messages. The outcomes
-come back to the worker's own thread, which records them a batch at a time (one transaction
-and one audit event for the receipts of a batch) and claims more as the threads free up; on
-PostgreSQL a message written to the outbox wakes the worker when its transaction commits
-(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds. The worker also
-chains the audit events that `services.send` staged with each outbox row: every second, and
-in the transaction that records their receipts.
+The worker (`run_worker`) claims due messages under a lease (one UPDATE … RETURNING, safe
+for several workers on either engine) and hands them to its sending threads: a thread that
+is free takes everything claimed and not yet taken, except the messages of a conversation
+that another thread is sending (so that a conversation's messages leave in order). Each
+sending thread keeps its HTTP connections to the peers open between requests. The outcomes
+go to the worker's bookkeeping thread, which records them a batch at a time (one transaction
+and one audit event for the receipts of a batch), chains every second the audit events that
+`services.send` staged with each outbox row (and in the transaction that records their
+receipts), and escalates overdue requests; the worker's own thread only claims, woken by the
+transaction that wrote a message as soon as it commits (wakeup.py), by a thread come back,
+or every `idle` seconds.
 
 A worker killed half-way leaves its lease to run out, and the message is sent again under
 the same distribution id, which the receiver answers with the receipt it already gave. A
@@ -39,7 +40,7 @@ from joserfc.jwk import OKPKey
 from seec.core import audit
 from seec.core.models import StagedRead
 
-from . import envelope, httpsig, keys, nodes
+from . import envelope, httpsig, keys, nodes, wakeup
 from .audit_actions import ExchangeAction
 from .briefly import Briefly
 from .models import KeyUse, OutboundMessage, OutboxState, Peer, PeerKey, PeerStatus
@@ -601,9 +602,6 @@ def _record_dead(outcome: Outcome) -> None:
             )
 
 
-# The channel a trigger on the outbox notifies when a transaction that wrote to it commits
-# (migration 0007, PostgreSQL only).
-OUTBOX_CHANNEL = "seec_exchange_outbox"
 # Receipts are recorded once this many are in hand, or when nothing else is being sent.
 RECORD_EVERY = 20
 RECORD_WITHIN = 0.1
@@ -890,24 +888,19 @@ def next_due_in() -> float | None:
 
 
 def _listen(wake: threading.Event, stop: threading.Event) -> None:
-    """Wake the worker when a transaction that wrote to the outbox commits (PostgreSQL)."""
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    while not stop.is_set():
-        try:
-            with psycopg.connect(
-                dbname=db["NAME"], user=db.get("USER") or None,
-                password=db.get("PASSWORD") or None, host=db.get("HOST") or None,
-                port=db.get("PORT") or None, autocommit=True,
-            ) as conn:  # fmt: skip
-                conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
-                while not stop.is_set():
-                    for _note in conn.notifies(timeout=1.0):
-                        wake.set()
-        except psycopg.Error:
-            logger.warning("listening for the outbox failed; looking every idle period")
-            stop.wait(5)
+    """Wake the worker when a transaction that wrote to the outbox has committed."""
+    try:
+        listener = wakeup.Listener()
+    except OSError:  # no socket here (a path too long, a read-only VAR_DIR): looks every idle
+        logger.warning("cannot listen for the outbox's nudges; looking every idle period",
+                       exc_info=True)  # fmt: skip
+        return
+    try:
+        while not stop.is_set():
+            if listener.wait(1.0):
+                wake.set()
+    finally:
+        listener.close()
 
 
 def learn_batch_inboxes() -> None:
@@ -927,8 +920,8 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
     worker.start()
     learn_batch_inboxes()
     worker.start_bookkeeping()
-    if connection.vendor == "postgresql":
-        threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
+    listening = threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True)
+    listening.start()
     try:
         while not stop.is_set():
             if not worker.in_flight:
@@ -962,3 +955,4 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
             worker.wake.wait(wait)
     finally:
         worker.stop()
+        listening.join(timeout=2)  # its socket removed
