@@ -35,7 +35,6 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from joserfc.jwk import OKPKey
 
 from seec.core import audit
 from seec.core.models import StagedRead
@@ -149,20 +148,6 @@ def _recipient_key(message: OutboundMessage) -> PeerKey | None:
     )
 
 
-_imported_keys: dict[tuple, OKPKey] = {}
-
-
-def _imported(public_jwk: dict, kid: str) -> OKPKey:
-    """A peer's public key as the JOSE library's object, made once per key (not per message)."""
-    marker = (kid, json.dumps(public_jwk, sort_keys=True))
-    key = _imported_keys.get(marker)
-    if key is None:
-        if len(_imported_keys) > 1000:
-            _imported_keys.clear()
-        key = _imported_keys[marker] = OKPKey.import_key(public_jwk)
-    return key
-
-
 def _address(organisation_id: int) -> str:
     # By the organisation's id: the claimed messages are read without their organisations.
     return _addresses.get(organisation_id, lambda: nodes.address_of_id(organisation_id))
@@ -193,7 +178,7 @@ def seal_document(message: OutboundMessage) -> dict:
         message.payload,
         signing_key=keys.private_key(signing),
         signing_kid=signing.kid,
-        recipient_key=_imported(encryption.public_jwk, encryption.kid),
+        recipient_key=keys.public_key(encryption.public_jwk, encryption.kid),
         recipient_kid=encryption.kid,
     )
 
@@ -229,7 +214,7 @@ def _peer_signing_key(peer, kid: str):
         key = PeerKey.objects.filter(
             peer=peer, kid=kid, use=KeyUse.SIGNING, revoked_at=None
         ).first()
-        return _imported(key.public_jwk, key.kid) if key else None
+        return keys.public_key(key.public_jwk, key.kid) if key else None
 
     return _receipt_keys.get((peer.pk, kid), look_up)
 
