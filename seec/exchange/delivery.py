@@ -1,16 +1,17 @@
 """Delivering the outbox: each due message sealed for its peer, posted with a signed request,
 and marked delivered only with the peer's signed receipt in hand.
 
-The worker (`run_worker`) claims due messages under a lease (one UPDATE, safe for several
-workers on either engine) a few at a time and hands each to one of its sending threads,
-chosen by the message's conversation, so that a conversation's messages leave in order. Each
-sending thread keeps its HTTP connections to the peers open between messages. The outcomes
-come back to the worker's own thread, which records them a batch at a time (one transaction
-and one audit event for the receipts of a batch) and claims more as the threads free up; on
-PostgreSQL a message written to the outbox wakes the worker when its transaction commits
-(a trigger's NOTIFY), elsewhere the worker looks every `idle` seconds. The worker also
-chains the audit events that `services.send` staged with each outbox row: every second, and
-in the transaction that records their receipts.
+The worker (`run_worker`) claims due messages under a lease (one UPDATE … RETURNING, safe
+for several workers on either engine) and hands them to its sending threads: a thread that
+is free takes everything claimed and not yet taken, except the messages of a conversation
+that another thread is sending (so that a conversation's messages leave in order). Each
+sending thread keeps its HTTP connections to the peers open between requests. The outcomes
+go to the worker's bookkeeping thread, which records them a batch at a time (one transaction
+and one audit event for the receipts of a batch), chains every second the audit events that
+`services.send` staged with each outbox row (and in the transaction that records their
+receipts), and escalates overdue requests; the worker's own thread only claims, woken by the
+transaction that wrote a message as soon as it commits (wakeup.py), by a thread come back,
+or every `idle` seconds.
 
 A worker killed half-way leaves its lease to run out, and the message is sent again under
 the same distribution id, which the receiver answers with the receipt it already gave. A
@@ -32,14 +33,13 @@ from datetime import datetime, timedelta
 import httpx
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
-from joserfc.jwk import OKPKey
 
 from seec.core import audit
 from seec.core.models import StagedRead
 
-from . import envelope, httpsig, keys, nodes
+from . import envelope, httpsig, keys, nodes, wakeup
 from .audit_actions import ExchangeAction
 from .briefly import Briefly
 from .models import KeyUse, OutboundMessage, OutboxState, Peer, PeerKey, PeerStatus
@@ -61,26 +61,73 @@ def backoff(attempts: int) -> timedelta:
 
 def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[OutboundMessage]]:
     """Lease up to `limit` due messages to this worker (none for the peers in `skip_peers`;
-    only for those in `only_peers`, if given)."""
+    only for those in `only_peers`, if given), oldest due first; returned in the order they
+    were written.
+
+    One statement chooses and leases them (UPDATE … RETURNING, on SQLite ≥ 3.35 and
+    PostgreSQL alike): a message written a moment ago is in a sending thread's hands after
+    one round trip, not three. On PostgreSQL the rows another worker is leasing at that
+    moment are skipped rather than waited for; the lease is checked again by the UPDATE
+    itself, so two workers never hold one message."""
     now = timezone.now()
-    free = Q(leased_until__isnull=True) | Q(leased_until__lt=now)
-    due = OutboundMessage.objects.filter(free, state=OutboxState.PENDING, next_attempt_at__lte=now)
-    if skip_peers:
-        due = due.exclude(peer_id__in=skip_peers)
-    if only_peers:
-        due = due.filter(peer_id__in=only_peers)
-    ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-    if not ids:
-        return "", []
     token = secrets.token_hex(8)
     lease = timedelta(seconds=settings.SEEC_EXCHANGE_LEASE_SECONDS)
-    due.filter(pk__in=ids).update(leased_until=now + lease, lease_token=token)
-    claimed = (
-        OutboundMessage.objects.filter(lease_token=token, state=OutboxState.PENDING)
-        .select_related("peer", "sender_organisation", "recipient_organisation")
-        .order_by("pk")
+    ops = connection.ops
+    table = ops.quote_name(OutboundMessage._meta.db_table)
+    fields = OutboundMessage._meta.concrete_fields
+
+    def column(name: str) -> str:
+        return ops.quote_name(OutboundMessage._meta.get_field(name).column)
+
+    pk = ops.quote_name(OutboundMessage._meta.pk.column)
+    free = f"({column('leased_until')} IS NULL OR {column('leased_until')} < %s)"
+    when = ops.adapt_datetimefield_value(now)
+    where = [f"{column('state')} = %s", f"{column('next_attempt_at')} <= %s", free]
+    params: list = [OutboxState.PENDING, when, when]
+    for peers, operator in ((skip_peers, "NOT IN"), (only_peers, "IN")):
+        if peers:
+            peers = list(peers)
+            where.append(f"{column('peer')} {operator} ({', '.join(['%s'] * len(peers))})")
+            params += peers
+    skip_locked = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
-    return token, list(claimed)
+    sql = (
+        f"UPDATE {table} SET {column('leased_until')} = %s, {column('lease_token')} = %s "  # noqa: S608 — quoted
+        f"WHERE {pk} IN (SELECT {pk} FROM {table} WHERE {' AND '.join(where)} "
+        f"ORDER BY {column('next_attempt_at')}, {pk} LIMIT %s{skip_locked}) "
+        f"AND {column('state')} = %s AND {free} "
+        f"RETURNING {', '.join(ops.quote_name(field.column) for field in fields)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [ops.adapt_datetimefield_value(now + lease), token, *params, limit,
+             OutboxState.PENDING, when],
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    if not rows:
+        return "", []
+    messages = [_from_row(row, fields) for row in rows]
+    peers = Peer.objects.in_bulk({message.peer_id for message in messages})
+    for message in messages:
+        message.peer = peers[message.peer_id]
+    messages.sort(key=lambda message: message.pk)
+    return token, messages
+
+
+def _from_row(row, fields) -> OutboundMessage:
+    """An outbox row read by RETURNING as the model instance the ORM would have made (its
+    values through the same converters: JSON, dates on SQLite)."""
+    values = []
+    for value, field in zip(row, fields, strict=True):
+        expression = field.get_col(OutboundMessage._meta.db_table)
+        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(
+            connection
+        ):
+            value = converter(value, expression, connection)
+        values.append(value)
+    return OutboundMessage.from_db(connection.alias, [f.attname for f in fields], values)
 
 
 _addresses = Briefly()
@@ -101,22 +148,9 @@ def _recipient_key(message: OutboundMessage) -> PeerKey | None:
     )
 
 
-_imported_keys: dict[tuple, OKPKey] = {}
-
-
-def _imported(public_jwk: dict, kid: str) -> OKPKey:
-    """A peer's public key as the JOSE library's object, made once per key (not per message)."""
-    marker = (kid, json.dumps(public_jwk, sort_keys=True))
-    key = _imported_keys.get(marker)
-    if key is None:
-        if len(_imported_keys) > 1000:
-            _imported_keys.clear()
-        key = _imported_keys[marker] = OKPKey.import_key(public_jwk)
-    return key
-
-
-def _address(organisation) -> str:
-    return _addresses.get(organisation.pk, lambda: nodes.address_of(organisation))
+def _address(organisation_id: int) -> str:
+    # By the organisation's id: the claimed messages are read without their organisations.
+    return _addresses.get(organisation_id, lambda: nodes.address_of_id(organisation_id))
 
 
 def seal_document(message: OutboundMessage) -> dict:
@@ -132,8 +166,8 @@ def seal_document(message: OutboundMessage) -> dict:
         payload_type=message.payload_type,
         conversation=message.conversation,
         sequence=message.sequence,
-        sender_address=_address(message.sender_organisation),
-        recipient_address=_address(message.recipient_organisation),
+        sender_address=_address(message.sender_organisation_id),
+        recipient_address=_address(message.recipient_organisation_id),
     )
     encryption = _recipient_key(message)
     if encryption is None:
@@ -144,7 +178,7 @@ def seal_document(message: OutboundMessage) -> dict:
         message.payload,
         signing_key=keys.private_key(signing),
         signing_kid=signing.kid,
-        recipient_key=_imported(encryption.public_jwk, encryption.kid),
+        recipient_key=keys.public_key(encryption.public_jwk, encryption.kid),
         recipient_kid=encryption.kid,
     )
 
@@ -180,7 +214,7 @@ def _peer_signing_key(peer, kid: str):
         key = PeerKey.objects.filter(
             peer=peer, kid=kid, use=KeyUse.SIGNING, revoked_at=None
         ).first()
-        return _imported(key.public_jwk, key.kid) if key else None
+        return keys.public_key(key.public_jwk, key.kid) if key else None
 
     return _receipt_keys.get((peer.pk, kid), look_up)
 
@@ -553,70 +587,100 @@ def _record_dead(outcome: Outcome) -> None:
             )
 
 
-# The channel a trigger on the outbox notifies when a transaction that wrote to it commits
-# (migration 0007, PostgreSQL only).
-OUTBOX_CHANNEL = "seec_exchange_outbox"
 # Receipts are recorded once this many are in hand, or when nothing else is being sent.
 RECORD_EVERY = 20
 RECORD_WITHIN = 0.1
+# What the bookkeeping thread is handed when the sending threads have stopped.
+_STOP = object()
 
 
 class Worker:
-    """Sending threads fed by the worker's own thread, which claims and records."""
+    """Sending threads that take what the worker's own thread claims, and a bookkeeping
+    thread that records what they bring back.
+
+    The worker's own thread does nothing but claim: a message committed while a sending
+    thread is free is claimed at once and taken by that thread, not held behind the
+    recording of receipts or the chaining of audit events (the bookkeeping thread's work, on
+    a database connection of its own). A free sending thread takes everything claimed and
+    not yet taken (up to a batch), except the messages of a conversation that another
+    thread is sending: those wait for it, so that a conversation's messages leave in order."""
 
     def __init__(self, *, threads: int, batch: int):
         self.batch = batch
-        self.lanes = [queue.SimpleQueue() for _ in range(max(threads, 1))]
+        self.thread_count = max(threads, 1)
         # Up to a batch per thread in hand: enough to keep every thread's next request full,
         # few enough that each is sent long before its lease runs out.
-        self.capacity = min(batch, BATCH_MESSAGES * len(self.lanes))
+        self.capacity = min(batch, BATCH_MESSAGES * self.thread_count)
+        # Under `ready`: what is claimed and not yet taken, in the order claimed; which thread
+        # holds each conversation (and how many of its messages); how many messages are
+        # claimed and not yet back; how many threads are in the middle of a request.
+        self.ready = threading.Condition()
+        self.waiting: list[tuple[OutboundMessage, str]] = []
+        self.holding: dict[str, tuple[int, int]] = {}
+        self.in_flight = 0
+        self.busy = 0
+        self.stopping = False
         self.results: queue.SimpleQueue = queue.SimpleQueue()
         self.wake = threading.Event()
         self.down = Unreachable()
-        self.in_flight = 0
-        # Sending threads in the middle of a request (changed under the lock).
-        self.busy = 0
-        self.busy_lock = threading.Lock()
-        self.pending: list[Outcome] = []
-        self.pending_since = 0.0
         self.threads: list[threading.Thread] = []
+        self.bookkeeper: threading.Thread | None = None
 
     # --- Sending threads --------------------------------------------------------------------
 
     def start(self) -> None:
-        for lane in self.lanes:
-            thread = threading.Thread(target=self._send, args=(lane,), daemon=True)
+        for number in range(self.thread_count):
+            thread = threading.Thread(target=self._send, args=(number,), daemon=True)
             thread.start()
             self.threads.append(thread)
 
-    def _send(self, lane: queue.SimpleQueue) -> None:
+    def _take(self, number: int) -> list[tuple[OutboundMessage, str]]:
+        """(Under `ready`.) What thread `number` may send now, taken out of `waiting`."""
+        taken, kept = [], []
+        for item in self.waiting:
+            conversation = item[0].conversation
+            holder, held = self.holding.get(conversation, (number, 0))
+            if holder == number and len(taken) < BATCH_MESSAGES:
+                taken.append(item)
+                self.holding[conversation] = (number, held + 1)
+            else:
+                kept.append(item)
+        self.waiting = kept
+        return taken
+
+    def _give_back(self, items) -> None:
+        """(Under `ready`.) The conversations of `items` are no longer being sent by their
+        thread (once it has sent all it took of each)."""
+        for message, _token in items:
+            holder, held = self.holding[message.conversation]
+            if held <= 1:
+                del self.holding[message.conversation]
+            else:
+                self.holding[message.conversation] = (holder, held - 1)
+        self.in_flight -= len(items)
+
+    def _send(self, number: int) -> None:
         # One client per thread for its whole life: its connections to each peer stay open
-        # (keep-alive) from one request to the next. Whatever waits in the lane when the
-        # thread comes back for more leaves together: to a peer that takes batches, in one
-        # request (the longer a request takes, the more the next one carries).
+        # (keep-alive) from one request to the next. Whatever it may take when it comes back
+        # for more leaves together: to a peer that takes batches, in one request (the longer
+        # a request takes, the more the next one carries; nothing waits for a batch to fill).
         with httpx.Client(timeout=HTTP_TIMEOUT) as client:
-            stopping = False
-            while not stopping:
-                item = lane.get()
-                if item is None:
-                    break
-                items = [item]
-                while len(items) < BATCH_MESSAGES:
-                    try:
-                        item = lane.get_nowait()
-                    except queue.Empty:
+            while True:
+                with self.ready:
+                    items = self._take(number)
+                    while not items and not (self.stopping and not self.waiting):
+                        self.ready.wait()
+                        items = self._take(number)
+                    if not items:
                         break
-                    if item is None:
-                        stopping = True
-                        break
-                    items.append(item)
-                with self.busy_lock:
                     self.busy += 1
                 outcomes = self._deliver(items, client)
-                with self.busy_lock:
-                    self.busy -= 1
                 for outcome in outcomes:
                     self.results.put(outcome)
+                with self.ready:
+                    self.busy -= 1
+                    self._give_back(items)
+                    self.ready.notify_all()
                 self.wake.set()
         connection.close()
 
@@ -650,23 +714,33 @@ class Worker:
                 close_old_connections()
         return outcomes
 
-    def stop(self) -> None:
-        """Let the threads finish what they hold, and record it."""
-        for lane in self.lanes:
-            lane.put(None)
+    def stop_sending(self) -> None:
+        """Let the sending threads finish what is claimed, and end."""
+        with self.ready:
+            self.stopping = True
+            self.ready.notify_all()
         for thread in self.threads:
             thread.join(timeout=HTTP_TIMEOUT.read + 5)
-        self.record(everything=True)
+
+    def stop(self) -> None:
+        """Let the threads finish what they hold, and record it."""
+        self.stop_sending()
+        if self.bookkeeper is not None:
+            self.results.put(_STOP)
+            self.bookkeeper.join(timeout=60)
 
     # --- The worker's own thread ------------------------------------------------------------
 
     @property
     def a_thread_is_free(self) -> bool:
-        return self.busy < len(self.lanes)
+        """A sending thread would take a message claimed now (none is waiting for it)."""
+        return self.busy < self.thread_count and not self.waiting
 
-    def hand_out(self, message: OutboundMessage, token: str) -> None:
-        # A conversation's messages all go through one thread, in the order claimed.
-        self.lanes[hash(message.conversation) % len(self.lanes)].put((message, token))
+    def hand_out(self, messages: list[OutboundMessage], token: str) -> None:
+        with self.ready:
+            self.waiting += [(message, token) for message in messages]
+            self.in_flight += len(messages)
+            self.ready.notify_all()
 
     def dispatch(self) -> tuple[int, bool]:
         """Claim what fits and hand it to the threads; returns how many were claimed, and
@@ -678,47 +752,76 @@ class Worker:
             # at once, each counting the attempt, until the peer's next try: an outage of
             # 10,000 messages costs a few queries a round, and no connection each.
             token, messages = claim(self.batch, only_peers=waiting)
-            outcomes = []
             for message in messages:
                 until = self.down.until(message.peer_id) or (timezone.now(), "")
-                outcomes.append(
+                self.results.put(
                     Outcome(message, token, OutboxState.PENDING, retry_at=until[0], error=until[1])
                 )
-            record(outcomes)
             claimed += len(messages)
             full = len(messages) == self.batch
         room = self.capacity - self.in_flight
         if room > 0:
             token, messages = claim(room, skip_peers=waiting)
-            for message in messages:
-                self.hand_out(message, token)
-            self.in_flight += len(messages)
+            self.hand_out(messages, token)
             claimed += len(messages)
             full = full or len(messages) == room
         return claimed, full
 
-    def record(self, *, everything: bool = False) -> int:
-        """Record the outcomes come back, a batch at a time; returns how many were written."""
-        while True:
+    # --- The bookkeeping thread -------------------------------------------------------------
+
+    def start_bookkeeping(self) -> None:
+        self.bookkeeper = threading.Thread(target=self._bookkeep, daemon=True)
+        self.bookkeeper.start()
+
+    def _bookkeep(self) -> None:
+        """Record the outcomes come back a batch at a time (one transaction, one audit event
+        for a batch's receipts); every second chain the audit events staged meanwhile; once
+        a minute escalate the requests for cooperation left unanswered past their deadline."""
+        from .cooperation import escalate_overdue
+
+        pending: list[Outcome] = []
+        since = chained_at = escalated_at = 0.0
+        stopping = False
+        while not stopping:
             try:
-                outcome = self.results.get_nowait()
+                item = self.results.get(timeout=RECORD_WITHIN if pending else CHAIN_EVERY / 4)
             except queue.Empty:
-                break
-            if not self.pending:
-                self.pending_since = time.monotonic()
-            self.pending.append(outcome)
-            self.in_flight -= 1
-        due = (
-            everything
-            or self.in_flight == 0
-            or len(self.pending) >= RECORD_EVERY
-            or time.monotonic() - self.pending_since > RECORD_WITHIN
-        )
-        if not self.pending or not due:
-            return 0
-        batch, self.pending = self.pending, []
-        record(batch)
-        return len(batch)
+                item = None
+            while item is not None:
+                if item is _STOP:
+                    stopping = True
+                    break
+                if not pending:
+                    since = time.monotonic()
+                pending.append(item)
+                try:
+                    item = self.results.get_nowait()
+                except queue.Empty:
+                    item = None
+            due = (
+                stopping
+                or self.in_flight == 0
+                or len(pending) >= RECORD_EVERY
+                or time.monotonic() - since > RECORD_WITHIN
+            )
+            try:
+                if pending and due:
+                    batch, pending = pending, []
+                    record(batch)
+                if time.monotonic() - chained_at > CHAIN_EVERY:
+                    chained_at = time.monotonic()
+                    chain_staged_events()
+                if time.monotonic() - escalated_at > ESCALATE_EVERY:
+                    escalated_at = time.monotonic()
+                    escalate_overdue()
+            except Exception:  # the thread must outlive a database blip; the outbox keeps it
+                # What was not recorded is sent again when its lease runs out, and the peer
+                # answers with the receipt it already gave.
+                logger.exception("exchange bookkeeping failed")
+                close_old_connections()
+            if not pending and self.in_flight == 0:
+                close_old_connections()
+        connection.close()
 
 
 def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
@@ -731,12 +834,10 @@ def deliver_due(limit: int = 100, threads: int = 1) -> dict[str, int]:
     worker = Worker(threads=threads, batch=limit)
     worker.start()
     try:
-        for message in messages:
-            worker.hand_out(message, token)
+        worker.hand_out(messages, token)
         outcomes = [worker.results.get() for _message in messages]
     finally:
-        for lane in worker.lanes:
-            lane.put(None)
+        worker.stop_sending()
     record(outcomes)
     chain_staged_events()
     counts: dict[str, int] = {}
@@ -772,24 +873,19 @@ def next_due_in() -> float | None:
 
 
 def _listen(wake: threading.Event, stop: threading.Event) -> None:
-    """Wake the worker when a transaction that wrote to the outbox commits (PostgreSQL)."""
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    while not stop.is_set():
-        try:
-            with psycopg.connect(
-                dbname=db["NAME"], user=db.get("USER") or None,
-                password=db.get("PASSWORD") or None, host=db.get("HOST") or None,
-                port=db.get("PORT") or None, autocommit=True,
-            ) as conn:  # fmt: skip
-                conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
-                while not stop.is_set():
-                    for _note in conn.notifies(timeout=1.0):
-                        wake.set()
-        except psycopg.Error:
-            logger.warning("listening for the outbox failed; looking every idle period")
-            stop.wait(5)
+    """Wake the worker when a transaction that wrote to the outbox has committed."""
+    try:
+        listener = wakeup.Listener()
+    except OSError:  # no socket here (a path too long, a read-only VAR_DIR): looks every idle
+        logger.warning("cannot listen for the outbox's nudges; looking every idle period",
+                       exc_info=True)  # fmt: skip
+        return
+    try:
+        while not stop.is_set():
+            if listener.wait(1.0):
+                wake.set()
+    finally:
+        listener.close()
 
 
 def learn_batch_inboxes() -> None:
@@ -803,43 +899,26 @@ def learn_batch_inboxes() -> None:
 
 
 def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
-    """The loop of `manage.py exchange_deliver`: claim, hand out and record, waking when
-    something is written, sent, or falls due; once a minute, escalate the requests for
-    cooperation left unanswered past their deadline."""
-    from .cooperation import escalate_overdue
-
+    """The loop of `manage.py exchange_deliver`: claim and hand out, waking when something is
+    written, sent, or falls due; the bookkeeping thread records, chains and escalates."""
     worker = Worker(threads=threads, batch=batch)
     worker.start()
     learn_batch_inboxes()
-    if connection.vendor == "postgresql":
-        threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True).start()
-    escalated_at = chained_at = 0.0
+    worker.start_bookkeeping()
+    listening = threading.Thread(target=_listen, args=(worker.wake, stop), daemon=True)
+    listening.start()
     try:
         while not stop.is_set():
             if not worker.in_flight:
                 close_old_connections()
-            if time.monotonic() - escalated_at > ESCALATE_EVERY:
-                escalated_at = time.monotonic()
-                try:
-                    escalate_overdue()
-                except Exception:
-                    logger.exception("escalating overdue requests failed")
-            if time.monotonic() - chained_at > CHAIN_EVERY:
-                chained_at = time.monotonic()
-                try:
-                    chain_staged_events()
-                except Exception:
-                    logger.exception("chaining the staged audit events failed")
             # Cleared before the round, not after the wait: a message written or an answer
             # come back while this round runs wakes the next one at once.
             worker.wake.clear()
             try:
-                worker.record()
                 # More is claimed once half of what is in hand has gone, and only when a
-                # sending thread is free to take it: a claim costs three queries, whether it
-                # brings one message or a dozen, so what is written while every thread is in
-                # the middle of a request is claimed together when the first comes back (and
-                # leaves in its next request).
+                # sending thread is free to take it: what is written while every thread is
+                # in the middle of a request is claimed together when the first comes back
+                # (and leaves in its next request).
                 claimed, full = (0, False)
                 if worker.in_flight <= worker.capacity // 2 and worker.a_thread_is_free:
                     claimed, full = worker.dispatch()
@@ -861,3 +940,4 @@ def run_worker(*, threads: int, batch: int, idle: float, stop) -> None:
             worker.wake.wait(wait)
     finally:
         worker.stop()
+        listening.join(timeout=2)  # its socket removed

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from joserfc.jwk import OKPKey
 
 from seec.core import audit
 
@@ -114,7 +113,7 @@ def _authenticate(request: httpsig.IncomingRequest, body: bytes) -> Peer:
         raise Refusal(
             401, "unknown_node", "The request is signed by a key of no node trusted here."
         )
-    public = OKPKey.import_key(peer_key.public_jwk).public_key
+    public = keys.public_key(peer_key.public_jwk, peer_key.kid).public_key
 
     try:
         httpsig.verify(request, body, lambda key_id: public if key_id == kid else None)
@@ -180,7 +179,7 @@ def _open(document: dict, routing: envelope.Routing, peer: Peer) -> dict:
     if peer_key is None:
         raise Refusal(401, "bad_signature", "The content is signed by a key the sender lacks.",
                       field="content")  # fmt: skip
-    return envelope.verify(signed, OKPKey.import_key(peer_key.public_jwk), routing)
+    return envelope.verify(signed, keys.public_key(peer_key.public_jwk, peer_key.kid), routing)
 
 
 def _routed(document, peer: Peer):

@@ -64,6 +64,22 @@ def _open(node_key: NodeKey) -> OKPKey:
     return key
 
 
+# Peers' public keys as the JOSE library's objects: importing one costs more than the
+# signature check it serves, and every message needs one.
+_public: dict[tuple, OKPKey] = {}
+
+
+def public_key(public_jwk: dict, kid: str) -> OKPKey:
+    """A peer's public key as the JOSE library's object, made once per key (not per message)."""
+    marker = (kid, json.dumps(public_jwk, sort_keys=True))
+    key = _public.get(marker)
+    if key is None:
+        if len(_public) > 1000:
+            _public.clear()
+        key = _public[marker] = OKPKey.import_key(public_jwk)
+    return key
+
+
 def thumbprint(public_jwk: dict) -> str:
     """The RFC 7638 thumbprint (SHA-256, base64url) of a public key."""
     return OKPKey.import_key(public_jwk).thumbprint()

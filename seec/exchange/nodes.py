@@ -65,8 +65,14 @@ def is_hosted_here(organisation: Organisation) -> bool:
 
 
 def address_of(organisation: Organisation) -> str:
-    remote = RemoteOrganisation.objects.filter(organisation=organisation).first()
-    return remote.address if remote else f"{node_id()}:{organisation.pk}"
+    return address_of_id(organisation.pk)
+
+
+def address_of_id(organisation_id: int) -> str:
+    """The exchange address of the organisation with this id: its remote address when a peer
+    hosts it, else this node's."""
+    remote = RemoteOrganisation.objects.filter(organisation_id=organisation_id).first()
+    return remote.address if remote else f"{node_id()}:{organisation_id}"
 
 
 def _canonical(document: dict) -> bytes:

@@ -22,7 +22,7 @@ from seec.core import audit, policy
 from seec.core.audit import Origin
 from seec.core.models import Organisation
 
-from . import payloads
+from . import payloads, wakeup
 from .audit_actions import ExchangeAction
 from .models import (
     DEAD_LETTER_STATES,
@@ -197,6 +197,8 @@ def _write_to_outbox(ptype, payload, to_organisation, peer, *, sender, origin, c
         },
         schedule=False,
     )
+    # The worker claims it as soon as it is committed, not at its next look.
+    wakeup.wake_on_commit()
     return Sent(conversation=conversation, local=False, message=message)
 
 
