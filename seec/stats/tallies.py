@@ -330,7 +330,9 @@ class Deltas:
         return self
 
     def apply(self) -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
+        # All the cells or none, with the change counted: no savepoint inside the change's
+        # own transaction (two round trips on every save and every batch of an import).
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             for model, cells in self.cells.items():
                 changes = [(*key, n, ids) for key, (n, ids) in cells.items() if n or ids]
                 if not changes:
