@@ -4,7 +4,7 @@
 costs more than the database's own work for an import of a hundred thousand cases. Here each
 field's conversion is chosen once per call: plain strings, numbers and booleans go to the
 driver as they are, everything else (dates on SQLite, JSON, decimals, addresses) through the
-field's own `get_db_prep_save`.
+field's own `get_db_prep_save`. On PostgreSQL the rows go by COPY.
 
 Only for rows that need no model logic on save (no signals, no `save()` override): imports.
 """
@@ -102,6 +102,16 @@ def insert_rows(model, rows: Iterable[dict], *, batch_size: int = 2000) -> int:
     count = 0
     chunk: list[list] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: the rows stream in one statement. An executemany sends each row as its own
+            # statement, and binding each costs the driver more than the server's insert.
+            with cursor.cursor.copy(
+                f"COPY {model._meta.db_table} ({columns}) FROM STDIN"  # our own names
+            ) as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+                    count += 1
+            return count
         for row in rows:
             chunk.append(values(row))
             if len(chunk) >= batch_size:

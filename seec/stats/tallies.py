@@ -330,23 +330,42 @@ class Deltas:
         return self
 
     def apply(self) -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
+        # All the cells or none, with the change counted: no savepoint inside the change's
+        # own transaction (two round trips on every save and every batch of an import).
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             for model, cells in self.cells.items():
                 changes = [(*key, n, ids) for key, (n, ids) in cells.items() if n or ids]
-                if changes:
+                if not changes:
+                    continue
+                if connection.vendor != "postgresql":
+                    # SQLite runs in-process: one prepared statement, stepped per cell.
                     cursor.executemany(_upsert_sql(model), changes)
+                    continue
+                # PostgreSQL: a statement per cell is a message per cell (an import's batch
+                # changes thousands); here a statement per UPSERT_CELLS cells. A key appears
+                # once in `cells`, as one statement's upsert requires.
+                for start in range(0, len(changes), UPSERT_CELLS):
+                    part = changes[start : start + UPSERT_CELLS]
+                    cursor.execute(
+                        _upsert_sql(model, rows=len(part)), [v for row in part for v in row]
+                    )
 
 
-def _upsert_sql(model) -> str:
+# Cells per upsert statement on PostgreSQL: at most 9 values each, well within its 65,535
+# parameters.
+UPSERT_CELLS = 2000
+
+
+def _upsert_sql(model, rows: int = 1) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     keys = [quote(model._meta.get_field(name).column) for name in model.KEY]
     count = quote("contacts" if model is ContactTally else "cases")
     ids = quote("id_sum")
     columns = ", ".join([*keys, count, ids])
-    values = ", ".join(["%s"] * (len(keys) + 2))
+    values = ", ".join([f"({', '.join(['%s'] * (len(keys) + 2))})"] * rows)
     return (
-        f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 — our own names
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 — our own names
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         f"{count} = {table}.{count} + excluded.{count}, {ids} = {table}.{ids} + excluded.{ids}"
     )

@@ -197,7 +197,8 @@ def test_a_file_is_written_in_batches_sized_by_the_last_ones_pace(region, tmp_pa
     monkeypatch.setattr(importer, "BATCH_FIRST", 2)
     paces = []
 
-    def next_size(rows, seconds, budget=importer.BATCH_SECONDS):
+    def next_size(rows, seconds, budget=importer.BATCH_SECONDS, fixed=0.0):
+        assert 0 <= fixed <= seconds  # the commit is a part of the batch's time
         paces.append((rows, budget))
         return 3
 
@@ -222,3 +223,32 @@ def test_the_next_batch_follows_the_last_ones_pace_within_bounds():
     assert next_batch_size(100, 0.01, budget=0.25) == 400  # much faster: at most fourfold
     assert next_batch_size(100, 10.0, budget=0.25) == BATCH_MIN
     assert next_batch_size(BATCH_MAX, 0.01, budget=0.25) == BATCH_MAX
+
+
+def test_a_slow_commit_is_shared_by_more_rows_not_paid_by_fewer():
+    """The commit's time does not grow with the rows: the next batch's rows get what the
+    budget leaves after it, and at least as long as it takes (a loaded PostgreSQL syncing its
+    log), where sizing by the whole batch's pace made every batch smaller than the last."""
+    from seec.cases.importer import next_batch_size
+
+    # 100 rows in 0.2 s, 0.1 s of it the commit: 1 ms a row, 0.15 s left in the budget.
+    assert next_batch_size(100, 0.2, budget=0.25, fixed=0.1) == 150
+    assert next_batch_size(100, 0.2, budget=0.25) == 125  # (without the commit timed apart)
+    # A commit of 0.3 s, longer than the budget: the rows get as long as the commit.
+    assert next_batch_size(100, 0.4, budget=0.25, fixed=0.3) == 300
+    # A 1 s budget on a pace of 0.1 ms a row: fourfold at most.
+    assert next_batch_size(1000, 0.2, budget=1.0, fixed=0.1) == 4000
+
+
+def test_what_every_batch_pays_is_read_off_two_batches_of_different_sizes():
+    """A batch's fixed part is where the line through the last two batches meets zero rows,
+    at least their commit; batches of like size (or a slower larger one) give no slope."""
+    from seec.cases.importer import fixed_seconds
+
+    # 200 rows in 0.5 s, 800 in 0.8 s: 0.5 ms a row, 0.4 s whatever the size.
+    assert fixed_seconds((200, 0.5), (800, 0.8), commit=0.1) == pytest.approx(0.4)
+    assert fixed_seconds((200, 0.5), (800, 0.8), commit=0.6) == pytest.approx(0.6)
+    assert fixed_seconds(None, (200, 0.5), commit=0.1) == pytest.approx(0.1)
+    assert fixed_seconds((200, 0.5), (220, 0.9), commit=0.1) == pytest.approx(0.1)
+    assert fixed_seconds((800, 0.9), (200, 0.5), commit=0.1) == pytest.approx(0.5 - 0.4 / 3)
+    assert fixed_seconds((200, 0.5), (800, 0.4), commit=0.1) == pytest.approx(0.1)
