@@ -401,6 +401,9 @@ if SEEC_LINKAGE_BACKEND not in {"duckdb", "spark"}:
     raise ImproperlyConfigured(
         f"SEEC_LINKAGE_BACKEND must be duckdb or spark, not {SEEC_LINKAGE_BACKEND!r}"
     )
+# DuckDB's memory for one linkage run (its own units: "4GB", "800MB"); past it the run spills to
+# a directory under VAR_DIR/tmp, removed with the run, rather than grow.
+SEEC_LINKAGE_DUCKDB_MEMORY = os.environ.get("SEEC_LINKAGE_DUCKDB_MEMORY", "4GB")
 SEEC_SPARK_MASTER = os.environ.get("SEEC_SPARK_MASTER", "local[2]")
 SEEC_SPARK_DRIVER_MEMORY = os.environ.get("SEEC_SPARK_DRIVER_MEMORY", "2g")
 # Few partitions suit one machine; a cluster wants a few per executor core.

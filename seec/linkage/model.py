@@ -602,9 +602,27 @@ def _database(backend: str):
     process's Spark context, so that runs at the same time do not see each other's tables;
     the tables it cached are dropped when it ends."""
     if backend == "duckdb":
+        import tempfile
+
+        import duckdb
+        from django.conf import settings as django_settings
         from splink.backends.duckdb import DuckDBAPI
 
-        yield DuckDBAPI()
+        # Bounded: past the limit DuckDB writes to disk rather than grow (a million records'
+        # blocked pairs are tens of millions); the spilled files go with the run.
+        spill_root = Path(django_settings.VAR_DIR) / "tmp"
+        spill_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="duckdb-", dir=spill_root) as spill:
+            connection = duckdb.connect(
+                config={
+                    "memory_limit": django_settings.SEEC_LINKAGE_DUCKDB_MEMORY,
+                    "temp_directory": spill,
+                }
+            )
+            try:
+                yield DuckDBAPI(connection=connection)
+            finally:
+                connection.close()
     elif backend == "spark":
         from splink.backends.spark import SparkAPI
 
@@ -823,10 +841,144 @@ def _m_and_u(comparison: dict) -> tuple[np.ndarray, np.ndarray]:
     return m, u
 
 
-def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
+def pair_levels(linker: Linker):
+    """Every pair the run's blocking makes, scored once and kept small: both ids, each
+    comparison's level (gamma) and the name-frequency adjustments — not the weights, the
+    probability or the compared columns. What the run learns from its pairs
+    (`learn_from_run`, `sibling_pairs`) is counted from it, and its pairs are then scored
+    from it with what was learnt (`scored_pairs`) rather than compared a second time: a
+    comparison's weight depends on its level alone, and the frequency adjustments on the
+    names' u, which a run does not learn again there. A million records' 35 million pairs
+    held with every column and weight took 20 GB and were compared twice."""
+    from splink.internals.comparison_vector_values import (
+        compute_comparison_vector_values_from_id_pairs_sqls,
+    )
+    from splink.internals.dialects import SplinkDialect
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.predict import predict_from_comparison_vectors_sqls
+    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+    settings_obj = linker._settings_obj
+    # The blocked pairs as predict() makes them: Splink's own steps, up to the weights.
+    blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
+        left_chunk=(1, 1), right_chunk=(1, 1)
+    )
+    try:
+        pipeline = CTEPipeline([blocked])
+        enqueue_df_concat_with_tf(linker, pipeline)
+        columns = settings_obj.column_info_settings
+        pipeline.enqueue_list_of_sqls(
+            compute_comparison_vector_values_from_id_pairs_sqls(
+                settings_obj._columns_to_select_for_blocking,
+                settings_obj._columns_to_select_for_comparison_vector_values,
+                input_tablename_l="__splink__df_concat_with_tf",
+                input_tablename_r="__splink__df_concat_with_tf",
+                source_dataset_input_column=columns.source_dataset_input_column,
+                unique_id_input_column=columns.unique_id_input_column,
+                link_type=settings_obj._link_type,
+                sql_dialect_str=linker._sql_dialect_str,
+            )
+        )
+        # Predict's first step only: each comparison's level and weights, not yet summed.
+        parts = predict_from_comparison_vectors_sqls(
+            unique_id_input_columns=columns.unique_id_input_columns,
+            core_model_settings=settings_obj.core_model_settings,
+            sql_dialect=SplinkDialect.from_string(linker._sql_dialect_str),
+            retain_matching_columns=False,
+            retain_intermediate_calculation_columns=True,
+        )[0]
+        if parts["output_table_name"] != "__splink__df_match_weight_parts":
+            raise RuntimeError("Splink's predict steps are not those this module reads.")
+        pipeline.enqueue_sql(parts["sql"], parts["output_table_name"])
+        kept = ["unique_id_l", "unique_id_r"]
+        for comparison in settings_obj.comparisons:
+            gamma = comparison._gamma_column_name
+            # A level is a small integer: a byte a pair rather than four.
+            kept.append(f"cast({gamma} as tinyint) as {gamma}")
+            if comparison._has_tf_adjustments:
+                kept.append(comparison._mw_tf_adj_column_name)
+        pipeline.enqueue_sql(
+            f"select {', '.join(kept)} from __splink__df_match_weight_parts",  # noqa: S608
+            "__seec_pair_levels",
+        )
+        return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    finally:
+        if not cached:
+            blocked.drop_table_from_database_and_remove_from_cache()
+
+
+def _weight_sql(linker: Linker, leaving_out=()) -> str:
+    """A pair's match weight under `linker`'s model, in SQL over `pair_levels`' columns:
+    the prior, each comparison's weight by its level and its frequency adjustment, summed in
+    the order Splink's predict sums them; the comparisons `leaving_out` left out."""
+    from splink.internals.misc import prob_to_match_weight
+
+    settings_obj = linker._settings_obj
+    prior = settings_obj.core_model_settings.probability_two_random_records_match
+    terms = [f"cast({prob_to_match_weight(prior)} as float8)"]
+    for comparison in settings_obj.comparisons:
+        if comparison.output_column_name in leaving_out:
+            continue
+        terms.append(_level_weight_sql(comparison))
+        if comparison._has_tf_adjustments:
+            terms.append(comparison._mw_tf_adj_column_name)
+    return " + ".join(terms)
+
+
+def _level_weight_sql(comparison) -> str:
+    """A comparison's weight by its level, as Splink's predict writes it."""
+    gamma = comparison._gamma_column_name
+    whens = " ".join(level._match_weight_sql(gamma) for level in comparison.comparison_levels)
+    return f"(CASE {whens} END)"
+
+
+def _frequency_terms(linker: Linker) -> dict:
+    """The comparisons with name-frequency adjustments and what of their levels the
+    adjustments `pair_levels` kept depend on (u, the adjustment's weight and floor)."""
+    return {
+        comparison.output_column_name: [
+            (level._u_probability, level._tf_adjustment_weight, level._tf_minimum_u_value)
+            for level in comparison.comparison_levels
+            if not level.is_null_level
+        ]
+        for comparison in linker._settings_obj.comparisons
+        if comparison._has_tf_adjustments
+    }
+
+
+def scored_pairs(linker: Linker, pair_table, threshold: float):
+    """The pairs of `pair_table` (`pair_levels`) at or above `threshold`, scored with
+    `linker`'s model as Splink's predict would: ids, match weight and probability, each
+    comparison's level, weight and frequency adjustment."""
+    from splink.internals.misc import threshold_args_to_match_weight
+
+    settings_obj = linker._settings_obj
+    columns = ["unique_id_l", "unique_id_r"]
+    for comparison in settings_obj.comparisons:
+        columns += [
+            comparison._gamma_column_name,
+            f"{_level_weight_sql(comparison)} AS {comparison._mw_column_name}",
+        ]
+        if comparison._has_tf_adjustments:
+            columns.append(comparison._mw_tf_adj_column_name)
+    weight = _weight_sql(linker)
+    least = threshold_args_to_match_weight(threshold, None)
+    where = "" if least is None else f"WHERE ({weight}) >= {least}"
+    return linker.misc.query_sql(
+        # Column names are this module's and Splink's, the table's Splink's own: no user input.
+        f"SELECT {', '.join(columns)}, {weight} AS match_weight, "  # noqa: S608
+        f"CASE WHEN ({weight}) >= 0 THEN 1.0 / (1.0 + power(cast(2 as float8), -({weight}))) "
+        f"ELSE power(cast(2 as float8), ({weight})) / (1.0 + power(cast(2 as float8), "
+        f"({weight}))) END AS match_probability "
+        f"FROM {pair_table.physical_name} {where}",
+        output_type="splink_df",
+    )
+
+
+def learn_from_run(linker: Linker, tables: list, pairs: int, pair_table) -> Linker:
     """The share of matches among this run's pairs, and m of the comparisons LEARNT_PER_RUN,
     by expectation–maximisation over every blocked pair of the run, every other m and every
-    u held as they are.
+    u held as they are. `pair_table`: the run's pairs as `pair_levels` keeps them.
 
     The reference's share of matches was learnt on one dedupe of the generator's records;
     the share in a run depends on the run (a cross-border link of two lists holds a match
@@ -840,23 +992,19 @@ def learn_from_run(linker: Linker, tables: list, pairs: int) -> Linker:
     a thousand records or a million."""
     parameters = linker.misc.save_model_to_json()
     by_name = {c["output_column_name"]: c for c in parameters["comparisons"]}
-    learnt = [name for name in LEARNT_PER_RUN if name in by_name]
-    predictions = linker.inference.predict()
-    try:
-        present = {column.unquote().name for column in predictions.columns}
-        learnt = [name for name in learnt if f"gamma_{name}" in present and f"mw_{name}" in present]
-        rest = " - ".join(["match_weight", *(f"coalesce(mw_{name}, 0)" for name in learnt)])
-        gammas = ", ".join(f"gamma_{name}" for name in learnt)
-        histogram = linker.misc.query_sql(
-            # Column names are this module's, the table's Splink's own: no user input.
-            f"SELECT {gammas}{', ' if learnt else ''}"  # noqa: S608
-            f"round(({rest}) / {_WEIGHT_BIN}) * {_WEIGHT_BIN} AS weight, count(*) AS pairs "
-            f"FROM {predictions.physical_name} GROUP BY ALL",
-            output_type="pandas",
-        )
-        siblings = sibling_pairs(linker, predictions)
-    finally:
-        predictions.drop_table_from_database_and_remove_from_cache()
+    present = {column.unquote().name for column in pair_table.columns}
+    learnt = [name for name in LEARNT_PER_RUN if name in by_name and f"gamma_{name}" in present]
+    # The weight of the other comparisons (with the prior), as Splink scores a pair.
+    rest = _weight_sql(linker, leaving_out=learnt)
+    gammas = ", ".join(f"gamma_{name}" for name in learnt)
+    histogram = linker.misc.query_sql(
+        # Column names are this module's and Splink's, the table's Splink's own: no user input.
+        f"SELECT {gammas}{', ' if learnt else ''}"  # noqa: S608
+        f"round(({rest}) / {_WEIGHT_BIN}) * {_WEIGHT_BIN} AS weight, count(*) AS pairs "
+        f"FROM {pair_table.physical_name} GROUP BY ALL",
+        output_type="pandas",
+    )
+    siblings = sibling_pairs(linker, pair_table)
     if histogram.empty:
         return Linker(tables, family_and_place_weights(parameters, siblings))
     prior = float(parameters["probability_two_random_records_match"])
@@ -1125,25 +1273,34 @@ def link(
         parameters = capped_swap(linker.misc.save_model_to_json())
         # Sibling-like pairs need places: without any, the comparison could hold no pair.
         placed = any(row.get("latitude") is not None for rows in datasets for row in rows)
-        if learn == "u" and records >= MIN_FOR_RUN_SHARE:
-            if placed:
-                parameters = with_family_and_place(parameters, backend)
-            linker = learn_from_run(
-                Linker(tables, parameters), tables, pairs_possible([len(rows) for rows in datasets])
-            )
-        elif learn == "all" and placed:
-            linker = Linker(tables, with_family_and_place(parameters, backend))
-            predictions = linker.inference.predict()
-            try:
-                siblings = sibling_pairs(linker, predictions)
-            finally:
-                predictions.drop_table_from_database_and_remove_from_cache()
-            parameters = family_and_place_weights(linker.misc.save_model_to_json(), siblings)
-            linker = Linker(tables, parameters)
-        else:
-            linker = Linker(tables, parameters)
-        trained = time.perf_counter()
-        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        pair_table = None
+        try:
+            if learn == "u" and records >= MIN_FOR_RUN_SHARE:
+                if placed:
+                    parameters = with_family_and_place(parameters, backend)
+                first = Linker(tables, parameters)
+                pair_table = pair_levels(first)
+                linker = learn_from_run(
+                    first, tables, pairs_possible([len(rows) for rows in datasets]), pair_table
+                )
+            elif learn == "all" and placed:
+                first = Linker(tables, with_family_and_place(parameters, backend))
+                pair_table = pair_levels(first)
+                siblings = sibling_pairs(first, pair_table)
+                parameters = family_and_place_weights(first.misc.save_model_to_json(), siblings)
+                linker = Linker(tables, parameters)
+            else:
+                linker = Linker(tables, parameters)
+            trained = time.perf_counter()
+            if pair_table is not None and _frequency_terms(linker) == _frequency_terms(first):
+                # The pairs were compared once, for what the run learnt: scored from their
+                # levels with the model learnt, not compared again.
+                predictions = scored_pairs(linker, pair_table, threshold)
+            else:
+                predictions = linker.inference.predict(threshold_match_probability=threshold)
+        finally:
+            if pair_table is not None:
+                pair_table.drop_table_from_database_and_remove_from_cache()
         # What a run reads of each pair: ids, probability, levels and weights; not the
         # compared columns Splink keeps beside them (both records' lists of name forms,
         # keys and skeletons), which doubled a million-record run's memory.
@@ -1154,11 +1311,14 @@ def link(
             for prefix in ("gamma_", "mw_", "mw_tf_adj_")
             if f"{prefix}{name}" in present
         ]
-        frame = linker.misc.query_sql(
-            # Column names are this module's, the table's name Splink's own: no user input.
-            f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}",  # noqa: S608
-            output_type="splink_df",
-        ).as_record_list()
+        try:
+            frame = linker.misc.query_sql(
+                # Column names are this module's, the table's name Splink's own: no user input.
+                f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}",  # noqa: S608
+                output_type="splink_df",
+            ).as_record_list()
+        finally:
+            predictions.drop_table_from_database_and_remove_from_cache()
         done = time.perf_counter()
         pairs = [
             {

@@ -389,3 +389,40 @@ def test_the_sibling_levels_weigh_what_siblings_share_beyond_chance():
         c["output_column_name"] == model.FAMILY_AND_PLACE
         for c in model.family_and_place_weights(parameters, few)["comparisons"]
     )
+
+
+def test_pairs_scored_from_their_levels_are_those_splink_predicts_with_the_learnt_model(crowd):
+    """A run compares its pairs once (`pair_levels`), learns from them, then scores them from
+    their levels: the same pairs, weights and probabilities as Splink's predict with the
+    model learnt, name-frequency adjustments included."""
+    import pyarrow as pa
+    from splink import Linker
+
+    rows = linkage_rows(crowd)
+    parameters = model.with_family_and_place(model.reference_parameters("dedupe_only"), "duckdb")
+    parameters["blocking_rules_to_generate_predictions"] = model._blocking_dicts(
+        model.blocking_for(len(rows)), "duckdb"
+    )
+    with model._database("duckdb") as db:
+        records = pa.Table.from_pylist(rows, schema=model.SCHEMA)
+        table = db.register(records, dataset_display_name="d")
+        first = Linker([table], parameters)
+        pair_table = model.pair_levels(first)
+        learnt = model.learn_from_run(first, [table], model.pairs_possible([len(rows)]), pair_table)
+        ours = model.scored_pairs(learnt, pair_table, 0.5).as_pandas_dataframe()
+        splinks = learnt.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
+    # The run learnt a model of its own: the levels were scored with weights they were not
+    # kept with.
+    assert (
+        learnt.misc.save_model_to_json()["probability_two_random_records_match"]
+        != (parameters["probability_two_random_records_match"])
+    )
+    assert len(splinks) > 100
+    ours = ours.set_index(["unique_id_l", "unique_id_r"]).sort_index()
+    splinks = splinks.set_index(["unique_id_l", "unique_id_r"]).sort_index()
+    assert list(ours.index) == list(splinks.index)
+    for column in ours.columns:
+        if column.startswith("gamma_"):
+            assert (ours[column] == splinks[column]).all(), column
+        else:
+            assert (ours[column] - splinks[column]).abs().max() < 1e-9, column
