@@ -23,6 +23,7 @@ import os
 import random
 import time
 import unicodedata
+from operator import itemgetter
 
 from harness import SMOKE, goal, latency_summary, say, size, stopwatch
 
@@ -32,33 +33,48 @@ SIZES = [
 ]
 CASES = SIZES[-1]  # case_pages loads this many through `load`
 QUERIES = size("BENCH_QUERIES", 1000, smoke=15)
-BATCH = 5000
+# Cases written per transaction by `load`.
+CHUNK = 50_000
 
 
 def load(count: int, start: int = 0) -> None:
-    """Bulk-load generated cases `start` to `count` with their search names (no per-case
-    audit: this is test data, not work done). The same seed: loading to 10,000 then to 100,000
-    makes the same cases as loading 100,000 at once."""
+    """Bulk-load generated cases `start` to `count`, with the name index that opening them
+    would have written (no per-case audit: this is test data, not work done). The same seed:
+    loading to 10,000 then to 100,000 makes the same cases as loading 100,000 at once.
+
+    The rows go in as a bulk load does, CHUNK cases per transaction (COPY on PostgreSQL, one
+    executemany per table on SQLite), not through the import's small time-boxed batches. What
+    is written is computed by the platform's own functions, each distinct name once: the Latin
+    name (name_index.default_latin_name), the name's forms, digest and words
+    (name_index.forms_and_tokens), each new word's keys (names.token_keys); and the cases are
+    announced by `cases_inserted`, as the import announces them, so the statistics tallies
+    count them."""
     from django.db import transaction
 
     from seec.cases import generator
-    from seec.cases.importer import insert_cases
-    from seec.cases.models import Case, Status
+    from seec.cases.models import Case, SearchName, SearchToken, Status
     from seec.cases.services import computed_risk
+    from seec.core.bulk import InstanceMaker
     from seec.core.models import Organisation, OrganisationKind, User
 
     hotlines = {
-        o.country_id: o for o in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
+        o.country_id: o.pk
+        for o in Organisation.objects.filter(kind=OrganisationKind.NATIONAL_CENTRE)
     }
     openers = {
         u.organisation_id: u.pk for u in User.objects.filter(username__startswith="operator.")
     }
-    batch = []
-    started = time.perf_counter()
+    rows = SearchName.objects.values_list("organisation_id", "digest", "pk")
+    index = NameIndexWriter(
+        names={(org, digest): pk for org, digest, pk in rows},
+        words=dict(SearchToken.objects.values_list("text", "pk")),
+    )
+    make_case = InstanceMaker(Case)
+    started, batch = time.perf_counter(), []
 
     def flush():
         with transaction.atomic():
-            insert_cases(batch)
+            index.write(batch)
         batch.clear()
 
     items = generator.generate(count, seed=2026, long_tail=True)
@@ -66,11 +82,11 @@ def load(count: int, start: int = 0) -> None:
         if serial <= start:
             continue
         org = hotlines[item.country]
-        case = Case(
-            organisation=org, country_id=item.country, opened_by_id=openers[org.pk],
-            number=f"{item.country}-B-{serial:08d}", opened_at=item.fields["last_seen_at"],
+        case = make_case({
+            "organisation_id": org, "country_id": item.country, "opened_by_id": openers[org],
+            "number": f"{item.country}-B-{serial:08d}", "opened_at": item.fields["last_seen_at"],
             **item.fields,
-        )  # fmt: skip
+        })  # fmt: skip
         # Where the generated case's life would have left it: its risk level, found, closed.
         if item.risk:
             case.risk_level = computed_risk(item.risk["factors"])
@@ -82,14 +98,141 @@ def load(count: int, start: int = 0) -> None:
         elif case.risk_level in {"high", "critical"}:
             case.status = Status.ACTIVE_SEARCH
         batch.append(case)
-        if len(batch) >= BATCH:
+        if len(batch) >= CHUNK:
             flush()
-            if serial % 50000 == 0:
-                rate = serial / (time.perf_counter() - started)
-                say(f"   loaded {serial:,} cases ({rate:,.0f}/s)")
+            rate = (serial - start) / (time.perf_counter() - started)
+            say(f"   loaded {serial:,} cases ({rate:,.0f}/s)")
     if batch:
         flush()
     analyse()
+
+
+class NameIndexWriter:
+    """Writes cases and the name index they need, a chunk at a time, knowing the names and
+    words already indexed (by organisation and digest; by text)."""
+
+    def __init__(self, names: dict, words: dict):
+        self.names = names
+        self.words = words
+        # (organisation, the names as given) → name id, so each distinct name is worked out once
+        self.named: dict[tuple, int] = {}
+
+    def write(self, cases: list) -> None:
+        """Insert `cases` (unsaved) with their search names, in the caller's transaction."""
+        from seec.cases import name_index, signals
+        from seec.cases.models import Case, SearchName, SearchNameToken
+
+        fresh: dict[tuple, tuple[str, frozenset]] = {}  # (org, digest) → forms, words
+        pending = []
+        for case in cases:
+            if not case.names_latin:
+                case.names_latin = name_index.default_latin_name(case)
+            key = (case.organisation_id, case.child_name, case.names_latin, case.other_names)
+            name_id = self.named.get(key)
+            if name_id is None:
+                forms, digest, words = name_index.forms_and_tokens(
+                    case.child_name, case.names_latin, case.other_names
+                )
+                slot = (case.organisation_id, digest)
+                name_id = self.names.get(slot)
+                if name_id is None:
+                    fresh.setdefault(slot, (forms, words))
+                    pending.append((case, key, slot))
+                    continue
+                self.named[key] = name_id
+            case.search_name_id = name_id
+        if fresh:
+            token_ids = self._word_ids({word for _f, words in fresh.values() for word in words})
+            after = _last_id(SearchName)
+            name_index._copy_rows(
+                SearchName,
+                ("organisation_id", "digest", "forms"),
+                ((org, digest, forms) for (org, digest), (forms, _w) in fresh.items()),
+            )
+            for pk, org, digest in _rows_after(SearchName, after, "organisation_id", "digest"):
+                self.names[org, digest] = pk
+            name_index._copy_rows(
+                SearchNameToken,
+                ("name_id", "token_id", "organisation_id"),
+                (
+                    (self.names[slot], token_ids[word], slot[0])
+                    for slot, (_forms, words) in fresh.items()
+                    for word in sorted(words)
+                ),
+            )
+            for case, key, slot in pending:
+                case.search_name_id = self.named[key] = self.names[slot]
+        after = _last_id(Case)
+        self._insert_cases(cases)
+        ids = [pk for (pk,) in _rows_after(Case, after)]
+        signals.cases_inserted.send(sender=Case, case_ids=ids)
+
+    def _word_ids(self, words: set[str]) -> dict[str, int]:
+        """The ids of `words`, adding the new ones to the index with their keys."""
+        from seec.cases import name_index, names
+        from seec.cases.models import SearchToken, SearchTokenKey
+
+        new = sorted(words - self.words.keys())
+        if new:
+            after = _last_id(SearchToken)
+            name_index._copy_rows(SearchToken, ("text",), ((word,) for word in new))
+            self.words.update((text, pk) for pk, text in _rows_after(SearchToken, after, "text"))
+            name_index._copy_rows(
+                SearchTokenKey,
+                ("token_id", "key"),
+                ((self.words[word], key) for word in new for key in sorted(names.token_keys(word))),
+            )
+        return {word: self.words[word] for word in words}
+
+    @staticmethod
+    def _insert_cases(cases: list) -> None:
+        from django.db import connection
+        from django.utils import timezone
+
+        from seec.cases import name_index
+        from seec.cases.models import Case
+        from seec.core.bulk import insert_rows
+
+        if connection.vendor != "postgresql":
+            insert_rows(Case, (case.__dict__ for case in cases), batch_size=CHUNK)
+            return
+        # COPY takes the Python values as they are (aware datetimes, dates, decimals).
+        fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+        pick = itemgetter(*(f.attname for f in fields))
+        stamp = [i for i, f in enumerate(fields) if getattr(f, "auto_now", False)]
+        now = timezone.now()
+
+        def values(case):
+            row = list(pick(case.__dict__))
+            for i in stamp:
+                row[i] = now
+            return row
+
+        name_index._copy_rows(
+            Case, tuple(f.column for f in fields), (values(case) for case in cases)
+        )
+
+
+def _last_id(model) -> int:
+    """The highest id in `model`'s table (0 if empty): rows added by this load, its only
+    writer, are those above it."""
+    from django.db.models import Max
+
+    return model.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _rows_after(model, after: int, *columns: str) -> list[tuple]:
+    """(id, *columns) of `model`'s rows with an id above `after`."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(c) for c in ("id", *columns))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM {model._meta.db_table} WHERE id > %s ORDER BY id",  # noqa: S608
+            [after],
+        )  # our own table and columns
+        return cursor.fetchall()
 
 
 def analyse() -> None:
@@ -156,15 +299,24 @@ class TrigramIndex:
                     "CREATE TABLE IF NOT EXISTS bench_trigram "
                     "(case_id bigint PRIMARY KEY, organisation_id bigint, names text)"
                 )
-                insert = "INSERT INTO bench_trigram VALUES (%s, %s, %s)"
-            else:
+                # A bulk load: the rows by COPY, the trigram index made anew after them.
+                cursor.execute("DROP INDEX IF EXISTS bench_trigram_names")
+                # (read first: the connection cannot stream rows while a COPY is under way)
+                indexed = list(rows)
+                with cursor.cursor.copy("COPY bench_trigram FROM STDIN") as copy:
+                    for pk, organisation, latin in indexed:
+                        copy.write_row((pk, organisation, names.normalise_latin(latin)))
                 cursor.execute(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS bench_trigram USING "
-                    "fts5(names, organisation_id UNINDEXED, tokenize='trigram')"
+                    "CREATE INDEX bench_trigram_names ON bench_trigram "
+                    "USING gin (names gin_trgm_ops)"
                 )
-                insert = (
-                    "INSERT INTO bench_trigram (rowid, organisation_id, names) VALUES (%s, %s, %s)"
-                )
+                cursor.execute("ANALYZE bench_trigram")
+                return
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS bench_trigram USING "
+                "fts5(names, organisation_id UNINDEXED, tokenize='trigram')"
+            )
+            insert = "INSERT INTO bench_trigram (rowid, organisation_id, names) VALUES (%s, %s, %s)"
             batch = []
             for pk, organisation, latin in rows.iterator(chunk_size=10000):
                 batch.append((pk, organisation, names.normalise_latin(latin)))
@@ -173,12 +325,6 @@ class TrigramIndex:
                     batch.clear()
             if batch:
                 cursor.executemany(insert, batch)
-            if self.engine == "postgresql":
-                cursor.execute(
-                    "CREATE INDEX IF NOT EXISTS bench_trigram_names ON bench_trigram "
-                    "USING gin (names gin_trgm_ops)"
-                )
-                cursor.execute("ANALYZE bench_trigram")
 
     def search(self, user, query: str) -> list[int]:
         """The ten best case ids of the user's organisation for `query`."""
