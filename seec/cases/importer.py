@@ -284,6 +284,7 @@ def import_cases(
     with fewer_checkpoints():
         start, size, budget = 0, BATCH_FIRST, first_budget
         previous = None
+        analysed = 0
         while start < len(fresh):
             batch = fresh[start : start + size]
             began = time.perf_counter()
@@ -303,6 +304,13 @@ def import_cases(
                 # budget stays a bound on the batch's time (and SQLite's commit is cheap).
                 fixed = 0.0
             size = next_batch_size(len(batch), took, budget, fixed=fixed)
+            if commits_on_postgres and start < len(fresh) and start >= 2 * max(analysed, 100):
+                # PostgreSQL plans a batch's lookups and foreign-key checks by the statistics of
+                # the tables it writes; into nearly empty ones (a first import) those say "a few
+                # rows" long after they hold thousands, and every check scans. Each doubling of
+                # what this import wrote refreshes them: a handful of quick ANALYZEs.
+                refresh_statistics()
+                analysed = start
             if stands_aside and start < len(fresh):
                 budget = stand_aside(budget)
     if not connection.in_atomic_block:
