@@ -6,6 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from seec.core.models import OrganisationKind
+from seec.core.tests.factories import make_organisation
+from seec.exchange.models import Peer, RemoteOrganisation
+
 from .harness import Node, pg_available, start_all, stop_all, trust_each_other
 
 RAN = Path(settings.VAR_DIR) / "exchange-node-tests.ran"
@@ -69,3 +73,14 @@ def albanian_node(two_nodes):
         yield al
     finally:
         stop_all(al)
+
+
+@pytest.fixture
+def serbian_police(region):
+    """Serbia's police, hosted by a trusted peer that cannot be reached (nothing listens)."""
+    peer = Peer.objects.create(node_id="rs-node", name="SEEC node RS",
+                               base_url="http://127.0.0.1:9", fingerprint="AAAA",
+                               status="trusted")  # fmt: skip
+    police = make_organisation("RS", OrganisationKind.POLICE, name="Police of Serbia")
+    RemoteOrganisation.objects.create(organisation=police, peer=peer, remote_id="7")
+    return police

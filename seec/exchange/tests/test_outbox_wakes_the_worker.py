@@ -7,24 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from seec.core.models import OrganisationKind
-from seec.core.tests.factories import make_organisation
 from seec.exchange import delivery, wakeup
-from seec.exchange.models import OutboundMessage, Peer, RemoteOrganisation
+from seec.exchange.models import OutboundMessage
 from seec.exchange.tests.test_sent_messages_are_audited import ping
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def serbian_police(region):
-    """Serbia's police, hosted by a trusted peer (never reached here)."""
-    peer = Peer.objects.create(node_id="rs-node", name="SEEC node RS",
-                               base_url="http://127.0.0.1:9", fingerprint="AAAA",
-                               status="trusted")  # fmt: skip
-    police = make_organisation("RS", OrganisationKind.POLICE, name="Police of Serbia")
-    RemoteOrganisation.objects.create(organisation=police, peer=peer, remote_id="7")
-    return police
 
 
 @pytest.fixture

@@ -8,24 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from seec.core.audit import ChainBreak, Origin, verify_chain, verify_staged
-from seec.core.models import AuditEvent, OrganisationKind, RoleCode, StagedRead
-from seec.core.tests.factories import make_organisation
+from seec.core.models import AuditEvent, RoleCode, StagedRead
 from seec.exchange import delivery, services
 from seec.exchange.audit_actions import ExchangeAction
-from seec.exchange.models import OutboundMessage, OutboxState, Peer, RemoteOrganisation
+from seec.exchange.models import OutboundMessage, OutboxState, Peer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def serbian_police(region):
-    """Serbia's police, hosted by a trusted peer that cannot be reached (nothing listens)."""
-    peer = Peer.objects.create(node_id="rs-node", name="SEEC node RS",
-                               base_url="http://127.0.0.1:9", fingerprint="AAAA",
-                               status="trusted")  # fmt: skip
-    police = make_organisation("RS", OrganisationKind.POLICE, name="Police of Serbia")
-    RemoteOrganisation.objects.create(organisation=police, peer=peer, remote_id="7")
-    return police
 
 
 def ping(region, to, note="hello Belgrade"):

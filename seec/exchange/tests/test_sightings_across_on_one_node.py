@@ -23,18 +23,15 @@ from seec.cases.tests.test_case_files import photo_with_gps
 from seec.core.models import (
     AuditEvent,
     Notification,
-    OrganisationKind,
     RoleCode,
     StagedRead,
 )
-from seec.core.tests.factories import make_organisation
 from seec.exchange import payloads, sightings_across
 from seec.exchange.models import (
     CrossBorderAlert,
     ForwardedReport,
     OutboundMessage,
     Peer,
-    RemoteOrganisation,
 )
 from seec.portal import services as portal_services
 from seec.portal.models import PublicReport
@@ -51,17 +48,6 @@ pytestmark = pytest.mark.django_db
 
 REPORT = reverse("portal:report")
 ADD = reverse("portal:report-add")
-
-
-@pytest.fixture
-def serbian_police(region):
-    """Serbia's police, hosted by a trusted peer node."""
-    peer = Peer.objects.create(node_id="rs-node", name="SEEC node RS",
-                               base_url="http://127.0.0.1:9", fingerprint="AAAA",
-                               status="trusted")  # fmt: skip
-    police = make_organisation("RS", OrganisationKind.POLICE, name="Police of Serbia")
-    RemoteOrganisation.objects.create(organisation=police, peer=peer, remote_id="7")
-    return police
 
 
 @pytest.fixture
