@@ -108,7 +108,8 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
         rows = cursor.fetchall()
     if not rows:
         return "", []
-    messages = [_from_row(row, fields) for row in rows]
+    converters = _converters(fields)
+    messages = [_from_row(row, fields, converters) for row in rows]
     peers = Peer.objects.in_bulk({message.peer_id for message in messages})
     for message in messages:
         message.peer = peers[message.peer_id]
@@ -116,15 +117,29 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
     return token, messages
 
 
-def _from_row(row, fields) -> OutboundMessage:
+def _converters(fields) -> list[list]:
+    """For each field, the converters the ORM would pass its value through (JSON, dates on
+    SQLite), found once a claim rather than once a row and field."""
+    table = OutboundMessage._meta.db_table
+    found = []
+    for field in fields:
+        expression = field.get_col(table)
+        found.append(
+            [
+                (converter, expression)
+                for converter in connection.ops.get_db_converters(expression)
+                + field.get_db_converters(connection)
+            ]
+        )
+    return found
+
+
+def _from_row(row, fields, converters) -> OutboundMessage:
     """An outbox row read by RETURNING as the model instance the ORM would have made (its
-    values through the same converters: JSON, dates on SQLite)."""
+    values through the same converters)."""
     values = []
-    for value, field in zip(row, fields, strict=True):
-        expression = field.get_col(OutboundMessage._meta.db_table)
-        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(
-            connection
-        ):
+    for value, field_converters in zip(row, converters, strict=True):
+        for converter, expression in field_converters:
             value = converter(value, expression, connection)
         values.append(value)
     return OutboundMessage.from_db(connection.alias, [f.attname for f in fields], values)

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seec.core import audit
@@ -632,7 +632,7 @@ def _accept_together(items: list[_Checked], peer: Peer):
             return accepted, not_applied
         InboundMessage.objects.bulk_create([message for _item, message in rows])
         if moved:
-            Conversation.objects.bulk_update(list(moved.values()), ["last_applied"])
+            _move_on(list(moved.values()))
             # Messages that came early, in a conversation this batch moved on: now in turn.
             waiting = set(
                 InboundMessage.objects.filter(
@@ -709,6 +709,23 @@ def _apply_in_order(items, threads, peer, now, *, alone: bool):
             moved[thread.pk] = thread
         rows.append((item, message))
     return rows, not_applied, moved
+
+
+def _move_on(threads: list[Conversation]) -> None:
+    """Each conversation's last applied sequence, in one UPDATE (a CASE on the primary key,
+    standard SQL on either engine): bulk_update builds an ORM expression for every row, which
+    cost the receiver more CPU than opening the batch's messages."""
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    pk = connection.ops.quote_name(Conversation._meta.pk.column)
+    column = connection.ops.quote_name(Conversation._meta.get_field("last_applied").column)
+    when = " ".join(["WHEN %s THEN %s"] * len(threads))
+    values = [value for thread in threads for value in (thread.pk, thread.last_applied)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = CASE {pk} {when} END "  # noqa: S608 — quoted
+            f"WHERE {pk} IN ({', '.join(['%s'] * len(threads))})",
+            [*values, *(thread.pk for thread in threads)],
+        )
 
 
 def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conversation]:
