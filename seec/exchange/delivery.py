@@ -110,9 +110,8 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
         return "", []
     converters = _converters(fields)
     messages = [_from_row(row, fields, converters) for row in rows]
-    peers = Peer.objects.in_bulk({message.peer_id for message in messages})
     for message in messages:
-        message.peer = peers[message.peer_id]
+        message.peer = _peer(message.peer_id)
     messages.sort(key=lambda message: message.pk)
     return token, messages
 
@@ -146,7 +145,16 @@ def _from_row(row, fields, converters) -> OutboundMessage:
 
 
 _addresses = Briefly()
+_peers = Briefly()
 _recipient_keys = Briefly()
+
+
+def _peer(peer_id: int) -> Peer:
+    # Remembered for a second, as its keys are: a claim comes at every commit to the outbox,
+    # and building the query cost more than the claim itself.
+    return _peers.get(peer_id, lambda: Peer.objects.get(pk=peer_id))
+
+
 _receipt_keys = Briefly()
 
 
@@ -296,6 +304,7 @@ def _refused(peer, status: int, code: str, text: str, *, refresh=True) -> Delive
 def _read_keys_again(peer) -> None:
     nodes.refresh_peer(peer, force=True)
     _recipient_keys.clear()
+    _peers.clear()
 
 
 # --- The worker ------------------------------------------------------------------------------
