@@ -108,18 +108,37 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
         rows = cursor.fetchall()
     if not rows:
         return "", []
-    converters = _converters(fields)
-    messages = [_from_row(row, fields, converters) for row in rows]
+    converters = _converters(OutboundMessage, fields)
+    messages = [_from_row(OutboundMessage, row, fields, converters) for row in rows]
+    peers = _peers_by_id({message.peer_id for message in messages})
     for message in messages:
-        message.peer = _peer(message.peer_id)
+        message.peer = peers[message.peer_id]
     messages.sort(key=lambda message: message.pk)
     return token, messages
 
 
-def _converters(fields) -> list[list]:
+def _peers_by_id(peer_ids) -> dict[int, Peer]:
+    """The claimed messages' peers, read by a query written out: a claim comes at every
+    commit to the outbox, and building the query with the ORM cost more than the claim."""
+    quote = connection.ops.quote_name
+    fields = Peer._meta.concrete_fields
+    peer_ids = list(peer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(field.column) for field in fields)} "  # noqa: S608 — quoted
+            f"FROM {quote(Peer._meta.db_table)} WHERE {quote(Peer._meta.pk.column)} "
+            f"IN ({', '.join(['%s'] * len(peer_ids))})",
+            peer_ids,
+        )
+        rows = cursor.fetchall()
+    converters = _converters(Peer, fields)
+    return {peer.pk: peer for peer in (_from_row(Peer, row, fields, converters) for row in rows)}
+
+
+def _converters(model, fields) -> list[list]:
     """For each field, the converters the ORM would pass its value through (JSON, dates on
-    SQLite), found once a claim rather than once a row and field."""
-    table = OutboundMessage._meta.db_table
+    SQLite), found once a query rather than once a row and field."""
+    table = model._meta.db_table
     found = []
     for field in fields:
         expression = field.get_col(table)
@@ -133,26 +152,19 @@ def _converters(fields) -> list[list]:
     return found
 
 
-def _from_row(row, fields, converters) -> OutboundMessage:
-    """An outbox row read by RETURNING as the model instance the ORM would have made (its
+def _from_row(model, row, fields, converters):
+    """A row read by a written-out query as the model instance the ORM would have made (its
     values through the same converters)."""
     values = []
     for value, field_converters in zip(row, converters, strict=True):
         for converter, expression in field_converters:
             value = converter(value, expression, connection)
         values.append(value)
-    return OutboundMessage.from_db(connection.alias, [f.attname for f in fields], values)
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
 _addresses = Briefly()
-_peers = Briefly()
 _recipient_keys = Briefly()
-
-
-def _peer(peer_id: int) -> Peer:
-    # Remembered for a second, as its keys are: a claim comes at every commit to the outbox,
-    # and building the query cost more than the claim itself.
-    return _peers.get(peer_id, lambda: Peer.objects.get(pk=peer_id))
 
 
 _receipt_keys = Briefly()
@@ -304,7 +316,6 @@ def _refused(peer, status: int, code: str, text: str, *, refresh=True) -> Delive
 def _read_keys_again(peer) -> None:
     nodes.refresh_peer(peer, force=True)
     _recipient_keys.clear()
-    _peers.clear()
 
 
 # --- The worker ------------------------------------------------------------------------------
