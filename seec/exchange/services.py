@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from .models import (
     Handling,
     OutboundMessage,
     OutboxState,
+    Peer,
     RemoteOrganisation,
     StatusKind,
 )
@@ -79,13 +80,8 @@ def send(
     _check(ptype, payload_type, payload)
     if handling not in Handling.values:
         raise ValidationError({"handling": _("Choose a handling code H0 to H3.")})
-    # Where both organisations are hosted, in one query: the sender must be hosted here.
-    hosted_by = {
-        remote.organisation_id: remote
-        for remote in RemoteOrganisation.objects.select_related("peer").filter(
-            organisation_id__in={sender.pk, to_organisation.pk}
-        )
-    }
+    # Where both organisations are hosted: the sender must be hosted here.
+    hosted_by = _peers_hosting(sender.pk, to_organisation.pk)
     if sender.pk in hosted_by:
         raise PermissionDenied(_("Only an organisation hosted on this node sends from it."))
     if not ptype.may_send(sender):
@@ -94,13 +90,12 @@ def send(
         raise ValidationError({"organisation": _("Choose another, active organisation.")})
     if not ptype.may_receive(to_organisation):
         raise ValidationError({"organisation": _("This organisation does not receive this.")})
-    remote = hosted_by.get(to_organisation.pk)
-    if remote is None:
+    peer = hosted_by.get(to_organisation.pk)
+    if peer is None:
         return _deliver_here(
             ptype, payload, to_organisation, sender=sender, origin=origin,
             conversation=conversation, handling=handling, kind=kind, status=status,
         )  # fmt: skip
-    peer = remote.peer
     if not peer.is_trusted:
         raise ValidationError(
             {"organisation": _("The node hosting this organisation is not trusted.")}
@@ -112,6 +107,29 @@ def send(
             ptype, payload, to_organisation, peer, sender=sender, origin=origin,
             conversation=conversation, handling=handling, kind=kind, status=status,
         )  # fmt: skip
+
+
+def _peers_hosting(*organisation_ids: int) -> dict[int, Peer]:
+    """The peer hosting each of these organisations that a peer hosts, in one query. Written
+    out, not built by the ORM: composing the query cost a producer of messages five times
+    what the database spends answering it, on every message sent. The peers are read with
+    what sending needs (their other fields are loaded if asked for)."""
+    quote = connection.ops.quote_name
+    remote = RemoteOrganisation._meta
+    fields = [Peer._meta.pk, Peer._meta.get_field("node_id"), Peer._meta.get_field("status")]
+    organisation = quote(remote.get_field("organisation").column)
+    columns = ", ".join(f"p.{quote(field.column)}" for field in fields)
+    sql = (
+        f"SELECT r.{organisation}, {columns} FROM {quote(remote.db_table)} r "  # noqa: S608 — quoted
+        f"JOIN {quote(Peer._meta.db_table)} p "
+        f"ON p.{quote(Peer._meta.pk.column)} = r.{quote(remote.get_field('peer').column)} "
+        f"WHERE r.{organisation} IN ({', '.join(['%s'] * len(organisation_ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(organisation_ids))
+        rows = cursor.fetchall()
+    names = [field.attname for field in fields]
+    return {row[0]: Peer.from_db(connection.alias, names, row[1:]) for row in rows}
 
 
 @transaction.atomic
