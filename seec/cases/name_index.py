@@ -124,7 +124,7 @@ def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
                 for name_id, (organisation_id, words) in words_of.items()
                 for word in words
             ),
-            key=itemgetter(1, 2, 0),
+            key=itemgetter(1),
         ),
     )
 
@@ -146,7 +146,7 @@ def token_ids_for(words: set[str]) -> dict[str, int]:
             ("token_id", "key"),
             sorted(
                 ((created[word], key) for word in created for key in names.token_keys(word)),
-                key=itemgetter(1, 0),
+                key=itemgetter(1),
             ),
         )
     return ids
