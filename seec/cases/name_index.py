@@ -50,12 +50,11 @@ def forms_and_tokens(*full_names: str) -> tuple[str, str, frozenset[str]]:
     """The "|"-joined normalised spellings of a child's names, their digest and their words.
     Cached: names repeat (an import of a hundred thousand rows has a few thousand names)."""
     forms: set[str] = set()
-    tokens: set[str] = set()
     for full_name in filter(None, full_names):
         forms |= names.latin_forms(full_name)
-        tokens |= names.name_tokens(full_name)
     joined = "|".join(sorted(forms))
-    return joined, hashlib.sha256(joined.encode()).hexdigest(), frozenset(tokens)
+    # The words of the forms are the names' words (name_tokens), read off once.
+    return joined, hashlib.sha256(joined.encode()).hexdigest(), names.tokens_of_forms(joined)
 
 
 def attach_search_names(cases: list[Case]) -> None:
