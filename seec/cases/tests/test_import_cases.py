@@ -308,3 +308,33 @@ def test_imported_cases_are_indexed_as_cases_opened_through_the_services(region,
     for case in imported:
         hits = selectors.search_cases(operator, case.names_latin)
         assert hits and hits[0].case == case, case.names_latin
+
+
+def test_the_bulk_insert_tells_which_rows_it_added(region):
+    """insert_new (the name index's words and names) leaves out rows already there and returns
+    only those it added: only those get their keys; write_rows and column_where_in read back
+    what went in, on either engine."""
+    from seec.cases.models import SearchName, SearchToken
+    from seec.core.bulk import column_where_in, insert_new, write_rows
+
+    SearchToken.objects.create(text="maria")
+    added = dict(insert_new(SearchToken, ("text",), [("maria",), ("marija",)], ("text", "id")))
+    assert list(added) == ["marija"]
+    assert dict(column_where_in(SearchToken, "text", ["maria", "marija", "mary"], "id")) == {
+        "maria": SearchToken.objects.get(text="maria").pk,
+        "marija": added["marija"],
+    }
+    organisation = region.users[RoleCode.CASE_MANAGER].organisation
+    write_rows(
+        SearchName._meta.db_table,
+        ("organisation_id", "digest", "forms"),
+        [(organisation.pk, f"d{n}", f"name {n}") for n in range(1234)],
+    )
+    found = column_where_in(
+        SearchName,
+        "digest",
+        ["d0", "d1233", "d9999"],
+        "forms",
+        where={"organisation_id": organisation.pk},
+    )
+    assert sorted(found) == [("d0", "name 0"), ("d1233", "name 1233")]
