@@ -194,7 +194,7 @@ class NameIndexWriter:
         from seec.core.bulk import insert_rows
 
         if connection.vendor != "postgresql":
-            insert_rows(Case, (case.__dict__ for case in cases), batch_size=CHUNK)
+            insert_rows(Case, (case.__dict__ for case in cases))
             return
         # COPY takes the Python values as they are (aware datetimes, dates, decimals).
         fields = [f for f in Case._meta.concrete_fields if not f.primary_key]

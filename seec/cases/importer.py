@@ -72,6 +72,8 @@ SQLITE_PAUSE_SECONDS = 0.1
 # While nobody else writes (no other connection committed during the last pause), batches
 # grow up to this long: the pauses cost less, and a writer arriving then waits one batch.
 BATCH_SECONDS_ALONE = 0.75
+# The tables a batch looks rows up in or checks foreign keys against: numbers, names, words.
+LOOKED_UP = (Case, CaseNumberSequence, SearchName, SearchToken)
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -281,10 +283,12 @@ def import_cases(
     stands_aside = connection.vendor == "sqlite" and not connection.in_atomic_block
     commits_on_postgres = connection.vendor == "postgresql" and not connection.in_atomic_block
     first_budget = BATCH_SECONDS_POSTGRES if connection.vendor == "postgresql" else BATCH_SECONDS
+    # What PostgreSQL's planner takes the case table to hold (it plans every batch by it).
+    planned_for = planned_rows(Case) if commits_on_postgres else 0
     with fewer_checkpoints():
         start, size, budget = 0, BATCH_FIRST, first_budget
         previous = None
-        analysed = 0
+        analysed = planned_for
         while start < len(fresh):
             batch = fresh[start : start + size]
             began = time.perf_counter()
@@ -304,18 +308,38 @@ def import_cases(
                 # budget stays a bound on the batch's time (and SQLite's commit is cheap).
                 fixed = 0.0
             size = next_batch_size(len(batch), took, budget, fixed=fixed)
-            if commits_on_postgres and start < len(fresh) and start >= 2 * max(analysed, 100):
+            if (
+                commits_on_postgres
+                and start < len(fresh)
+                and planned_for + start >= 2 * max(analysed, 100)
+            ):
                 # PostgreSQL plans a batch's lookups and foreign-key checks by the statistics of
-                # the tables it writes; into nearly empty ones (a first import) those say "a few
-                # rows" long after they hold thousands, and every check scans. Each doubling of
-                # what this import wrote refreshes them: a handful of quick ANALYZEs.
-                refresh_statistics()
-                analysed = start
+                # the tables it reads them from; into nearly empty ones (a first import) those
+                # say "a few rows" long after they hold thousands, and every check scans. Each
+                # doubling of those tables refreshes them: a few quick ANALYZEs. (Not the
+                # tables only written, the words' keys and postings: nothing reads them here.)
+                refresh_statistics(tables=LOOKED_UP)
+                analysed = planned_for + start
             if stands_aside and start < len(fresh):
                 budget = stand_aside(budget)
-    if not connection.in_atomic_block:
+    # For the searches that follow. On PostgreSQL only once the import added a tenth of what
+    # the planner knew of (where its autovacuum would analyse): a small import into a large
+    # table leaves the statistics right, and ANALYZE samples the whole of each large table.
+    if not connection.in_atomic_block and (
+        not commits_on_postgres or report.imported >= 0.1 * planned_for
+    ):
         refresh_statistics()
     return report
+
+
+def planned_rows(model) -> int:
+    """The rows PostgreSQL's planner takes the model's table to hold (0 before any ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return max(int(row[0]), 0) if row else 0
 
 
 def _postgres_batch_settings(durable: bool) -> None:
@@ -389,15 +413,15 @@ def stand_aside(budget: float) -> float:
     return min(budget * 2, BATCH_SECONDS_ALONE)
 
 
-def refresh_statistics(*also) -> None:
+def refresh_statistics(*also, tables=None) -> None:
     """After a bulk load, tell the query planner what the case table now holds (SQLite keeps no
-    statistics of its own; PostgreSQL's autovacuum would get there, later)."""
+    statistics of its own; PostgreSQL's autovacuum would get there, later): the tables an
+    import writes and the models in `also`, or only the models in `tables`."""
     # The tables an import writes, not the whole database: on SQLite ANALYZE holds the write
     # lock while it runs, and every other table's statistics are as they were.
-    tables = [
-        model._meta.db_table
-        for model in (Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey, *also)
-    ]
+    if tables is None:
+        tables = (Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey, *also)
+    tables = [model._meta.db_table for model in tables]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 2000")

@@ -12,9 +12,12 @@ editing, import, benchmarks) goes through `attach_search_names`, in the caller's
 
 import hashlib
 from functools import lru_cache
+from operator import itemgetter
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import ProtectedError, Q
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from seec.core.bulk import column_where_in, insert_new, write_rows
 
 from . import names
 from .models import Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey
@@ -47,12 +50,11 @@ def forms_and_tokens(*full_names: str) -> tuple[str, str, frozenset[str]]:
     """The "|"-joined normalised spellings of a child's names, their digest and their words.
     Cached: names repeat (an import of a hundred thousand rows has a few thousand names)."""
     forms: set[str] = set()
-    tokens: set[str] = set()
     for full_name in filter(None, full_names):
         forms |= names.latin_forms(full_name)
-        tokens |= names.name_tokens(full_name)
     joined = "|".join(sorted(forms))
-    return joined, hashlib.sha256(joined.encode()).hexdigest(), frozenset(tokens)
+    # The words of the forms are the names' words (name_tokens), read off once.
+    return joined, hashlib.sha256(joined.encode()).hexdigest(), names.tokens_of_forms(joined)
 
 
 def attach_search_names(cases: list[Case]) -> None:
@@ -73,23 +75,21 @@ def attach_search_names(cases: list[Case]) -> None:
     ids = _existing(wanted)
     missing = [slot for slot in wanted if slot not in ids]
     if missing:
-        # Another transaction may create the same name meanwhile: the insert skips it, and only
-        # the names still without words get them (on PostgreSQL the insert waits for the other
-        # transaction; SQLite writes one transaction at a time).
-        SearchName.objects.bulk_create(
-            [SearchName(organisation_id=o, digest=d, forms=wanted[(o, d)][0]) for o, d in missing],
-            ignore_conflicts=True,
-        )
-        created = _existing(dict.fromkeys(missing))
-        ids.update(created)
-        wordless = set(
-            SearchName.objects.filter(pk__in=created.values(), tokens__isnull=True).values_list(
-                "pk", flat=True
+        # Another transaction may create the same name meanwhile: the insert leaves it out (on
+        # PostgreSQL after waiting for the other transaction; SQLite writes one transaction at
+        # a time), and it came with its words. Only the names inserted here get them.
+        created = {
+            (organisation_id, digest): pk
+            for pk, organisation_id, digest in insert_new(
+                SearchName,
+                ("organisation_id", "digest", "forms"),
+                [(o, d, wanted[(o, d)][0]) for o, d in missing],
+                returning=("id", "organisation_id", "digest"),
             )
-        )
-        index_words(
-            {ids[slot]: (slot[0], wanted[slot][1]) for slot in missing if ids[slot] in wordless}
-        )
+        }
+        ids.update(created)
+        ids.update(_existing([slot for slot in missing if slot not in created]))
+        index_words({pk: (slot[0], wanted[slot][1]) for slot, pk in created.items()})
     for case, slot in zip(cases, slots, strict=True):
         case.search_name_id = ids[slot]
 
@@ -98,11 +98,13 @@ def _existing(slots) -> dict[tuple[int, str], int]:
     by_organisation: dict[int, list[str]] = {}
     for organisation_id, digest in slots:
         by_organisation.setdefault(organisation_id, []).append(digest)
-    condition = Q()
-    for organisation_id, digests in by_organisation.items():
-        condition |= Q(organisation_id=organisation_id, digest__in=digests)
-    rows = SearchName.objects.filter(condition).values_list("organisation_id", "digest", "pk")
-    return {(organisation_id, digest): pk for organisation_id, digest, pk in rows}
+    return {
+        (organisation_id, digest): pk
+        for organisation_id, digests in by_organisation.items()
+        for digest, pk in column_where_in(
+            SearchName, "digest", digests, "id", where={"organisation_id": organisation_id}
+        )
+    }
 
 
 def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
@@ -111,13 +113,17 @@ def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
     if not words_of:
         return
     token_ids = token_ids_for({word for _org, words in words_of.values() for word in words})
+    # By word, as the postings' index that search reads is ordered.
     _copy_rows(
         SearchNameToken,
         ("name_id", "token_id", "organisation_id"),
-        (
-            (name_id, token_ids[word], organisation_id)
-            for name_id, (organisation_id, words) in words_of.items()
-            for word in sorted(words)
+        sorted(
+            (
+                (name_id, token_ids[word], organisation_id)
+                for name_id, (organisation_id, words) in words_of.items()
+                for word in words
+            ),
+            key=itemgetter(1),
         ),
     )
 
@@ -127,59 +133,32 @@ def token_ids_for(words: set[str]) -> dict[str, int]:
     ids = _token_ids(words)
     new = words - ids.keys()
     if new:
-        SearchToken.objects.bulk_create(
-            [SearchToken(text=word) for word in sorted(new)], ignore_conflicts=True
+        # A word another transaction added meanwhile is left out here, and came with its keys.
+        created = dict(
+            insert_new(SearchToken, ("text",), [(w,) for w in sorted(new)], ("text", "id"))
         )
-        created = _token_ids(new)
         ids.update(created)
-        # A word another transaction added meanwhile came with its keys.
-        keyless = set(
-            SearchToken.objects.filter(pk__in=created.values(), keys__isnull=True).values_list(
-                "pk", flat=True
-            )
-        )
+        ids.update(_token_ids(new - created.keys()))
+        # In the order of the keys' own index: its pages are written once each, in turn.
         _copy_rows(
             SearchTokenKey,
             ("token_id", "key"),
-            (
-                (created[word], key)
-                for word in sorted(created)
-                if created[word] in keyless
-                for key in sorted(names.token_keys(word))
+            sorted(
+                ((created[word], key) for word in created for key in names.token_keys(word)),
+                key=itemgetter(1),
             ),
         )
     return ids
 
 
 def _token_ids(words) -> dict[str, int]:
-    words = list(words)
-    ids: dict[str, int] = {}
-    for start in range(0, len(words), 500):  # SQLite's bound on a statement's parameters
-        ids.update(
-            SearchToken.objects.filter(text__in=words[start : start + 500]).values_list(
-                "text", "pk"
-            )
-        )
-    return ids
+    return dict(column_where_in(SearchToken, "text", list(words), "id"))
 
 
 def _copy_rows(model, columns: tuple[str, ...], rows) -> None:
     """Rows straight to the model's table (COPY on PostgreSQL), without a model instance per
     row."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # our own table and columns
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                f"VALUES ({', '.join(['%s'] * len(columns))})",
-                list(rows),
-            )
+    write_rows(model._meta.db_table, columns, rows)
 
 
 def drop_unused(name_ids) -> None:

@@ -252,3 +252,89 @@ def test_what_every_batch_pays_is_read_off_two_batches_of_different_sizes():
     assert fixed_seconds((200, 0.5), (220, 0.9), commit=0.1) == pytest.approx(0.1)
     assert fixed_seconds((800, 0.9), (200, 0.5), commit=0.1) == pytest.approx(0.5 - 0.4 / 3)
     assert fixed_seconds((200, 0.5), (800, 0.4), commit=0.1) == pytest.approx(0.1)
+
+
+def _index_of(cases):
+    """What search reads of each case, by external reference or name: its Latin name, its
+    name's spellings, and each word of them with its keys."""
+    return {
+        (case.given_names, case.family_name): (
+            case.names_latin,
+            case.search_name.forms,
+            {
+                word.token.text: sorted(word.token.keys.values_list("key", flat=True))
+                for word in case.search_name.tokens.select_related("token")
+            },
+        )
+        for case in cases
+    }
+
+
+def test_imported_cases_are_indexed_as_cases_opened_through_the_services(region, tmp_path):
+    """The import writes the name index its own way (in bulk, many names at once): the same
+    children opened one by one through the services get the very same spellings, words and
+    keys, and search finds the imported ones as it finds those."""
+    from seec.cases import services
+    from seec.cases.models import SearchName, SearchToken
+    from seec.cases.tests.conftest import case_fields
+    from seec.core.audit import Origin
+
+    children = [
+        ("Ελένη", "Παπαδοπούλου"),
+        ("Марија", "Ђорђевић"),
+        ("Дмитро", "Шевченко"),
+        ("Ana-Maria", "Đurić O'Neil"),
+        ("Γιώργος Ιωάννης", "Χατζηδάκης"),
+    ]
+    operator = region.users[RoleCode.HOTLINE_OPERATOR]
+    for given, family in children:
+        services.open_case(
+            origin=Origin(operator), fields=case_fields(given_names=given, family_name=family)
+        )
+    opened = _index_of(Case.objects.select_related("search_name"))
+    assert all(keys for _latin, _forms, words in opened.values() for keys in words.values())
+    # Nothing of the first ones left for the import to reuse.
+    Case.objects.all().delete()
+    SearchName.objects.all().delete()
+    SearchToken.objects.all().delete()
+
+    lines = [
+        f"NEW-{n},{given},{family},female,2011-03-04,runaway,2024-01-02T10:00,Athens,,,"
+        for n, (given, family) in enumerate(children)
+    ]
+    run(write(tmp_path, lines))
+    imported = Case.objects.select_related("search_name")
+    assert _index_of(imported) == opened
+    for case in imported:
+        hits = selectors.search_cases(operator, case.names_latin)
+        assert hits and hits[0].case == case, case.names_latin
+
+
+def test_the_bulk_insert_tells_which_rows_it_added(region):
+    """insert_new (the name index's words and names) leaves out rows already there and returns
+    only those it added: only those get their keys; write_rows and column_where_in read back
+    what went in, on either engine."""
+    from seec.cases.models import SearchName, SearchToken
+    from seec.core.bulk import column_where_in, insert_new, write_rows
+
+    SearchToken.objects.create(text="maria")
+    added = dict(insert_new(SearchToken, ("text",), [("maria",), ("marija",)], ("text", "id")))
+    assert list(added) == ["marija"]
+    assert dict(column_where_in(SearchToken, "text", ["maria", "marija", "mary"], "id")) == {
+        "maria": SearchToken.objects.get(text="maria").pk,
+        "marija": added["marija"],
+    }
+    organisation = region.users[RoleCode.CASE_MANAGER].organisation
+    write_rows(
+        SearchName._meta.db_table,
+        ("organisation_id", "digest", "forms"),
+        [(organisation.pk, f"d{n}", f"name {n}") for n in range(1234)],
+    )
+    found = column_where_in(
+        SearchName,
+        "digest",
+        ["d0", "d1233", "d9999"],
+        "forms",
+        where={"organisation_id": organisation.pk},
+    )
+    assert sorted(found) == [("d0", "name 0"), ("d1233", "name 1233")]
