@@ -335,16 +335,19 @@ def _best_names(organisation_id: int, shared_names, weights) -> list[tuple]:
     postings' index alone, by word and organisation; a word of another organisation's name
     counts only for names of cases shared with the user's (`shared_names`, a queryset of
     their ids: a subquery here, read through the postings' index of names)."""
-    tokens = sorted({token_id for token_id, _slot, _weight in weights})
-    marks = ", ".join(["%s"] * len(tokens))
     shared_sql, shared_params = shared_names.query.sql_with_params()
+    # Each typed word's words looked up in the postings' index, by word and organisation (and
+    # for shared names, by word): joined to `w` in each part, not after a union of the
+    # postings, which SQLite would copy into a table of its own and index anew per search.
     postings = (
-        f"SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "  # noqa: S608
-        f"WHERE token_id IN ({marks}) AND organisation_id = %s"
-        f" UNION ALL SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "
-        f"WHERE name_id IN ({shared_sql}) AND token_id IN ({marks}) AND organisation_id <> %s"
+        f"SELECT p.name_id, w.slot, w.weight FROM w "  # noqa: S608
+        f"JOIN {SearchNameToken._meta.db_table} p ON p.token_id = w.token_id "
+        f"WHERE p.organisation_id = %s"
+        f" UNION ALL SELECT p.name_id, w.slot, w.weight FROM w "
+        f"JOIN {SearchNameToken._meta.db_table} p ON p.token_id = w.token_id "
+        f"WHERE p.organisation_id <> %s AND p.name_id IN ({shared_sql})"
     )
-    params: list = [*tokens, organisation_id, *shared_params, *tokens, organisation_id]
+    params: list = [organisation_id, organisation_id, *shared_params]
     rows = ", ".join(
         ["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS DOUBLE PRECISION))"] * len(weights)
     )
@@ -352,9 +355,8 @@ def _best_names(organisation_id: int, shared_names, weights) -> list[tuple]:
         f"WITH w (token_id, slot, weight) AS (VALUES {rows}) "  # noqa: S608
         f"SELECT n.id, n.forms, top.score, top.present FROM ("
         f" SELECT best.name_id, SUM(best.weight) AS score, COUNT(*) AS present FROM ("
-        f"  SELECT p.name_id, w.slot, MAX(w.weight) AS weight"
-        f"  FROM ({postings}) p JOIN w ON w.token_id = p.token_id"
-        f"  GROUP BY p.name_id, w.slot"
+        f"  SELECT p.name_id, p.slot, MAX(p.weight) AS weight"
+        f"  FROM ({postings}) p GROUP BY p.name_id, p.slot"
         f" ) best GROUP BY best.name_id ORDER BY score DESC, best.name_id DESC LIMIT %s"
         f") top JOIN {SearchName._meta.db_table} n ON n.id = top.name_id"
     )  # our own tables; every value a parameter
