@@ -38,9 +38,9 @@ WORD_MIN_SIMILARITY = 0.7
 # What the caller knows besides the name raises a case above those of the same name that do
 # not fit: the year of birth said (or worked out from the age) counts more than a year off
 # (a caller unsure of the year, or an age said just before a birthday), and the place.
-# Smaller than the gap between a name heard right and a different name (a typo costs a
-# name about 0.05 to 0.1, a different family name far more), so they order a name's children
-# more than they overrule the name.
+# About what a typo or another spelling costs a name (name_similarity), far less than a
+# different given or family name costs: they order the children of a name and of its near
+# spellings, and do not raise a different name above the one heard.
 SAME_YEAR_CREDIT = 0.1
 NEAR_YEAR_CREDIT = 0.05
 PLACE_CREDIT = 0.05
