@@ -13,7 +13,7 @@ from seec.core.models import User
 from seec.core.policy import Act, Capability
 
 from . import selectors, services
-from .forms import CaseForm
+from .forms import CaseForm, CaseSearchForm
 from .models import (
     CHILD_HEIGHT_MESSAGE,
     FOUND_OUTCOMES,
@@ -324,15 +324,26 @@ class CaseViewSet(
         )  # fmt: skip
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Case number, phone or name")],
+        parameters=[
+            OpenApiParameter("q", str, description="Case number, phone or name"),
+            OpenApiParameter(
+                "born", int, description="Year of birth (children born a year either side too)"
+            ),
+            OpenApiParameter("age", int, description="Age today in years, instead of born"),
+            OpenApiParameter("place", str, description="Town or country last seen"),
+        ],
         responses=SearchHitSerializer(many=True),
     )
     @decorators.action(
         detail=False, methods=["get"], throttle_classes=[ScopedRateThrottle], pagination_class=None
     )
     def search(self, request):
-        """Find cases by number, phone, or the child's name in any script or spelling."""
-        hits = selectors.search_cases(request.user, request.query_params.get("q", ""))
+        """Find cases by number, phone, or the child's name in any script or spelling, with
+        what the caller knows besides (year of birth or age, place) ranking the children."""
+        form = CaseSearchForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form.errors)
+        hits = selectors.search_cases(request.user, form.cleaned_data["q"], details=form.details())
         return Response(SearchHitSerializer(hits, many=True).data)
 
     def get_throttles(self):

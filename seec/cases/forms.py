@@ -23,6 +23,7 @@ from .models import (
     Sighting,
     Status,
 )
+from .selectors import ChildDetails
 
 
 class FieldsOnlyModelForm(forms.ModelForm):
@@ -264,3 +265,56 @@ class CaseFilterForm(forms.Form):
         if data.get("mine"):
             cases = cases.filter(assigned_manager=user)
         return cases.order_by(data.get("sort") or "-opened_at", "-pk")
+
+
+# A search reaches back as far as a case's child can be old (Case.clean: at most 25), and a
+# little more for a year said wrong or a case opened years ago.
+OLDEST_SEARCHED_AGE = 30
+
+
+class CaseSearchForm(forms.Form):
+    """The search box and what the caller knows of the child besides the name, for the search
+    page and the API (`?q=&born=&age=&place=`)."""
+
+    q = forms.CharField(
+        label=_("Case number, phone number or the child's name, in any alphabet"),
+        required=False,
+        max_length=200,
+    )
+    born = forms.IntegerField(label=_("Year of birth"), required=False)
+    age = forms.IntegerField(label=_("Age (years)"), required=False)
+    place = forms.CharField(label=_("Town or country"), required=False, max_length=100)
+
+    def clean_born(self):
+        born = self.cleaned_data["born"]
+        this_year = timezone.localdate().year
+        if born is not None and not this_year - OLDEST_SEARCHED_AGE <= born <= this_year:
+            raise forms.ValidationError(
+                _("Year of birth: give a year from %(first)s to %(last)s."),
+                params={"first": this_year - OLDEST_SEARCHED_AGE, "last": this_year},
+            )
+        return born
+
+    def clean_age(self):
+        age = self.cleaned_data["age"]
+        if age is not None and not 0 <= age <= OLDEST_SEARCHED_AGE:
+            raise forms.ValidationError(
+                _("Age: give the child's age in years, from 0 to %(oldest)s."),
+                params={"oldest": OLDEST_SEARCHED_AGE},
+            )
+        return age
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("born") is not None and cleaned.get("age") is not None:
+            # Two answers to one question: which one the caller meant is theirs to say.
+            self.add_error("age", _("Age: give the year of birth or the age, not both."))
+        return cleaned
+
+    def details(self):
+        """What the caller knows besides the name, for selectors.search_cases."""
+        return ChildDetails(
+            born=self.cleaned_data.get("born"),
+            age=self.cleaned_data.get("age"),
+            place=self.cleaned_data.get("place", "").strip(),
+        )

@@ -35,6 +35,18 @@ CANDIDATES = 40
 MIN_SIMILARITY = 0.6
 # A word of the index counts for a typed word from this similarity (names.token_similarity).
 WORD_MIN_SIMILARITY = 0.7
+# What the caller knows besides the name raises a case above those of the same name that do
+# not fit: the year of birth said (or worked out from the age) counts more than a year off
+# (a caller unsure of the year, or an age said just before a birthday), and the place.
+# About what a typo or another spelling costs a name (name_similarity), far less than a
+# different given or family name costs: they order the children of a name and of its near
+# spellings, and do not raise a different name above the one heard.
+SAME_YEAR_CREDIT = 0.1
+NEAR_YEAR_CREDIT = 0.05
+PLACE_CREDIT = 0.05
+# A place said matches a case's place or country when each of its words is this alike to one
+# of theirs (names.token_similarity, both in plain Latin letters).
+PLACE_MIN_SIMILARITY = 0.85
 
 
 def cases_for(user, action: str = policy.Act.VIEW):
@@ -80,10 +92,39 @@ class SearchHit:
     matched_on: str  # "number", "phone" or "name"
 
 
-def search_cases(user, query: str, limit: int = 10) -> list[SearchHit]:
+@dataclass(frozen=True)
+class ChildDetails:
+    """What a caller says about the child besides the name: the year of birth or the age
+    (today), and a place (the town or the country where the child was last seen). A name
+    search keeps the children born within a year of it (those whose year is not known stay,
+    after the others) and ranks the year said, then the place, first."""
+
+    born: int | None = None
+    age: int | None = None
+    place: str = ""
+
+    def __bool__(self) -> bool:
+        return self.born is not None or self.age is not None or bool(self.place.strip())
+
+    def birth_years(self, today) -> tuple[set[int], int, int] | None:
+        """The years of birth said (one for a year; two for an age, before and after this
+        year's birthday) and the first and last year within a year of them."""
+        if self.born is not None:
+            said = {self.born}
+        elif self.age is not None:
+            said = {today.year - self.age - 1, today.year - self.age}
+        else:
+            return None
+        return said, min(said) - 1, max(said) + 1
+
+
+def search_cases(
+    user, query: str, limit: int = 10, details: ChildDetails | None = None
+) -> list[SearchHit]:
     """Find cases by case number, phone number, or the child's name however it is written
     (any script, any transliteration, with or without diacritics, with a typo). Ranked, and
-    only among the cases the user may see."""
+    only among the cases the user may see. A name search also weighs `details`, what the
+    caller knows of the child besides the name (see ChildDetails)."""
     query = (query or "").strip()[:200]
     if not query:
         return []
@@ -96,7 +137,7 @@ def search_cases(user, query: str, limit: int = 10) -> list[SearchHit]:
     digits = digits_of(query)
     if len(digits) >= 6 and len(digits) >= len(re.sub(r"\s", "", query)) - 3:
         return search_by_phone(visible, digits, limit)
-    return search_by_name(user, visible, query, limit)
+    return search_by_name(user, visible, query, limit, details)
 
 
 def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
@@ -108,7 +149,9 @@ def search_by_phone(visible, digits: str, limit: int) -> list[SearchHit]:
     return [SearchHit(case, 1.0, "phone") for case in found[:limit]]
 
 
-def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
+def search_by_name(
+    user, visible, query: str, limit: int, details: ChildDetails | None = None
+) -> list[SearchHit]:
     """Cases by the child's name, best first, in four short steps that each read a bounded
     amount however many cases there are:
 
@@ -119,7 +162,9 @@ def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
        CANDIDATES, from the user's own organisation and the names of cases shared with it;
     3. those names ranked in Python by name_similarity;
     4. the best `limit` cases of those names, best name and then latest first, ranked and
-       read through the access policy in one query.
+       read through the access policy in one query; or, with `details`, the cases of every
+       name that comes near (born within a year of the year said), ranked by name, year and
+       place (_rank_by_details).
     """
     slots = names.query_slots(query)[: names.MAX_TOKENS]
     if not slots or user.organisation_id is None:
@@ -158,6 +203,14 @@ def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
     )  # fmt: skip
     cache: dict[tuple[str, str], float] = {}
     scored: list[tuple[float, int]] = []
+    if details:
+        # The child may have any of the names that come near: a common name's children born
+        # in other years, or elsewhere, fall behind the right child of a rarer spelling.
+        for bound, name_id, forms in bounded:
+            if bound >= MIN_SIMILARITY:
+                scored.append((names.name_similarity(query, forms.split("|"), cache), name_id))
+        score_of = {name_id: score for score, name_id in scored if score >= MIN_SIMILARITY}
+        return _rank_by_details(user, visible, score_of, details, limit) if score_of else []
     for bound, name_id, forms in bounded:
         if len(scored) >= limit and sorted(scored, reverse=True)[limit - 1][0] > bound:
             break
@@ -182,6 +235,74 @@ def search_by_name(user, visible, query: str, limit: int) -> list[SearchHit]:
         .select_related("country")[:limit]
     )
     return [SearchHit(case, score_of[case.search_name_id], "name") for case in best]
+
+
+def _rank_by_details(user, visible, score_of: dict, details: ChildDetails, limit: int):
+    """The best `limit` cases of the names in `score_of` ({name id: name score}): the name's
+    score, raised by the year of birth and the place said, then latest first. One read of
+    the few columns that rank them (only the children born within a year of the year said,
+    or whose birth date is not known), then the best cases through the access policy."""
+    years = details.birth_years(timezone.localdate())
+    rows = visible.filter(search_name_id__in=list(score_of))
+    if years:
+        _said, first, last = years
+        rows = rows.filter(
+            Q(date_of_birth__year__gte=first, date_of_birth__year__lte=last)
+            | Q(date_of_birth__isnull=True)
+        )
+    place = _plain_place(details.place, user.organisation.country_id) if details.place else ""
+    place_fits: dict[tuple[str, str], bool] = {}
+    ranked = []
+    for pk, name_id, born, age, seen_at, seen_place, country, country_name, opened in (
+        rows.order_by().values_list(
+            "pk", "search_name_id", "date_of_birth", "age_estimate", "last_seen_at",
+            "last_seen_place", "country_id", "country__name", "opened_at",
+        )
+    ):  # fmt: skip
+        score = score_of[name_id]
+        if years:
+            said, first, last = years
+            # Without a birth date, the year the estimated age gives (when last seen).
+            year = born.year if born else (seen_at.year - age if age is not None else None)
+            if year is not None and not first <= year <= last:
+                continue
+            if year in said:
+                score += SAME_YEAR_CREDIT
+            elif year is not None:
+                score += NEAR_YEAR_CREDIT
+        if place:
+            fits = place_fits.get((seen_place, country))
+            if fits is None:
+                fits = place_fits[seen_place, country] = _place_fits(
+                    place, seen_place, country, country_name
+                )
+            score += PLACE_CREDIT if fits else 0.0
+        ranked.append((score, opened, pk))
+    ranked.sort(reverse=True)
+    best = {pk: score for score, _opened, pk in ranked[:limit]}
+    cases = visible.filter(pk__in=list(best)).select_related("country")
+    hits = [SearchHit(case, round(min(best[case.pk], 1.0), 3), "name") for case in cases]
+    order = {pk: position for position, pk in enumerate(best)}
+    return sorted(hits, key=lambda hit: order[hit.case.pk])
+
+
+def _plain_place(place: str, country: str) -> str:
+    """A place in plain Latin letters, as the country's convention writes it."""
+    from .name_index import LATIN_CONVENTION
+
+    return names.normalise_latin(names.transliterate(place, LATIN_CONVENTION.get(country, "sr")))
+
+
+def _place_fits(said: str, seen_place: str, country: str, country_name: str) -> bool:
+    """Whether the place said (plain Latin) is the case's place or its country: each word
+    said close to a word of the place, or the country's code or name."""
+    if said in (country.lower(), names.normalise_latin(country_name)):
+        return True
+    words = _plain_place(seen_place, country).split()
+    return all(
+        any(names.token_similarity(word, seen) >= PLACE_MIN_SIMILARITY for seen in words)
+        for word in said.split()
+    )
 
 
 def _word_similarity(typed: str, word: str, cache: dict) -> float:
@@ -214,16 +335,19 @@ def _best_names(organisation_id: int, shared_names, weights) -> list[tuple]:
     postings' index alone, by word and organisation; a word of another organisation's name
     counts only for names of cases shared with the user's (`shared_names`, a queryset of
     their ids: a subquery here, read through the postings' index of names)."""
-    tokens = sorted({token_id for token_id, _slot, _weight in weights})
-    marks = ", ".join(["%s"] * len(tokens))
     shared_sql, shared_params = shared_names.query.sql_with_params()
+    # Each typed word's words looked up in the postings' index, by word and organisation (and
+    # for shared names, by word): joined to `w` in each part, not after a union of the
+    # postings, which SQLite would copy into a table of its own and index anew per search.
     postings = (
-        f"SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "  # noqa: S608
-        f"WHERE token_id IN ({marks}) AND organisation_id = %s"
-        f" UNION ALL SELECT name_id, token_id FROM {SearchNameToken._meta.db_table} "
-        f"WHERE name_id IN ({shared_sql}) AND token_id IN ({marks}) AND organisation_id <> %s"
+        f"SELECT p.name_id, w.slot, w.weight FROM w "  # noqa: S608
+        f"JOIN {SearchNameToken._meta.db_table} p ON p.token_id = w.token_id "
+        f"WHERE p.organisation_id = %s"
+        f" UNION ALL SELECT p.name_id, w.slot, w.weight FROM w "
+        f"JOIN {SearchNameToken._meta.db_table} p ON p.token_id = w.token_id "
+        f"WHERE p.organisation_id <> %s AND p.name_id IN ({shared_sql})"
     )
-    params: list = [*tokens, organisation_id, *shared_params, *tokens, organisation_id]
+    params: list = [organisation_id, organisation_id, *shared_params]
     rows = ", ".join(
         ["(CAST(%s AS BIGINT), CAST(%s AS INTEGER), CAST(%s AS DOUBLE PRECISION))"] * len(weights)
     )
@@ -231,9 +355,8 @@ def _best_names(organisation_id: int, shared_names, weights) -> list[tuple]:
         f"WITH w (token_id, slot, weight) AS (VALUES {rows}) "  # noqa: S608
         f"SELECT n.id, n.forms, top.score, top.present FROM ("
         f" SELECT best.name_id, SUM(best.weight) AS score, COUNT(*) AS present FROM ("
-        f"  SELECT p.name_id, w.slot, MAX(w.weight) AS weight"
-        f"  FROM ({postings}) p JOIN w ON w.token_id = p.token_id"
-        f"  GROUP BY p.name_id, w.slot"
+        f"  SELECT p.name_id, p.slot, MAX(p.weight) AS weight"
+        f"  FROM ({postings}) p GROUP BY p.name_id, p.slot"
         f" ) best GROUP BY best.name_id ORDER BY score DESC, best.name_id DESC LIMIT %s"
         f") top JOIN {SearchName._meta.db_table} n ON n.id = top.name_id"
     )  # our own tables; every value a parameter

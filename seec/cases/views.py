@@ -25,6 +25,7 @@ from .forms import (
     AssignForm,
     CaseFilterForm,
     CaseForm,
+    CaseSearchForm,
     CloseForm,
     FileForm,
     FoundForm,
@@ -129,10 +130,14 @@ def case_list(request):
 
 @needs(Capability.VIEW_PERSONAL_DATA)
 def search(request):
-    query = request.GET.get("q", "")
-    hits = selectors.search_cases(request.user, query) if query.strip() else []
+    form = CaseSearchForm(request.GET or None)
+    query, hits = "", []
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            hits = selectors.search_cases(request.user, query, details=form.details())
     template = "cases/_search_results.html" if request.htmx else "cases/search.html"
-    return render(request, template, {"query": query, "hits": hits})
+    return render(request, template, {"form": form, "query": query, "hits": hits})
 
 
 # --- Contacts --------------------------------------------------------------------------------

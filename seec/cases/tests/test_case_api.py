@@ -164,3 +164,32 @@ def test_the_api_refuses_bad_input_in_the_users_language(api_as, language, blank
     assert errors["given_names"] == [blank]
     assert errors["category"] == [not_a_choice]
     assert not Case.objects.exists()
+
+
+def test_search_endpoint_takes_the_year_of_birth_or_the_age(api_as):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    this_year = timezone.localdate().year
+    older = new_case_body()
+    older["date_of_birth"] = f"{this_year - 15}-05-01"
+    younger = new_case_body()
+    younger["date_of_birth"] = f"{this_year - 8}-05-01"
+    ids = {}
+    for name, body in (("older", older), ("younger", younger)):
+        ids[name] = operator.post("/api/cases/", body, format="json").json()["id"]
+    for params, child in [
+        ({"born": this_year - 8}, "younger"),
+        ({"born": this_year - 15}, "older"),
+        ({"age": 15}, "older"),
+    ]:
+        hits = operator.get("/api/cases/search/", {"q": "Olena Shevchenko", **params}).json()
+        assert hits[0]["case"]["id"] == ids[child], params
+
+
+def test_search_endpoint_names_the_field_that_is_wrong(api_as):
+    operator = api_as(RoleCode.HOTLINE_OPERATOR)
+    response = operator.get("/api/cases/search/", {"q": "Olena", "born": "1700"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["born"][0].startswith("Year of birth:")
+    response = operator.get("/api/cases/search/", {"q": "Olena", "born": "2015", "age": "10"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["age"]
