@@ -131,31 +131,62 @@ def _document(number: str) -> str | None:
     return "".join(ch for ch in number.upper() if ch.isalnum()) or None
 
 
+# Names repeat across a run's records (a million records hold far fewer distinct names), and
+# a name's forms, keys and skeletons depend on the name alone: each is worked out once. (At a
+# million records working them out record by record took over a minute.) Bounded: a run of
+# mostly distinct spellings costs what it did, a few hundred MB at most.
+_NAMES_CACHED = 200_000
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _name(name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, tuple]:
+    """A name's whole forms, its forms token by token, the keys of its whole forms and the
+    skeletons of its token forms."""
+    whole = _forms(name)
+    tokens = _token_forms(whole)
+    keys = _keys(whole)
+    skeletons = _skeletons(tokens)
+    return (
+        tuple(whole),
+        tuple(tokens),
+        tuple(keys) if keys else None,
+        tuple(skeletons) if skeletons else None,
+    )
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _nicknames(other_names: str, given_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The forms of a record's other names, and the keys of those and of the given name's
+    listed diminutives (seec.transliteration.diminutives: Гошо is Георги)."""
+    nicknames = [form for other in other_names.split(",") for form in _forms(other)]
+    listed = [form for name in _diminutives(given_name) for form in _forms(name)]
+    keys = sorted(set(_keys(nicknames) or ()) | set(_keys(listed) or ()))
+    return tuple(nicknames), tuple(keys)
+
+
+def _list(items) -> list | None:
+    return list(items) if items else None
+
+
 def linkage_row(record: PersonRecord) -> dict:
-    whole_given = _forms(record.given_name)
-    given = _token_forms(whole_given)
-    nicknames = [form for other in record.other_names.split(",") for form in _forms(other)]
-    whole_family = _forms(record.family_name)
-    family = _token_forms(whole_family)
-    given_keys, family_keys = _keys(whole_given), _keys(whole_family)
-    # The region's diminutives of the given name count as its nicknames: Гошо is Георги.
-    listed = [form for name in _diminutives(record.given_name) for form in _forms(name)]
-    nickname_keys = sorted(set(_keys(nicknames) or ()) | set(_keys(listed) or ())) or None
+    _, given, given_keys, given_skeletons = _name(record.given_name)
+    _, family, family_keys, family_skeletons = _name(record.family_name)
+    nicknames, nickname_keys = _nicknames(record.other_names, record.given_name)
     return {
         "unique_id": record.record_id,
-        "given_forms": given or None,
-        "other_forms": (given + nicknames) or None,
-        "family_forms": family or None,
+        "given_forms": _list(given),
+        "other_forms": _list(given + nicknames),
+        "family_forms": _list(family),
         "given_key": given_keys[0] if given_keys else None,
-        "given_keys": given_keys,
+        "given_keys": _list(given_keys),
         # The listed nicknames' keys; a run adds those its records teach it (aliases.py).
-        "nickname_keys": nickname_keys,
+        "nickname_keys": _list(nickname_keys),
         "family_key": family_keys[0] if family_keys else None,
         # Which alphabet the names were written in: a pair whose names agree only in their
         # skeletons is one name transcribed if the alphabets differ, often two names if not.
         "script": names.script_of(record.given_name + record.family_name),
-        "given_skeletons": _skeletons(given),
-        "family_skeletons": _skeletons(family),
+        "given_skeletons": _list(given_skeletons),
+        "family_skeletons": _list(family_skeletons),
         "dob": record.date_of_birth.isoformat() if record.date_of_birth else None,
         "dob_exact": bool(record.date_of_birth) and not record.dob_estimated,
         "birth_year": _birth_year(record),

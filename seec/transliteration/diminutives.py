@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .spellings import romanisations
@@ -67,6 +67,9 @@ _SOUNDS = {
 _RUNS = re.compile(r"(.)\1+")
 
 
+# Pure, and asked again for every member of a family that a name is found in: a linkage run
+# of a million records looks up tens of thousands of names.
+@lru_cache(maxsize=65536)
 def keys(name: str) -> frozenset[str]:
     """Coarse lookup keys of a name in any script: each romanisation of it in plain lower
     case letters with the conventions' spellings of one sound made one (Gošo, Gosho and
