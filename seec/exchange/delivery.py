@@ -165,8 +165,6 @@ def _from_row(model, row, fields, converters):
 
 _addresses = Briefly()
 _recipient_keys = Briefly()
-
-
 _receipt_keys = Briefly()
 
 
