@@ -245,7 +245,7 @@ def _rank_by_details(user, visible, score_of: dict, details: ChildDetails, limit
     years = details.birth_years(timezone.localdate())
     rows = visible.filter(search_name_id__in=list(score_of))
     if years:
-        _said, first, last = years
+        said, first, last = years
         rows = rows.filter(
             Q(date_of_birth__year__gte=first, date_of_birth__year__lte=last)
             | Q(date_of_birth__isnull=True)
@@ -261,7 +261,6 @@ def _rank_by_details(user, visible, score_of: dict, details: ChildDetails, limit
     ):  # fmt: skip
         score = score_of[name_id]
         if years:
-            said, first, last = years
             # Without a birth date, the year the estimated age gives (when last seen).
             year = born.year if born else (seen_at.year - age if age is not None else None)
             if year is not None and not first <= year <= last:

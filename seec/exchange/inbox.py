@@ -22,6 +22,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from seec.core import audit
+from seec.core.bulk import column_where_in
 
 from . import envelope, httpsig, keys, nodes, payloads
 from .audit_actions import ExchangeAction
@@ -546,23 +547,15 @@ class _Heard(NamedTuple):
 
 def _heard_before(distribution_ids: list[str]) -> dict[str, _Heard]:
     """The distributions of these ids already in the inbox: who sent each, and its receipt.
-    Written out, as are the conversations' lock and the batch's updates below: building
-    each query with the ORM cost the receiver as much as opening a message, and a batch
-    of a few messages (a lightly loaded node's) paid it whole."""
-    if not distribution_ids:
-        return {}
-    quote = connection.ops.quote_name
-    meta = InboundMessage._meta
-    columns = [
-        quote(meta.get_field(name).column) for name in ("distribution_id", "peer", "receipt")
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} "  # noqa: S608 — quoted
-            f"WHERE {columns[0]} IN ({', '.join(['%s'] * len(distribution_ids))})",
-            distribution_ids,
-        )
-        return {row[0]: _Heard(row[1], row[2]) for row in cursor.fetchall()}
+    Read without the ORM's query building (as are the conversations' lock and the batch's
+    updates below): building each query cost the receiver as much as opening a message, and
+    a batch of a few messages (a lightly loaded node's) paid it whole."""
+    found = column_where_in(
+        InboundMessage, "distribution_id", distribution_ids, "peer_id", "receipt"
+    )
+    return {
+        distribution_id: _Heard(peer_id, receipt) for distribution_id, peer_id, receipt in found
+    }
 
 
 def _batch_distributions(batch) -> list:

@@ -139,15 +139,14 @@ _NAMES_CACHED = 200_000
 
 
 @lru_cache(maxsize=_NAMES_CACHED)
-def _name(name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, tuple]:
-    """A name's whole forms, its forms token by token, the keys of its whole forms and the
-    skeletons of its token forms."""
+def _name(name: str) -> tuple[tuple[str, ...], tuple[str, ...] | None, tuple | None]:
+    """A name's forms token by token, the keys of its whole forms and the skeletons of its
+    token forms."""
     whole = _forms(name)
     tokens = _token_forms(whole)
     keys = _keys(whole)
     skeletons = _skeletons(tokens)
     return (
-        tuple(whole),
         tuple(tokens),
         tuple(keys) if keys else None,
         tuple(skeletons) if skeletons else None,
@@ -169,8 +168,8 @@ def _list(items) -> list | None:
 
 
 def linkage_row(record: PersonRecord) -> dict:
-    _, given, given_keys, given_skeletons = _name(record.given_name)
-    _, family, family_keys, family_skeletons = _name(record.family_name)
+    given, given_keys, given_skeletons = _name(record.given_name)
+    family, family_keys, family_skeletons = _name(record.family_name)
     nicknames, nickname_keys = _nicknames(record.other_names, record.given_name)
     return {
         "unique_id": record.record_id,
