@@ -166,6 +166,13 @@ def handler_for(ledger: Ledger):
         def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
             raw = self.rfile.read(length)
+            if len(raw) < length:
+                # The client died mid-body (a killed worker): no request arrived, so nothing is
+                # taken and no answer is remembered for its key, as a real gateway does. (Once
+                # answered 400 and remembered, the key's complete retry was refused as "reused
+                # with another request" and its thousand recipients never reached.)
+                self.close_connection = True
+                return
             with ledger.lock:
                 outage = ledger.fail_next > 0
                 ledger.fail_next -= 1 if outage else 0
