@@ -132,7 +132,22 @@ def _detector(script: str):
     from lingua import Language, LanguageDetectorBuilder
 
     candidates = (getattr(Language, name) for name in _BY_SCRIPT[script])
-    return LanguageDetectorBuilder.from_languages(*candidates).build()
+    return (
+        LanguageDetectorBuilder.from_languages(*candidates).with_preloaded_language_models().build()
+    )
+
+
+def ready(tags: Iterable[str]) -> None:
+    """Load, once per process, the language models that judging texts in these languages needs.
+
+    Loading a script's models takes seconds (2-6 s on a busy two-core server); a service calls
+    this before its transaction begins, so that the time is not spent holding the database's
+    write lock (on SQLite, all of it: the first approval after a restart held every other
+    writer back past their timeout)."""
+    for tag in tags:
+        tag = tag_of(tag.strip()) if tag.strip() else ""
+        if tag in READ_AS and script_of_tag(tag) in _BY_SCRIPT:
+            _detector(script_of_tag(tag))
 
 
 def _script_share(text: str, script: str) -> float:

@@ -14,7 +14,7 @@ from seec.core.audit import Origin
 from seec.core.models import Country, User
 from seec.core.region import REGION
 
-from . import services
+from . import alert_languages, services
 from .alert_languages import default_languages
 from .criteria import PRESETS
 from .models import Alert, AlertSettings, AlertTemplate, Channel, CriteriaPreset, Subscriber
@@ -137,6 +137,8 @@ def _exercise(code: str, cancel: bool = False) -> Alert | None:
         for c in PRESETS[preset]
     }
     description, polygon = DEMO_AREA[code]
+    # Before the transaction: loading them takes seconds, which the write lock need not wait.
+    alert_languages.ready(services.alert_settings(code).languages.split(","))
     with transaction.atomic():
         alert = services.request_alert(
             case,

@@ -3,6 +3,7 @@ expire. Each is transactional and audited on the case (so the case timeline show
 every step that changes what the public sees issues a signed CAP 1.2 message, validated
 against the official schema before it is stored: an invalid message stops the step."""
 
+import functools
 import hashlib
 import re
 import secrets
@@ -27,7 +28,7 @@ from seec.core.models import RoleCode, User
 from seec.core.policy import Act, Capability
 from seec.core.zones import country_zone
 
-from . import cap, criteria, delivery
+from . import alert_languages, cap, criteria, delivery
 from . import regions as region_list
 from .alert_languages import default_languages, text_problem
 from .child_names import name_in
@@ -276,6 +277,19 @@ def _require_authority(user, alert: Alert) -> None:
     )
 
 
+def _language_models_loaded(service):
+    """Run a service that judges the alert's texts (`_check_languages`) with the language
+    models already loaded, before its transaction begins (see alert_languages.ready)."""
+
+    @functools.wraps(service)
+    def run(alert: Alert, *args, **kwargs):
+        alert_languages.ready([*alert.languages.split(","), *(kwargs.get("texts") or {})])
+        return service(alert, *args, **kwargs)
+
+    return run
+
+
+@_language_models_loaded
 @transaction.atomic
 def approve_alert(
     alert: Alert,
@@ -347,6 +361,7 @@ def reject_alert(alert: Alert, *, origin: Origin, reason: str) -> Alert:
     return alert
 
 
+@_language_models_loaded
 @transaction.atomic
 def update_alert(alert: Alert, *, origin: Origin, texts: dict, reason: str = "") -> Alert:
     """Corrected or new information (a sighting, a description): a CAP Update."""

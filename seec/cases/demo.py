@@ -1,10 +1,11 @@
 """The demo region's cases: a few thousand, through the same services as real work, so the
 timelines, tasks and audit trail look as they will in use."""
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -12,7 +13,7 @@ from seec.core import demo_progress
 from seec.core.audit import Origin
 from seec.core.models import Organisation, OrganisationKind, User
 
-from . import generator, services
+from . import generator, importer, services
 from .models import Case
 
 # Demo cases are numbered by their place in the generator's sequence, so that a load stopped
@@ -34,6 +35,13 @@ def seed(stdout, count: int | None = None) -> None:
     for _skipped in range(made):
         next(items)
     progress = tqdm(items, initial=made, total=count, desc="Demo cases", unit="case")
+    # The load runs while people already work (`make run` serves at once). On SQLite, one case
+    # after another without a pause would hold the database's write lock nearly all the time,
+    # and a waiting writer (a sign-in, a saved call) is not queued but retries: it lost every
+    # race and failed after the 20-second timeout. So the load stands aside between runs of
+    # cases, as an import does between its batches.
+    stands_aside = connection.vendor == "sqlite"
+    budget, since = importer.BATCH_SECONDS, time.perf_counter()
     for index, item in enumerate(progress, start=made):
         cc = item.country.lower()
         operator, manager = staff.get(f"operator.{cc}"), staff.get(f"manager.{cc}")
@@ -42,6 +50,9 @@ def seed(stdout, count: int | None = None) -> None:
         item.fields["external_reference"] = f"{DEMO_REFERENCE}{index + 1}"
         with transaction.atomic():
             play(item, Origin(operator), Origin(manager))
+        if stands_aside and time.perf_counter() - since >= budget:
+            budget = importer.stand_aside(budget)
+            since = time.perf_counter()
         if index % 10 == 0:
             demo_progress.report("cases", index + 1, count)
     demo_progress.report("cases", count, count)

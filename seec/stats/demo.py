@@ -67,8 +67,6 @@ def seed(stdout) -> None:
     from django.apps import apps
 
     import_module("seec.stats.migrations.0002_indicators").load(apps, None)
-    if Submission.objects.exists():
-        return
     coordinator = User.objects.filter(username="coordinator.seec").first()
     if coordinator is None:
         return
@@ -76,23 +74,41 @@ def seed(stdout) -> None:
     this_year = timezone.now().year
     from seec.core.models import Country
 
+    from .models import FigureSet, Source
+
     countries = list(Country.objects.filter(in_region=True).values_list("code", flat=True))
-    with transaction.atomic():
-        periods = years(this_year - 4, this_year)
-        sets = services.compute_figures(countries, periods, origin=Origin(coordinator))
-        for figure_set in sets:
-            if int(figure_set.period) < this_year and figure_set.values().get(("MC02", "", "")):
-                services.publish_computed(figure_set, origin=Origin(coordinator))
-        published = 0
-        for code in TRAFFICKING_COUNTRIES:
-            focal = User.objects.filter(username=f"manager.{code.lower()}").first()
-            if focal is None:
+    periods = years(this_year - 4, this_year)
+    # One transaction per country and per return, not one for the whole step: the load runs
+    # while people already work, and on SQLite a transaction holds the whole database's write
+    # lock (one around all of this held a sign-in for 10-20 s, past its timeout). Each piece
+    # is looked for first, so that a load stopped half-way goes on where it stopped.
+    added = 0
+    for code in countries:
+        if FigureSet.objects.filter(country_id=code, source=Source.PLATFORM).exists():
+            continue
+        with transaction.atomic():
+            sets = services.compute_figures([code], periods, origin=Origin(coordinator))
+            for figure_set in sets:
+                if int(figure_set.period) < this_year and figure_set.values().get(("MC02", "", "")):
+                    services.publish_computed(figure_set, origin=Origin(coordinator))
+        added += 1
+    published = 0
+    for code in TRAFFICKING_COUNTRIES:
+        focal = User.objects.filter(username=f"manager.{code.lower()}").first()
+        if focal is None:
+            continue
+        for year in range(this_year - 3, this_year):
+            # Drawn whether or not the return exists, so a resumed load fills the rest with
+            # the figures an uninterrupted one would have.
+            content = filled_template(trafficking_figures(rng), code, str(year))
+            if Submission.objects.filter(
+                country_id=code, family=Family.TRAFFICKING, period=str(year)
+            ).exists():
                 continue
-            for year in range(this_year - 3, this_year):
+            with transaction.atomic():
                 submission = services.start_submission(
                     origin=Origin(focal), country=code, family=Family.TRAFFICKING, period=str(year)
                 )
-                content = filled_template(trafficking_figures(rng), code, str(year))
                 services.upload_figures(
                     submission, origin=Origin(focal), content=content, filename="demo.xlsx"
                 )
@@ -101,5 +117,6 @@ def seed(stdout) -> None:
                     continue  # left for the coordinator to validate in the demo
                 services.validate_submission(submission, origin=Origin(coordinator))
                 services.publish_submission(submission, origin=Origin(coordinator))
-                published += 1
-    stdout.write(f"Demo statistics ready ({published} national returns published).")
+            published += 1
+    if added or published:
+        stdout.write(f"Demo statistics ready ({published} national returns published).")
