@@ -169,6 +169,17 @@ def refusals():
     ]
 
 
+def chained_actions(prefix="exchange."):
+    """The actions in the audit chain itself (staged ones not yet chained left out)."""
+    from seec.core.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(action__startswith=prefix)
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+
+
 def audit_actions(prefix="exchange."):
     """The actions audited, in the order they happened: those chained, and those staged and
     not chained yet (a message received is staged, chained by the worker within a second)."""
