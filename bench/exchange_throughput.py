@@ -14,8 +14,8 @@ distribution still signed, encrypted and acknowledged on its own).
    message `services.send` in a transaction of its own — as a node's web workers write the
    messages of their requests side by side (one thread alone, on two cores shared with
    everything else, would measure the producer, not the exchange). The CPU each message cost
-   is reported by process: the producer, the sender's worker, the receiver's server, and each
-   node's PostgreSQL backends (read from /proc, whatever else the machine runs).
+   is reported by process: the producer, the sender's worker, the receiver's server and
+   worker, and each node's PostgreSQL backends (read from /proc, whatever else the machine runs).
 2. Baseline in the same run: the same payloads posted as plain unsigned JSON, with as many
    connections, to a receiver that stores each (unique id) in the receiving node's database
    and answers — what one would ship without the envelope (bench/_plain_receiver.py).
@@ -202,6 +202,9 @@ def run(engine: str) -> dict:
                 "producer": [sender.driver.pid],
                 "sender worker": [sender.worker.pid],
                 "receiver server": [receiver.server.pid],
+                # It chains the receiver's staged "received" events (and the sender's worker
+                # its "sent" ones): their cost counts.
+                "receiver worker": [receiver.worker.pid],
             },
             {DB_PREFIX + "gr": "sender's PostgreSQL", DB_PREFIX + "rs": "receiver's PostgreSQL"},
             PG_URL,

@@ -36,7 +36,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from seec.core import audit
+from seec.core import audit, bulk
 from seec.core.models import StagedRead
 
 from . import envelope, httpsig, keys, nodes, wakeup
@@ -579,33 +579,32 @@ def _record_delivered(outcomes: list[Outcome]) -> None:
 
 
 def _store_receipts(outcomes: list[Outcome]) -> None:
-    """Each message delivered, with its receipt and the time it came, in one UPDATE: what every
-    row gets alike, and the receipt and its time by a simple CASE on the primary key (standard
-    SQL, on either engine). One statement, so one new version of each row (the outbox's
-    indexes written once, not twice); bulk_update would build an ORM expression for every row
-    and column, which cost the worker more CPU than sealing the messages."""
-    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
+    """Each message delivered, with its receipt and the time it came, in one UPDATE (a CASE on
+    the primary key for what differs by row): one new version of each row, the outbox's
+    indexes written once, not twice."""
 
     def column(name: str) -> str:
-        return connection.ops.quote_name(OutboundMessage._meta.get_field(name).column)
+        return OutboundMessage._meta.get_field(name).column
 
-    pk = connection.ops.quote_name(OutboundMessage._meta.pk.column)
-    when = " ".join(["WHEN %s THEN %s"] * len(outcomes))
-    receipts, times, pks = [], [], []
-    for outcome in outcomes:
-        receipts += [outcome.message.pk, outcome.receipt["receipt"]]
-        times += [outcome.message.pk, connection.ops.adapt_datetimefield_value(outcome.at)]
-        pks.append(outcome.message.pk)
-    sql = (
-        f"UPDATE {table} SET {column('receipt')} = CASE {pk} {when} END, "  # noqa: S608 — quoted
-        f"{column('delivered_at')} = CASE {pk} {when} END, "
-        f"{column('state')} = %s, {column('last_error')} = '', "
-        f"{column('leased_until')} = NULL, {column('lease_token')} = '', "
-        f"{column('attempts')} = {column('attempts')} + 1 "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))})"
+    adapt = connection.ops.adapt_datetimefield_value
+    attempts = connection.ops.quote_name(column("attempts"))
+    bulk.update_by_pk(
+        OutboundMessage,
+        {
+            o.message.pk: {
+                column("receipt"): o.receipt["receipt"],
+                column("delivered_at"): adapt(o.at),
+            }
+            for o in outcomes
+        },
+        same={
+            column("state"): OutboxState.DELIVERED,
+            column("last_error"): "",
+            column("leased_until"): None,
+            column("lease_token"): "",
+        },
+        raw=[f"{attempts} = {attempts} + 1"],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*receipts, *times, OutboxState.DELIVERED, *pks])
 
 
 def _record_dead(outcome: Outcome) -> None:

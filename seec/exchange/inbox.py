@@ -22,7 +22,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from seec.core import audit
-from seec.core.bulk import column_where_in
+from seec.core.bulk import column_where_in, update_by_pk
 
 from . import envelope, httpsig, keys, nodes, payloads
 from .audit_actions import ExchangeAction
@@ -300,8 +300,7 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
                 last = max(thread.last_applied, routing.sequence)
                 Conversation.objects.filter(pk=thread.pk).update(last_applied=last)
                 _apply_held(thread, last)
-            audit.record(
-                ExchangeAction.RECEIVED,
+            _audit_received(
                 obj=message,
                 actor_username=peer.node_id,
                 details={
@@ -326,6 +325,16 @@ def _accept(routing, payload, peer, sender, recipient, body_digest) -> Answer:
             422, "not_applicable", handler_problems(error), peer=peer, routing=routing
         ) from None
     return Answer(200, {"receipt": message.receipt, "duplicate": False})
+
+
+def _audit_received(**event) -> None:
+    """The event of a message (or a batch) received, in the transaction that stores it: staged
+    (one INSERT, the chain's lock not taken), as the sender stages its "sent". It exists with
+    the message or not at all, before the receipt is answered; the node's exchange worker
+    chains it within a second (CHAIN_EVERY), after the answer rather than before it. Appending
+    it to the chain here held the chain's lock until the commit was flushed: two batches
+    received at once, and every audited write of the node, waited for each other's commits."""
+    audit.stage(ExchangeAction.RECEIVED, schedule=False, **event)
 
 
 def handler_problems(error: ValidationError) -> str:
@@ -596,7 +605,12 @@ def _accept_batch(items: list[_Checked], peer: Peer):
     Should the batch's transaction fail as a whole (the same distribution stored at that
     moment by another request), each is accepted on its own instead."""
     try:
-        return _accept_together(items, peer)
+        try:
+            return _accept_together(items, peer, alone=False)
+        except _HandlerRefused:
+            # A handler refused its message: the batch's transaction was undone whole. Again,
+            # each handler under a savepoint of its own, so that only that one is left out.
+            return _accept_together(items, peer, alone=True)
     except IntegrityError:
         accepted, not_applied = {}, []
         for item in items:
@@ -613,27 +627,21 @@ def _accept_batch(items: list[_Checked], peer: Peer):
 
 
 class _HandlerRefused(Exception):
-    """A handler refused its message in a batch applied under one savepoint."""
+    """A handler refused its message in a batch applied with no savepoint of its own."""
 
 
-def _accept_together(items: list[_Checked], peer: Peer):
+def _accept_together(items: list[_Checked], peer: Peer, *, alone: bool):
+    """The batch in one transaction. `alone`: each handler under a savepoint of its own (one
+    that refuses undoes only its own writes); otherwise the handlers run in the transaction
+    itself, no savepoint (two statements saved on every batch, for the rare refusal that
+    undoes the whole transaction and makes the caller run it again with `alone`)."""
     signing = keys.current(KeyUse.SIGNING)
     signing_key = keys.private_key(signing)
     now = timezone.now()
     accepted: dict[int, dict] = {}
     with transaction.atomic():
-        threads = _locked_conversations(items, peer)
-        before = {key: thread.last_applied for key, thread in threads.items()}
-        try:
-            # The handlers under one savepoint for the whole batch (two statements, not two a
-            # message); should one refuse its message, all of it is undone and the batch is
-            # applied again with a savepoint each, so that only that one is left out.
-            with transaction.atomic():
-                rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=False)
-        except _HandlerRefused:
-            for key, thread in threads.items():
-                thread.last_applied = before[key]
-            rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=True)
+        threads, fresh = _locked_conversations(items, peer)
+        rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=alone)
         for item, message in rows:
             claims = {
                 "distributionID": message.distribution_id,
@@ -650,17 +658,22 @@ def _accept_together(items: list[_Checked], peer: Peer):
         if moved:
             _move_on(list(moved.values()))
             # Messages that came early, in a conversation this batch moved on: now in turn.
+            # Only a conversation older than this batch, or one this batch held a message
+            # of, can have any (a conversation's row is made by its first message to arrive,
+            # and the lock on it keeps another request's messages out until this commits):
+            # the common batch, of new conversations each opened by its first message, is
+            # spared the query.
+            held_now = {m.conversation for _item, m in rows if m.state == InboxState.HELD}
+            maybe = [t.key for t in moved.values() if t.key not in fresh or t.key in held_now]
             waiting = set(
                 InboundMessage.objects.filter(
-                    peer=peer, state=InboxState.HELD,
-                    conversation__in=[thread.key for thread in moved.values()],
+                    peer=peer, state=InboxState.HELD, conversation__in=maybe,
                 ).values_list("conversation", flat=True)
-            )  # fmt: skip
+            ) if maybe else set()  # fmt: skip
             for thread in moved.values():
                 if thread.key in waiting:
                     _apply_held(thread, thread.last_applied)
-        audit.record(
-            ExchangeAction.RECEIVED,
+        _audit_received(
             obj=rows[0][1] if len(rows) == 1 else None,
             actor_username=peer.node_id,
             details={
@@ -728,25 +741,15 @@ def _apply_in_order(items, threads, peer, now, *, alone: bool):
 
 
 def _move_on(threads: list[Conversation]) -> None:
-    """Each conversation's last applied sequence, in one UPDATE (a CASE on the primary key,
-    standard SQL on either engine): bulk_update builds an ORM expression for every row, which
-    cost the receiver more CPU than opening the batch's messages."""
-    table = connection.ops.quote_name(Conversation._meta.db_table)
-    pk = connection.ops.quote_name(Conversation._meta.pk.column)
-    column = connection.ops.quote_name(Conversation._meta.get_field("last_applied").column)
-    when = " ".join(["WHEN %s THEN %s"] * len(threads))
-    values = [value for thread in threads for value in (thread.pk, thread.last_applied)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = CASE {pk} {when} END "  # noqa: S608 — quoted
-            f"WHERE {pk} IN ({', '.join(['%s'] * len(threads))})",
-            [*values, *(thread.pk for thread in threads)],
-        )
+    """Each conversation's last applied sequence, in one UPDATE (core.bulk.update_by_pk)."""
+    column = Conversation._meta.get_field("last_applied").column
+    update_by_pk(Conversation, {thread.pk: {column: thread.last_applied} for thread in threads})
 
 
-def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conversation]:
+def _locked_conversations(items: list[_Checked], peer: Peer):
     """The conversations of a batch, made where new, locked in the order of their keys (two
-    batches that share conversations never wait for each other in a circle)."""
+    batches that share conversations never wait for each other in a circle); and the keys of
+    those made now (INSERT … RETURNING names only the rows it inserted, on either engine)."""
     keys_ = sorted({item.routing.conversation for item in items})
     ops, quote = connection.ops, connection.ops.quote_name
     meta = Conversation._meta
@@ -764,9 +767,11 @@ def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conver
             f"({', '.join(made)}) VALUES {marks} "
             + ops.on_conflict_suffix_sql(
                 [meta.get_field("key"), meta.get_field("peer")], OnConflict.IGNORE, None, None
-            ),
+            )
+            + f" RETURNING {column['key']}",
             [value for key in keys_ for value in (key, peer.pk)],
         )
+        fresh = {row[0] for row in cursor.fetchall()}
         cursor.execute(
             f"SELECT {', '.join(column[field.name] for field in fields)} FROM {table} "  # noqa: S608 — quoted
             f"WHERE {column['peer']} = %s AND {column['key']} IN ({listed}) "
@@ -775,10 +780,11 @@ def _locked_conversations(items: list[_Checked], peer: Peer) -> dict[str, Conver
         )
         rows = cursor.fetchall()
     names = [field.attname for field in fields]
-    return {
+    threads = {
         thread.key: thread
         for thread in (Conversation.from_db(connection.alias, names, row) for row in rows)
     }
+    return threads, fresh
 
 
 def _refuse_in_batch(refused, peer: Peer, remote_address) -> None:

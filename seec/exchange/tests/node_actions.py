@@ -169,7 +169,8 @@ def refusals():
     ]
 
 
-def audit_actions(prefix="exchange."):
+def chained_actions(prefix="exchange."):
+    """The actions in the audit chain itself (staged ones not yet chained left out)."""
     from seec.core.models import AuditEvent
 
     return list(
@@ -177,6 +178,28 @@ def audit_actions(prefix="exchange."):
         .order_by("sequence")
         .values_list("action", flat=True)
     )
+
+
+def audit_actions(prefix="exchange."):
+    """The actions audited, in the order they happened: those chained, and those staged and
+    not chained yet (a message received is staged, chained by the worker within a second)."""
+    from seec.core.models import AuditEvent, StagedRead
+
+    events = [
+        (at, 0, number, action)
+        for number, (at, action) in enumerate(
+            AuditEvent.objects.filter(action__startswith=prefix)
+            .order_by("sequence")
+            .values_list("occurred_at", "action")
+        )
+    ]
+    events += [
+        (at, 1, pk, action)
+        for pk, at, action in StagedRead.objects.filter(action__startswith=prefix).values_list(
+            "pk", "occurred_at", "action"
+        )
+    ]
+    return [event[-1] for event in sorted(events)]
 
 
 def remote_organisations():
@@ -969,10 +992,13 @@ def peer_batch_inbox(node_id):
 
 def received_in_batch(distribution_id):
     """Whether the message arrived in a batch (its audit event names it among a batch's)."""
-    from seec.core.models import AuditEvent
+    from seec.core.models import AuditEvent, StagedRead
 
     message = InboundMessage.objects.get(distribution_id=distribution_id)
-    for event in AuditEvent.objects.filter(action="exchange.received").order_by("-sequence")[:200]:
+    # Staged (not chained yet) or chained, the newest first.
+    staged = StagedRead.objects.filter(action="exchange.received").order_by("-pk")[:200]
+    chained = AuditEvent.objects.filter(action="exchange.received").order_by("-sequence")[:200]
+    for event in [*staged, *chained]:
         details = event.details or {}
         if any(d[0] == distribution_id for d in details.get("distributions", [])):
             return True

@@ -18,6 +18,8 @@ def test_a_message_is_delivered_once_and_the_signed_receipt_is_kept(two_nodes):
     assert "exchange.sent" in gr.call("audit_actions")
     assert "exchange.delivered" in gr.call("audit_actions")
     assert "exchange.received" in rs.call("audit_actions")
+    # Staged with the inbox row, the receiver's event is chained by its worker within a second.
+    rs.wait_for("chained_actions", lambda actions: "exchange.received" in actions, timeout=10)
 
 
 def test_each_node_knows_the_organisations_the_other_hosts(two_nodes):
