@@ -238,7 +238,8 @@ def run(engine: str) -> dict:
         port = free_port()
         plain = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
-             "--workers", "3", "--threads", "4", "--worker-class", "gthread"],
+             "--workers", "3", "--threads", "4", "--worker-class", "gthread",
+             "--keep-alive", "0"],  # as the nodes' servers (seec/exchange/tests/harness.py)
             cwd=ROOT / "bench",
             env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + DB_PREFIX + "rs"},
         )  # fmt: skip
@@ -282,7 +283,8 @@ def run(engine: str) -> dict:
 
     return {
         "engine": "postgresql (each node its own database)",
-        "server": "gunicorn gthread (receiver 3 workers x 4 threads); sender: exchange_deliver "
+        "server": "gunicorn gthread (receiver 3 workers x 4 threads, --keep-alive 0); sender: "
+        "exchange_deliver "
         f"with {SEND_THREADS} sending threads, batches of up to 50 distributions a request "
         "(protocol seec-exchange/2)",
         "data": {

@@ -184,6 +184,11 @@ class Node:
                 PYTHON, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.server_workers), "--threads", str(self.server_threads),
                 "--worker-class", "gthread",
+                # As docs/operations.md sets up a node's web server (and as nginx's default
+                # upstream does anyway): each connection closed after its answer. Kept open,
+                # the sender's two connections were both taken by one worker at start and every
+                # batch was handled by that one process while the others sat idle.
+                "--keep-alive", "0",
                 "--timeout", "60", "--graceful-timeout", "2",
             ],
             "server.log",
