@@ -289,12 +289,13 @@ class Case(models.Model):
         end = self.found_at or (None if self.is_open else self.closed_at) or timezone.now()
         return end - self.last_seen_at
 
-    def clean(self, now=None):
-        """The case's own rules. `now` lets an import check a hundred thousand rows against one
-        clock reading."""
+    def clean(self, now=None, today=None):
+        """The case's own rules. `now` and `today` (its date in the current time zone) let an
+        import check a hundred thousand rows against one clock reading (looking up the current
+        time zone for `today` was half the time of reading and checking a row)."""
         errors = {}
         now = now or timezone.now()
-        today = timezone.localdate(now)
+        today = today or timezone.localdate(now)
         if self.date_of_birth and self.date_of_birth > today:
             errors["date_of_birth"] = _("The date of birth is in the future.")
         if self.date_of_birth and (today.year - self.date_of_birth.year) > 25:
