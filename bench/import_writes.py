@@ -2,8 +2,8 @@
 
 A second process records a contact through the service every 50 ms (as operators saving calls
 do) while `import_cases` imports a file; the latency of each write made during the import is
-kept. The import commits in batches of about a quarter of a second each, standing aside
-between them on SQLite (seec/cases/importer.py), so a write waits for one batch at most.
+kept. The import commits in batches, and on SQLite stands aside after each quarter of a second
+or so of them (seec/cases/importer.py), so a write waits about that long at most.
 Baseline, in the same run: the same import as one transaction (what a plain
 `transaction.atomic()` around the import does), during which every write waits for all of it
 (on SQLite until its 20-second timeout, then fails).

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from seec.core import audit, policy
 from seec.core.audit import Origin
-from seec.core.bulk import column_where_in, insert_rows
+from seec.core.bulk import column_where_in, insert_rows, next_ids
 from seec.core.policy import Capability
 
 from . import signals
@@ -72,8 +72,10 @@ SQLITE_PAUSE_SECONDS = 0.1
 # While nobody else writes (no other connection committed during the last pause), batches
 # grow up to this long: the pauses cost less, and a writer arriving then waits one batch.
 BATCH_SECONDS_ALONE = 0.75
-# The tables a batch looks rows up in or checks foreign keys against: numbers, names, words.
-LOOKED_UP = (Case, CaseNumberSequence, SearchName, SearchToken)
+# The tables a batch looks rows up in or checks foreign keys against on PostgreSQL: numbers,
+# names, words. Not the case table: a batch reads its own cases only by id (their tallies),
+# a lookup planned right without statistics (the key is unique).
+LOOKED_UP = (CaseNumberSequence, SearchName, SearchToken)
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -289,6 +291,7 @@ def import_cases(
         start, size, budget = 0, BATCH_FIRST, first_budget
         previous = None
         analysed = planned_for
+        held = 0.0  # SQLite: seconds the write lock was held since the import last stood aside
         while start < len(fresh):
             batch = fresh[start : start + size]
             began = time.perf_counter()
@@ -307,7 +310,17 @@ def import_cases(
                 # On SQLite a waiting writer waits the whole batch, fixed part and all: the
                 # budget stays a bound on the batch's time (and SQLite's commit is cheap).
                 fixed = 0.0
-            size = next_batch_size(len(batch), took, budget, fixed=fixed)
+                # A writer waits for every batch since the last pause, not for one: what bounds
+                # its wait is the lock's time since then. The first batch is short, to show
+                # progress early, and the next one takes the rest of the budget before the
+                # import stands aside: a pause after each short batch (100 ms) was a tenth or
+                # more of a 10,000-row import's time.
+                held += took
+                if start < len(fresh) and stands_aside_after(held, budget):
+                    # The next batch sized by the budget the pause leaves (short if someone
+                    # wrote meanwhile).
+                    budget, held = stand_aside(budget), 0.0
+            size = next_batch_size(len(batch), took, budget - held, fixed=fixed)
             if (
                 commits_on_postgres
                 and start < len(fresh)
@@ -320,8 +333,6 @@ def import_cases(
                 # tables only written, the words' keys and postings: nothing reads them here.)
                 refresh_statistics(tables=LOOKED_UP)
                 analysed = planned_for + start
-            if stands_aside and start < len(fresh):
-                budget = stand_aside(budget)
     # For the searches that follow. On PostgreSQL only once the import added a tenth of what
     # the planner knew of (where its autovacuum would analyse): a small import into a large
     # table leaves the statistics right, and ANALYZE samples the whole of each large table.
@@ -390,6 +401,13 @@ def next_batch_size(
         return min(BATCH_MAX, rows * 4)
     wanted = round(max(budget - fixed, fixed) / per_row)
     return max(BATCH_MIN, min(BATCH_MAX, rows * 4, wanted))
+
+
+def stands_aside_after(held: float, budget: float) -> bool:
+    """Whether the import stands aside on SQLite, having held the write lock `held` seconds of
+    its `budget` since it last did: once less than a third of it is left. A batch of a short
+    remainder would pay a batch's fixed part, and the pause after it a whole pause."""
+    return budget - held < budget / 3
 
 
 def stand_aside(budget: float) -> float:
@@ -490,11 +508,19 @@ def insert_cases(cases: list[Case]) -> None:
     """Write numbered, unsaved cases at import speed: their search names attached, the rows
     inserted without Django's per-value compilation, and their new ids set on them."""
     attach_search_names(cases)
-    # An unsaved instance's __dict__ holds its column values by attribute name.
-    insert_rows(Case, (case.__dict__ for case in cases))
-    ids = dict(column_where_in(Case, "number", [case.number for case in cases], "id"))
+    if connection.vendor == "postgresql":
+        # The ids drawn first and written with the rows: nothing to look up afterwards, and so
+        # no statistics of the growing case table to refresh while the import runs.
+        for case, pk in zip(cases, next_ids(Case, len(cases)), strict=True):
+            case.pk = pk
+        # An unsaved instance's __dict__ holds its column values by attribute name.
+        insert_rows(Case, (case.__dict__ for case in cases), with_pk=True)
+    else:
+        insert_rows(Case, (case.__dict__ for case in cases))
+        ids = dict(column_where_in(Case, "number", [case.number for case in cases], "id"))
+        for case in cases:
+            case.pk = ids[case.number]
     for case in cases:
-        case.pk = ids[case.number]
         case._state.adding = False
     signals.cases_inserted.send(sender=Case, case_ids=[case.pk for case in cases])
 

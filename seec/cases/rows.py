@@ -159,6 +159,7 @@ class CaseRowReader:
         self.columns = columns
         self.make_case = InstanceMaker(Case)
         self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
         self.parsers = {}
         for name in columns:
             field = Case._meta.get_field(name)
@@ -179,7 +180,7 @@ class CaseRowReader:
         values.setdefault("opened_at", None)
         case = self.make_case(values)
         try:
-            case.clean(now=self.now)
+            case.clean(now=self.now, today=self.today)
         except ValidationError as error:
             errors.update({field: " ".join(msgs) for field, msgs in error.message_dict.items()})
         return case, errors

@@ -37,6 +37,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Lookup,
     OuterRef,
     Q,
     Sum,
@@ -245,35 +246,66 @@ def _case_cells(cases) -> list[dict]:
 
 _ANY_CASE = 918_273_645_546_372  # stands for the case ids in the SQL compiled once below
 _CASES_AT_ONCE = 4096
-_compiled_for_cases: dict[tuple[str, int], tuple[str, list, int]] = {}
+_compiled_for_cases: dict[tuple[str, int | str], tuple[str, list, int, int]] = {}
 
 
 def _cells_of_cases(case_ids) -> list[dict]:
     """`_case_cells` of these cases, from SQL compiled once per database and number of ids
     (rounded up to a power of two, the list padded with a repeated id): compiling the
     expressions costs several times more than running them, on every save of a case and
-    every batch of an import."""
+    every batch of an import. On PostgreSQL the ids go as one array parameter: a statement of
+    thousands of placeholders costs the driver more to take apart and send than the query
+    costs the server (the driver caches only short statements)."""
     ids = list(dict.fromkeys(case_ids))
+    if connection.vendor == "postgresql" and len(ids) > 1:
+        return _run_cells(_compiled_cells("array"), [ids])
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
         slots = 1 if len(part) == 1 else max(16, 1 << (len(part) - 1).bit_length())
-        key = (connection.vendor, slots)
-        if key not in _compiled_for_cases:
-            stand_ins = [_ANY_CASE + i for i in range(slots)]
-            query = _case_cells_query(Case.objects.filter(pk__in=stand_ins)).query
-            sql, params = query.get_compiler(connection=connection).as_sql()
-            params = list(params)
-            at = params.index(_ANY_CASE)
-            assert params[at : at + slots] == stand_ins, "the ids are not one run of parameters"
-            _compiled_for_cases[key] = (sql, params, at)
-        sql, params, at = _compiled_for_cases[key]
         part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params[:at], *part, *params[at + slots :]])
-            names = [column[0] for column in cursor.description]
-            cells += [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cells += _run_cells(_compiled_cells(slots), part)
     return cells
+
+
+class _AnyOfArray(Lookup):
+    """`id = ANY(%s)` on PostgreSQL: the ids as one bigint[] parameter."""
+
+    lookup_name = "any_of_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
+
+
+def _compiled_cells(slots: int | str) -> tuple[str, list, int, int]:
+    """The cells query for `slots` ids (or "array": all of them in one PostgreSQL array), as
+    (SQL, parameters, where the ids go in them, how many parameters they take)."""
+    key = (connection.vendor, slots)
+    if key not in _compiled_for_cases:
+        if slots == "array":
+            stand_ins = [_ANY_CASE]
+            cases = Case.objects.filter(_AnyOfArray(F("pk"), _ANY_CASE))
+        else:
+            stand_ins = [_ANY_CASE + i for i in range(slots)]
+            cases = Case.objects.filter(pk__in=stand_ins)
+        query = _case_cells_query(cases).query
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        params = list(params)
+        at = params.index(_ANY_CASE)
+        assert params[at : at + len(stand_ins)] == stand_ins, "the ids are not one parameter run"
+        _compiled_for_cases[key] = (sql, params, at, len(stand_ins))
+    return _compiled_for_cases[key]
+
+
+def _run_cells(compiled: tuple[str, list, int, int], ids: list) -> list[dict]:
+    """Run a compiled cells query with `ids` as the parameters its stand-ins took."""
+    sql, params, at, taken = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:at], *ids, *params[at + taken :]])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _cells_of_case(case_id: int) -> list[dict]:
@@ -342,30 +374,31 @@ class Deltas:
                     cursor.executemany(_upsert_sql(model), changes)
                     continue
                 # PostgreSQL: a statement per cell is a message per cell (an import's batch
-                # changes thousands); here a statement per UPSERT_CELLS cells. A key appears
-                # once in `cells`, as one statement's upsert requires.
-                for start in range(0, len(changes), UPSERT_CELLS):
-                    part = changes[start : start + UPSERT_CELLS]
-                    cursor.execute(
-                        _upsert_sql(model, rows=len(part)), [v for row in part for v in row]
-                    )
+                # changes thousands), and one of thousands of placeholders costs the driver
+                # more to take apart than the server's upsert: the cells go as one array per
+                # column. A key appears once in `cells`, as one statement's upsert requires.
+                cursor.execute(
+                    _upsert_sql(model, arrays=True), [list(c) for c in zip(*changes, strict=True)]
+                )
 
 
-# Cells per upsert statement on PostgreSQL: at most 9 values each, well within its 65,535
-# parameters.
-UPSERT_CELLS = 2000
-
-
-def _upsert_sql(model, rows: int = 1) -> str:
+def _upsert_sql(model, arrays: bool = False) -> str:
+    """The upsert of one cell (`n = n + delta`), or on PostgreSQL with `arrays` of as many
+    cells as the arrays (one per column) hold."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    count_name = "contacts" if model is ContactTally else "cases"
+    names = [*model.KEY, count_name, "id_sum"]
     keys = [quote(model._meta.get_field(name).column) for name in model.KEY]
-    count = quote("contacts" if model is ContactTally else "cases")
-    ids = quote("id_sum")
+    count, ids = quote(count_name), quote("id_sum")
     columns = ", ".join([*keys, count, ids])
-    values = ", ".join([f"({', '.join(['%s'] * (len(keys) + 2))})"] * rows)
+    if arrays:
+        types = [model._meta.get_field(name).db_type(connection) for name in names]
+        values = f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"  # noqa: S608
+    else:
+        values = f"VALUES ({', '.join(['%s'] * len(names))})"
     return (
-        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 — our own names
+        f"INSERT INTO {table} ({columns}) {values} "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         f"{count} = {table}.{count} + excluded.{count}, {ids} = {table}.{ids} + excluded.{ids}"
     )

@@ -225,6 +225,17 @@ def test_the_next_batch_follows_the_last_ones_pace_within_bounds():
     assert next_batch_size(BATCH_MAX, 0.01, budget=0.25) == BATCH_MAX
 
 
+def test_on_sqlite_the_import_stands_aside_once_a_budget_of_lock_time_is_spent():
+    """Not after every batch: a short first batch (progress shown early) and the rest of the
+    budget go one after the other, and a waiting writer waits about one budget either way."""
+    from seec.cases.importer import stands_aside_after
+
+    assert not stands_aside_after(0.05, 0.25)  # the first 200 rows: the next batch fills up
+    assert stands_aside_after(0.2, 0.25)  # a remainder not worth a batch
+    assert stands_aside_after(0.3, 0.25)
+    assert not stands_aside_after(0.3, 0.75)  # nobody else writing: a longer budget
+
+
 def test_a_slow_commit_is_shared_by_more_rows_not_paid_by_fewer():
     """The commit's time does not grow with the rows: the next batch's rows get what the
     budget leaves after it, and at least as long as it takes (a loaded PostgreSQL syncing its
