@@ -408,6 +408,9 @@ SEEC_SPARK_MASTER = os.environ.get("SEEC_SPARK_MASTER", "local[2]")
 SEEC_SPARK_DRIVER_MEMORY = os.environ.get("SEEC_SPARK_DRIVER_MEMORY", "2g")
 # Few partitions suit one machine; a cluster wants a few per executor core.
 SEEC_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("SEEC_SPARK_SHUFFLE_PARTITIONS", "4"))
+# Where a Spark run writes its intermediate tables (removed with the run): empty for
+# VAR_DIR/tmp (local mode); on a cluster a URL every executor reaches (hdfs://…, s3a://…).
+SEEC_SPARK_SCRATCH_DIR = os.environ.get("SEEC_SPARK_SCRATCH_DIR", "")
 
 SEEC_MAX_PHOTO_BYTES = int(os.environ.get("SEEC_MAX_PHOTO_MB", "15")) * 1024 * 1024
 SEEC_MAX_DOCUMENT_BYTES = int(os.environ.get("SEEC_MAX_DOCUMENT_MB", "20")) * 1024 * 1024

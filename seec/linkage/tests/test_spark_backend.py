@@ -148,3 +148,21 @@ def test_a_run_goes_to_the_configured_engine_and_the_command_can_choose_another(
     again = LinkageRun.objects.latest("pk")
     assert again.status == RunStatus.DONE and again.model["sql_dialect"] == "duckdb"
     assert CandidatePair.objects.get().probability == pytest.approx(pair.probability, abs=1e-6)
+
+
+def test_a_run_writes_its_tables_to_a_scratch_directory_of_its_own_and_removes_it(
+    spark, children, settings, tmp_path, monkeypatch
+):
+    settings.SEEC_SPARK_SCRATCH_DIR = str(tmp_path)
+    seen = []
+    real = model._spark_api
+
+    def watching(session, scratch):
+        seen.append(scratch)
+        return real(session, scratch)
+
+    monkeypatch.setattr(model, "_spark_api", watching)
+    assert model.link([children], backend="spark", learn="").pairs
+    # Written under the setting's directory while the run lasted, gone with it.
+    assert len(seen) == 1 and seen[0].startswith(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
