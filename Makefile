@@ -29,9 +29,11 @@ db: $(STAMP)
 # one process group: Ctrl-C stops both. The server starts as soon as the database is migrated and
 # the demo users exist; the demo's records load in the background meanwhile (progress on the
 # dashboard; a stopped load resumes next time).
+# The background processes of `make run` start at a lower priority: six Django processes
+# starting at once took the web server's CPU, and a second `make run` answered after 20 s.
+LOW := nice -n 10
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --region-only
+	$(BIN)/python manage.py seed_demo --migrate --region-only
 	@echo ""
 	@echo "  SEEC Platform: http://127.0.0.1:$(PORT)/  (sign in as operator.gr / seec-demo; see README.md)"
 	@echo "  The demo region loads in the background (progress on the dashboard; var/demo-loading.log)."
@@ -40,12 +42,12 @@ run: $(STAMP)
 	export SEEC_PUBLIC_URL=http://127.0.0.1:$(PORT); \
 	export SEEC_EMAIL_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
 	export SEEC_SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT); \
-	$(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
-	$(BIN)/python manage.py db_worker --interval 1 & \
-	$(BIN)/python manage.py protection_daily --every 3600 >/dev/null & \
-	$(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
-	$(BIN)/python manage.py deliver_alerts --verbosity 0 & \
-	$(BIN)/python manage.py exchange_deliver & \
+	$(LOW) $(BIN)/python manage.py seed_demo --verbosity 0 >var/demo-loading.log 2>&1 & \
+	$(LOW) $(BIN)/python manage.py db_worker --interval 1 & \
+	$(LOW) $(BIN)/python manage.py protection_daily --every 3600 >/dev/null & \
+	$(LOW) $(BIN)/python manage.py fake_gateways --port $(GATEWAY_PORT) & \
+	$(LOW) $(BIN)/python manage.py deliver_alerts --verbosity 0 & \
+	$(LOW) $(BIN)/python manage.py exchange_deliver & \
 	$(BIN)/uvicorn seec.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
 	  --ws websockets-sansio --reload --reload-dir seec
 

@@ -1,13 +1,22 @@
 """A newcomer's first minutes: the platform serves once migrated and the demo users exist, the
 demo's records arriving in the background with their progress on the dashboard."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from seec.cases import demo as cases_demo
 from seec.cases.models import Case
 from seec.core import demo_progress
 from seec.core.models import User
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -59,3 +68,33 @@ def test_a_stopped_demo_load_goes_on_where_it_stopped(db, var_dir):
 class _Out:
     def write(self, text):
         pass
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="a fresh SQLite file of its own: the same on either engine's pass",
+)
+def test_make_runs_first_step_migrates_and_makes_the_users_in_one_process(tmp_path):
+    """`make run` begins with `seed_demo --migrate --region-only` (Django started once, not
+    twice, before the web server can start): on an empty database it makes every table and
+    the demo users, and a second call has nothing to do."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "seec.settings",
+        "SEEC_ENV": "development",
+        "SEEC_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    command = [sys.executable, "manage.py", "seed_demo", "--migrate", "--region-only"]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "Applying cases.0001_initial" in first.stdout
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        (users,) = db.execute(
+            "SELECT COUNT(*) FROM core_user WHERE username IN ('operator.gr', 'admin')"
+        ).fetchone()
+    assert users == 2
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "No migrations to apply" in again.stdout
+    assert "(0 users created)" in again.stdout

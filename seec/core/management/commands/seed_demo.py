@@ -12,6 +12,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.functional import SimpleLazyObject
@@ -44,10 +45,18 @@ class Command(BaseCommand):
             action="store_true",
             help="only the organisations and users (the records follow in a later run)",
         )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="migrate the database first, in the same process (`make run`: Django starts "
+            "once instead of twice before the web server can)",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production mode (SEEC_ENV=production).")
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
         # One hash for every demo user: Argon2 is slow on purpose, and the password is public.
         # Hashed only if a user is missing: every `make run` calls this, and Argon2 is slow.
         password = SimpleLazyObject(lambda: make_password(settings.SEEC_DEMO_PASSWORD))
