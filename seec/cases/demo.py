@@ -50,7 +50,7 @@ def seed(stdout, count: int | None = None) -> None:
         item.fields["external_reference"] = f"{DEMO_REFERENCE}{index + 1}"
         with transaction.atomic():
             play(item, Origin(operator), Origin(manager))
-        if stands_aside and time.perf_counter() - since >= budget:
+        if stands_aside and importer.stands_aside_after(time.perf_counter() - since, budget):
             budget = importer.stand_aside(budget)
             since = time.perf_counter()
         if index % 10 == 0:

@@ -1,11 +1,7 @@
 """A newcomer's first minutes: the platform serves once migrated and the demo users exist, the
 demo's records arriving in the background with their progress on the dashboard."""
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,7 +12,7 @@ from seec.cases.models import Case
 from seec.core import demo_progress
 from seec.core.models import User
 
-ROOT = Path(__file__).resolve().parents[3]
+from .test_production_mode import manage
 
 
 @pytest.fixture
@@ -78,15 +74,9 @@ def test_make_runs_first_step_migrates_and_makes_the_users_in_one_process(tmp_pa
     """`make run` begins with `seed_demo --migrate --region-only` (Django started once, not
     twice, before the web server can start): on an empty database it makes every table and
     the demo users, and a second call has nothing to do."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "seec.settings",
-        "SEEC_ENV": "development",
-        "SEEC_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    command = [sys.executable, "manage.py", "seed_demo", "--migrate", "--region-only"]
-    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    development = {"SEEC_ENV": "development"}
+    command = ["seed_demo", "--migrate", "--region-only"]
+    first = manage(*command, env_overrides=development, tmp_path=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "Applying cases.0001_initial" in first.stdout
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
@@ -94,7 +84,7 @@ def test_make_runs_first_step_migrates_and_makes_the_users_in_one_process(tmp_pa
             "SELECT COUNT(*) FROM core_user WHERE username IN ('operator.gr', 'admin')"
         ).fetchone()
     assert users == 2
-    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    again = manage(*command, env_overrides=development, tmp_path=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "No migrations to apply" in again.stdout
     assert "(0 users created)" in again.stdout
