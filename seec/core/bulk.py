@@ -179,9 +179,8 @@ def insert_new(model, columns: Sequence[str], rows: Sequence[Sequence], returnin
         if connection.vendor == "postgresql":
             # A column a parameter: the driver composes the statement on our side, and parsing
             # thousands of placeholders out of it costs more than the insert.
-            arrays = ", ".join(f"%s::{_db_type(model, column)}[]" for column in columns)
             cursor.execute(
-                f"{head}SELECT * FROM unnest({arrays}){tail}",  # noqa: S608 (our own names)
+                f"{head}{unnest_select(model, columns)}{tail}",
                 [[row[i] for row in rows] for i in range(len(columns))],
             )
             yield from cursor.fetchall()
@@ -195,6 +194,13 @@ def insert_new(model, columns: Sequence[str], rows: Sequence[Sequence], returnin
                 [value for row in part for value in row],
             )
             yield from cursor.fetchall()
+
+
+def unnest_select(model, columns: Sequence[str]) -> str:
+    """`SELECT * FROM unnest(%s::type[], …)` of `model`'s `columns` (PostgreSQL): many rows
+    from one array parameter a column, for an INSERT to take."""
+    arrays = ", ".join(f"%s::{_db_type(model, column)}[]" for column in columns)
+    return f"SELECT * FROM unnest({arrays})"  # noqa: S608 (our own names and types)
 
 
 def _db_type(model, column: str) -> str:

@@ -50,6 +50,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from seec.cases.models import FOUND_OUTCOMES, Case, Contact, RiskAssessment
 from seec.cases.signals import cases_inserted
+from seec.core.bulk import unnest_select
 from seec.core.region import TIME_ZONES
 
 from .catalogue import AGE_GROUPS, TIME_BANDS
@@ -393,8 +394,7 @@ def _upsert_sql(model, arrays: bool = False) -> str:
     count, ids = quote(count_name), quote("id_sum")
     columns = ", ".join([*keys, count, ids])
     if arrays:
-        types = [model._meta.get_field(name).db_type(connection) for name in names]
-        values = f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"  # noqa: S608
+        values = unnest_select(model, [model._meta.get_field(name).column for name in names])
     else:
         values = f"VALUES ({', '.join(['%s'] * len(names))})"
     return (
