@@ -285,7 +285,8 @@ def run(engine: str) -> dict:
         "engine": "postgresql (each node its own database)",
         "server": "gunicorn gthread (receiver 3 workers x 4 threads, --keep-alive 0); sender: "
         "exchange_deliver "
-        f"with {SEND_THREADS} sending threads, batches of up to 50 distributions a request "
+        f"with {SEND_THREADS} sending threads, what waits shared among the free threads, up to "
+        "50 distributions a request "
         "(protocol seec-exchange/2)",
         "data": {
             "sustained_messages": len(ids),

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import bulk
 from .models import AuditChainHead, AuditEvent, StagedRead, User
 
 logger = logging.getLogger("seec.audit")
@@ -294,7 +295,10 @@ def chain_staged(batch_size: int = CHAIN_BATCH) -> tuple[int, int]:
         event.hash = previous = event_hash(event)
         events.append(event)
     if events:
-        AuditEvent.objects.bulk_create(events)
+        # Written as rows (COPY on PostgreSQL), not through bulk_create: the exchange's
+        # workers chain an event for every message sent and received, and compiling each
+        # event's values through the field machinery cost them more than the database's insert.
+        bulk.insert_rows(AuditEvent, (event.__dict__ for event in events))
         StagedRead.objects.filter(pk__in=[row.pk for row in sound]).delete()
         head.sequence, head.hash = sequence, previous
         head.save(update_fields=["sequence", "hash"])

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,21 +168,19 @@ def _deliver_here(ptype, payload, to_organisation, *, sender, origin, conversati
 
 def _write_to_outbox(ptype, payload, to_organisation, peer, *, sender, origin, conversation,
                      handling, kind, status) -> Sent:  # fmt: skip
-    """The outbox row, its conversation's place, and its audit event: three INSERTs for a new
-    conversation. The event is staged, not appended to the chain here: a producer writing
-    many messages does not queue behind the chain's lock (nor hold it until its transaction
-    commits); the exchange worker chains it within a second, and at the latest in the
-    transaction that records the message's receipt, before the delivery's own event."""
+    """The outbox row and its audit event: two INSERTs for a new conversation. The event is
+    staged, not appended to the chain here: a producer writing many messages does not queue
+    behind the chain's lock (nor hold it until its transaction commits); the exchange worker
+    chains it within a second, and at the latest in the transaction that records the
+    message's receipt, before the delivery's own event."""
     if conversation is None:
-        # A conversation this call names afresh: no one else can hold its row yet.
+        # A conversation this call names afresh: its first message, and no row for it yet
+        # (most conversations are one message; their row was an INSERT on every send). The
+        # row is made by the next message sent in it, or by the peer's first answer.
         conversation = new_conversation()
-        thread = Conversation.objects.create(key=conversation, peer=peer, last_sent=1)
+        sequence = 1
     else:
-        thread, _created = Conversation.objects.select_for_update().get_or_create(
-            key=conversation, peer=peer
-        )
-        thread.last_sent += 1
-        thread.save(update_fields=["last_sent"])
+        sequence = _next_in(conversation, peer)
     now = timezone.now()
     message = OutboundMessage.objects.create(
         distribution_id=new_distribution_id(),
@@ -193,7 +192,7 @@ def _write_to_outbox(ptype, payload, to_organisation, peer, *, sender, origin, c
         status_kind=status,
         handling=handling,
         conversation=conversation,
-        sequence=thread.last_sent,
+        sequence=sequence,
         payload=payload,
         created_at=now,
         created_by=origin.actor,
@@ -218,6 +217,28 @@ def _write_to_outbox(ptype, payload, to_organisation, peer, *, sender, origin, c
     # The worker claims it as soon as it is committed, not at its next look.
     wakeup.wake_on_commit()
     return Sent(conversation=conversation, local=False, message=message)
+
+
+def _next_in(conversation: str, peer: Peer) -> int:
+    """The sequence of the next message sent in a conversation named by the caller, its row
+    locked until the caller's transaction ends (two senders number one after the other).
+
+    A conversation begun here has no row until its second message (or the peer's first
+    answer, which makes it with nothing sent): where the row says nothing was sent yet, the
+    outbox says how many were (its first message is committed before anyone can name it)."""
+    thread, _created = Conversation.objects.select_for_update().get_or_create(
+        key=conversation, peer=peer
+    )
+    if thread.last_sent == 0:
+        thread.last_sent = (
+            OutboundMessage.objects.filter(conversation=conversation, peer=peer).aggregate(
+                last=Max("sequence")
+            )["last"]
+            or 0
+        )
+    thread.last_sent += 1
+    thread.save(update_fields=["last_sent"])
+    return thread.last_sent
 
 
 @transaction.atomic
