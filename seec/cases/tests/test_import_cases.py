@@ -349,3 +349,32 @@ def test_the_bulk_insert_tells_which_rows_it_added(region):
         where={"organisation_id": organisation.pk},
     )
     assert sorted(found) == [("d0", "name 0"), ("d1233", "name 1233")]
+
+
+def test_the_import_leaves_the_garbage_collector_as_it_found_it(region, tmp_path, monkeypatch):
+    import gc
+
+    from seec.cases import importer
+
+    seen = []
+    write_batch = importer._write_batch
+
+    def spy(*args, **kwargs):
+        seen.append((gc.get_freeze_count() > 0, gc.get_threshold()[0]))
+        return write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_write_batch", spy)
+    before = gc.get_threshold()
+    run(write(tmp_path, GOOD))
+    # While it ran: the heap it found frozen, young objects collected in larger rounds.
+    assert seen and all(seen_frozen and young >= 20_000 for seen_frozen, young in seen)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    # A heap that someone else froze stays frozen, with their settings.
+    gc.freeze()
+    try:
+        seen.clear()
+        run(write(tmp_path, [GOOD[0].replace("OLD-1", "OLD-3")]))
+        assert seen == [(True, before[0])]
+        assert gc.get_freeze_count() > 0 and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
