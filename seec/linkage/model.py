@@ -81,13 +81,17 @@ def _list_sql(dialect: str) -> dict[str, str]:
     Splink writes its own comparisons in each engine's SQL, not ours: it reads a level's SQL as
     the backend's dialect, and sqlglot turns neither DuckDB's list functions and lambdas nor its
     `jaro_winkler_similarity` into Spark's (where Jaro–Winkler is the `jaro_winkler` function
-    of Splink's jar). DuckDB's stay as they were: the reference model was trained with them."""
+    of Splink's jar). DuckDB's stay as they were: the reference model was trained with them.
+
+    Edits on Spark are `_spark_edits`, not the jar's `damerau_levenshtein`: every use asks
+    "at most one edit?", which Spark's own Levenshtein answers far faster."""
     if dialect == "spark":
         return {
             "best_jaro_winkler": "array_max(transform({left}, x -> array_max(transform({right}, "
             "y -> jaro_winkler(x, y)))))",
             "fewest_edits": "array_min(transform({left}, x -> array_min(transform({right}, "
-            "y -> damerau_levenshtein(x, y)))))",
+            "y -> " + _spark_edits("x", "y") + "))))",
+            "edits": _spark_edits("{left}", "{right}"),
             "shares": "size(array_intersect({left}, {right})) > 0",
             "jaro_winkler": "jaro_winkler({left}, {right})",
             "words": "split({text}, ' ')",
@@ -100,6 +104,7 @@ def _list_sql(dialect: str) -> dict[str, str]:
         "{right}, lambda y: jaro_winkler_similarity(x, y)))))",
         "fewest_edits": "list_min(list_transform({left}, lambda x: list_min(list_transform("
         "{right}, lambda y: damerau_levenshtein(x, y)))))",
+        "edits": "damerau_levenshtein({left}, {right})",
         "shares": "len(list_intersect({left}, {right})) > 0",
         "jaro_winkler": "jaro_winkler_similarity({left}, {right})",
         "words": "str_split({text}, ' ')",
@@ -107,6 +112,33 @@ def _list_sql(dialect: str) -> dict[str, str]:
         "common": "len(list_intersect({left}, {right}))",
         "count": "len({items})",
     }
+
+
+def _spark_edits(left: str, right: str) -> str:
+    """The Damerau–Levenshtein distance of two strings in Spark SQL, capped at 2 ("two or
+    more"): 0 the same, 1 one letter wrong, missing, added, or two neighbours swapped.
+
+    The model only ever asks whether two strings are at most one edit apart, and the jar's
+    `damerau_levenshtein` (Scala lists, a new one per cell) was the largest share of a Spark
+    run's comparing: in 11 of 28 samples of the comparing threads' stacks (a link of 200,000
+    × 200,000 scoring its pairs), and in every sample inside a UDF. Spark's own
+    `levenshtein` with a threshold stops as soon as the distance is past it; a swap of
+    neighbours (Levenshtein 2) is looked for only between strings of one length that it
+    leaves two edits apart. NULL with a NULL side, as the jar's function and DuckDB's."""
+    swapped = (
+        f"exists(sequence(1, length({left}) - 1), i -> "
+        f"substr({left}, i, 2) = reverse(substr({right}, i, 2)) AND "
+        f"substr({left}, 1, i - 1) = substr({right}, 1, i - 1) AND "
+        f"substr({left}, i + 2) = substr({right}, i + 2))"
+    )
+    return (
+        f"(CASE WHEN {left} IS NULL OR {right} IS NULL THEN NULL "
+        f"WHEN {left} = {right} THEN 0 "
+        f"WHEN levenshtein({left}, {right}, 1) >= 0 THEN 1 "
+        f"WHEN length({left}) = length({right}) AND length({left}) >= 2 "
+        f"AND levenshtein({left}, {right}, 2) = 2 AND {swapped} THEN 1 "
+        "ELSE 2 END)"
+    )
 
 
 # The family name's level for two names written each in the other's field.
@@ -283,67 +315,82 @@ def _swapped_dob(side: str) -> str:
     )
 
 
-# The same SQL on both engines: on Spark, damerau_levenshtein is the function of Splink's jar.
+# The same SQL on both engines but for the typo (`_list_sql`'s edits).
 _BOTH_KNOWN = "dob_exact_l AND dob_exact_r"
 _DAYS_APART = (
     "abs(CAST(substr(dob_l, 9, 2) AS INTEGER) - CAST(substr(dob_r, 9, 2) AS INTEGER)) <= 3"
 )
-DOB = {
-    "output_column_name": "dob",
-    "comparison_levels": [
-        {"sql_condition": "birth_year_l IS NULL OR birth_year_r IS NULL", "is_null_level": True},
-        # A date guessed from an age (an officer writes 1 January of the year) tells the year
-        # only: two guesses of the same year are not the same date, and the levels below
-        # that read day and month are for dates both known.
-        {
-            "sql_condition": f"NOT ({_BOTH_KNOWN}) AND birth_year_l = birth_year_r",
-            "label_for_charts": "same year, a date guessed",
-        },
-        {"sql_condition": "dob_l = dob_r", "label_for_charts": "same date"},
-        {
-            "sql_condition": (f"{_BOTH_KNOWN} AND dob_l <> dob_r AND {_swapped_dob('l')} = dob_r"),
-            "label_for_charts": "day and month swapped",
-        },
-        {
-            "sql_condition": (f"{_BOTH_KNOWN} AND damerau_levenshtein(dob_l, dob_r) <= 1"),
-            "label_for_charts": "typo",
-        },
-        {
-            # How birth dates are mistyped: a few days off in the month, or the year off by
-            # one on the same day. Siblings are born further apart.
-            "sql_condition": (
-                f"{_BOTH_KNOWN} AND ((substr(dob_l, 1, 7) = substr(dob_r, 1, 7) AND {_DAYS_APART})"
-                " OR (substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND"
-                " abs(birth_year_l - birth_year_r) = 1))"
-            ),
-            "label_for_charts": "a few days or a year apart",
-        },
-        {
-            # Two typos: a year and a few days, or day and month swapped and a year.
-            "sql_condition": (
-                f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1 AND ("
-                f"(substr(dob_l, 6, 2) = substr(dob_r, 6, 2) AND {_DAYS_APART}) OR "
-                f"substr({_swapped_dob('l')}, 6, 5) = substr(dob_r, 6, 5))"
-            ),
-            "label_for_charts": "two typos apart",
-        },
-        {
-            # Known dates within a year of each other, a birth date guessed or mistyped in
-            # more than one place (a year and a day, a year and a swap); siblings are rarely
-            # born so close, which the weights learnt tell.
-            "sql_condition": (f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1"),
-            "label_for_charts": "known dates a year apart or less",
-        },
-        {
-            # Two dates both known for sure, further apart: two different children.
-            "sql_condition": _BOTH_KNOWN,
-            "label_for_charts": "different known dates",
-        },
-        {"sql_condition": "abs(birth_year_l - birth_year_r) <= 1", "label_for_charts": "±1 year"},
-        {"sql_condition": "abs(birth_year_l - birth_year_r) <= 3", "label_for_charts": "±3 years"},
-        {"sql_condition": "ELSE", "label_for_charts": "different"},
-    ],
-}
+
+
+def _dob_comparison(dialect: str) -> dict:
+    typo = _list_sql(dialect)["edits"].format(left="dob_l", right="dob_r")
+    return {
+        "output_column_name": "dob",
+        "comparison_levels": [
+            {
+                "sql_condition": "birth_year_l IS NULL OR birth_year_r IS NULL",
+                "is_null_level": True,
+            },
+            # A date guessed from an age (an officer writes 1 January of the year) tells the year
+            # only: two guesses of the same year are not the same date, and the levels below
+            # that read day and month are for dates both known.
+            {
+                "sql_condition": f"NOT ({_BOTH_KNOWN}) AND birth_year_l = birth_year_r",
+                "label_for_charts": "same year, a date guessed",
+            },
+            {"sql_condition": "dob_l = dob_r", "label_for_charts": "same date"},
+            {
+                "sql_condition": (
+                    f"{_BOTH_KNOWN} AND dob_l <> dob_r AND {_swapped_dob('l')} = dob_r"
+                ),
+                "label_for_charts": "day and month swapped",
+            },
+            {
+                "sql_condition": f"{_BOTH_KNOWN} AND {typo} <= 1",
+                "label_for_charts": "typo",
+            },
+            {
+                # How birth dates are mistyped: a few days off in the month, or the year off by
+                # one on the same day. Siblings are born further apart.
+                "sql_condition": (
+                    f"{_BOTH_KNOWN} AND ((substr(dob_l, 1, 7) = substr(dob_r, 1, 7) "
+                    f"AND {_DAYS_APART}) OR (substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND"
+                    " abs(birth_year_l - birth_year_r) = 1))"
+                ),
+                "label_for_charts": "a few days or a year apart",
+            },
+            {
+                # Two typos: a year and a few days, or day and month swapped and a year.
+                "sql_condition": (
+                    f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1 AND ("
+                    f"(substr(dob_l, 6, 2) = substr(dob_r, 6, 2) AND {_DAYS_APART}) OR "
+                    f"substr({_swapped_dob('l')}, 6, 5) = substr(dob_r, 6, 5))"
+                ),
+                "label_for_charts": "two typos apart",
+            },
+            {
+                # Known dates within a year of each other, a birth date guessed or mistyped in
+                # more than one place (a year and a day, a year and a swap); siblings are rarely
+                # born so close, which the weights learnt tell.
+                "sql_condition": (f"{_BOTH_KNOWN} AND abs(birth_year_l - birth_year_r) <= 1"),
+                "label_for_charts": "known dates a year apart or less",
+            },
+            {
+                # Two dates both known for sure, further apart: two different children.
+                "sql_condition": _BOTH_KNOWN,
+                "label_for_charts": "different known dates",
+            },
+            {
+                "sql_condition": "abs(birth_year_l - birth_year_r) <= 1",
+                "label_for_charts": "±1 year",
+            },
+            {
+                "sql_condition": "abs(birth_year_l - birth_year_r) <= 3",
+                "label_for_charts": "±3 years",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "different"},
+        ],
+    }
 
 
 # The days between two records' dates registered or last seen, the event_date comparison's
@@ -355,7 +402,7 @@ def comparisons(dialect: str = "duckdb") -> list:
     return [
         _name_comparison("given_forms", "given_key", dialect),
         _name_comparison("family_forms", "family_key", dialect),
-        DOB,
+        _dob_comparison(dialect),
         cl.ExactMatch("sex"),
         cl.ExactMatch("nationality"),
         cl.DistanceInKMAtThresholds("latitude", "longitude", [5, 50, 200, 600]).configure(
@@ -452,9 +499,8 @@ def _family_and_place_comparison(dialect: str) -> dict:
         f"NOT coalesce({part}, FALSE)"
         for part in (shares("family_forms_l", "family_forms_r"), f"({near})", f"({given_differ})")
     )
-    born = (
-        f"{_BOTH_KNOWN} AND (damerau_levenshtein(dob_l, dob_r) <= 1 OR {_swapped_dob('l')} = dob_r)"
-    )
+    typo = sql["edits"].format(left="dob_l", right="dob_r")
+    born = f"{_BOTH_KNOWN} AND ({typo} <= 1 OR {_swapped_dob('l')} = dob_r)"
     return {
         "output_column_name": FAMILY_AND_PLACE,
         "comparison_levels": [

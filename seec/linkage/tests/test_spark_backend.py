@@ -166,3 +166,48 @@ def test_a_run_writes_its_tables_to_a_scratch_directory_of_its_own_and_removes_i
     # Written under the setting's directory while the run lasted, gone with it.
     assert len(seen) == 1 and seen[0].startswith(str(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_spark_counts_one_edit_apart_as_splinks_damerau_levenshtein_does(spark, children):
+    """The typo levels ask whether two strings are at most one edit apart (a swap of two
+    neighbours one edit): Spark's own Levenshtein, written in `_spark_edits`, answers as the
+    jar's `damerau_levenshtein` (capped at two), run through Splink's translation of Spark SQL."""
+    from splink.backends.spark import SparkAPI
+
+    pairs = [
+        ("", ""),
+        ("a", ""),
+        ("a", "b"),
+        ("ab", "ba"),
+        ("abc", "acb"),
+        ("abcd", "badc"),  # two swaps
+        ("abc", "cba"),
+        ("Ana", "Anna"),
+        ("Мария", "Маиря"),
+        ("Мария", "Maria"),
+        ("2011-10-26", "2011-01-26"),
+        ("2011-10-26", "2011-10-62"),
+        ("2011-10-26", "2011-10-27"),
+        ("2011-10-26", "2012-10-26"),
+        ("2011-10-26", "2011-26-10"),
+    ]
+    # Every pair of the labelled children's given and family name forms, duplicates within.
+    forms = sorted({form for row in children[:60] for form in row["given_forms"] or []})
+    pairs += [(a, b) for a in forms for b in forms]
+    api = SparkAPI(spark_session=spark)
+    frame = spark.createDataFrame([*pairs, (None, "a"), ("a", None)], "l string, r string")
+    frame.createOrReplaceTempView("edit_pairs")
+    ours = model._list_sql("spark")["edits"].format(left="l", right="r")
+    sql = api._setup_for_execute_sql(
+        f"SELECT l, r, {ours} AS ours, least(damerau_levenshtein(l, r), 2) AS jar "  # noqa: S608
+        "FROM edit_pairs",
+        "edit_pairs_out",
+    )
+    rows = spark.sql(sql).collect()
+
+    assert len(rows) > 1000
+    for row in rows:
+        if row.l is None or row.r is None:
+            assert row.ours is None
+        else:
+            assert row.ours == row.jar, (row.l, row.r, row.ours, row.jar)
