@@ -62,6 +62,8 @@ def main() -> int:
         for engine in own or engines:
             print(f"== {name} on {engine}", flush=True)
             at_start = harness.machine()  # the load average before this run adds its own
+            # The commit is read before the run: a run of an hour may end after new commits.
+            measured = harness.commit()
             child = subprocess.run(
                 [sys.executable, __file__, name, "--engine", engine, "--child"],
                 stdout=subprocess.PIPE,
@@ -77,7 +79,7 @@ def main() -> int:
             key = getattr(module, "result_key", lambda engine: engine)(engine)
             runs[key] = result = json.loads(child.stdout.strip().splitlines()[-1])
             result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            result["commit"] = harness.commit()
+            result["commit"] = measured
             result["machine_at_start"] = at_start
             result["machine_at_end"] = harness.machine()
             for item in result["goals"]:
