@@ -22,6 +22,7 @@ be reached is tried by one message at a time; the others wait as long as it does
 
 import json
 import logging
+import math
 import queue
 import random
 import secrets
@@ -677,7 +678,7 @@ class Worker:
         each conversation it takes (which no other thread may send meanwhile); at most a
         batch."""
         free = max(self.thread_count - self.busy, 1)
-        share = -(-len(self.waiting) // free)
+        share = math.ceil(len(self.waiting) / free)
         taken, kept = [], []
         for item in self.waiting:
             conversation = item[0].conversation
