@@ -1,0 +1,64 @@
+"""What sending costs the sending node's database: on PostgreSQL the statements run for every
+message are prepared once a connection, and the worker's claim reads the outbox's index of the
+waiting messages in order rather than gathering every message ever sent."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from seec.core.audit import Origin
+from seec.core.models import RoleCode, StagedRead
+from seec.exchange import delivery, services
+from seec.exchange.audit_actions import ExchangeAction
+from seec.exchange.models import OutboundMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def ping(region, to):
+    admin = region.users[RoleCode.ADMINISTRATOR]
+    return services.send(
+        to, "exchange.ping", {"written_at": timezone.now().isoformat(), "note": "hello"},
+        sender=admin.organisation, origin=Origin(actor=admin), status="Test",
+    )  # fmt: skip
+
+
+def test_a_sent_message_is_written_as_the_orm_would_write_it(region, serbian_police):
+    sent = ping(region, serbian_police)
+    stored = OutboundMessage.objects.get(pk=sent.message.pk)
+    for field in OutboundMessage._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(sent.message, field.attname), field
+    assert not sent.message._state.adding
+    staged = StagedRead.objects.get(action=ExchangeAction.SENT)
+    assert staged.object_id == str(stored.pk)
+    assert staged.object_repr == stored.distribution_id
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_statements_run_for_every_message_sent_are_prepared_once_a_connection(
+    region, serbian_police
+):
+    ping(region, serbian_police)
+    ping(region, serbian_police)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    for table in ("exchange_remoteorganisation", "exchange_outboundmessage", "core_stagedread"):
+        assert sum(table in statement for statement in prepared) == 1, (table, prepared)
+
+
+def test_a_claim_reads_the_waiting_messages_in_order_off_their_index(region, serbian_police):
+    ping(region, serbian_police)
+    with CaptureQueriesContext(connection) as queries:
+        delivery.claim(10)
+    claim = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE"))
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off" if connection.vendor == "postgresql"
+                       else "SELECT 1")  # fmt: skip
+        cursor.execute(f"{explain} {claim}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    # In the order the claim takes them: read off the index, not gathered and sorted.
+    assert "outbox_due" in plan
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan
