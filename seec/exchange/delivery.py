@@ -40,7 +40,7 @@ from django.utils import timezone
 from seec.core import audit, bulk
 from seec.core.models import StagedRead
 
-from . import envelope, httpsig, keys, nodes, wakeup
+from . import envelope, httpsig, keys, nodes, statements, wakeup
 from .audit_actions import ExchangeAction
 from .briefly import Briefly
 from .models import KeyUse, OutboundMessage, OutboxState, Peer, PeerKey, PeerStatus
@@ -120,11 +120,12 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
 
 def _peers_by_id(peer_ids) -> dict[int, Peer]:
     """The claimed messages' peers, read by a query written out: a claim comes at every
-    commit to the outbox, and building the query with the ORM cost more than the claim."""
+    commit to the outbox, and building the query with the ORM cost more than the claim
+    (prepared once a connection on PostgreSQL: statements.py)."""
     quote = connection.ops.quote_name
     fields = Peer._meta.concrete_fields
     peer_ids = list(peer_ids)
-    with connection.cursor() as cursor:
+    with statements.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(quote(field.column) for field in fields)} "  # noqa: S608 — quoted
             f"FROM {quote(Peer._meta.db_table)} WHERE {quote(Peer._meta.pk.column)} "
@@ -548,15 +549,14 @@ def record(outcomes: list[Outcome]) -> None:
 
 def _record_delivered(outcomes: list[Outcome]) -> None:
     with transaction.atomic():
-        held = set()
-        for token in {o.token for o in outcomes}:
-            held |= {
-                (pk, token)
-                for pk in OutboundMessage.objects.select_for_update()
-                .filter(pk__in=[o.message.pk for o in outcomes if o.token == token])
-                .filter(lease_token=token)
-                .values_list("pk", flat=True)
-            }
+        # One query for the batch, whatever claims its messages came from (a batch gathers
+        # the outcomes of several): each row locked with the token it is leased under now.
+        held = set(
+            OutboundMessage.objects.select_for_update()
+            .filter(pk__in=[o.message.pk for o in outcomes])
+            .filter(lease_token__in={o.token for o in outcomes})
+            .values_list("pk", "lease_token")
+        )
         # A message whose lease ran out meanwhile was claimed again: its new holder records it.
         recorded = [o for o in outcomes if (o.message.pk, o.token) in held]
         if not recorded:

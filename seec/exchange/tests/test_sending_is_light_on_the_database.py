@@ -11,7 +11,7 @@ from seec.core.audit import Origin
 from seec.core.models import RoleCode, StagedRead
 from seec.exchange import delivery, services
 from seec.exchange.audit_actions import ExchangeAction
-from seec.exchange.models import OutboundMessage
+from seec.exchange.models import OutboundMessage, Peer
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,12 @@ def test_a_claim_reads_the_waiting_messages_in_order_off_their_index(region, ser
     # In the order the claim takes them: read off the index, not gathered and sorted.
     assert "outbox_due" in plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan
+
+
+def test_a_claimed_messages_peer_is_read_as_the_orm_reads_it(region, serbian_police):
+    ping(region, serbian_police)
+    _token, (message,) = delivery.claim(10)
+    peer = Peer.objects.get(node_id="rs-node")
+    for field in Peer._meta.concrete_fields:
+        assert getattr(message.peer, field.attname) == getattr(peer, field.attname), field
+    assert message.peer.added_at.tzinfo is not None
