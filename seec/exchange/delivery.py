@@ -100,12 +100,15 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
         f"AND {column('state')} = %s AND {free} "
         f"RETURNING {', '.join(ops.quote_name(field.column) for field in fields)}"
     )
+    in_order = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            (IN_INDEX_ORDER if in_order else "") + sql,
             [ops.adapt_datetimefield_value(now + lease), token, *params, limit,
              OutboxState.PENDING, when],
         )  # fmt: skip
+        if in_order:
+            cursor.nextset()  # past the SET
         rows = cursor.fetchall()
     if not rows:
         return "", []
@@ -116,6 +119,17 @@ def claim(limit: int, *, skip_peers=(), only_peers=()) -> tuple[str, list[Outbou
         message.peer = peers[message.peer_id]
     messages.sort(key=lambda message: message.pk)
     return token, messages
+
+
+# PostgreSQL plans the claim (and the look for the next due message) as a bitmap of every entry
+# of the due index, sorted, whenever its statistics say few messages wait, as they do: but a
+# bitmap reads the entries of rows long delivered too (each stays in the index until a vacuum),
+# and kills none of them. At 220 messages a second that was thousands of entries and as many
+# table pages a claim (32 ms, measured). Read in the index's order instead, the claim stops
+# after the messages it takes, and each entry found dead on the way is marked so (the next
+# scan skips it without a look at the table). Sent with the statement, in the same round trip
+# (PostgreSQL runs the two as one implicit transaction: the setting ends with it).
+IN_INDEX_ORDER = "SET LOCAL enable_bitmapscan = off; "
 
 
 def _peers_by_id(peer_ids) -> dict[int, Peer]:
