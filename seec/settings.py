@@ -457,6 +457,10 @@ SEEC_EXCHANGE_RETRY_BASE_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_BAS
 SEEC_EXCHANGE_RETRY_MAX_SECONDS = float(os.environ.get("SEEC_EXCHANGE_RETRY_MAX_SECONDS", "120"))
 # A worker's hold on the messages it is delivering; a killed worker's messages wait this long.
 SEEC_EXCHANGE_LEASE_SECONDS = int(os.environ.get("SEEC_EXCHANGE_LEASE_SECONDS", "60"))
+# On PostgreSQL, the statements run for every message sent are prepared once a connection
+# (seec/exchange/statements.py); off behind a pooler that cannot keep a prepared statement
+# from one transaction to the next (PgBouncer in transaction mode before 1.21).
+SEEC_EXCHANGE_PREPARED_STATEMENTS = env_bool("SEEC_EXCHANGE_PREPARED_STATEMENTS", True)
 # A signed request older (or newer) than this is refused; the same window bounds replays.
 SEEC_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("SEEC_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
 # The largest message body the inbox reads (private matching's encodings are the largest).

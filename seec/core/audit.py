@@ -216,12 +216,30 @@ def stage(
     seconds. `schedule=False` is for a caller whose own worker chains what is staged (the
     exchange worker, which must run for an outbox message to leave at all); otherwise the
     task worker is asked to, once the transaction commits."""
-    fields = _event_fields(action, origin, obj, reason, details, actor_username)
-    staged = StagedRead(**fields)
-    staged.digest = staged_digest(staged)
+    staged = staged_event(
+        action, origin=origin, obj=obj, reason=reason, details=details,
+        actor_username=actor_username,
+    )  # fmt: skip
     staged.save()
     if schedule:
         transaction.on_commit(schedule_chaining)
+    return staged
+
+
+def staged_event(
+    action: str,
+    *,
+    origin: Origin | None = None,
+    obj=None,
+    reason: str = "",
+    details: dict | None = None,
+    actor_username: str = "",
+) -> StagedRead:
+    """The event `stage` writes, with its digest, not yet saved: for a hot path that writes
+    the row its own way (the exchange's outbox, a statement prepared once a connection) and
+    chains it as `stage` leaves it, by its own worker."""
+    staged = StagedRead(**_event_fields(action, origin, obj, reason, details, actor_username))
+    staged.digest = staged_digest(staged)
     return staged
 
 
