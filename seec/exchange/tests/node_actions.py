@@ -964,6 +964,41 @@ def batch_with_one_bad(to, good=3, bad_at=1, times=1, bad="schema", bad_to=None)
     return {"answers": answers, "ids": ids}
 
 
+def replayed_batch(to, good=2, bad=0, at_once=False):
+    """One signed batch request (`good` pings, then `bad` that fail their schema) posted
+    twice as it is, the second a replay: one after the other, or both at the same moment
+    (`at_once`). Returns both answers, in the order posted (at once: either order), and the
+    distribution ids."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    documents, ids = [], []
+    for i in range(good + bad):
+        when = timezone.now().isoformat() if i < good else "yesterday"
+        peer, routing, document, signing, httpsig = _crafted(
+            to, payload={"written_at": when, "note": f"replayed-{i}"}
+        )
+        documents.append(document)
+        ids.append(routing.distribution_id)
+    url = peer.batch_inbox_url
+    body = json.dumps({"protocol": "seec-exchange/2", "distributions": documents}).encode()
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+
+    def post(_):
+        response = httpx.post(url, content=body, headers=request.headers, timeout=30)
+        return {"status": response.status_code, **response.json()}
+
+    if at_once:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(post, range(2)))
+    else:
+        answers = [post(0), post(1)]
+    return {"answers": answers, "ids": ids}
+
+
 def batch_in_the_wrong_protocol(to):
     """A single distribution posted to the batch inbox; a batch posted to the single inbox;
     a batch that names another protocol."""

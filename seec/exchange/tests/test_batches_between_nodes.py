@@ -66,6 +66,29 @@ def test_a_retried_batch_is_answered_with_the_same_receipts_and_applied_once(two
     assert rs.call("inbox_count") == received_before + 4
 
 
+@pytest.mark.parametrize(
+    ("good", "bad", "at_once"), [(3, 0, False), (0, 1, False), (2, 1, True)],
+    ids=["accepted", "refused", "at-the-same-moment"],
+)  # fmt: skip
+def test_a_replayed_batch_request_is_refused_whole_and_applies_nothing(
+    two_nodes, good, bad, at_once
+):
+    """The batch's signature is remembered in the transaction that stores what it carries:
+    its replay, later or at the same moment, keeps nothing and is refused as a replay."""
+    gr, rs = two_nodes
+    received_before = rs.call("inbox_count")
+    refused_before = len(rs.call("refusals"))
+    sent = gr.call("replayed_batch", to=SERBIA, good=good, bad=bad, at_once=at_once)
+    answers = sorted(sent["answers"], key=lambda answer: answer["status"])
+    first, replay = answers
+    assert first["status"] == 200, first
+    assert [r["status"] for r in first["results"]] == [200] * good + [422] * bad
+    assert (replay["status"], replay["error"]) == (401, "replay"), replay
+    assert rs.call("inbox_count") == received_before + good
+    refusals = rs.call("refusals")[refused_before:]
+    assert sorted(r["code"] for r in refusals) == sorted(["replay"] + ["schema"] * bad)
+
+
 def test_a_batch_in_the_wrong_protocol_is_refused_clearly(two_nodes):
     gr, rs = two_nodes
     received_before = rs.call("inbox_count")
