@@ -22,7 +22,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from seec.core import audit
-from seec.core.bulk import column_where_in, update_by_pk
+from seec.core.bulk import column_where_in, insert_returning_pks, update_by_pk
 
 from . import envelope, httpsig, keys, nodes, payloads
 from .audit_actions import ExchangeAction
@@ -702,7 +702,7 @@ def _accept_together(items: list[_Checked], peer: Peer, heard: _Hearing, *, alon
             message.receipt = envelope.sign_receipt(claims, signing_key, signing.kid)
         if not rows:
             return accepted, not_applied
-        InboundMessage.objects.bulk_create([message for _item, message in rows])
+        insert_returning_pks([message for _item, message in rows])
         if moved:
             _move_on(list(moved.values()))
             # Messages that came early, in a conversation this batch moved on: now in turn.
