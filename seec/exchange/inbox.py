@@ -688,8 +688,13 @@ def _accept_together(items: list[_Checked], peer: Peer, heard: _Hearing, *, alon
     accepted: dict[int, dict] = {}
     with transaction.atomic():
         heard.remember()
-        threads, fresh = _locked_conversations(items, peer)
+        threads, fresh, stored = _locked_conversations(items, peer)
         rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=alone)
+        # The conversations whose row does not say yet how far they are applied: a row made
+        # by this batch says it already, unless a handler refused one of its messages.
+        behind = [t for t in threads.values() if t.last_applied != stored[t.key]]
+        if behind:
+            _move_on(behind)
         for item, message in rows:
             claims = {
                 "distributionID": message.distribution_id,
@@ -704,7 +709,6 @@ def _accept_together(items: list[_Checked], peer: Peer, heard: _Hearing, *, alon
             return accepted, not_applied
         insert_returning_pks([message for _item, message in rows])
         if moved:
-            _move_on(list(moved.values()))
             # Messages that came early, in a conversation this batch moved on: now in turn.
             # Only a conversation older than this batch, or one this batch held a message
             # of, can have any (a conversation's row is made by its first message to arrive,
@@ -796,14 +800,24 @@ def _move_on(threads: list[Conversation]) -> None:
 
 def _locked_conversations(items: list[_Checked], peer: Peer):
     """The conversations of a batch, made where new, locked in the order of their keys (two
-    batches that share conversations never wait for each other in a circle); and the keys of
-    those made now (INSERT … RETURNING names only the rows it inserted, on either engine).
+    batches that share conversations never wait for each other in a circle); the keys of
+    those made now (INSERT … RETURNING names only the rows it inserted, on either engine);
+    and how far each conversation's row says it is applied.
 
     A row made now is this transaction's until it commits (another request's INSERT of the
     same key waits for it, and on SQLite the whole database is): its lock is taken, and the
     INSERT returns it whole. Only conversations that existed before are read FOR UPDATE; the
-    common batch, of new conversations each opened by its first message, is spared that."""
+    common batch, of new conversations each opened by its first message, is spared that.
+    A new conversation's row is made saying how far this batch will have applied it, should
+    every handler take its message (as the batch's messages are applied in their order,
+    from none): the common batch is spared the UPDATE that would move it on. Its object
+    here says none applied, as the messages are applied in turn from there."""
     keys_ = sorted({item.routing.conversation for item in items})
+    reaches: dict[str, int] = {}
+    for item in items:
+        key, sequence = item.routing.conversation, item.routing.sequence
+        last = reaches.get(key, 0)
+        reaches[key] = max(last, sequence) if sequence <= last + 1 else last
     ops, quote = connection.ops, connection.ops.quote_name
     meta = Conversation._meta
     fields = meta.concrete_fields
@@ -811,7 +825,7 @@ def _locked_conversations(items: list[_Checked], peer: Peer):
     selected = ", ".join(column[field.name] for field in fields)
     table = quote(meta.db_table)
     made = [column[name] for name in ("key", "peer", "last_sent", "last_applied")]
-    marks = ", ".join(["(%s, %s, 0, 0)"] * len(keys_))
+    marks = ", ".join(["(%s, %s, 0, %s)"] * len(keys_))
     locked = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         # New conversations made, yielding to rows made at the same moment by another request.
@@ -822,7 +836,7 @@ def _locked_conversations(items: list[_Checked], peer: Peer):
                 [meta.get_field("key"), meta.get_field("peer")], OnConflict.IGNORE, None, None
             )
             + f" RETURNING {selected}",
-            [value for key in keys_ for value in (key, peer.pk)],
+            [value for key in keys_ for value in (key, peer.pk, reaches[key])],
         )
         rows = cursor.fetchall()
         key_at = [field.name for field in fields].index("key")
@@ -841,7 +855,10 @@ def _locked_conversations(items: list[_Checked], peer: Peer):
         thread.key: thread
         for thread in (Conversation.from_db(connection.alias, names, row) for row in rows)
     }
-    return threads, fresh
+    stored = {key: thread.last_applied for key, thread in threads.items()}
+    for key in fresh:
+        threads[key].last_applied = 0
+    return threads, fresh, stored
 
 
 def _refuse_in_batch(refused, peer: Peer, remote_address, heard: _Hearing) -> None:

@@ -89,6 +89,29 @@ def test_a_replayed_batch_request_is_refused_whole_and_applies_nothing(
     assert sorted(r["code"] for r in refusals) == sorted(["replay"] + ["schema"] * bad)
 
 
+def test_a_new_conversation_arriving_out_of_order_in_one_batch_is_applied_in_order(two_nodes):
+    gr, rs = two_nodes
+    sent = gr.call("batch_in_one_conversation", to=SERBIA, sequences=[2, 1, 4, 3])
+    assert [r["status"] for r in sent["answer"]["results"]] == [200] * 4
+    state = rs.call("conversation_state", conversation=sent["conversation"])
+    assert state == {"last_applied": 4, "states": dict.fromkeys("1234", "applied")}
+
+
+def test_a_new_conversation_whose_first_message_is_refused_waits_for_it(two_nodes):
+    """Its row is made saying how far the batch would apply it: a refusal moves it back."""
+    gr, rs = two_nodes
+    sent = gr.call(
+        "batch_in_one_conversation", to=SERBIA, sequences=[1, 2], refused_at=0,
+        refused_to="Police of Serbia",
+    )  # fmt: skip
+    results = sent["answer"]["results"]
+    assert [(r["status"], r.get("error")) for r in results] == [
+        (422, "not_applicable"), (200, None),
+    ]  # fmt: skip
+    state = rs.call("conversation_state", conversation=sent["conversation"])
+    assert state == {"last_applied": 0, "states": {"2": "held"}}
+
+
 def test_a_batch_in_the_wrong_protocol_is_refused_clearly(two_nodes):
     gr, rs = two_nodes
     received_before = rs.call("inbox_count")
