@@ -121,6 +121,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The node-to-node inboxes, signed instead of signed in: answered here, without the
+    # sessions, users, tokens and languages below (seec/exchange/middleware.py).
+    "seec.exchange.middleware.NodeInboxMiddleware",
     # An anonymous reader's copy of a kept public page, before the session and the rest (and
     # before WhiteNoise, synchronous only: under uvicorn a copy is served in the event loop).
     "seec.core.public_cache.PublicPageCacheMiddleware",

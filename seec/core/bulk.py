@@ -296,3 +296,40 @@ def update_by_pk(model, by_pk: dict, *, same: dict | None = None, raw: Sequence[
             [*params, *pks],
         )
         return cursor.rowcount
+
+
+def insert_returning_pks(instances: Sequence) -> None:
+    """Unsaved instances of one model written by INSERT … RETURNING their primary keys, which
+    they take (as `QuerySet.bulk_create` sets them, on either engine): the same rows, without
+    compiling every value of every row through the field machinery and the query compiler,
+    which cost more than the database's own work for the few rows of a hot path (a batch of
+    messages received). The primary key is the database's to give. Only for models that need
+    no model logic on save (no signals, no `save()` override, no `auto_now`, `auto_now_add`)."""
+    if not instances:
+        return
+    model = type(instances[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    converters = list(map(_converter, fields))
+    quote = connection.ops.quote_name
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (our own names)
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    tail = f" RETURNING {quote(model._meta.pk.column)}"
+    per_statement = len(instances)
+    if connection.vendor == "sqlite":
+        per_statement = max(1, min(_ROWS_PER_INSERT, _sqlite_variables() // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), per_statement):
+            part = instances[start : start + per_statement]
+            params = []
+            for instance in part:
+                for field, convert in zip(fields, converters, strict=True):
+                    value = getattr(instance, field.attname)
+                    params.append(value if value is None or convert is None else convert(value))
+            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, params)
+            for instance, (pk,) in zip(part, cursor.fetchall(), strict=True):
+                instance.pk = pk
+                instance._state.adding = False
+                instance._state.db = connection.alias

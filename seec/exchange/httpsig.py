@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from http_message_signatures import (
     HTTPMessageSigner,
@@ -94,9 +95,11 @@ def max_age() -> timedelta:
     return timedelta(seconds=settings.SEEC_EXCHANGE_CLOCK_SKEW_SECONDS)
 
 
-def verify(request: IncomingRequest, body: bytes, public_by_kid) -> str:
+def verify(request: IncomingRequest, body: bytes, public_by_kid, *, remember_now=True) -> str:
     """Verify the request's signature and its digest of `body`; returns the key id.
-    Raises SignatureProblem (a replay, a stale or missing signature, a wrong digest)."""
+    Raises SignatureProblem (a replay, a stale or missing signature, a wrong digest).
+    `remember_now=False`: the caller remembers the signature itself (`remember`), in the
+    transaction that stores what the request carries."""
     verifier = HTTPMessageVerifier(
         signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_by_kid=public_by_kid)
     )
@@ -114,25 +117,42 @@ def verify(request: IncomingRequest, body: bytes, public_by_kid) -> str:
     result = results[0]
     if not result.nonce:
         raise SignatureProblem("bad_http_signature", "The HTTP message signature has no nonce.")
-    _remember(request.headers.get("Signature", ""))
+    if remember_now:
+        remember(request)
     return str(result.parameters["keyid"])
 
 
-def _remember(signature: str) -> None:
-    """Refuse a signature heard before (within the window in which it would be accepted)."""
-    digest = hashlib.sha256(signature.encode()).hexdigest()
-    try:
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                SeenSignature.objects.create(digest=digest)
-        else:
-            # One INSERT that commits on its own (a transaction around it would add a BEGIN
-            # and a COMMIT to every message received); the unique digest refuses a second.
-            SeenSignature.objects.create(digest=digest)
-    except IntegrityError:
+def remember(request: IncomingRequest) -> None:
+    """Refuse a signature heard before (within the window in which it would be accepted).
+
+    One INSERT that yields to a signature already there, in the caller's transaction if it is
+    in one (the batch inbox's, which stores what the request carries: a replay then changes
+    nothing) or committing on its own; no savepoint, no exception to catch. A request heard
+    at this moment by another process waits for that one's commit, then is refused."""
+    if not _first_heard(request.headers.get("Signature", "")):
         raise SignatureProblem(
             "replay", "This signed request was already received: a replay is refused."
-        ) from None
+        )
+
+
+def _first_heard(signature: str) -> bool:
+    # Written out rather than through the ORM: building the INSERT cost more than the
+    # database's work, on every request received.
+    ops, quote = connection.ops, connection.ops.quote_name
+    meta = SeenSignature._meta
+    digest, seen_at = meta.get_field("digest"), meta.get_field("seen_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {quote(meta.db_table)} "
+            f"({quote(digest.column)}, {quote(seen_at.column)}) VALUES (%s, %s) "
+            + ops.on_conflict_suffix_sql([digest], OnConflict.IGNORE, None, None)
+            + f" RETURNING {quote(digest.column)}",
+            [
+                hashlib.sha256(signature.encode()).hexdigest(),
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def forget_old_signatures() -> int:

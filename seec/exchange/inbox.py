@@ -22,7 +22,7 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from seec.core import audit
-from seec.core.bulk import column_where_in, update_by_pk
+from seec.core.bulk import column_where_in, insert_returning_pks, update_by_pk
 
 from . import envelope, httpsig, keys, nodes, payloads
 from .audit_actions import ExchangeAction
@@ -107,7 +107,7 @@ def _claimed_sender(body: bytes) -> str | None:
     return body[start + len(marker) : end].decode(errors="replace")[:64] if end > 0 else None
 
 
-def _authenticate(request: httpsig.IncomingRequest, body: bytes) -> Peer:
+def _authenticate(request: httpsig.IncomingRequest, body: bytes, *, remember_now=True) -> Peer:
     kid = httpsig.key_id_of(request.headers)
     if not kid:
         raise Refusal(401, "unsigned", "The request carries no HTTP message signature.")
@@ -119,7 +119,10 @@ def _authenticate(request: httpsig.IncomingRequest, body: bytes) -> Peer:
     public = keys.public_key(peer_key.public_jwk, peer_key.kid).public_key
 
     try:
-        httpsig.verify(request, body, lambda key_id: public if key_id == kid else None)
+        httpsig.verify(
+            request, body, lambda key_id: public if key_id == kid else None,
+            remember_now=remember_now,
+        )  # fmt: skip
     except httpsig.SignatureProblem as problem:
         raise Refusal(401, problem.code, problem.message, peer=peer_key.peer) from None
     return peer_key.peer
@@ -477,15 +480,57 @@ def receive_batch(request: httpsig.IncomingRequest, body: bytes, remote_address=
     distribution id heard before is answered with the receipt already given."""
     peer = None
     try:
-        peer = _authenticate(request, body)
+        # The signature is remembered (a replay refused) in the transaction that stores what
+        # the batch carries, not in a transaction of its own before it (_Hearing).
+        peer = _authenticate(request, body, remember_now=False)
         try:
             batch = json.loads(body)
         except ValueError:
             raise Refusal(400, "malformed", "The body is not JSON.") from None
         distributions = _batch_distributions(batch)
     except Refusal as refusal:
+        if peer is not None:
+            refusal = _replayed(request) or refusal
         return _refuse(refusal, refusal.peer or peer, None, body, remote_address)
+    try:
+        return _receive_distributions(distributions, peer, _Hearing(request), remote_address)
+    except httpsig.SignatureProblem as problem:
+        # A replay, found as its storing transaction began: nothing of it was kept.
+        return _refuse(Refusal(401, problem.code, problem.message), peer, None, body,
+                       remote_address)  # fmt: skip
 
+
+def _replayed(request: httpsig.IncomingRequest) -> Refusal | None:
+    """A request refused whole is remembered alone: its replay is refused as a replay."""
+    try:
+        httpsig.remember(request)
+    except httpsig.SignatureProblem as problem:
+        return Refusal(401, problem.code, problem.message)
+    return None
+
+
+class _Hearing:
+    """The signature of a batch request, remembered once (a second hearing is a replay): by
+    the first transaction that writes what the request carries, so that a replay keeps
+    nothing and the request costs no transaction of its own; alone when nothing is written
+    (every distribution heard before). `kept` once that transaction committed."""
+
+    def __init__(self, request: httpsig.IncomingRequest):
+        self.request = request
+        self.kept = False
+
+    def remember(self) -> None:
+        """Raises httpsig.SignatureProblem for a replay."""
+        if not self.kept:
+            httpsig.remember(self.request)
+            transaction.on_commit(self._commit)
+
+    def _commit(self) -> None:
+        self.kept = True
+
+
+def _receive_distributions(distributions: list, peer: Peer, heard: _Hearing, remote_address):
+    """Each distribution of an authenticated batch checked, stored or refused, and answered."""
     results: list[dict | None] = [None] * len(distributions)
     refused: list[tuple[int, Refusal, object, bytes]] = []
     checked: list[_Checked] = []
@@ -527,19 +572,20 @@ def receive_batch(request: httpsig.IncomingRequest, body: bytes, remote_address=
         checked.append(_Checked(index, routing, payload, sender, recipient, envelope.digest(raw)))
 
     if checked:
-        accepted, not_applied = _accept_batch(checked, peer)
+        accepted, not_applied = _accept_batch(checked, peer, heard)
         for index, result in accepted.items():
             results[index] = result
         for item, refusal in not_applied:
             refused.append((item.index, refusal, item.routing, b""))
     if refused:
-        _refuse_in_batch(refused, peer, remote_address)
+        _refuse_in_batch(refused, peer, remote_address, heard)
         for index, refusal, routing, _raw in refused:
             results[index] = {
                 "distributionID": routing.distribution_id if routing else "",
                 "status": refusal.status,
                 **refusal.as_result(),
             }
+    heard.remember()  # alone, when nothing was written: every distribution heard before
     for index, first in repeated:
         results[index] = dict(results[first])
         if "receipt" in results[index]:
@@ -598,7 +644,7 @@ def _receipt_result(distribution_id: str, receipt: str, duplicate: bool) -> dict
             "duplicate": duplicate}  # fmt: skip
 
 
-def _accept_batch(items: list[_Checked], peer: Peer):
+def _accept_batch(items: list[_Checked], peer: Peer, heard: _Hearing):
     """Store and apply the checked distributions of a batch in one transaction, each in its
     conversation's order; returns the results by index and the ones their handler refused.
 
@@ -606,12 +652,13 @@ def _accept_batch(items: list[_Checked], peer: Peer):
     moment by another request), each is accepted on its own instead."""
     try:
         try:
-            return _accept_together(items, peer, alone=False)
+            return _accept_together(items, peer, heard, alone=False)
         except _HandlerRefused:
             # A handler refused its message: the batch's transaction was undone whole. Again,
             # each handler under a savepoint of its own, so that only that one is left out.
-            return _accept_together(items, peer, alone=True)
+            return _accept_together(items, peer, heard, alone=True)
     except IntegrityError:
+        heard.remember()  # undone with the batch's transaction
         accepted, not_applied = {}, []
         for item in items:
             try:
@@ -630,7 +677,7 @@ class _HandlerRefused(Exception):
     """A handler refused its message in a batch applied with no savepoint of its own."""
 
 
-def _accept_together(items: list[_Checked], peer: Peer, *, alone: bool):
+def _accept_together(items: list[_Checked], peer: Peer, heard: _Hearing, *, alone: bool):
     """The batch in one transaction. `alone`: each handler under a savepoint of its own (one
     that refuses undoes only its own writes); otherwise the handlers run in the transaction
     itself, no savepoint (two statements saved on every batch, for the rare refusal that
@@ -640,8 +687,14 @@ def _accept_together(items: list[_Checked], peer: Peer, *, alone: bool):
     now = timezone.now()
     accepted: dict[int, dict] = {}
     with transaction.atomic():
-        threads, fresh = _locked_conversations(items, peer)
+        heard.remember()
+        threads, fresh, stored = _locked_conversations(items, peer)
         rows, not_applied, moved = _apply_in_order(items, threads, peer, now, alone=alone)
+        # The conversations whose row does not say yet how far they are applied: a row made
+        # by this batch says it already, unless a handler refused one of its messages.
+        behind = [t for t in threads.values() if t.last_applied != stored[t.key]]
+        if behind:
+            _move_on(behind)
         for item, message in rows:
             claims = {
                 "distributionID": message.distribution_id,
@@ -654,9 +707,8 @@ def _accept_together(items: list[_Checked], peer: Peer, *, alone: bool):
             message.receipt = envelope.sign_receipt(claims, signing_key, signing.kid)
         if not rows:
             return accepted, not_applied
-        InboundMessage.objects.bulk_create([message for _item, message in rows])
+        insert_returning_pks([message for _item, message in rows])
         if moved:
-            _move_on(list(moved.values()))
             # Messages that came early, in a conversation this batch moved on: now in turn.
             # Only a conversation older than this batch, or one this batch held a message
             # of, can have any (a conversation's row is made by its first message to arrive,
@@ -748,17 +800,32 @@ def _move_on(threads: list[Conversation]) -> None:
 
 def _locked_conversations(items: list[_Checked], peer: Peer):
     """The conversations of a batch, made where new, locked in the order of their keys (two
-    batches that share conversations never wait for each other in a circle); and the keys of
-    those made now (INSERT … RETURNING names only the rows it inserted, on either engine)."""
+    batches that share conversations never wait for each other in a circle); the keys of
+    those made now (INSERT … RETURNING names only the rows it inserted, on either engine);
+    and how far each conversation's row says it is applied.
+
+    A row made now is this transaction's until it commits (another request's INSERT of the
+    same key waits for it, and on SQLite the whole database is): its lock is taken, and the
+    INSERT returns it whole. Only conversations that existed before are read FOR UPDATE; the
+    common batch, of new conversations each opened by its first message, is spared that.
+    A new conversation's row is made saying how far this batch will have applied it, should
+    every handler take its message (as the batch's messages are applied in their order,
+    from none): the common batch is spared the UPDATE that would move it on. Its object
+    here says none applied, as the messages are applied in turn from there."""
     keys_ = sorted({item.routing.conversation for item in items})
+    reaches: dict[str, int] = {}
+    for item in items:
+        key, sequence = item.routing.conversation, item.routing.sequence
+        last = reaches.get(key, 0)
+        reaches[key] = max(last, sequence) if sequence <= last + 1 else last
     ops, quote = connection.ops, connection.ops.quote_name
     meta = Conversation._meta
     fields = meta.concrete_fields
     column = {field.name: quote(field.column) for field in fields}
+    selected = ", ".join(column[field.name] for field in fields)
     table = quote(meta.db_table)
     made = [column[name] for name in ("key", "peer", "last_sent", "last_applied")]
-    marks = ", ".join(["(%s, %s, 0, 0)"] * len(keys_))
-    listed = ", ".join(["%s"] * len(keys_))
+    marks = ", ".join(["(%s, %s, 0, %s)"] * len(keys_))
     locked = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         # New conversations made, yielding to rows made at the same moment by another request.
@@ -768,28 +835,36 @@ def _locked_conversations(items: list[_Checked], peer: Peer):
             + ops.on_conflict_suffix_sql(
                 [meta.get_field("key"), meta.get_field("peer")], OnConflict.IGNORE, None, None
             )
-            + f" RETURNING {column['key']}",
-            [value for key in keys_ for value in (key, peer.pk)],
-        )
-        fresh = {row[0] for row in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT {', '.join(column[field.name] for field in fields)} FROM {table} "  # noqa: S608 — quoted
-            f"WHERE {column['peer']} = %s AND {column['key']} IN ({listed}) "
-            f"ORDER BY {column['key']}{locked}",
-            [peer.pk, *keys_],
+            + f" RETURNING {selected}",
+            [value for key in keys_ for value in (key, peer.pk, reaches[key])],
         )
         rows = cursor.fetchall()
+        key_at = [field.name for field in fields].index("key")
+        fresh = {row[key_at] for row in rows}
+        older = [key for key in keys_ if key not in fresh]
+        if older:
+            cursor.execute(
+                f"SELECT {selected} FROM {table} "  # noqa: S608 — quoted
+                f"WHERE {column['peer']} = %s AND {column['key']} IN "
+                f"({', '.join(['%s'] * len(older))}) ORDER BY {column['key']}{locked}",
+                [peer.pk, *older],
+            )
+            rows += cursor.fetchall()
     names = [field.attname for field in fields]
     threads = {
         thread.key: thread
         for thread in (Conversation.from_db(connection.alias, names, row) for row in rows)
     }
-    return threads, fresh
+    stored = {key: thread.last_applied for key, thread in threads.items()}
+    for key in fresh:
+        threads[key].last_applied = 0
+    return threads, fresh, stored
 
 
-def _refuse_in_batch(refused, peer: Peer, remote_address) -> None:
+def _refuse_in_batch(refused, peer: Peer, remote_address, heard: _Hearing) -> None:
     """Record the refused distributions of a batch, each with its audit event."""
     with transaction.atomic():
+        heard.remember()
         for _index, refusal, routing, raw in refused:
             record = RefusedMessage.objects.create(
                 peer=peer,

@@ -218,7 +218,7 @@ def rotate_keys():
 
 def _crafted(
     to, *, payload=None, expires=None, recipient_address=None, signing=None,
-    payload_type="exchange.ping", sender=None,
+    payload_type="exchange.ping", sender=None, conversation=None, sequence=1,
 ):  # fmt: skip
     """A distribution as delivery.seal_request would write it, with one thing changed."""
     import uuid
@@ -240,8 +240,8 @@ def _crafted(
         kind="Report",
         handling="H2",
         payload_type=payload_type,
-        conversation=f"{nodes.node_id()}_{uuid.uuid4().hex}",
-        sequence=1,
+        conversation=conversation or f"{nodes.node_id()}_{uuid.uuid4().hex}",
+        sequence=sequence,
         sender_address=nodes.address_of(
             Organisation.objects.get(name=sender)
             if sender
@@ -961,6 +961,79 @@ def batch_with_one_bad(to, good=3, bad_at=1, times=1, bad="schema", bad_to=None)
         documents.append(document)
         ids.append(routing.distribution_id)
     answers = [_post_batch(peer, documents, signing, httpsig) for _ in range(times)]
+    return {"answers": answers, "ids": ids}
+
+
+def batch_in_one_conversation(to, sequences, refused_at=None, refused_to=None):
+    """Pings of one new conversation in one batch, numbered `sequences` in the order given;
+    the one at `refused_at` an alert request to `refused_to` that its handler refuses.
+    Returns the conversation's key, the answer and the distribution ids."""
+    import uuid
+
+    conversation = f"{nodes.node_id()}_{uuid.uuid4().hex}"
+    documents, ids = [], []
+    for i, sequence in enumerate(sequences):
+        refused = i == refused_at
+        peer, routing, document, signing, httpsig = _crafted(
+            refused_to if refused else to,
+            payload=_bad_cap_payload() if refused else {
+                "written_at": timezone.now().isoformat(), "note": f"in-turn-{sequence}"},
+            payload_type="alert.request" if refused else "exchange.ping",
+            conversation=conversation, sequence=sequence,
+        )  # fmt: skip
+        documents.append(document)
+        ids.append(routing.distribution_id)
+    answer = _post_batch(peer, documents, signing, httpsig)
+    return {"conversation": conversation, "answer": answer, "ids": ids}
+
+
+def conversation_state(conversation):
+    """How far the conversation is applied here, and its messages' states by sequence."""
+    from seec.exchange.models import Conversation
+
+    return {
+        "last_applied": Conversation.objects.get(key=conversation).last_applied,
+        "states": {
+            str(sequence): state
+            for sequence, state in InboundMessage.objects.filter(
+                conversation=conversation
+            ).values_list("sequence", "state")
+        },
+    }
+
+
+def replayed_batch(to, good=2, bad=0, at_once=False):
+    """One signed batch request (`good` pings, then `bad` that fail their schema) posted
+    twice as it is, the second a replay: one after the other, or both at the same moment
+    (`at_once`). Returns both answers, in the order posted (at once: either order), and the
+    distribution ids."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    documents, ids = [], []
+    for i in range(good + bad):
+        when = timezone.now().isoformat() if i < good else "yesterday"
+        peer, routing, document, signing, httpsig = _crafted(
+            to, payload={"written_at": when, "note": f"replayed-{i}"}
+        )
+        documents.append(document)
+        ids.append(routing.distribution_id)
+    url = peer.batch_inbox_url
+    body = json.dumps({"protocol": "seec-exchange/2", "distributions": documents}).encode()
+    request = httpsig.OutgoingRequest("POST", url, {"Content-Type": "application/json"})
+    httpsig.sign(request, body, private_key=signing[0].private_key, kid=signing[1])
+
+    def post(_):
+        response = httpx.post(url, content=body, headers=request.headers, timeout=30)
+        return {"status": response.status_code, **response.json()}
+
+    if at_once:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(post, range(2)))
+    else:
+        answers = [post(0), post(1)]
     return {"answers": answers, "ids": ids}
 
 

@@ -66,6 +66,52 @@ def test_a_retried_batch_is_answered_with_the_same_receipts_and_applied_once(two
     assert rs.call("inbox_count") == received_before + 4
 
 
+@pytest.mark.parametrize(
+    ("good", "bad", "at_once"), [(3, 0, False), (0, 1, False), (2, 1, True)],
+    ids=["accepted", "refused", "at-the-same-moment"],
+)  # fmt: skip
+def test_a_replayed_batch_request_is_refused_whole_and_applies_nothing(
+    two_nodes, good, bad, at_once
+):
+    """The batch's signature is remembered in the transaction that stores what it carries:
+    its replay, later or at the same moment, keeps nothing and is refused as a replay."""
+    gr, rs = two_nodes
+    received_before = rs.call("inbox_count")
+    refused_before = len(rs.call("refusals"))
+    sent = gr.call("replayed_batch", to=SERBIA, good=good, bad=bad, at_once=at_once)
+    answers = sorted(sent["answers"], key=lambda answer: answer["status"])
+    first, replay = answers
+    assert first["status"] == 200, first
+    assert [r["status"] for r in first["results"]] == [200] * good + [422] * bad
+    assert (replay["status"], replay["error"]) == (401, "replay"), replay
+    assert rs.call("inbox_count") == received_before + good
+    refusals = rs.call("refusals")[refused_before:]
+    assert sorted(r["code"] for r in refusals) == sorted(["replay"] + ["schema"] * bad)
+
+
+def test_a_new_conversation_arriving_out_of_order_in_one_batch_is_applied_in_order(two_nodes):
+    gr, rs = two_nodes
+    sent = gr.call("batch_in_one_conversation", to=SERBIA, sequences=[2, 1, 4, 3])
+    assert [r["status"] for r in sent["answer"]["results"]] == [200] * 4
+    state = rs.call("conversation_state", conversation=sent["conversation"])
+    assert state == {"last_applied": 4, "states": dict.fromkeys("1234", "applied")}
+
+
+def test_a_new_conversation_whose_first_message_is_refused_waits_for_it(two_nodes):
+    """Its row is made saying how far the batch would apply it: a refusal moves it back."""
+    gr, rs = two_nodes
+    sent = gr.call(
+        "batch_in_one_conversation", to=SERBIA, sequences=[1, 2], refused_at=0,
+        refused_to="Police of Serbia",
+    )  # fmt: skip
+    results = sent["answer"]["results"]
+    assert [(r["status"], r.get("error")) for r in results] == [
+        (422, "not_applicable"), (200, None),
+    ]  # fmt: skip
+    state = rs.call("conversation_state", conversation=sent["conversation"])
+    assert state == {"last_applied": 0, "states": {"2": "held"}}
+
+
 def test_a_batch_in_the_wrong_protocol_is_refused_clearly(two_nodes):
     gr, rs = two_nodes
     received_before = rs.call("inbox_count")
