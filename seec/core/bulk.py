@@ -298,13 +298,15 @@ def update_by_pk(model, by_pk: dict, *, same: dict | None = None, raw: Sequence[
         return cursor.rowcount
 
 
-def insert_returning_pks(instances: Sequence) -> None:
+def insert_returning_pks(instances: Sequence, *, cursor=None) -> None:
     """Unsaved instances of one model written by INSERT … RETURNING their primary keys, which
     they take (as `QuerySet.bulk_create` sets them, on either engine): the same rows, without
     compiling every value of every row through the field machinery and the query compiler,
     which cost more than the database's own work for the few rows of a hot path (a batch of
     messages received). The primary key is the database's to give. Only for models that need
-    no model logic on save (no signals, no `save()` override, no `auto_now`, `auto_now_add`)."""
+    no model logic on save (no signals, no `save()` override, no `auto_now`, `auto_now_add`).
+    `cursor`: what opens the cursor to write with (the exchange's preparing one), if not the
+    connection's own."""
     if not instances:
         return
     model = type(instances[0])
@@ -320,7 +322,7 @@ def insert_returning_pks(instances: Sequence) -> None:
     per_statement = len(instances)
     if connection.vendor == "sqlite":
         per_statement = max(1, min(_ROWS_PER_INSERT, _sqlite_variables() // len(fields)))
-    with connection.cursor() as cursor:
+    with (cursor or connection.cursor)() as writing:
         for start in range(0, len(instances), per_statement):
             part = instances[start : start + per_statement]
             params = []
@@ -328,8 +330,8 @@ def insert_returning_pks(instances: Sequence) -> None:
                 for field, convert in zip(fields, converters, strict=True):
                     value = getattr(instance, field.attname)
                     params.append(value if value is None or convert is None else convert(value))
-            cursor.execute(head + ", ".join([one_row] * len(part)) + tail, params)
-            for instance, (pk,) in zip(part, cursor.fetchall(), strict=True):
+            writing.execute(head + ", ".join([one_row] * len(part)) + tail, params)
+            for instance, (pk,) in zip(part, writing.fetchall(), strict=True):
                 instance.pk = pk
                 instance._state.adding = False
                 instance._state.db = connection.alias
