@@ -405,24 +405,23 @@ class SearchTokenKey(models.Model):
     # 10,000 cases, where every word is new and has some 26 keys; issue 17).
     pk = models.CompositePrimaryKey("key", "token_id")
     # Without a database constraint: a word's keys are written only in the transaction that
-    # adds the word, and go with it through the ORM's cascade. A word has some 26 keys, and
+    # adds the word, and go with it (name_index.drop_words). A word has some 26 keys, and
     # on PostgreSQL the constraint checked each as it went in: a quarter of a first import's
     # time in the database at 10,000 cases of long-tail names (issue 17). A key left behind by
     # SQL that went round the application names no word, and search joins keys to words.
+    # Nor an index by word: a word's keys are a function of its text (names.token_keys), so
+    # drop_words finds them through the primary key. The index cost every key a second entry
+    # (~0.11 of ~2.2 CPU-s of the server's work in a first import of 10,000 cases, issue 17).
+    # The ORM's cascade would scan the table for a word's keys: deleting a word goes through
+    # drop_words, never SearchToken.delete().
     token = models.ForeignKey(
         SearchToken,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="keys",
         db_index=False,
         db_constraint=False,
     )
     key = models.CharField(max_length=32)
-
-    class Meta:
-        indexes = [
-            # A word's keys, to remove them with it.
-            models.Index(fields=["token"], name="token_key_by_token"),
-        ]
 
     def __str__(self):
         return self.key

@@ -169,8 +169,47 @@ def drop_unused(name_ids) -> None:
     unused.delete()
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction goes on
-            SearchToken.objects.filter(pk__in=words, names__isnull=True).delete()
+            drop_words(words)
     except (IntegrityError, ProtectedError):
         # Another transaction gave one of these words to a new name meanwhile: they stay, and
         # a word no name has is harmless (index_case_names drops it).
         pass
+
+
+# Words whose keys are deleted per statement: some 26 keys each, within SQLite's bound on a
+# statement's parameters.
+_WORDS_AT_ONCE = 30
+
+
+def drop_words(word_ids) -> None:
+    """Delete the words among `word_ids` that no name has, with their keys.
+
+    A word's keys are found by its text (names.token_keys) through their primary key: the
+    table has no index by word (see SearchTokenKey). The words are locked first, so that no
+    name gets one of them between the check that none has it and its deletion, which would
+    leave a word without keys."""
+    ids = sorted(set(word_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        # In the order of their ids, as every writer that locks several words.
+        list(SearchToken.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+             .values_list("pk"))  # fmt: skip
+        doomed = list(
+            SearchToken.objects.filter(pk__in=ids, names__isnull=True).values_list("pk", "text")
+        )
+        for start in range(0, len(doomed), _WORDS_AT_ONCE):
+            part = doomed[start : start + _WORDS_AT_ONCE]
+            # Each of these keys with each of these words: a pair that is not one word's own
+            # key is no row (and, if it were, its word goes too).
+            SearchTokenKey.objects.filter(
+                key__in=sorted({key for _pk, text in part for key in names.token_keys(text)}),
+                token_id__in=[pk for pk, _text in part],
+            ).delete()
+        SearchToken.objects.filter(pk__in=[pk for pk, _text in doomed]).delete()
+
+
+def drop_keys_without_words() -> int:
+    """Delete keys whose word is gone (deleted round the application, or whose keys an older
+    release's names.token_keys made differently): a scan of all keys, for index_case_names."""
+    return SearchTokenKey.objects.exclude(token_id__in=SearchToken.objects.values("pk")).delete()[0]
