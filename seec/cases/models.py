@@ -405,24 +405,23 @@ class SearchTokenKey(models.Model):
     # 10,000 cases, where every word is new and has some 26 keys; issue 17).
     pk = models.CompositePrimaryKey("key", "token_id")
     # Without a database constraint: a word's keys are written only in the transaction that
-    # adds the word, and go with it through the ORM's cascade. A word has some 26 keys, and
+    # adds the word, and go with it (name_index.drop_words). A word has some 26 keys, and
     # on PostgreSQL the constraint checked each as it went in: a quarter of a first import's
     # time in the database at 10,000 cases of long-tail names (issue 17). A key left behind by
     # SQL that went round the application names no word, and search joins keys to words.
+    # Nor an index by word: a word's keys are a function of its text (names.token_keys), so
+    # drop_words finds them through the primary key. The index cost every key a second entry
+    # (~0.11 of ~2.2 CPU-s of the server's work in a first import of 10,000 cases, issue 17).
+    # The ORM's cascade would scan the table for a word's keys: deleting a word goes through
+    # drop_words, never SearchToken.delete().
     token = models.ForeignKey(
         SearchToken,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="keys",
         db_index=False,
         db_constraint=False,
     )
     key = models.CharField(max_length=32)
-
-    class Meta:
-        indexes = [
-            # A word's keys, to remove them with it.
-            models.Index(fields=["token"], name="token_key_by_token"),
-        ]
 
     def __str__(self):
         return self.key
@@ -431,28 +430,33 @@ class SearchTokenKey(models.Model):
 class SearchNameToken(models.Model):
     """A name has a word: the postings that name search reads, by word and organisation."""
 
+    # Keyed by (word, organisation, name), the order search reads them in: found by word
+    # first (a typed word resolves to a few words), then organisation, and the name is in the
+    # index entry, so the postings are read without the table. No id of its own: it cost
+    # every posting a sequence value and an index entry more in a first import (issue 17).
+    pk = models.CompositePrimaryKey("token_id", "organisation_id", "name_id")
     # Without a database constraint, as a word's keys: a name's postings are written only in
     # the transaction that adds the name, and go with it through the ORM's cascade. On
     # PostgreSQL the constraint checked each posting as it went in (~0.09 of ~1.5 CPU-s of the
     # server's work in a first import of 10,000 cases, issue 17). A posting left behind by SQL
-    # that went round the application names no name, and search joins postings to names. The
-    # word keeps its constraint: a word is shared, and a posting written for a word that
-    # another transaction is deleting must fail (drop_unused) rather than dangle.
+    # that went round the application names no name, and search joins postings to names.
     name = models.ForeignKey(
         SearchName, on_delete=models.CASCADE, related_name="tokens", db_constraint=False
     )
+    # Nor to its word, for the same reason (~0.14 CPU-s of ~2.2 there). A word is shared,
+    # and a posting written for a word that another transaction is deleting must not dangle:
+    # the writer locks the words it gives postings to (name_index.token_ids_for), and the
+    # deleter locks the words before it checks that no name has them (drop_words), as the
+    # constraint's check would have, once per word instead of once per posting.
     token = models.ForeignKey(
-        SearchToken, on_delete=models.PROTECT, related_name="names", db_index=False
+        SearchToken,
+        on_delete=models.PROTECT,
+        related_name="names",
+        db_index=False,
+        db_constraint=False,
     )
     # The name's organisation, copied so that a search reads only its own slice of the index.
     organisation_id = models.BigIntegerField()
-
-    class Meta:
-        indexes = [
-            # Found by word first (a typed word resolves to a few words), then organisation;
-            # the name is in the index entry, so the postings are read without the table.
-            models.Index(fields=["token", "organisation_id", "name"], name="name_token_by_token"),
-        ]
 
     def __str__(self):
         return f"{self.name_id}: {self.token_id}"

@@ -14,8 +14,7 @@ import hashlib
 from functools import lru_cache
 from operator import itemgetter
 
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db import connection, transaction
 
 from seec.core.bulk import column_where_in, insert_new, write_rows
 
@@ -128,11 +127,23 @@ def index_words(words_of: dict[int, tuple[int, frozenset[str]]]) -> None:
     )
 
 
+# Rounds of adding the missing words and locking those others added meanwhile: a word is
+# missing again only if it was added and then dropped between two rounds.
+_WORD_ROUNDS = 5
+
+
 def token_ids_for(words: set[str]) -> dict[str, int]:
-    """The ids of these words in the index, adding those it does not have, with their keys."""
+    """The ids of these words in the index, adding those it does not have, with their keys.
+
+    On PostgreSQL the words found are locked (FOR KEY SHARE, what a foreign key's check
+    takes) till the caller's transaction ends: the postings written for them have no
+    constraint to their word, and drop_words waits for the lock before it checks whether a
+    name has a word. A word dropped before the lock is missing, and added again here."""
     ids = _token_ids(words)
-    new = words - ids.keys()
-    if new:
+    for _round in range(_WORD_ROUNDS):
+        new = words - ids.keys()
+        if not new:
+            return ids
         # A word another transaction added meanwhile is left out here, and came with its keys.
         created = dict(
             insert_new(SearchToken, ("text",), [(w,) for w in sorted(new)], ("text", "id"))
@@ -148,11 +159,37 @@ def token_ids_for(words: set[str]) -> dict[str, int]:
                 key=itemgetter(1),
             ),
         )
+    missing = words - ids.keys()
+    if missing:
+        raise RuntimeError(f"words added and dropped again and again: {sorted(missing)[:5]}")
     return ids
 
 
 def _token_ids(words) -> dict[str, int]:
-    return dict(column_where_in(SearchToken, "text", list(words), "id"))
+    """The ids of those of these words that the index has; on PostgreSQL, locked against
+    their deletion (see token_ids_for)."""
+    if connection.vendor != "postgresql":
+        # SQLite writes one transaction at a time: no word goes meanwhile.
+        return dict(column_where_in(SearchToken, "text", list(words), "id"))
+    if not words:
+        return {}
+    table = connection.ops.quote_name(SearchToken._meta.db_table)
+    with connection.cursor() as cursor:
+        # In the order of their ids, as drop_words locks them (no deadlock between the two).
+        # The words go as one text literal of an array: the driver adapts a list of
+        # thousands of strings element by element.
+        cursor.execute(
+            f"SELECT text, id FROM {table} WHERE text = ANY(%s::varchar(64)[]) "  # noqa: S608
+            f"ORDER BY id FOR KEY SHARE",
+            [_array_literal(words)],
+        )
+        return dict(cursor.fetchall())
+
+
+def _array_literal(texts) -> str:
+    """A PostgreSQL array literal of these strings, each quoted."""
+    quoted = (text.replace("\\", "\\\\").replace('"', '\\"') for text in texts)
+    return "{" + ",".join(f'"{text}"' for text in quoted) + "}"
 
 
 def _copy_rows(model, columns: tuple[str, ...], rows) -> None:
@@ -167,10 +204,44 @@ def drop_unused(name_ids) -> None:
     unused = SearchName.objects.filter(pk__in=list(name_ids), cases__isnull=True)
     words = list(SearchNameToken.objects.filter(name__in=unused).values_list("token_id", flat=True))
     unused.delete()
-    try:
-        with transaction.atomic():  # a savepoint: the caller's transaction goes on
-            SearchToken.objects.filter(pk__in=words, names__isnull=True).delete()
-    except (IntegrityError, ProtectedError):
-        # Another transaction gave one of these words to a new name meanwhile: they stay, and
-        # a word no name has is harmless (index_case_names drops it).
-        pass
+    # A word another transaction gives to a new name meanwhile stays (drop_words).
+    drop_words(words)
+
+
+# Words whose keys are deleted per statement: some 26 keys each, within SQLite's bound on a
+# statement's parameters.
+_WORDS_AT_ONCE = 30
+
+
+def drop_words(word_ids) -> None:
+    """Delete the words among `word_ids` that no name has, with their keys.
+
+    A word's keys are found by its text (names.token_keys) through their primary key: the
+    table has no index by word (see SearchTokenKey). The words are locked first, so that no
+    name gets one of them between the check that none has it and its deletion, which would
+    leave a word without keys."""
+    ids = sorted(set(word_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        # In the order of their ids, as every writer that locks several words.
+        list(SearchToken.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+             .values_list("pk"))  # fmt: skip
+        doomed = list(
+            SearchToken.objects.filter(pk__in=ids, names__isnull=True).values_list("pk", "text")
+        )
+        for start in range(0, len(doomed), _WORDS_AT_ONCE):
+            part = doomed[start : start + _WORDS_AT_ONCE]
+            # Each of these keys with each of these words: a pair that is not one word's own
+            # key is no row (and, if it were, its word goes too).
+            SearchTokenKey.objects.filter(
+                key__in=sorted({key for _pk, text in part for key in names.token_keys(text)}),
+                token_id__in=[pk for pk, _text in part],
+            ).delete()
+        SearchToken.objects.filter(pk__in=[pk for pk, _text in doomed]).delete()
+
+
+def drop_keys_without_words() -> int:
+    """Delete keys whose word is gone (deleted round the application, or whose keys an older
+    release's names.token_keys made differently): a scan of all keys, for index_case_names."""
+    return SearchTokenKey.objects.exclude(token_id__in=SearchToken.objects.values("pk")).delete()[0]

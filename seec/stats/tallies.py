@@ -122,9 +122,11 @@ class MonthNumber(Func):
 
     def as_sql(self, compiler, connection, **extra):
         (sql, params), (zone, zone_params) = (compiler.compile(e) for e in self.source_expressions)
+        # date_part, not EXTRACT: the latter computes in numeric since PostgreSQL 14, a
+        # third dearer over an import's batch, for whole numbers a double holds exactly.
         return (
-            f"COALESCE(CAST(EXTRACT(YEAR FROM {sql} AT TIME ZONE {zone}) * 12"
-            f" + EXTRACT(MONTH FROM {sql} AT TIME ZONE {zone}) - 1 AS integer), 0)",
+            f"COALESCE(CAST(date_part('year', {sql} AT TIME ZONE {zone}) * 12"
+            f" + date_part('month', {sql} AT TIME ZONE {zone}) - 1 AS integer), 0)",
             (*params, *zone_params, *params, *zone_params),
         )
 
@@ -207,37 +209,34 @@ def _flag(condition) -> CaseWhen:
 
 def _case_cells_query(cases):
     """The tally cells of these cases, grouped: one row per distinct combination."""
-    group, age = age_group()
     return (
-        cases.alias(_age=age, _days=DaysBetween(F("found_at"), F("last_seen_at")))
-        .annotate(
-            t_opened=MonthNumber("opened_at", country_zone("country_id")),
-            t_found=MonthNumber("found_at", country_zone("country_id")),
-            t_closed=MonthNumber("closed_at", country_zone("country_id")),
-            t_age=group,
-            t_band=time_band(),
-            t_cross=_flag(CROSS_BORDER),
-            # Correlated, so that counting one case reads its own assessments only.
-            t_repeat=Exists(
-                RiskAssessment.objects.filter(case_id=OuterRef("pk"), previous_episodes=True)
-            ),
-        )
-        .values(
-            "country_id",
-            "category",
-            "sex",
-            "outcome",
-            "found_how",
-            "t_opened",
-            "t_found",
-            "t_closed",
-            "t_age",
-            "t_band",
-            "t_cross",
-            "t_repeat",
-        )
+        _case_cell_of_each(cases)
+        .values(*_CELL_COLUMNS)
         .annotate(n=Count("pk"), ids=Sum("pk"))
         .order_by()
+    )
+
+
+_CELL_COLUMNS = (
+    "country_id", "category", "sex", "outcome", "found_how", "t_opened", "t_found", "t_closed",
+    "t_age", "t_band", "t_cross", "t_repeat",
+)  # fmt: skip
+
+
+def _case_cell_of_each(cases):
+    """These cases with the columns of their tally cells."""
+    group, age = age_group()
+    return cases.alias(_age=age, _days=DaysBetween(F("found_at"), F("last_seen_at"))).annotate(
+        t_opened=MonthNumber("opened_at", country_zone("country_id")),
+        t_found=MonthNumber("found_at", country_zone("country_id")),
+        t_closed=MonthNumber("closed_at", country_zone("country_id")),
+        t_age=group,
+        t_band=time_band(),
+        t_cross=_flag(CROSS_BORDER),
+        # Correlated, so that counting one case reads its own assessments only.
+        t_repeat=Exists(
+            RiskAssessment.objects.filter(case_id=OuterRef("pk"), previous_episodes=True)
+        ),
     )
 
 
@@ -259,7 +258,7 @@ def _cells_of_cases(case_ids) -> list[dict]:
     costs the server (the driver caches only short statements)."""
     ids = list(dict.fromkeys(case_ids))
     if connection.vendor == "postgresql" and len(ids) > 1:
-        return _run_cells(_compiled_cells("array"), [ids])
+        return _run_cells(_compiled_cells("array"), [_ids_literal(ids)])
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
@@ -267,6 +266,12 @@ def _cells_of_cases(case_ids) -> list[dict]:
         part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
         cells += _run_cells(_compiled_cells(slots), part)
     return cells
+
+
+def _ids_literal(ids) -> str:
+    """Ids as the text of a PostgreSQL array ('{1,2,3}'): the driver adapts a list of ten
+    thousand ints element by element, at a cost that showed in an import's profile."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 class _AnyOfArray(Lookup):
@@ -485,7 +490,78 @@ def _contact_deleted(sender, instance, **kwargs):
 
 def count_new_cases(sender=None, case_ids=(), **kwargs) -> None:
     """Count cases written in bulk, without save() (the case import)."""
+    if connection.vendor == "postgresql" and case_ids:
+        _count_new_cases_in_the_database(case_ids)
+        return
     Deltas().cases(_cells_of_cases(case_ids), +1).apply()
+
+
+def _count_new_cases_in_the_database(case_ids) -> None:
+    """`count_new_cases` on PostgreSQL in one statement: the cases' cells grouped into each
+    tally's cells and added to them where they are, as Deltas.cases does in Python. An
+    import's batch has thousands of cells: read back, added up in Python and sent again,
+    they cost both sides more than the counting (~0.3 CPU-s of a 10,000-row first import)."""
+    sql, params, at = _count_new_cases_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:at], _ids_literal(case_ids), *params[at + 1 :]])
+
+
+_compiled_count: dict[str, tuple[str, list, int]] = {}
+
+
+def _count_new_cases_sql() -> tuple[str, list, int]:
+    """The statement of _count_new_cases_in_the_database, its parameters and where the ids
+    go in them; compiled once."""
+    if connection.vendor not in _compiled_count:
+        # One row per case, grouped by each tally below: grouped first by all the cells'
+        # columns as well, the cases were sorted once more for groups of one or two cases.
+        query = (
+            _case_cell_of_each(Case.objects.filter(_AnyOfArray(F("pk"), _ANY_CASE)))
+            .values(*_CELL_COLUMNS, "pk")
+            .order_by()
+            .query
+        )
+        cells, params = query.get_compiler(connection=connection).as_sql()
+        params = list(params)
+        at = params.index(_ANY_CASE)
+        quote = connection.ops.quote_name
+
+        def add_to(model, select: str) -> str:
+            table = quote(model._meta.db_table)
+            keys = ", ".join(quote(model._meta.get_field(name).column) for name in model.KEY)
+            cases, ids = quote("cases"), quote("id_sum")
+            return (
+                f"INSERT INTO {table} ({keys}, {cases}, {ids}) {select} ON CONFLICT ({keys}) "
+                f"DO UPDATE SET {cases} = {table}.{cases} + excluded.{cases}, "
+                f"{ids} = {table}.{ids} + excluded.{ids}"
+            )
+
+        # The columns of each tally's KEY, in its order, from the cells' (see Deltas.cases).
+        new = add_to(
+            NewCaseTally,
+            "SELECT country_id, t_opened, category, sex, t_age, t_cross, t_repeat, COUNT(*), "
+            "SUM(pk) FROM cells GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        )
+        found = add_to(
+            FoundCaseTally,
+            "SELECT country_id, t_found, COALESCE(NULLIF(found_how, ''), 'unknown'), t_band, "
+            "COUNT(*), SUM(pk) FROM cells WHERE t_found <> 0 GROUP BY 1, 2, 3, 4",
+        )
+        outcomes = sorted(FOUND_OUTCOMES)
+        course = add_to(
+            CaseCourseTally,
+            f"SELECT country_id, category, CASE WHEN outcome IN "  # noqa: S608 (placeholders)
+            f"({', '.join(['%s'] * len(outcomes))}) THEN outcome ELSE 'closed_other' END, "
+            f"t_opened, t_found, t_closed, COUNT(*), SUM(pk) FROM cells GROUP BY 1, 2, 3, 4, 5, 6",
+        )
+        # Each tally's cells are written by a statement of their own in the WITH, each
+        # reading the cells once counted (PostgreSQL computes a WITH read thrice once).
+        _compiled_count[connection.vendor] = (
+            f"WITH cells AS ({cells}), new AS ({new}), found AS ({found}) {course}",
+            [*params, *(str(outcome) for outcome in outcomes)],
+            at,
+        )
+    return _compiled_count[connection.vendor]
 
 
 def connect() -> None:

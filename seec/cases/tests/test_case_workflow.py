@@ -70,6 +70,34 @@ def test_renaming_a_case_moves_it_to_its_new_name_and_forgets_the_old(open_case,
     assert selectors.search_cases(manager, "Marija") == []
 
 
+def test_a_words_keys_go_with_it_without_an_index_by_word(open_case, manager):
+    from django.db import connection
+
+    from seec.cases import names
+
+    case = open_case()
+    marija = SearchToken.objects.get(text="marija")
+    djordjevic_keys = set(
+        SearchTokenKey.objects.filter(token__text="djordjevic").values_list("key", flat=True)
+    )
+    assert set(SearchTokenKey.objects.filter(token=marija).values_list("key", flat=True)) == (
+        names.token_keys("marija")
+    )
+    services.update_case(case, origin=Origin(manager), changes={"given_names": "Јована"})
+    # The word only the old name had went with all its keys, found by its text; the word the
+    # new name shares kept all of its own.
+    assert not SearchTokenKey.objects.filter(token_id=marija.pk).exists()
+    assert (
+        set(SearchTokenKey.objects.filter(token__text="djordjevic").values_list("key", flat=True))
+        == djordjevic_keys
+    )
+    # Every key still names a word.
+    assert not SearchTokenKey.objects.exclude(token_id__in=SearchToken.objects.values("pk"))
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, SearchTokenKey._meta.db_table)
+    assert [name for name, index in indexes.items() if index["columns"] == ["token_id"]] == []
+
+
 def test_a_latin_name_the_user_wrote_survives_a_rename(open_case, manager):
     case = open_case(names_latin="Mariya Georgievich")
     services.update_case(case, origin=Origin(manager), changes={"given_names": "Јована"})

@@ -72,6 +72,38 @@ def test_the_tallies_follow_every_change_to_cases_and_contacts(played, tmp_path)
     assert tallies.differences() == []
 
 
+def test_an_imports_tallies_equal_a_fresh_count(played, tmp_path):
+    """Many cases in one batch, found, closed or open, into cells the hotline already
+    counts and new ones (on PostgreSQL counted by one statement in the database)."""
+    import csv
+
+    tallies.rebuild()
+    path = tmp_path / "cases.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([
+            "external_reference", "given_names", "family_name", "sex", "date_of_birth",
+            "age_estimate", "category", "subcategory", "last_seen_at", "last_seen_place",
+            "found_at", "found_how", "outcome",
+        ])  # fmt: skip
+        for index, item in enumerate(
+            generator.generate(300, seed=5, countries=["GR"], now=NOW, years=3, long_tail=True)
+        ):
+            f, found = item.fields, item.found or {}
+            writer.writerow([
+                f"BULK-{index}", f["given_names"], f["family_name"], f["sex"],
+                f["date_of_birth"].isoformat() if f["date_of_birth"] else "",
+                f["age_estimate"] or "", f["category"], f["subcategory"],
+                f["last_seen_at"].isoformat(timespec="minutes"), f["last_seen_place"],
+                found["found_at"].isoformat(timespec="minutes") if found else "",
+                found.get("found_how", ""), found.get("outcome", ""),
+            ])  # fmt: skip
+    call_command("import_cases", str(path), "--as", "gr-case_manager", stdout=StringIO())
+    assert Case.objects.filter(external_reference__startswith="BULK-").count() == 300
+    assert Case.objects.filter(external_reference__startswith="BULK-", found_at__isnull=False)
+    assert tallies.differences() == []
+
+
 def test_figures_are_never_summed_from_tallies_that_were_never_built(played):
     from seec.stats import compute
     from seec.stats.periods import parse

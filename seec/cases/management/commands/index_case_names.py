@@ -61,5 +61,8 @@ class Command(BaseCommand):
             name_index.drop_unused(
                 SearchName.objects.filter(cases__isnull=True).values_list("pk", flat=True)
             )
-            SearchToken.objects.filter(names__isnull=True).delete()
+            name_index.drop_words(
+                SearchToken.objects.filter(names__isnull=True).values_list("pk", flat=True)
+            )
+            name_index.drop_keys_without_words()
         refresh_statistics()
