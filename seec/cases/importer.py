@@ -464,9 +464,18 @@ class NamesAhead:
 
 @contextmanager
 def names_ahead(cases: list[Case]):
-    """A NamesAhead over the cases for the length of the block, its gate opened while the
-    import's thread waits on the database; the thread always stopped and joined at the end."""
+    """A NamesAhead over the cases for the length of the block, on PostgreSQL, its gate opened
+    while the import's thread waits on the server; the thread always stopped and joined at the
+    end.
+
+    Not on SQLite: there the database works inside this process, and the statements that the
+    gate would open for hold Python's lock for much of their time (binding thousands of
+    parameters): the names thread took turns from the import's own work instead of filling
+    waits (10,000 rows: 3.8-4.0 s with it, 3.5-3.6 s without)."""
     ahead = NamesAhead(cases)
+    if connection.vendor != "postgresql":
+        yield ahead  # never started: the batches work their names out themselves
+        return
     with _gate_open_while_waiting(ahead.gate), _short_thread_turns():
         ahead.start()
         try:
@@ -477,40 +486,25 @@ def names_ahead(cases: list[Case]):
 
 @contextmanager
 def _gate_open_while_waiting(gate: threading.Event):
-    """Open `gate` for the length of each wait of this thread on the database connection.
-
-    On PostgreSQL every exchange with the server (statements, COPY data and its end, commits)
-    goes through the psycopg connection's `wait`, wrapped here for the block's length. On
-    SQLite the database works inside each statement's execution, with Python's lock released:
-    the connection's execute wrappers see every statement."""
+    """Open `gate` for the length of each wait of this thread on the PostgreSQL server: every
+    exchange with it (statements, COPY data and its end, commits) goes through the psycopg
+    connection's `wait`, wrapped here for the block's length."""
     connection.ensure_connection()
-    if connection.vendor == "postgresql":
-        raw = connection.connection
-        original = raw.wait
+    raw = connection.connection
+    original = raw.wait
 
-        def wait(*args, **kwargs):
-            gate.set()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                gate.clear()
-
-        raw.wait = wait
-        try:
-            yield
-        finally:
-            del raw.wait  # the class's own again
-        return
-
-    def execute(run, sql, params, many, context):
+    def wait(*args, **kwargs):
         gate.set()
         try:
-            return run(sql, params, many, context)
+            return original(*args, **kwargs)
         finally:
             gate.clear()
 
-    with connection.execute_wrapper(execute):
+    raw.wait = wait
+    try:
         yield
+    finally:
+        del raw.wait  # the class's own again
 
 
 _turns_lock = threading.Lock()
