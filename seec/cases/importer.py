@@ -10,6 +10,8 @@ import csv
 import gc
 import hashlib
 import io
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +29,7 @@ from seec.core.audit import Origin
 from seec.core.bulk import column_where_in, insert_rows, next_ids
 from seec.core.policy import Capability
 
-from . import signals
+from . import names, signals
 from .models import (
     FOUND_OUTCOMES,
     Case,
@@ -40,7 +42,7 @@ from .models import (
     SearchTokenKey,
     Status,
 )
-from .name_index import attach_search_names
+from .name_index import attach_search_names, default_latin_name, forms_and_tokens
 from .rows import CaseRowReader
 from .services import CaseAction
 
@@ -80,6 +82,14 @@ LOOKED_UP = (CaseNumberSequence, SearchName, SearchToken)
 # During an import, the garbage collector's youngest generation holds this many objects before
 # it is collected (Python's default is 700): a few MB (collections_spare_the_heap).
 YOUNG_OBJECTS = 20_000
+# The names work (spellings, digests, words' keys) is done this many rows at most ahead of the
+# batch being written: what it leaves in the caches is still there when the batch needs it
+# (forms_and_tokens and the Latin names keep 50,000 each).
+NAMES_LEAD_ROWS = 20_000
+# While the names are worked ahead, Python's threads take turns at least this often (its
+# default is 5 ms): the import's own thread, back from the database, waits at most this long
+# for the names thread to let it go on.
+NAMES_SWITCH_SECONDS = 0.0002
 REQUIRED = ["external_reference", "given_names", "category", "last_seen_at", "last_seen_place"]
 CASE_COLUMNS = [
     "given_names", "family_name", "names_latin", "other_names", "sex", "date_of_birth",
@@ -282,6 +292,14 @@ def _import(path, origin, organisation, skip_errors, progress) -> ImportReport:
     fresh.sort(key=lambda case: case.opened_at or case.last_seen_at)
     if not fresh:
         return report
+    for case in fresh:
+        case.country_id = organisation.country_id  # (its Latin name's convention)
+    with names_ahead(fresh) as ahead:
+        _write_all(fresh, path, origin, organisation, report, ahead)
+    return report
+
+
+def _write_all(fresh, path, origin, organisation, report, ahead) -> None:
     run = CaseImport.objects.create(
         organisation=organisation,
         imported_by=origin.actor,
@@ -302,6 +320,7 @@ def _import(path, origin, organisation, skip_errors, progress) -> ImportReport:
         analysed = planned_for
         held = 0.0  # SQLite: seconds the write lock was held since the import last stood aside
         while start < len(fresh):
+            ahead.reached(start)
             batch = fresh[start : start + size]
             began = time.perf_counter()
             with transaction.atomic():
@@ -349,7 +368,6 @@ def _import(path, origin, organisation, skip_errors, progress) -> ImportReport:
         not commits_on_postgres or report.imported >= 0.1 * planned_for
     ):
         refresh_statistics()
-    return report
 
 
 @contextmanager
@@ -376,6 +394,141 @@ def collections_spare_the_heap():
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def warm_names(case: Case) -> None:
+    """Work out what writing the case's search name will ask for (its Latin name, its names'
+    spellings, digest and words, and the words' keys), leaving it in their caches: the same
+    calls, with the same arguments, as attach_search_names and index_words make. The case is
+    only read."""
+    latin = case.names_latin or default_latin_name(case)
+    _forms, _digest, words = forms_and_tokens(case.child_name, latin, case.other_names)
+    for word in words:
+        names.token_keys(word)
+
+
+class NamesAhead:
+    """The cases' names worked out (`work`, for each case in turn) by a second thread while
+    the import's own thread waits for the database: the writing of a batch then finds them in
+    the caches, and the client's work and the server's overlap.
+
+    Only one thread runs Python at a time, so the names thread runs only while the gate is
+    open, which the import's thread opens for the length of each wait on the database: it
+    takes no time from the import's own Python work. It uses no database connection, and
+    stays at most NAMES_LEAD_ROWS cases ahead of the batch written. A failure in it stops it
+    and is raised in the import's thread before its next batch (`reached`)."""
+
+    def __init__(self, cases, work=warm_names, lead=None):
+        self.cases, self.work = cases, work
+        self.lead = NAMES_LEAD_ROWS if lead is None else lead
+        self.gate = threading.Event()
+        self.error: BaseException | None = None
+        self._limit = self.lead
+        self._moved = threading.Condition()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="import-names", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            for index, case in enumerate(self.cases):
+                if index >= self._limit:
+                    with self._moved:
+                        while not self._stopping and index >= self._limit:
+                            self._moved.wait()
+                if self._stopping:
+                    return
+                self.gate.wait()
+                self.work(case)
+        except BaseException as error:  # raised again in the import's thread
+            self.error = error
+
+    def reached(self, start: int) -> None:
+        """The import's thread is about to write from case `start` on: let the names thread
+        run up to `lead` cases past it; raise what stopped it, if anything did."""
+        if self.error is not None:
+            raise self.error
+        with self._moved:
+            self._limit = start + self.lead
+            self._moved.notify()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._moved:
+            self._stopping = True
+            self._moved.notify()
+        self.gate.set()
+        self._thread.join()
+
+
+@contextmanager
+def names_ahead(cases: list[Case]):
+    """A NamesAhead over the cases for the length of the block, on PostgreSQL, its gate opened
+    while the import's thread waits on the server; the thread always stopped and joined at the
+    end.
+
+    Not on SQLite: there the database works inside this process, and the statements that the
+    gate would open for hold Python's lock for much of their time (binding thousands of
+    parameters): the names thread took turns from the import's own work instead of filling
+    waits (10,000 rows: 3.8-4.0 s with it, 3.5-3.6 s without)."""
+    ahead = NamesAhead(cases)
+    if connection.vendor != "postgresql":
+        yield ahead  # never started: the batches work their names out themselves
+        return
+    with _gate_open_while_waiting(ahead.gate), _short_thread_turns():
+        ahead.start()
+        try:
+            yield ahead
+        finally:
+            ahead.stop()
+
+
+@contextmanager
+def _gate_open_while_waiting(gate: threading.Event):
+    """Open `gate` for the length of each wait of this thread on the PostgreSQL server: every
+    exchange with it (statements, COPY data and its end, commits) goes through the psycopg
+    connection's `wait`, wrapped here for the block's length."""
+    connection.ensure_connection()
+    raw = connection.connection
+    original = raw.wait
+
+    def wait(*args, **kwargs):
+        gate.set()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            gate.clear()
+
+    raw.wait = wait
+    try:
+        yield
+    finally:
+        del raw.wait  # the class's own again
+
+
+_turns_lock = threading.Lock()
+_turns_users = 0
+_turns_saved = 0.0
+
+
+@contextmanager
+def _short_thread_turns():
+    """Python's switch interval at NAMES_SWITCH_SECONDS for the block, the process's own
+    again once no import needs it (imports may overlap in a threaded server)."""
+    global _turns_users, _turns_saved
+    with _turns_lock:
+        if _turns_users == 0:
+            _turns_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_turns_saved, NAMES_SWITCH_SECONDS))
+        _turns_users += 1
+    try:
+        yield
+    finally:
+        with _turns_lock:
+            _turns_users -= 1
+            if _turns_users == 0:
+                sys.setswitchinterval(_turns_saved)
 
 
 def planned_rows(model) -> int:

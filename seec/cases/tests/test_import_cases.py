@@ -379,3 +379,83 @@ def test_the_import_leaves_the_garbage_collector_as_it_found_it(region, tmp_path
         assert gc.get_freeze_count() > 0 and gc.get_threshold() == before
     finally:
         gc.unfreeze()
+
+
+def test_names_worked_ahead_leave_the_same_search_names_as_the_import_alone(region, tmp_path):
+    from seec.cases import importer, name_index, names
+
+    def forget_names():  # what the first import left in the caches is not there for the next
+        for cached in (name_index.forms_and_tokens, name_index._latin, names.latin_forms,
+                       names._written_word, names.token_keys):  # fmt: skip
+            cached.cache_clear()
+
+    forget_names()
+    lines = [
+        f"OLD-{n},{given},{family},female,2011-03-04,runaway,2023-05-{1 + n % 28:02d}T18:00,"
+        "Athens,,,"
+        for n, (given, family) in enumerate(
+            [("Ελένη", "Παπαδοπούλου"), ("Γιώργος", "Ευαγγέλου"), ("Ђорђе", "Јовановић"),
+             ("Marija", "Petrović")] * 30
+        )
+    ]  # fmt: skip
+    run(write(tmp_path, lines))
+    ahead = {c.external_reference: (c.names_latin, c.search_name.forms) for c in Case.objects.all()}
+    Case.objects.all().delete()
+    forget_names()
+    importer.NAMES_LEAD_ROWS, lead = 0, importer.NAMES_LEAD_ROWS  # the names thread never runs
+    try:
+        run(write(tmp_path, lines, name="again.csv"))
+    finally:
+        importer.NAMES_LEAD_ROWS = lead
+    alone = {c.external_reference: (c.names_latin, c.search_name.forms) for c in Case.objects.all()}
+    assert ahead == alone and len(ahead) == 120
+
+
+def test_a_failure_in_the_names_thread_stops_the_import_before_its_next_batch():
+    import threading
+
+    from seec.cases.importer import NamesAhead
+
+    done, waiting = [], threading.Event()
+
+    def work(item):
+        if item == 3:
+            waiting.set()
+            raise ValueError("no spelling for this name")
+        done.append(item)
+
+    ahead = NamesAhead(list(range(10)), work=work, lead=10)
+    ahead.gate.set()  # as while the import waits on the database
+    ahead.start()
+    waiting.wait(5)
+    ahead.stop()  # the thread is joined, failure or not
+    assert done == [0, 1, 2]
+    with pytest.raises(ValueError, match="no spelling"):
+        ahead.reached(5)
+
+
+def test_the_names_thread_stays_within_its_lead_and_stops_when_asked():
+    from seec.cases.importer import NamesAhead
+
+    done = []
+    ahead = NamesAhead(list(range(100)), work=done.append, lead=10)
+    ahead.gate.set()
+    ahead.start()
+    for _ in range(200):
+        if len(done) == 10:
+            break
+        threading_sleep()
+    assert done == list(range(10))
+    ahead.reached(20)
+    for _ in range(200):
+        if len(done) == 30:
+            break
+        threading_sleep()
+    ahead.stop()
+    assert done == list(range(30))
+
+
+def threading_sleep():
+    import time
+
+    time.sleep(0.005)
