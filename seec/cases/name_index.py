@@ -16,7 +16,7 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 
-from seec.core.bulk import column_where_in, insert_new, write_rows
+from seec.core.bulk import array_param, column_where_in, insert_new, write_rows
 
 from . import names
 from .models import Case, SearchName, SearchNameToken, SearchToken, SearchTokenKey
@@ -176,20 +176,12 @@ def _token_ids(words) -> dict[str, int]:
     table = connection.ops.quote_name(SearchToken._meta.db_table)
     with connection.cursor() as cursor:
         # In the order of their ids, as drop_words locks them (no deadlock between the two).
-        # The words go as one text literal of an array: the driver adapts a list of
-        # thousands of strings element by element.
         cursor.execute(
             f"SELECT text, id FROM {table} WHERE text = ANY(%s::varchar(64)[]) "  # noqa: S608
             f"ORDER BY id FOR KEY SHARE",
-            [_array_literal(words)],
+            [array_param(list(words))],
         )
         return dict(cursor.fetchall())
-
-
-def _array_literal(texts) -> str:
-    """A PostgreSQL array literal of these strings, each quoted."""
-    quoted = (text.replace("\\", "\\\\").replace('"', '\\"') for text in texts)
-    return "{" + ",".join(f'"{text}"' for text in quoted) + "}"
 
 
 def _copy_rows(model, columns: tuple[str, ...], rows) -> None:

@@ -50,7 +50,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from seec.cases.models import FOUND_OUTCOMES, Case, Contact, RiskAssessment
 from seec.cases.signals import cases_inserted
-from seec.core.bulk import unnest_select
+from seec.core.bulk import array_param, unnest_select
 from seec.core.region import TIME_ZONES
 
 from .catalogue import AGE_GROUPS, TIME_BANDS
@@ -258,7 +258,7 @@ def _cells_of_cases(case_ids) -> list[dict]:
     costs the server (the driver caches only short statements)."""
     ids = list(dict.fromkeys(case_ids))
     if connection.vendor == "postgresql" and len(ids) > 1:
-        return _run_cells(_compiled_cells("array"), [_ids_literal(ids)])
+        return _run_cells(_compiled_cells("array"), [array_param(ids)])
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
@@ -266,12 +266,6 @@ def _cells_of_cases(case_ids) -> list[dict]:
         part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
         cells += _run_cells(_compiled_cells(slots), part)
     return cells
-
-
-def _ids_literal(ids) -> str:
-    """Ids as the text of a PostgreSQL array ('{1,2,3}'): the driver adapts a list of ten
-    thousand ints element by element, at a cost that showed in an import's profile."""
-    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 class _AnyOfArray(Lookup):
@@ -503,7 +497,7 @@ def _count_new_cases_in_the_database(case_ids) -> None:
     they cost both sides more than the counting (~0.3 CPU-s of a 10,000-row first import)."""
     sql, params, at = _count_new_cases_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:at], _ids_literal(case_ids), *params[at + 1 :]])
+        cursor.execute(sql, [*params[:at], array_param(case_ids), *params[at + 1 :]])
 
 
 _compiled_count: dict[str, tuple[str, list, int]] = {}
