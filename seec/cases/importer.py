@@ -29,7 +29,7 @@ from seec.core.audit import Origin
 from seec.core.bulk import column_where_in, insert_rows, next_ids
 from seec.core.policy import Capability
 
-from . import names, signals
+from . import signals
 from .models import (
     FOUND_OUTCOMES,
     Case,
@@ -42,7 +42,7 @@ from .models import (
     SearchTokenKey,
     Status,
 )
-from .name_index import attach_search_names, default_latin_name, forms_and_tokens
+from .name_index import attach_search_names, work_out_names
 from .rows import CaseRowReader
 from .services import CaseAction
 
@@ -396,17 +396,6 @@ def collections_spare_the_heap():
         gc.unfreeze()
 
 
-def warm_names(case: Case) -> None:
-    """Work out what writing the case's search name will ask for (its Latin name, its names'
-    spellings, digest and words, and the words' keys), leaving it in their caches: the same
-    calls, with the same arguments, as attach_search_names and index_words make. The case is
-    only read."""
-    latin = case.names_latin or default_latin_name(case)
-    _forms, _digest, words = forms_and_tokens(case.child_name, latin, case.other_names)
-    for word in words:
-        names.token_keys(word)
-
-
 class NamesAhead:
     """The cases' names worked out (`work`, for each case in turn) by a second thread while
     the import's own thread waits for the database: the writing of a batch then finds them in
@@ -418,7 +407,7 @@ class NamesAhead:
     stays at most NAMES_LEAD_ROWS cases ahead of the batch written. A failure in it stops it
     and is raised in the import's thread before its next batch (`reached`)."""
 
-    def __init__(self, cases, work=warm_names, lead=None):
+    def __init__(self, cases, work=work_out_names, lead=None):
         self.cases, self.work = cases, work
         self.lead = NAMES_LEAD_ROWS if lead is None else lead
         self.gate = threading.Event()

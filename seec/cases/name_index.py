@@ -56,6 +56,21 @@ def forms_and_tokens(*full_names: str) -> tuple[str, str, frozenset[str]]:
     return joined, hashlib.sha256(joined.encode()).hexdigest(), names.tokens_of_forms(joined)
 
 
+def spellings(case: Case) -> tuple[str, str, frozenset[str]]:
+    """forms_and_tokens of the case's names, its Latin name by default_latin_name if left
+    empty."""
+    latin = case.names_latin or default_latin_name(case)
+    return forms_and_tokens(case.child_name, latin, case.other_names)
+
+
+def work_out_names(case: Case) -> None:
+    """Work out what writing the case's search name will ask for (its spellings, digest and
+    words, and the words' keys), leaving it in their caches: the same calls, with the same
+    arguments, as attach_search_names and token_ids_for make. The case is only read."""
+    for word in spellings(case)[2]:
+        names.token_keys(word)
+
+
 def attach_search_names(cases: list[Case]) -> None:
     """Fill each case's Latin name if left empty and point the case at its organisation's
     SearchName, creating the names (and their words) that do not exist yet. The cases are not
@@ -65,9 +80,7 @@ def attach_search_names(cases: list[Case]) -> None:
     for case in cases:
         if not case.names_latin:
             case.names_latin = default_latin_name(case)
-        forms, digest, tokens = forms_and_tokens(
-            case.child_name, case.names_latin, case.other_names
-        )
+        forms, digest, tokens = spellings(case)
         slot = (case.organisation_id, digest)
         wanted.setdefault(slot, (forms, tokens))
         slots.append(slot)

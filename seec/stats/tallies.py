@@ -246,19 +246,16 @@ def _case_cells(cases) -> list[dict]:
 
 _ANY_CASE = 918_273_645_546_372  # stands for the case ids in the SQL compiled once below
 _CASES_AT_ONCE = 4096
-_compiled_for_cases: dict[tuple[str, int | str], tuple[str, list, int, int]] = {}
+_compiled_for_cases: dict[tuple[str, int], tuple[str, list, int, int]] = {}
 
 
 def _cells_of_cases(case_ids) -> list[dict]:
     """`_case_cells` of these cases, from SQL compiled once per database and number of ids
     (rounded up to a power of two, the list padded with a repeated id): compiling the
     expressions costs several times more than running them, on every save of a case and
-    every batch of an import. On PostgreSQL the ids go as one array parameter: a statement of
-    thousands of placeholders costs the driver more to take apart and send than the query
-    costs the server (the driver caches only short statements)."""
+    every batch of an import on SQLite (PostgreSQL counts an import's batch in the database:
+    _count_new_cases_in_the_database)."""
     ids = list(dict.fromkeys(case_ids))
-    if connection.vendor == "postgresql" and len(ids) > 1:
-        return _run_cells(_compiled_cells("array"), [array_param(ids)])
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
@@ -279,17 +276,13 @@ class _AnyOfArray(Lookup):
         return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
 
 
-def _compiled_cells(slots: int | str) -> tuple[str, list, int, int]:
-    """The cells query for `slots` ids (or "array": all of them in one PostgreSQL array), as
-    (SQL, parameters, where the ids go in them, how many parameters they take)."""
+def _compiled_cells(slots: int) -> tuple[str, list, int, int]:
+    """The cells query for `slots` ids, as (SQL, parameters, where the ids go in them, how many
+    parameters they take)."""
     key = (connection.vendor, slots)
     if key not in _compiled_for_cases:
-        if slots == "array":
-            stand_ins = [_ANY_CASE]
-            cases = Case.objects.filter(_AnyOfArray(F("pk"), _ANY_CASE))
-        else:
-            stand_ins = [_ANY_CASE + i for i in range(slots)]
-            cases = Case.objects.filter(pk__in=stand_ins)
+        stand_ins = [_ANY_CASE + i for i in range(slots)]
+        cases = Case.objects.filter(pk__in=stand_ins)
         query = _case_cells_query(cases).query
         sql, params = query.get_compiler(connection=connection).as_sql()
         params = list(params)
