@@ -135,14 +135,43 @@ def goal(name: str, value: float, op: str, target: float) -> dict:
 
 
 def machine() -> dict:
-    """The machine, and how busy it was: on a shared machine a figure means little without it."""
+    """The machine, how fast and how busy it was: on a shared machine a figure means little
+    without it, and machines of the same kind have differed twofold in speed from one session
+    to the next (a plain bulk_create at 3,300 rows/s on one, 6,900 on another)."""
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "reference_loop_ms": reference_loop_ms(),
         "platform": platform.platform(),
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "load_average": [round(load, 2) for load in os.getloadavg()],
     }
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def reference_loop_ms() -> float:
+    """CPU milliseconds of a fixed piece of plain Python (dict and string work, as the
+    platform's own code does): the same on every run on one machine, whatever else it is doing,
+    so figures from two machines can be compared through it. The best of three."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        seen: dict[str, int] = {}
+        for i in range(300_000):
+            key = f"k{i % 997}"
+            seen[key] = seen.get(key, 0) + len(key)
+        best = min(best, time.process_time() - start)
+    return round(best * 1000, 1)
 
 
 def commit() -> str:
