@@ -381,18 +381,50 @@ class SearchName(models.Model):
         return self.forms
 
 
+class WordsGoThroughTheIndex(TypeError):
+    """A word deleted otherwise than by name_index.drop_words."""
+
+
+class SearchTokenQuerySet(models.QuerySet):
+    def delete(self):
+        # Neither a word's keys nor its postings have a database constraint to it (see
+        # SearchTokenKey, SearchNameToken): deleted here, its keys would stay behind and a
+        # name that has it would point to nothing. drop_words deletes its keys with it, and
+        # only once no name has it.
+        raise WordsGoThroughTheIndex(
+            "A search word is deleted by seec.cases.name_index.drop_words, with its keys."
+        )
+
+    delete.queryset_only = True
+
+    def delete_checked(self):
+        """The deletion itself, for name_index.drop_words once it has locked and checked the
+        words and deleted their keys."""
+        return super().delete()
+
+    delete_checked.queryset_only = True
+
+
 class SearchToken(models.Model):
     """One word of the index: a normalised Latin spelling of a given or family name (see
     cases/names.py), shared by every organisation's names that have it, with its keys.
 
     Search resolves the typed words to these first (a few hundred words share a key, where
     a million cases' names would), scores them once each, and only then reads the names that
-    have the best ones. A word goes when no name has it any more."""
+    have the best ones. A word goes when no name has it any more (name_index.drop_words, the
+    only way it goes)."""
 
     text = models.CharField(max_length=64, unique=True)
 
+    objects = SearchTokenQuerySet.as_manager()
+
     def __str__(self):
         return self.text
+
+    def delete(self, *args, **kwargs):
+        raise WordsGoThroughTheIndex(
+            "A search word is deleted by seec.cases.name_index.drop_words, with its keys."
+        )
 
 
 class SearchTokenKey(models.Model):
@@ -413,7 +445,7 @@ class SearchTokenKey(models.Model):
     # drop_words finds them through the primary key. The index cost every key a second entry
     # (~0.11 of ~2.2 CPU-s of the server's work in a first import of 10,000 cases, issue 17).
     # The ORM's cascade would scan the table for a word's keys: deleting a word goes through
-    # drop_words, never SearchToken.delete().
+    # drop_words, never SearchToken.delete() (which refuses: WordsGoThroughTheIndex).
     token = models.ForeignKey(
         SearchToken,
         on_delete=models.DO_NOTHING,

@@ -243,7 +243,7 @@ def drop_words(word_ids) -> None:
                 key__in=sorted({key for _pk, text in part for key in names.token_keys(text)}),
                 token_id__in=[pk for pk, _text in part],
             ).delete()
-        SearchToken.objects.filter(pk__in=[pk for pk, _text in doomed]).delete()
+        SearchToken.objects.filter(pk__in=[pk for pk, _text in doomed]).delete_checked()
 
 
 def drop_keys_without_words() -> int:

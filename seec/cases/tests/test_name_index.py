@@ -7,7 +7,13 @@ import pytest
 from django.db import connection, transaction
 
 from seec.cases import name_index, names
-from seec.cases.models import SearchName, SearchNameToken, SearchToken, SearchTokenKey
+from seec.cases.models import (
+    SearchName,
+    SearchNameToken,
+    SearchToken,
+    SearchTokenKey,
+    WordsGoThroughTheIndex,
+)
 
 
 def keys_of(word: str) -> set[str]:
@@ -75,4 +81,15 @@ def test_a_word_being_given_to_a_name_is_not_dropped_meanwhile():
     assert errors == []
     assert SearchNameToken.objects.get().token_id == word
     assert SearchToken.objects.get().pk == word
+    assert keys_of("marija") == names.token_keys("marija")
+
+
+def test_a_word_is_deleted_only_by_drop_words(db):
+    """Its keys and postings have no database constraint to it: deleted any other way, it
+    would leave its keys behind and its names pointing to nothing."""
+    ids = name_index.token_ids_for({"marija"})
+    with pytest.raises(WordsGoThroughTheIndex):
+        SearchToken.objects.filter(pk=ids["marija"]).delete()
+    with pytest.raises(WordsGoThroughTheIndex):
+        SearchToken.objects.get(pk=ids["marija"]).delete()
     assert keys_of("marija") == names.token_keys("marija")
