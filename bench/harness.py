@@ -55,13 +55,7 @@ def setup_django(name: str, engine: str) -> None:
             shutil.copyfile(template, path)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        database = POSTGRES_URL.rsplit("/", 1)[1]
-        admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{database}"')
+        templated = create_postgres_database()
         os.environ["DATABASE_URL"] = POSTGRES_URL
     import django
     from django.core.management import call_command
@@ -70,6 +64,71 @@ def setup_django(name: str, engine: str) -> None:
     call_command("migrate", verbosity=0)
     if engine in ("sqlite", "duckdb", "spark"):
         keep_template(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")))
+    elif not templated:
+        keep_postgres_template()
+
+
+def _postgres_admin():
+    import psycopg
+
+    admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+    return psycopg.connect(admin_url, autocommit=True)
+
+
+def postgres_template() -> str:
+    """The PostgreSQL twin of `migrated_template`: a database migrated to the code's migrations,
+    beside the benchmark's (its name leads), named by their content."""
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    return f"{database}_migrated_{migrated_template(VAR).stem.rsplit('-', 1)[1]}"
+
+
+def create_postgres_database() -> bool:
+    """The benchmark's PostgreSQL database, empty, made anew; a copy of the migrated template
+    if there is one (migrating anew takes half a minute or more on a busy CI machine, longer
+    than most smoke benchmarks). Returns whether it was copied."""
+    import psycopg
+
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    template = postgres_template()
+    with _postgres_admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if exists.fetchone():
+            # A template is copied only while no one else is connected to it: another
+            # benchmark may be copying it at this moment.
+            for _attempt in range(30):
+                try:
+                    conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+                    return True
+                except psycopg.errors.ObjectInUse:
+                    time.sleep(1)
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return False
+
+
+def keep_postgres_template() -> None:
+    """After migrating: a copy of the benchmark's database, still empty, as the template of the
+    next ones (stale templates of older migrations dropped)."""
+    import psycopg
+    from django.db import connections
+
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    template = postgres_template()
+    connections.close_all()  # a database is copied only while no one is connected to it
+    with _postgres_admin() as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            [f"{database}_migrated_%", template],
+        ).fetchall()
+        for (name,) in stale:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # Made under another name and renamed: a benchmark never copies half a template.
+        conn.execute(f'DROP DATABASE IF EXISTS "{template}.part" WITH (FORCE)')
+        try:
+            conn.execute(f'CREATE DATABASE "{template}.part" TEMPLATE "{database}"')
+            conn.execute(f'ALTER DATABASE "{template}.part" RENAME TO "{template}"')
+        except (psycopg.errors.DuplicateDatabase, psycopg.errors.ObjectInUse):
+            pass  # another benchmark made it meanwhile, or holds the database: the next one will
 
 
 def migrated_template(folder: Path) -> Path:

@@ -55,7 +55,9 @@ LIVE_ALERTS = size("BENCH_PORTAL_ALERTS", 10, smoke=2)
 # have measured it), "gthread" (the same, 4 threads a worker) or "uvicorn" (seec.asgi, the
 # command of docs/operations.md, one process per core).
 SERVER = os.environ.get("BENCH_PORTAL_SERVER", "gunicorn")
-WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", "2" if SERVER == "uvicorn" else "4"))
+# At smoke size one process: each imports Django (tens of seconds on a busy 2-core CI machine)
+# and the smoke run proves the path, not the figure.
+WORKERS = size("BENCH_PORTAL_WORKERS", 2 if SERVER == "uvicorn" else 4, smoke=1)
 # locust's own processes (`--processes`): one Python process can be the bottleneck.
 GENERATORS = size("BENCH_PORTAL_GENERATORS", 1, smoke=1)
 SECRET = "p0rtal-Load-benchmark-key-9Jx2Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8T"  # noqa: S105

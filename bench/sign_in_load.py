@@ -23,7 +23,9 @@ from harness import ROOT, goal, latency_summary, say, size
 
 PEOPLE = size("BENCH_PEOPLE", 20, 4)
 ROUNDS = size("BENCH_ROUNDS", 8, 2)
-WORKERS = os.environ.get("BENCH_WORKERS", "4")  # as README's production command
+# As README's production command; at smoke size one, for each worker imports Django (tens of
+# seconds on a busy 2-core CI machine) and the smoke run proves the path, not the figure.
+WORKERS = str(size("BENCH_WORKERS", 4, smoke=1))
 PASSWORD = "a long passphrase for the benchmark"  # noqa: S105 — fictional users
 SECRET = "k3Jx9-Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8TgBq3WnEzA5-benchmark-key"  # noqa: S105
 BASELINE_HASHER = "django.contrib.auth.hashers.Argon2PasswordHasher"
