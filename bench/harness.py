@@ -114,7 +114,11 @@ def keep_postgres_template() -> None:
 
     database = POSTGRES_URL.rsplit("/", 1)[1]
     template = postgres_template()
-    connections.close_all()  # a database is copied only while no one is connected to it
+    # A database is copied only while no one is connected to it: the pool's connections too.
+    for connection in connections.all():
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
     with _postgres_admin() as conn:
         stale = conn.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
@@ -124,11 +128,16 @@ def keep_postgres_template() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         # Made under another name and renamed: a benchmark never copies half a template.
         conn.execute(f'DROP DATABASE IF EXISTS "{template}.part" WITH (FORCE)')
-        try:
-            conn.execute(f'CREATE DATABASE "{template}.part" TEMPLATE "{database}"')
-            conn.execute(f'ALTER DATABASE "{template}.part" RENAME TO "{template}"')
-        except (psycopg.errors.DuplicateDatabase, psycopg.errors.ObjectInUse):
-            pass  # another benchmark made it meanwhile, or holds the database: the next one will
+        for _attempt in range(10):  # a closed connection's backend may take a moment to end
+            try:
+                conn.execute(f'CREATE DATABASE "{template}.part" TEMPLATE "{database}"')
+                conn.execute(f'ALTER DATABASE "{template}.part" RENAME TO "{template}"')
+                return
+            except psycopg.errors.DuplicateDatabase:
+                return  # another benchmark made it meanwhile
+            except psycopg.errors.ObjectInUse:
+                time.sleep(0.5)
+        say(f"   (no template made: {database} stayed in use; the next benchmark migrates)")
 
 
 def migrated_template(folder: Path) -> Path:
