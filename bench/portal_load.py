@@ -37,6 +37,7 @@ from harness import (
     ROOT,
     SMOKE,
     VAR,
+    collected_static,
     cpu_seconds,
     free_port,
     goal,
@@ -255,11 +256,8 @@ def run(engine: str) -> dict:
         connections.close_all()
 
         env = server_env(folder, PORTAL_LOAD_PLAN=str(plan_path))
-        if not (folder / "static").exists():  # production serves collected, hashed assets
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                cwd=ROOT, env=env, check=True,
-            )  # fmt: skip
+        # Production serves collected, hashed assets.
+        env["STATIC_ROOT"] = str(collected_static(env))
         results = {}
         load_before = os.getloadavg()
         for name, extra, approving in (

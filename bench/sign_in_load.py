@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness import ROOT, goal, latency_summary, say, size
+from harness import ROOT, collected_static, goal, latency_summary, say, size
 
 PEOPLE = size("BENCH_PEOPLE", 20, 4)
 ROUNDS = size("BENCH_ROUNDS", 8, 2)
@@ -73,13 +73,8 @@ def serve(port: int, hashers: list[str], tmp: Path) -> subprocess.Popen:
         "SEEC_FILE_KEY": "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE=",
         "SEEC_REQUIRE_SECOND_FACTOR": "false",  # the password step is what is measured
         "DEBUG": "false",
-        "STATIC_ROOT": str(tmp / "static"),
     }
-    if not (tmp / "static").exists():  # production serves collected, hashed assets
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
+    env["STATIC_ROOT"] = str(collected_static(env))  # production serves collected, hashed assets
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", WORKERS, "--log-level", "warning"],
