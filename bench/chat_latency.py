@@ -20,13 +20,15 @@ import time
 
 import httpx
 from _contact_centre import make_operators, summary_ms, uvicorn_server
-from harness import goal, say, size
+from harness import SMOKE, goal, say, size
 
 ENGINES = ["postgresql"]  # the production database; the channel layer is Redis either way
 SESSIONS = size("BENCH_CHAT_SESSIONS", 500, 20)
 OPERATORS = size("BENCH_CHAT_OPERATORS", 50, 4)
 MESSAGES = size("BENCH_CHAT_MESSAGES", 6, 2)  # per visitor and phase
-GAP = (2.0, 8.0)  # seconds between one visitor's messages
+# Seconds between one visitor's messages; at smoke size a quarter (each phase took 16 s of
+# waiting of a smoke run's 40: the polling operators still poll between messages).
+GAP = (0.5, 2.0) if SMOKE else (2.0, 8.0)
 
 
 async def open_chats(url: str, count: int) -> list[str]:

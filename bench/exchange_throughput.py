@@ -51,6 +51,9 @@ SEND_THREADS = 2
 # many in one transaction instead).
 PRODUCERS = size("BENCH_PRODUCERS", 4, 2)
 PRODUCE_BATCH = size("BENCH_PRODUCE_BATCH", 1, 1)
+# The receiver's server processes (4 threads each); at smoke size one: each imports Django,
+# tens of seconds on a busy 2-core CI machine, and a smoke run proves the path, not the rate.
+RECEIVER_WORKERS = size("BENCH_RECEIVER_WORKERS", 3, 1)
 # The nodes' databases: BENCH_EXCHANGE_DB_PREFIX + gr/rs (runs side by side keep apart).
 DB_PREFIX = os.environ.get("BENCH_EXCHANGE_DB_PREFIX", "seec_exchange_bench_")
 
@@ -183,7 +186,7 @@ def run(engine: str) -> dict:
     # batches smaller on two cores.
     sender = Node("gr", "GR", postgres=DB_PREFIX + "gr", deliver_threads=SEND_THREADS,
                   **env)  # fmt: skip
-    receiver = Node("rs", "RS", postgres=DB_PREFIX + "rs", server_workers=3,
+    receiver = Node("rs", "RS", postgres=DB_PREFIX + "rs", server_workers=RECEIVER_WORKERS,
                     server_threads=4, **env)  # fmt: skip
     plain = None
     try:
@@ -238,7 +241,7 @@ def run(engine: str) -> dict:
         port = free_port()
         plain = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "_plain_receiver:app", "--bind", f"127.0.0.1:{port}",
-             "--workers", "3", "--threads", "4", "--worker-class", "gthread",
+             "--workers", str(RECEIVER_WORKERS), "--threads", "4", "--worker-class", "gthread",
              "--keep-alive", "0"],  # as the nodes' servers (seec/exchange/tests/harness.py)
             cwd=ROOT / "bench",
             env={**os.environ, "PLAIN_DATABASE_URL": PG_URL + DB_PREFIX + "rs"},
@@ -283,7 +286,8 @@ def run(engine: str) -> dict:
 
     return {
         "engine": "postgresql (each node its own database)",
-        "server": "gunicorn gthread (receiver 3 workers x 4 threads, --keep-alive 0); sender: "
+        "server": f"gunicorn gthread (receiver {RECEIVER_WORKERS} workers x 4 threads, "
+        "--keep-alive 0); sender: "
         "exchange_deliver "
         f"with {SEND_THREADS} sending threads, what waits shared among the free threads, up to "
         "50 distributions a request "

@@ -55,13 +55,7 @@ def setup_django(name: str, engine: str) -> None:
             shutil.copyfile(template, path)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        database = POSTGRES_URL.rsplit("/", 1)[1]
-        admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{database}"')
+        templated = create_postgres_database()
         os.environ["DATABASE_URL"] = POSTGRES_URL
     import django
     from django.core.management import call_command
@@ -70,6 +64,80 @@ def setup_django(name: str, engine: str) -> None:
     call_command("migrate", verbosity=0)
     if engine in ("sqlite", "duckdb", "spark"):
         keep_template(Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")))
+    elif not templated:
+        keep_postgres_template()
+
+
+def _postgres_admin():
+    import psycopg
+
+    admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+    return psycopg.connect(admin_url, autocommit=True)
+
+
+def postgres_template() -> str:
+    """The PostgreSQL twin of `migrated_template`: a database migrated to the code's migrations,
+    beside the benchmark's (its name leads), named by their content."""
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    return f"{database}_migrated_{migrated_template(VAR).stem.rsplit('-', 1)[1]}"
+
+
+def create_postgres_database() -> bool:
+    """The benchmark's PostgreSQL database, empty, made anew; a copy of the migrated template
+    if there is one (migrating anew takes half a minute or more on a busy CI machine, longer
+    than most smoke benchmarks). Returns whether it was copied."""
+    import psycopg
+
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    template = postgres_template()
+    with _postgres_admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if exists.fetchone():
+            # A template is copied only while no one else is connected to it: another
+            # benchmark may be copying it at this moment.
+            for _attempt in range(30):
+                try:
+                    conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+                    return True
+                except psycopg.errors.ObjectInUse:
+                    time.sleep(1)
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return False
+
+
+def keep_postgres_template() -> None:
+    """After migrating: a copy of the benchmark's database, still empty, as the template of the
+    next ones (stale templates of older migrations dropped)."""
+    import psycopg
+    from django.db import connections
+
+    database = POSTGRES_URL.rsplit("/", 1)[1]
+    template = postgres_template()
+    # A database is copied only while no one is connected to it: the pool's connections too.
+    for connection in connections.all():
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+    with _postgres_admin() as conn:
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            [f"{database}_migrated_%", template],
+        ).fetchall()
+        for (name,) in stale:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # Made under another name and renamed: a benchmark never copies half a template.
+        conn.execute(f'DROP DATABASE IF EXISTS "{template}.part" WITH (FORCE)')
+        for _attempt in range(10):  # a closed connection's backend may take a moment to end
+            try:
+                conn.execute(f'CREATE DATABASE "{template}.part" TEMPLATE "{database}"')
+                conn.execute(f'ALTER DATABASE "{template}.part" RENAME TO "{template}"')
+                return
+            except psycopg.errors.DuplicateDatabase:
+                return  # another benchmark made it meanwhile
+            except psycopg.errors.ObjectInUse:
+                time.sleep(0.5)
+        say(f"   (no template made: {database} stayed in use; the next benchmark migrates)")
 
 
 def migrated_template(folder: Path) -> Path:
@@ -91,6 +159,34 @@ def keep_template(path: Path) -> None:
     with connection.cursor() as cursor:  # one file, the write-ahead log folded in
         cursor.execute("VACUUM INTO %s", [f"{template}.part"])
     Path(f"{template}.part").replace(template)
+
+
+def collected_static(env: dict) -> Path:
+    """The static files as production serves them (hashed, compressed), collected once per
+    content of the sources and dependencies, into VAR: collectstatic compresses every file
+    (gzip, Brotli), most of a minute on a busy 2-core machine, and the benchmarks that start a
+    production server (sign_in_load, portal_load) would each collect the same files."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    for path in sorted(ROOT.glob("seec/*/static/**/*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    folder = VAR / f"_static-{digest.hexdigest()[:16]}"
+    if not folder.exists():
+        part = VAR / f"{folder.name}.{os.getpid()}.part"  # a reader never sees half of it
+        shutil.rmtree(part, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT, env={**env, "STATIC_ROOT": str(part)}, check=True,
+        )  # fmt: skip
+        for stale in VAR.glob("_static-*"):
+            if stale.is_dir() and not stale.name.endswith(".part"):
+                shutil.rmtree(stale, ignore_errors=True)
+        try:
+            part.rename(folder)
+        except OSError:  # another benchmark collected them meanwhile
+            shutil.rmtree(part, ignore_errors=True)
+    return folder
 
 
 def say(*parts) -> None:

@@ -37,6 +37,7 @@ from harness import (
     ROOT,
     SMOKE,
     VAR,
+    collected_static,
     cpu_seconds,
     free_port,
     goal,
@@ -55,7 +56,9 @@ LIVE_ALERTS = size("BENCH_PORTAL_ALERTS", 10, smoke=2)
 # have measured it), "gthread" (the same, 4 threads a worker) or "uvicorn" (seec.asgi, the
 # command of docs/operations.md, one process per core).
 SERVER = os.environ.get("BENCH_PORTAL_SERVER", "gunicorn")
-WORKERS = int(os.environ.get("BENCH_PORTAL_WORKERS", "2" if SERVER == "uvicorn" else "4"))
+# At smoke size one process: each imports Django (tens of seconds on a busy 2-core CI machine)
+# and the smoke run proves the path, not the figure.
+WORKERS = size("BENCH_PORTAL_WORKERS", 2 if SERVER == "uvicorn" else 4, smoke=1)
 # locust's own processes (`--processes`): one Python process can be the bottleneck.
 GENERATORS = size("BENCH_PORTAL_GENERATORS", 1, smoke=1)
 SECRET = "p0rtal-Load-benchmark-key-9Jx2Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8T"  # noqa: S105
@@ -253,11 +256,8 @@ def run(engine: str) -> dict:
         connections.close_all()
 
         env = server_env(folder, PORTAL_LOAD_PLAN=str(plan_path))
-        if not (folder / "static").exists():  # production serves collected, hashed assets
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                cwd=ROOT, env=env, check=True,
-            )  # fmt: skip
+        # Production serves collected, hashed assets.
+        env["STATIC_ROOT"] = str(collected_static(env))
         results = {}
         load_before = os.getloadavg()
         for name, extra, approving in (

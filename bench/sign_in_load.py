@@ -19,11 +19,13 @@ import threading
 import time
 from pathlib import Path
 
-from harness import ROOT, goal, latency_summary, say, size
+from harness import ROOT, collected_static, goal, latency_summary, say, size
 
 PEOPLE = size("BENCH_PEOPLE", 20, 4)
 ROUNDS = size("BENCH_ROUNDS", 8, 2)
-WORKERS = os.environ.get("BENCH_WORKERS", "4")  # as README's production command
+# As README's production command; at smoke size one, for each worker imports Django (tens of
+# seconds on a busy 2-core CI machine) and the smoke run proves the path, not the figure.
+WORKERS = str(size("BENCH_WORKERS", 4, smoke=1))
 PASSWORD = "a long passphrase for the benchmark"  # noqa: S105 — fictional users
 SECRET = "k3Jx9-Qw8eRt5yUi2oPa7sDf4gHj1kLz6xCv0bNm_u8TgBq3WnEzA5-benchmark-key"  # noqa: S105
 BASELINE_HASHER = "django.contrib.auth.hashers.Argon2PasswordHasher"
@@ -71,13 +73,8 @@ def serve(port: int, hashers: list[str], tmp: Path) -> subprocess.Popen:
         "SEEC_FILE_KEY": "bXkgZmlsZSBrZXkgaXMgdGhpcnR5LXR3byBieXRlcyE=",
         "SEEC_REQUIRE_SECOND_FACTOR": "false",  # the password step is what is measured
         "DEBUG": "false",
-        "STATIC_ROOT": str(tmp / "static"),
     }
-    if not (tmp / "static").exists():  # production serves collected, hashed assets
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
+    env["STATIC_ROOT"] = str(collected_static(env))  # production serves collected, hashed assets
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "seec.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", WORKERS, "--log-level", "warning"],

@@ -44,9 +44,11 @@ SECONDS = size("BENCH_WEB_SECONDS", 180, smoke=5)
 # machine (BENCH_WEB_WORKERS, BENCH_WEB_THREADS to compare others). With one thread per process
 # every request waiting on the database or for a CPU held a whole process, and the cheapest
 # page (the public alerts, from the cache) queued seconds behind the others.
-WORKERS = size("BENCH_WEB_WORKERS", 4, smoke=4)
+# At smoke size one process each (threads kept: the staff server's threaded path is run): each
+# process imports Django, tens of seconds on a busy 2-core CI machine.
+WORKERS = size("BENCH_WEB_WORKERS", 4, smoke=1)
 THREADS = size("BENCH_WEB_THREADS", 4, smoke=4)
-PUBLIC_WORKERS = size("BENCH_WEB_PUBLIC_WORKERS", 4, smoke=2)
+PUBLIC_WORKERS = size("BENCH_WEB_PUBLIC_WORKERS", 4, smoke=1)
 SEPARATE_PUBLIC = os.environ.get("BENCH_WEB_PUBLIC_SERVER", "separate") != "same"
 # Users arriving per second (locust's spawn rate).
 SPAWN_RATE = float(os.environ.get("BENCH_WEB_SPAWN_RATE") or (4 if SMOKE else 1))

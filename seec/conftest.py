@@ -98,18 +98,50 @@ def live_url(transactional_db):
             conn.dec_thread_sharing()
 
 
+# The demo region as the first test that needed it seeded it, on SQLite's in-memory test
+# database: the whole database (a copy in memory) and the files its records name (uploads).
+_demo_snapshot = {}
+
+
 @pytest.fixture
-def demo_region(transactional_db):
+def demo_region(transactional_db, settings, tmp_path_factory):
     """The demo region as `make run` loads it (for browser tests, which sign in as demo users)."""
+    import shutil
+    import sqlite3
     from importlib import import_module
+    from pathlib import Path
 
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.db import connection
 
+    # Seeding takes 10-20 s (cases, alerts, statistics through the services) and some twenty
+    # browser tests need it: on SQLite's in-memory database the first one seeds it and keeps a
+    # copy, the others get that copy back (a fraction of a second), the same rows and files a
+    # seeding gives. On PostgreSQL every test seeds it.
+    copies = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    media = Path(settings.MEDIA_ROOT)
+    if copies and _demo_snapshot:
+        connection.ensure_connection()
+        _demo_snapshot["database"].backup(connection.connection)
+        # The flush after the last test made the content types again, under other ids.
+        ContentType.objects.clear_cache()
+        shutil.copytree(_demo_snapshot["media"], media, dirs_exist_ok=True)
+        return
     # A transactional test empties every table when it ends, the reference data that the
     # migrations loaded included: put it back for the next one.
     import_module("seec.core.migrations.0002_reference_data").load(apps, None)
     call_command("seed_demo", verbosity=0)
+    if copies:
+        database = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(database)
+        kept = tmp_path_factory.mktemp("demo-media") / "media"
+        if media.exists():
+            shutil.copytree(media, kept)
+        else:
+            kept.mkdir()
+        _demo_snapshot.update(database=database, media=kept)
 
 
 @pytest.fixture
