@@ -251,15 +251,17 @@ _compiled_for_cases: dict[tuple[str, int], tuple[str, list, int, int]] = {}
 
 def _cells_of_cases(case_ids) -> list[dict]:
     """`_case_cells` of these cases, from SQL compiled once per database and number of ids
-    (rounded up to a power of two, the list padded with a repeated id): compiling the
+    (1, or rounded up to a power of 16, the list padded with a repeated id): compiling the
     expressions costs several times more than running them, on every save of a case and
     every batch of an import on SQLite (PostgreSQL counts an import's batch in the database:
-    _count_new_cases_in_the_database)."""
+    _count_new_cases_in_the_database). Powers of 16, not of 2: an import's batches, sized by
+    time, spread over many powers of two, and compiled anew for each (~10 ms apiece) the
+    statement cost more than the few thousand repeated ids that pad it now."""
     ids = list(dict.fromkeys(case_ids))
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
-        slots = 1 if len(part) == 1 else max(16, 1 << (len(part) - 1).bit_length())
+        slots = 1 if len(part) == 1 else max(16, 1 << -(-(len(part) - 1).bit_length() // 4) * 4)
         part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
         cells += _run_cells(_compiled_cells(slots), part)
     return cells
