@@ -250,7 +250,8 @@ _compiled_for_cases: dict[tuple[str, int], tuple[str, list, int, int]] = {}
 
 
 def _cells_of_cases(case_ids) -> list[dict]:
-    """`_case_cells` of these cases, from SQL compiled once per database and number of ids
+    """The tally cells of these cases, a row each (`_case_cells` before grouping: n is 1, ids
+    the case's id), from SQL compiled once per database and number of ids
     (1, or rounded up to a power of 16, the list padded with a repeated id): compiling the
     expressions costs several times more than running them, on every save of a case and
     every batch of an import on SQLite (PostgreSQL counts an import's batch in the database:
@@ -285,7 +286,16 @@ def _compiled_cells(slots: int) -> tuple[str, list, int, int]:
     if key not in _compiled_for_cases:
         stand_ins = [_ANY_CASE + i for i in range(slots)]
         cases = Case.objects.filter(pk__in=stand_ins)
-        query = _case_cells_query(cases).query
+        # One row per case, not grouped: the Deltas add them up by cell anyway, and SQLite's
+        # sorting of a batch's cases by a dozen columns to group them cost more than the rest
+        # of the statement (0.13 against 0.075 CPU-s for 10,000 imported cases).
+        query = (
+            _case_cell_of_each(cases)
+            .annotate(n=Value(1, output_field=IntegerField()), ids=F("pk"))
+            .values(*_CELL_COLUMNS, "n", "ids")
+            .order_by()
+            .query
+        )
         sql, params = query.get_compiler(connection=connection).as_sql()
         params = list(params)
         at = params.index(_ANY_CASE)
