@@ -129,7 +129,11 @@ def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> 
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # The driver's own COPY: its errors made Django's, as its cursor's are.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1

@@ -1,6 +1,6 @@
-"""write_rows, insert_new and column_where_in (seec/core/bulk.py) on SQLite write their
-statements with SQLite's own placeholders: values are still only values, and a database
-error is still Django's."""
+"""write_rows, insert_new and column_where_in (seec/core/bulk.py) go round Django's cursor
+(on SQLite statements with SQLite's own placeholders, on PostgreSQL COPY): values are still
+only values, and a database error is still Django's."""
 
 import pytest
 from django.db import IntegrityError, transaction
