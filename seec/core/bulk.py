@@ -59,6 +59,8 @@ def _converter(field):
             return str(value)
 
         return to_text
+    if kind in ("DateTimeField", "DateField") and connection.vendor == "postgresql":
+        return None  # the driver takes dates and datetimes: Django's adapters return them as is
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
     if kind == "DateField":
@@ -72,6 +74,12 @@ def _converter(field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _driver_value(field, value):
+    """A field's Python value as the driver takes it."""
+    convert = _converter(field)
+    return value if value is None or convert is None else convert(value)
+
+
 def insert_rows(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     """Insert `rows` into `model`'s table; returns the number inserted. A row holds every
     column's value by attribute name (an unsaved instance's __dict__ does); `auto_now` fields
@@ -81,7 +89,9 @@ def insert_rows(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     pick = itemgetter(*(f.attname for f in fields))
     converters = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
     now = timezone.now()
-    stamped = [(i, _converter(f)(now)) for i, f in enumerate(fields) if getattr(f, "auto_now", 0)]
+    stamped = [
+        (i, _driver_value(f, now)) for i, f in enumerate(fields) if getattr(f, "auto_now", 0)
+    ]
 
     last = {}  # column → (value, converted): rows of one batch often share a value
 
