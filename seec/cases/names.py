@@ -219,6 +219,23 @@ def normalise_latin(text: str, *, keep_digits: bool = False) -> str:
     """
     if not text:
         return ""
+    if keep_digits:
+        return _normalised(text, keep_digits=True)
+    # Word by word, each word's result cached: the words of names recur far more than whole
+    # names do (see written_by), and every step works on one character and its combining
+    # marks, never across a space (not even lower case: Greek Σ is read as final by what
+    # touches it, and a space is neither a letter nor ignorable), so each word comes out as
+    # it would inside the whole (test_normalise_latin_by_words_is_the_whole_texts).
+    return " ".join(filter(None, map(_normalised_word, text.split(" "))))
+
+
+@lru_cache(maxsize=65536)
+def _normalised_word(word: str) -> str:
+    return _normalised(word, keep_digits=False)
+
+
+def _normalised(text: str, *, keep_digits: bool) -> str:
+    """normalise_latin of a whole text at once."""
     text = text.lower().translate(_LATIN_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     text = _SEPARATORS.sub(" ", text)

@@ -12,6 +12,7 @@ Only for rows that need no model logic on save (no signals, no `save()` override
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from functools import partial
 from operator import itemgetter
 
 from django.conf import settings
@@ -58,6 +59,8 @@ def _converter(field):
             return str(value)
 
         return to_text
+    if kind in ("DateTimeField", "DateField") and connection.vendor == "postgresql":
+        return None  # the driver takes dates and datetimes: Django's adapters return them as is
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
     if kind == "DateField":
@@ -71,6 +74,12 @@ def _converter(field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _driver_value(field, value):
+    """A field's Python value as the driver takes it."""
+    convert = _converter(field)
+    return value if value is None or convert is None else convert(value)
+
+
 def insert_rows(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     """Insert `rows` into `model`'s table; returns the number inserted. A row holds every
     column's value by attribute name (an unsaved instance's __dict__ does); `auto_now` fields
@@ -80,7 +89,9 @@ def insert_rows(model, rows: Iterable[dict], *, with_pk: bool = False) -> int:
     pick = itemgetter(*(f.attname for f in fields))
     converters = [(i, c) for i, c in enumerate(map(_converter, fields)) if c is not None]
     now = timezone.now()
-    stamped = [(i, _converter(f)(now)) for i, f in enumerate(fields) if getattr(f, "auto_now", 0)]
+    stamped = [
+        (i, _driver_value(f, now)) for i, f in enumerate(fields) if getattr(f, "auto_now", 0)
+    ]
 
     last = {}  # column → (value, converted): rows of one batch often share a value
 
@@ -128,13 +139,17 @@ def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> 
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # The driver's own COPY: its errors made Django's, as its cursor's are.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1
             return count
         per_statement = max(1, min(_ROWS_PER_INSERT, _sqlite_variables() // len(columns)))
-        one_row = f"({', '.join(['%s'] * len(columns))})"
+        one_row = f"({', '.join(['?'] * len(columns))})"
         head = f"INSERT INTO {quote(table)} ({names}) VALUES "  # noqa: S608
         full_sql = head + ", ".join([one_row] * per_statement)
         chunk: list = []
@@ -142,12 +157,24 @@ def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> 
             chunk += row
             count += 1
             if count % per_statement == 0:
-                cursor.execute(full_sql, chunk)
+                _execute_qmark(cursor, full_sql, chunk)
                 chunk = []
         if chunk:
             left = len(chunk) // len(columns)
-            cursor.execute(head + ", ".join([one_row] * left), chunk)
+            _execute_qmark(cursor, head + ", ".join([one_row] * left), chunk)
     return count
+
+
+def _execute_qmark(cursor, sql: str, params: list) -> None:
+    """Run a statement written with SQLite's own "?" placeholders on a Django cursor.
+
+    Django's SQLite cursor rewrites every "%s" of a statement into "?" by a regular expression
+    on each call: for the many-row INSERTs here (tens of thousands of placeholders, 100 KB of
+    text) that cost as much as a fifth of SQLite's own work on the rows (~0.05 CPU-s of a
+    10,000-case import's insert, issue 17). Database errors are still Django's; the statement
+    is not in Django's query log (connection.queries) nor seen by execute_wrappers."""
+    with connection.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
 
 # Beyond a few hundred rows a statement, SQLite's cost per row does not fall further.
@@ -185,11 +212,12 @@ def insert_new(model, columns: Sequence[str], rows: Sequence[Sequence], returnin
             )
             yield from cursor.fetchall()
             return
-        one_row = f"({', '.join(['%s'] * len(columns))})"
+        one_row = f"({', '.join(['?'] * len(columns))})"
         per_statement = max(1, min(_ROWS_PER_INSERT, _sqlite_variables() // len(columns)))
         for start in range(0, len(rows), per_statement):
             part = rows[start : start + per_statement]
-            cursor.execute(
+            _execute_qmark(
+                cursor,
                 head + "VALUES " + ", ".join([one_row] * len(part)) + tail,
                 [value for row in part for value in row],
             )
@@ -238,16 +266,19 @@ def column_where_in(
     table, quote = model._meta.db_table, connection.ops.quote_name
     selected = ", ".join(quote(name) for name in (column, *other))
     where = where or {}
-    also = "".join(f"{quote(name)} = %s AND " for name in where)
     postgres = connection.vendor == "postgresql"
+    mark = "%s" if postgres else "?"  # SQLite's own placeholders: see _execute_qmark
+    also = "".join(f"{quote(name)} = {mark} AND " for name in where)
     with connection.cursor() as cursor:
         for start in range(0, len(values), chunk):
             part = values[start : start + chunk]
             if postgres:  # one array parameter, not thousands to parse out of the statement
                 test, params = f"= ANY(%s::{_db_type(model, column)}[])", [array_param(part)]
+                run = cursor.execute
             else:
-                test, params = f"IN ({', '.join(['%s'] * len(part))})", part
-            cursor.execute(
+                test, params = f"IN ({', '.join(['?'] * len(part))})", part
+                run = partial(_execute_qmark, cursor)
+            run(
                 f"SELECT {selected} FROM {table} "  # noqa: S608 (our own names)
                 f"WHERE {also}{quote(column)} {test}",
                 [*where.values(), *params],

@@ -498,3 +498,23 @@ def test_transliterating_word_by_word_gives_what_the_whole_text_gives():
     for standard, write in transliteration.STANDARDS.items():
         for text in texts:
             assert names.written_by(standard, text) == write(text), (standard, text)
+
+
+# Texts whose pieces touch across a space in every way normalise_latin's steps could see:
+# Greek final sigma, separators and marks beside spaces, letters that lower to two, spaces
+# that are not " ", digits, and words that normalise to nothing.
+_PIECES = [
+    "ΟΔΥΣΣΕΑΣ", "Σ", "σ", "ς", "Đorđe", "O'Neill", "-", "—", ".", "M.Jovanović", "Ševčenko",
+    "İlhan", "ß", "æ", "\u0301", "\u0308", "¨", "ﬁ", "Ǆ", "ǅ", "123", "日本", "سين", "\u00a0",
+    "\t", "", " ", "Ђорђевић", "Γιώργος", "x", "'",
+]  # fmt: skip
+
+
+def test_normalise_latin_by_words_is_the_whole_texts():
+    """normalise_latin works word by word (cached per word), and gives what the whole text
+    normalised at once gives."""
+    texts = [" ".join(pair) for pair in itertools.product(_PIECES, repeat=2)]
+    texts += ["".join(pair) for pair in itertools.product(_PIECES, repeat=2)]
+    texts += [" ".join(triple) for triple in itertools.combinations(_PIECES, 3)]
+    for text in texts:
+        assert names.normalise_latin(text) == names._normalised(text, keep_digits=False), text

@@ -128,3 +128,17 @@ def test_the_command_finds_and_repairs_a_tally_that_went_wrong(played):
         call_command("stats_tallies", "--verify", stdout=StringIO())
     call_command("stats_tallies", "--rebuild", stdout=StringIO())
     assert tallies.differences() == []
+
+
+@pytest.mark.parametrize("how_many", [1, 2, 16, 17, 160])
+def test_cases_counted_in_bulk_fall_in_the_cells_of_a_grouped_count(played, how_many):
+    """The cells of cases counted in bulk (an import's batch on SQLite: a row per case, from
+    SQL compiled for 1, 16, 256... ids and padded) add up to the grouped count of the same
+    cases, whatever their number."""
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True)[:how_many])
+    assert len(ids) == how_many
+    by_case = tallies.Deltas().cases(tallies._cells_of_cases(ids), +1).cells
+    grouped = tallies.Deltas().cases(tallies._case_cells(Case.objects.filter(pk__in=ids)), +1)
+    assert {model: dict(cells) for model, cells in by_case.items()} == {
+        model: dict(cells) for model, cells in grouped.cells.items()
+    }
