@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/seec_bench")
+POSTGRES_DATABASE = POSTGRES_URL.rsplit("/", 1)[1]
 # Where benchmarks keep their SQLite databases and generated files.
 VAR = Path(os.environ.get("BENCH_VAR", ROOT / "var" / "bench"))
 
@@ -78,7 +79,7 @@ def _postgres_admin():
 def postgres_template() -> str:
     """The PostgreSQL twin of `migrated_template`: a database migrated to the code's migrations,
     beside the benchmark's (its name leads), named by their content."""
-    database = POSTGRES_URL.rsplit("/", 1)[1]
+    database = POSTGRES_DATABASE
     return f"{database}_migrated_{migrated_template(VAR).stem.rsplit('-', 1)[1]}"
 
 
@@ -88,7 +89,7 @@ def create_postgres_database() -> bool:
     than most smoke benchmarks). Returns whether it was copied."""
     import psycopg
 
-    database = POSTGRES_URL.rsplit("/", 1)[1]
+    database = POSTGRES_DATABASE
     template = postgres_template()
     with _postgres_admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -112,7 +113,7 @@ def keep_postgres_template() -> None:
     import psycopg
     from django.db import connections
 
-    database = POSTGRES_URL.rsplit("/", 1)[1]
+    database = POSTGRES_DATABASE
     template = postgres_template()
     # A database is copied only while no one is connected to it: the pool's connections too.
     for connection in connections.all():

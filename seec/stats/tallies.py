@@ -262,7 +262,9 @@ def _cells_of_cases(case_ids) -> list[dict]:
     cells = []
     for start in range(0, len(ids), _CASES_AT_ONCE):
         part = ids[start : start + _CASES_AT_ONCE]
-        slots = 1 if len(part) == 1 else max(16, 1 << -(-(len(part) - 1).bit_length() // 4) * 4)
+        slots = 1 if len(part) == 1 else 16
+        while slots < len(part):
+            slots *= 16
         part += [part[0]] * (slots - len(part))  # IN is membership: a repeat changes nothing
         cells += _run_cells(_compiled_cells(slots), part)
     return cells
