@@ -384,6 +384,11 @@ class SearchName(models.Model):
 class WordsGoThroughTheIndex(TypeError):
     """A word deleted otherwise than by name_index.drop_words."""
 
+    def __init__(self):
+        super().__init__(
+            "A search word is deleted by seec.cases.name_index.drop_words, with its keys."
+        )
+
 
 class SearchTokenQuerySet(models.QuerySet):
     def delete(self):
@@ -391,9 +396,7 @@ class SearchTokenQuerySet(models.QuerySet):
         # SearchTokenKey, SearchNameToken): deleted here, its keys would stay behind and a
         # name that has it would point to nothing. drop_words deletes its keys with it, and
         # only once no name has it.
-        raise WordsGoThroughTheIndex(
-            "A search word is deleted by seec.cases.name_index.drop_words, with its keys."
-        )
+        raise WordsGoThroughTheIndex
 
     delete.queryset_only = True
 
@@ -422,9 +425,7 @@ class SearchToken(models.Model):
         return self.text
 
     def delete(self, *args, **kwargs):
-        raise WordsGoThroughTheIndex(
-            "A search word is deleted by seec.cases.name_index.drop_words, with its keys."
-        )
+        raise WordsGoThroughTheIndex
 
 
 class SearchTokenKey(models.Model):
